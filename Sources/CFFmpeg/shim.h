@@ -1,0 +1,68 @@
+// The FFmpeg 5.1 headers Dailies uses, and the macros Swift cannot import, exposed as
+// static inline functions. Function-like macros and compound literals (AVERROR, AV_TIME_BASE_Q,
+// AV_CHANNEL_LAYOUT_*) are invisible to Swift's importer; each gets a `cffmpeg_` twin here.
+#ifndef DAILIES_CFFMPEG_SHIM_H
+#define DAILIES_CFFMPEG_SHIM_H
+
+#include <errno.h>
+#include <stdio.h>
+#include <libavcodec/avcodec.h>
+#include <libavformat/avformat.h>
+#include <libavutil/avutil.h>
+#include <libavutil/channel_layout.h>
+#include <libavutil/display.h>
+#include <libavutil/error.h>
+#include <libavutil/imgutils.h>
+#include <libavutil/opt.h>
+#include <libavutil/pixdesc.h>
+#include <libavutil/time.h>
+#include <libavutil/timecode.h>
+#include <libswresample/swresample.h>
+#include <libswscale/swscale.h>
+
+// MARK: Errors
+
+/// `AVERROR(e)`: a POSIX errno as a (negative) libav error code.
+static inline int cffmpeg_AVERROR(int posixError) { return AVERROR(posixError); }
+/// `AVERROR(EAGAIN)`: the codec wants more input, or has output waiting.
+static inline int cffmpeg_AVERROR_EAGAIN(void) { return AVERROR(EAGAIN); }
+/// `AVERROR_EOF`: end of file, or a drained codec.
+static inline int cffmpeg_AVERROR_EOF(void) { return AVERROR_EOF; }
+/// `AVERROR_EXIT`: an interrupt callback stopped a blocking call.
+static inline int cffmpeg_AVERROR_EXIT(void) { return AVERROR_EXIT; }
+/// `AVERROR_INVALIDDATA`: the input is not what the demuxer or decoder expected.
+static inline int cffmpeg_AVERROR_INVALIDDATA(void) { return AVERROR_INVALIDDATA; }
+/// `AVERROR_DECODER_NOT_FOUND`.
+static inline int cffmpeg_AVERROR_DECODER_NOT_FOUND(void) { return AVERROR_DECODER_NOT_FOUND; }
+
+// MARK: Time
+
+/// `AV_NOPTS_VALUE`: "no timestamp".
+static inline int64_t cffmpeg_AV_NOPTS_VALUE(void) { return AV_NOPTS_VALUE; }
+/// `AV_TIME_BASE`: microseconds, the unit of AVFormatContext.duration and start_time.
+static inline int cffmpeg_AV_TIME_BASE(void) { return AV_TIME_BASE; }
+/// `AV_TIME_BASE_Q`: 1/AV_TIME_BASE as a rational.
+static inline AVRational cffmpeg_AV_TIME_BASE_Q(void) { return AV_TIME_BASE_Q; }
+
+// MARK: Channel layouts (AVChannelLayout compound literals)
+
+static inline AVChannelLayout cffmpeg_AV_CHANNEL_LAYOUT_MONO(void) { return (AVChannelLayout)AV_CHANNEL_LAYOUT_MONO; }
+static inline AVChannelLayout cffmpeg_AV_CHANNEL_LAYOUT_STEREO(void) { return (AVChannelLayout)AV_CHANNEL_LAYOUT_STEREO; }
+static inline AVChannelLayout cffmpeg_AV_CHANNEL_LAYOUT_5POINT1(void) { return (AVChannelLayout)AV_CHANNEL_LAYOUT_5POINT1; }
+static inline AVChannelLayout cffmpeg_AV_CHANNEL_LAYOUT_7POINT1(void) { return (AVChannelLayout)AV_CHANNEL_LAYOUT_7POINT1; }
+
+// MARK: Flags Swift imports with the wrong type or not at all
+
+static inline int cffmpeg_AVINDEX_DISCARD_FRAME(void) { return AVINDEX_DISCARD_FRAME; }
+static inline int cffmpeg_AV_PKT_FLAG_DISCARD(void) { return AV_PKT_FLAG_DISCARD; }
+static inline int cffmpeg_AV_PKT_FLAG_CORRUPT(void) { return AV_PKT_FLAG_CORRUPT; }
+static inline int cffmpeg_AV_PKT_FLAG_KEY(void) { return AV_PKT_FLAG_KEY; }
+
+/// `av_err2str` is a macro over a compound-literal buffer; this writes into the caller's.
+static inline void cffmpeg_av_strerror(int errnum, char *buffer, size_t size) {
+    if (av_strerror(errnum, buffer, size) < 0) {
+        snprintf(buffer, size, "libav error %d", errnum);
+    }
+}
+
+#endif
