@@ -42,9 +42,8 @@ tone() { # rate seconds channels
 
 echo "ProRes 422 1080p24, 48 kHz 24-bit PCM, start timecode 01:00:00:00"
 ff -f lavfi -i "$(pattern 480x270 24 24)" -f lavfi -i "$(tone 48000 1 2)" \
-   -vf "scale=1920:1080:flags=bicubic,$(barcode_filter),format=yuv422p10le" \
+   -vf "scale=1920:1080:flags=bicubic,$(barcode_filter),scale=out_color_matrix=bt709:out_range=tv,format=yuv422p10le,setparams=color_primaries=bt709:color_trc=bt709:colorspace=bt709:range=tv" \
    -c:v prores_ks -profile:v 2 -qscale:v 24 -vendor apl0 \
-   -color_primaries bt709 -color_trc bt709 -colorspace bt709 -color_range tv \
    -c:a pcm_s24le -timecode 01:00:00:00 "${bitexact[@]}" "$out/prores422-1080p24-pcm-tc01.mov"
 
 echo "H.264 with B-frames at 24000/1001 in MP4, cut mid-GOP: an edit list that discards 12 decoded frames"

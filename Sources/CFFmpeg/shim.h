@@ -32,6 +32,12 @@ static inline int cffmpeg_AVERROR_EOF(void) { return AVERROR_EOF; }
 static inline int cffmpeg_AVERROR_EXIT(void) { return AVERROR_EXIT; }
 /// `AVERROR_INVALIDDATA`: the input is not what the demuxer or decoder expected.
 static inline int cffmpeg_AVERROR_INVALIDDATA(void) { return AVERROR_INVALIDDATA; }
+/// `AVERROR_DEMUXER_NOT_FOUND`.
+static inline int cffmpeg_AVERROR_DEMUXER_NOT_FOUND(void) { return AVERROR_DEMUXER_NOT_FOUND; }
+/// `AVERROR_STREAM_NOT_FOUND`.
+static inline int cffmpeg_AVERROR_STREAM_NOT_FOUND(void) { return AVERROR_STREAM_NOT_FOUND; }
+/// `AVERROR_PATCHWELCOME`: a feature FFmpeg does not implement.
+static inline int cffmpeg_AVERROR_PATCHWELCOME(void) { return AVERROR_PATCHWELCOME; }
 /// `AVERROR_DECODER_NOT_FOUND`.
 static inline int cffmpeg_AVERROR_DECODER_NOT_FOUND(void) { return AVERROR_DECODER_NOT_FOUND; }
 
