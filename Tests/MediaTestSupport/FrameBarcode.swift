@@ -88,3 +88,17 @@ public enum FrameBarcode {
                 min(picture.height - 1, fy * picture.height / denominator))
     }
 }
+
+extension Picture {
+    /// The `width`×`height` part of the picture whose top-left corner is (`x`, `y`).
+    public func cropped(x: Int, y: Int, width: Int, height: Int) -> Picture {
+        let bytesPerPixel = layout.bytesPerPixel
+        var pixels: [UInt8] = []
+        pixels.reserveCapacity(width * height * bytesPerPixel)
+        for row in y..<(y + height) {
+            let start = row * bytesPerRow + x * bytesPerPixel
+            pixels += self.pixels[start..<(start + width * bytesPerPixel)]
+        }
+        return Picture(width: width, height: height, layout: layout, bytesPerRow: width * bytesPerPixel, pixels: pixels)
+    }
+}

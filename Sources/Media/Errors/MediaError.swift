@@ -7,7 +7,7 @@ public struct MediaError: Error, Hashable, Sendable, CustomStringConvertible {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Value: String, Hashable, Sendable {
             case fileNotFound, isDirectory, notRegularFile, permissionDenied, emptyFile, truncated
-            case notMedia, unsupported, invalidSequence, timedOut, decodeFailed, encodeFailed, libavFailure
+            case notMedia, unsupported, invalidSequence, invalidFrame, timedOut, cancelled, decodeFailed, encodeFailed, libavFailure
         }
         private let value: Value
 
@@ -29,8 +29,12 @@ public struct MediaError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let unsupported = Code(value: .unsupported)
         /// An image sequence pattern or member that does not describe a usable sequence.
         public static let invalidSequence = Code(value: .invalidSequence)
+        /// A frame index or picture size outside what the media has.
+        public static let invalidFrame = Code(value: .invalidFrame)
         /// Reading took longer than its time bound.
         public static let timedOut = Code(value: .timedOut)
+        /// The work was cancelled; nothing was left behind.
+        public static let cancelled = Code(value: .cancelled)
         /// The decoder failed on the file's data.
         public static let decodeFailed = Code(value: .decodeFailed)
         /// An encoder or muxer failed.

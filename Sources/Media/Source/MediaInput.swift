@@ -114,6 +114,18 @@ final class MediaInput {
         return chosen
     }
 
+    /// Seeks the video stream to the keyframe at or before `timestamp` (stream time base),
+    /// or to its start when `nil`.
+    func rewind(to timestamp: Int64?) throws(MediaError) {
+        let stream = videoStream.pointee.index
+        let start = videoStream.pointee.start_time
+        let target = timestamp ?? (start != cffmpeg_AV_NOPTS_VALUE() ? start : 0)
+        if avformat_seek_file(format.pointer, stream, .min, target, target, 0) >= 0 { return }
+        // Some demuxers only seek backwards from a time; that serves as well.
+        let result = av_seek_frame(format.pointer, stream, target, AVSEEK_FLAG_BACKWARD)
+        guard result >= 0 else { throw MediaError.libav(result, path: path, "seeking") }
+    }
+
     var path: String { source.displayPath }
     var videoStreamIndex: Int { Int(videoStream.pointee.index) }
     var timeBase: Rational { videoStream.pointee.time_base.rational ?? Rational(1, 90000) }

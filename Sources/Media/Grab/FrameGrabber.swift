@@ -1,0 +1,139 @@
+import CFFmpeg
+import FrameTime
+
+/// Gives frame k of a movie, sequence or still, exactly, as an image or a picture, shown
+/// upright and de-squeezed.
+///
+/// The grabber seeks to the last keyframe at or before frame k's timestamp (from a
+/// ``KeyframeIndex``), decodes forward, and checks every decoded frame's timestamp against
+/// the frame map, so it knows where it landed: a seek that lands late is retried from the
+/// keyframe before. Reading on from the last grab is cheaper than seeking, so frames
+/// asked for in order (scrubbing forward) are decoded without a seek. The demuxer and
+/// decoder stay open for the grabber's life.
+public final class FrameGrabber {
+    /// What the probe found; its frame map says which timestamp is which frame.
+    public let info: MediaInfo
+    private let input: MediaInput
+    private let decoder: StreamDecoder
+    private let keyframes: KeyframeIndex
+    private let packet = Packet()
+    private let decoded = Frame()
+    private var converter: FrameConverter?
+    /// The index of the frame in `decoded`, when it holds one.
+    private var current: Int?
+    private var sentEndOfStream = false
+
+    /// Opens `path` and indexes its keyframes.
+    public init(_ path: String, options: ProbeOptions = ProbeOptions()) throws(MediaError) {
+        info = try MediaProbe.probe(path, options: options)
+        input = try MediaInput(try MediaSource.resolve(path), sequenceRate: options.sequenceRate, timeout: options.timeout)
+        keyframes = try KeyframeIndex(input, frameMap: info.frameMap)
+        input.format.resetTimeout(nil)
+        decoder = try StreamDecoder(stream: input.videoStream, path: input.path)
+        // The grabber reads only the picture.
+        for stream in input.format.streams where stream != input.videoStream {
+            stream.pointee.discard = AVDISCARD_ALL
+        }
+    }
+
+    /// Frame `frame` encoded as `format`, `width` pixels wide (the shown width when `nil`).
+    public func image(frame: Int, width: Int? = nil, format: ImageFormat) throws(MediaError) -> [UInt8] {
+        let converted = try convert(frame: frame, width: width, format: format.converterFormat)
+        return try ImageEncoder.encode(converted, as: format, path: input.path)
+    }
+
+    /// Frame `frame` as a `layout` picture `width` pixels wide (the shown width when `nil`).
+    public func picture(frame: Int, width: Int? = nil, layout: Picture.Layout = .rgb24) throws(MediaError) -> Picture {
+        Picture(copying: try convert(frame: frame, width: width, format: layout == .gray8 ? .gray8 : .rgb24))
+    }
+
+    private func convert(frame: Int, width: Int?, format: FrameConverter.OutputFormat) throws(MediaError)
+        -> UnsafeMutablePointer<AVFrame>
+    {
+        guard info.frameMap.indices.contains(frame) else {
+            throw MediaError(.invalidFrame, path: input.path,
+                             reason: "frame \(frame) is outside the media, which has frames 0–\(info.frameMap.frameCount - 1)")
+        }
+        if let width, width < 1 || width > 16384 {
+            throw MediaError(.invalidFrame, path: input.path, reason: "width \(width) is not between 1 and 16384 pixels")
+        }
+        try seek(to: frame)
+        let geometry = DisplayGeometry(info.video)
+        let size = width.map { geometry.size(width: $0, even: false) } ?? geometry.displaySize
+        if converter == nil || converter!.size != size || converter!.format != format {
+            converter = FrameConverter(format: format, size: size, rotation: geometry.rotation, path: input.path)
+        }
+        return try converter!.convert(decoded.pointer)
+    }
+
+    // MARK: Finding the frame
+
+    /// Leaves frame `frame` in `decoded`.
+    private func seek(to frame: Int) throws(MediaError) {
+        if current == frame { return }
+        let target = info.frameMap.timestamp(ofFrame: frame, timeBase: input.timeBase)
+        var position = keyframes.position(atOrBefore: target)
+        // Reading on is no worse than seeking when the keyframe we would seek to is behind us.
+        if let current, current < frame, !keyframes.keyframes.isEmpty,
+            keyframes.keyframes[position].presentation <= info.frameMap.timestamp(ofFrame: current, timeBase: input.timeBase),
+            try decodeForward(to: frame)
+        {
+            return
+        }
+        while true {
+            try restart(at: keyframes.keyframes.isEmpty ? nil : keyframes.keyframes[position].seekTarget)
+            if try decodeForward(to: frame) { return }
+            // Landed past the frame (or never reached it): start from the keyframe before.
+            guard position > 0 else {
+                throw MediaError(.decodeFailed, path: input.path, reason: "frame \(frame) could not be decoded")
+            }
+            position -= 1
+        }
+    }
+
+    /// Seeks to `timestamp` (the start when `nil`) and resets the decoder.
+    private func restart(at timestamp: Int64?) throws(MediaError) {
+        try input.rewind(to: timestamp)
+        decoder.flush()
+        sentEndOfStream = false
+        current = nil
+    }
+
+    /// Decodes until `frame` is in `decoded` (true), or until a frame past it or the end
+    /// shows the seek landed too late (false).
+    private func decodeForward(to frame: Int) throws(MediaError) -> Bool {
+        while true {
+            switch try decoder.receive(decoded) {
+            case .frame:
+                let timestamp = decoded.pointer.pointee.best_effort_timestamp
+                let index = timestamp == cffmpeg_AV_NOPTS_VALUE() ? current.map { $0 + 1 }
+                    : info.frameMap.frame(atTimestamp: timestamp, timeBase: input.timeBase)
+                guard let index else { continue }  // before frame 0: pre-roll
+                current = index
+                if index == frame { return true }
+                if index > frame { return false }
+            case .needsPacket:
+                try feed()
+            case .endOfStream:
+                current = nil
+                return false
+            }
+        }
+    }
+
+    private func feed() throws(MediaError) {
+        guard !sentEndOfStream else { return }
+        while true {
+            let read = av_read_frame(input.format.pointer, packet.pointer)
+            if read < 0 {
+                try decoder.send(nil)
+                sentEndOfStream = true
+                return
+            }
+            defer { av_packet_unref(packet.pointer) }
+            guard packet.pointer.pointee.stream_index == input.videoStream.pointee.index else { continue }
+            try decoder.send(packet)
+            return
+        }
+    }
+}

@@ -1,0 +1,86 @@
+import CFFmpeg
+import FrameTime
+
+/// Where decoding can start: the keyframes of a video stream, in display order.
+///
+/// QuickTime and MP4 carry a sample index, read without touching the media data; its
+/// timestamps are decode times, a lower bound of display times, so a seek chosen from it can
+/// land one GOP late, which ``FrameGrabber`` notices and corrects. Other formats are scanned
+/// packet by packet once, when the grabber opens, which gives exact display times; in image
+/// sequences every image is a keyframe.
+/// Keyframes an edit list hides are kept: frames after them still decode from them.
+struct KeyframeIndex {
+    struct Keyframe {
+        /// The display time, or a lower bound of it (stream time base).
+        let presentation: Int64
+        /// The timestamp to seek to (stream time base).
+        let seekTarget: Int64
+    }
+
+    /// Sorted by ``Keyframe/presentation``.
+    let keyframes: [Keyframe]
+
+    init(_ input: MediaInput, frameMap: FrameMap) throws(MediaError) {
+        let stream = input.videoStream
+        let indexed = Int(avformat_index_get_entries_count(stream))
+        var keyframes: [Keyframe] = []
+        if input.source.isImages {
+            // Every image is a keyframe; reading each file to learn that would be wasteful.
+            keyframes = frameMap.indices.map {
+                let timestamp = frameMap.timestamp(ofFrame: $0, timeBase: input.timeBase)
+                return Keyframe(presentation: timestamp, seekTarget: timestamp)
+            }
+        } else if input.format.formatName.hasPrefix("mov"), indexed > 0 {
+            for position in 0..<indexed {
+                guard let entry = avformat_index_get_entry(stream, Int32(position))?.pointee,
+                    entry.flags & Int32(AVINDEX_KEYFRAME) != 0
+                else { continue }
+                keyframes.append(Keyframe(presentation: entry.timestamp, seekTarget: entry.timestamp))
+            }
+        } else {
+            keyframes = try KeyframeIndex.scan(input)
+        }
+        self.keyframes = keyframes.sorted { $0.presentation < $1.presentation }
+    }
+
+    /// The position in ``keyframes`` of the last keyframe shown at or before `presentation`,
+    /// or the first keyframe when none is.
+    func position(atOrBefore presentation: Int64) -> Int {
+        var low = 0
+        var high = keyframes.count
+        while low < high {
+            let middle = (low + high) / 2
+            if keyframes[middle].presentation <= presentation { low = middle + 1 } else { high = middle }
+        }
+        return max(0, low - 1)
+    }
+
+    /// Reads every packet of the video stream once, keeping the keyframes' times, then
+    /// rewinds to the start.
+    private static func scan(_ input: MediaInput) throws(MediaError) -> [Keyframe] {
+        let context = input.format.pointer
+        let videoIndex = input.videoStream.pointee.index
+        for stream in input.format.streams where stream.pointee.index != videoIndex {
+            stream.pointee.discard = AVDISCARD_ALL
+        }
+        defer {
+            for stream in input.format.streams { stream.pointee.discard = AVDISCARD_DEFAULT }
+        }
+        var keyframes: [Keyframe] = []
+        let packet = Packet()
+        while true {
+            let result = av_read_frame(context, packet.pointer)
+            if result < 0 { break }
+            defer { av_packet_unref(packet.pointer) }
+            let p = packet.pointer.pointee
+            guard p.stream_index == videoIndex, p.flags & cffmpeg_AV_PKT_FLAG_KEY() != 0 else { continue }
+            let noTimestamp = cffmpeg_AV_NOPTS_VALUE()
+            let presentation = p.pts != noTimestamp ? p.pts : p.dts
+            guard presentation != noTimestamp else { continue }
+            let decode = p.dts != noTimestamp ? p.dts : p.pts
+            keyframes.append(Keyframe(presentation: presentation, seekTarget: min(presentation, decode)))
+        }
+        try input.rewind(to: keyframes.first?.seekTarget)
+        return keyframes
+    }
+}

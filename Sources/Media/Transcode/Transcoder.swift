@@ -1,0 +1,323 @@
+import CFFmpeg
+import Foundation
+import FrameTime
+
+/// Settings for ``Transcoder``.
+public struct TranscodeOptions: Sendable, Hashable {
+    public var profile: ProxyProfile
+    public var probe: ProbeOptions
+
+    public init(profile: ProxyProfile = .review1080, probe: ProbeOptions = ProbeOptions()) {
+        self.profile = profile
+        self.probe = probe
+    }
+}
+
+/// Makes every review output of a piece of media in one pass: each frame is decoded once
+/// and handed to the proxy encoder, the poster and the filmstrip.
+///
+/// Movies and image sequences get an H.264 proxy, a poster, a filmstrip with its index, and
+/// the frame map; a still gets a review-size image instead of a proxy. Everything is written
+/// into a staging folder and moved into the output folder only when the whole run succeeded.
+///
+/// The proxy has exactly the source's frames in the source's order. A source frame that
+/// cannot be decoded is replaced by the frame before it (and listed in the manifest), so
+/// proxy frame k still shows source frame k everywhere else.
+public enum Transcoder {
+    /// Transcodes `source` into `outputDirectory`.
+    ///
+    /// - Parameters:
+    ///   - cancellation: raise it to stop; nothing is left behind and ``MediaError/Code/cancelled`` is thrown.
+    ///   - progress: called after every frame, on the calling thread.
+    public static func transcode(
+        _ source: String, to outputDirectory: String, options: TranscodeOptions = TranscodeOptions(),
+        cancellation: CancellationFlag? = nil, progress: ((TranscodeProgress) -> Void)? = nil
+    ) throws(MediaError) -> TranscodeManifest {
+        let info = try MediaProbe.probe(source, options: options.probe)
+        let run = try TranscodeRun(info: info, source: source, outputDirectory: outputDirectory, options: options,
+                                   cancellation: cancellation, progress: progress)
+        return try run.run()
+    }
+}
+
+/// The state of one transcode.
+private final class TranscodeRun {
+    let info: MediaInfo
+    let source: String
+    let profile: ProxyProfile
+    let staging: OutputStaging
+    let input: MediaInput
+    let videoDecoder: StreamDecoder
+    let audioStream: UnsafeMutablePointer<AVStream>?
+    let audioDecoder: StreamDecoder?
+    let audioConverter: AudioConverter?
+    let proxy: ProxyWriter?
+    let proxyConverter: FrameConverter?
+    let proxySize: PictureSize
+    let posterIndex: Int
+    let posterConverter: FrameConverter
+    let filmstrip: FilmstripBuilder
+    let cancellation: CancellationFlag?
+    let progress: ((TranscodeProgress) -> Void)?
+    let clock = ContinuousClock()
+    let started: ContinuousClock.Instant
+
+    var poster: TranscodeManifest.Image?
+    var posterBytes: [UInt8]?
+    var nextFrame = 0
+    var lastSource = Frame()
+    var hasLastSource = false
+    var repeatedFrames: [Int] = []
+    var warnings: [String] = []
+
+    init(info: MediaInfo, source: String, outputDirectory: String, options: TranscodeOptions,
+         cancellation: CancellationFlag?, progress: ((TranscodeProgress) -> Void)?) throws(MediaError) {
+        self.info = info
+        self.source = source
+        self.profile = options.profile
+        self.cancellation = cancellation
+        self.progress = progress
+        started = clock.now
+        warnings = info.warnings
+
+        let mediaSource = try MediaSource.resolve(source)
+        input = try MediaInput(mediaSource, sequenceRate: options.probe.sequenceRate, timeout: options.probe.timeout)
+        input.format.resetTimeout(nil)
+        videoDecoder = try StreamDecoder(stream: input.videoStream, path: input.path)
+        staging = try OutputStaging(destination: outputDirectory)
+
+        let geometry = DisplayGeometry(info.video)
+        let frameCount = info.video.frameCount
+        proxySize = geometry.size(longEdge: profile.longEdge, even: true)
+        posterIndex = profile.poster.index(frameCount: frameCount)
+        posterConverter = FrameConverter(format: .yuvj420p, size: geometry.size(longEdge: profile.longEdge, even: true),
+                                         rotation: geometry.rotation, path: input.path)
+        filmstrip = try FilmstripBuilder(frameCount: frameCount, geometry: geometry, profile: profile,
+                                         imageName: TranscodeManifest.FileName.filmstrip, path: input.path)
+
+        if info.kind == .still {
+            proxy = nil
+            proxyConverter = nil
+            audioStream = nil
+            audioDecoder = nil
+            audioConverter = nil
+            return
+        }
+
+        let audioStreams = input.format.streams.filter { $0.pointee.codecpar.pointee.codec_type == AVMEDIA_TYPE_AUDIO }
+        let chosenAudio = audioStreams.first { $0.pointee.disposition & AV_DISPOSITION_DEFAULT != 0 } ?? audioStreams.first
+        if audioStreams.count > 1, let chosenAudio {
+            warnings.append("the proxy carries audio stream \(chosenAudio.pointee.index) of \(audioStreams.count)")
+        }
+        var audioDecoder: StreamDecoder?
+        if let chosenAudio {
+            do {
+                audioDecoder = try StreamDecoder(stream: chosenAudio, path: input.path)
+            } catch {
+                warnings.append("the audio cannot be decoded, so the proxy has none: \(error.reason)")
+            }
+        }
+        self.audioDecoder = audioDecoder
+        audioStream = audioDecoder == nil ? nil : chosenAudio
+
+        let parameters = input.videoStream.pointee.codecpar.pointee
+        let converter = FrameConverter(format: .yuv420p, size: proxySize, rotation: geometry.rotation, path: input.path)
+        proxyConverter = converter
+        // The YUV matrix is known for YUV sources; RGB sources (PNG, EXR) are given one by size.
+        let isRGB = av_pix_fmt_desc_get(AVPixelFormat(rawValue: parameters.format))
+            .map { $0.pointee.flags & UInt64(AV_PIX_FMT_FLAG_RGB) != 0 } ?? false
+        var space = parameters.color_space
+        if isRGB || space == AVCOL_SPC_UNSPECIFIED || space == AVCOL_SPC_RGB {
+            let side = isRGB ? proxySize : PictureSize(width: Int(parameters.width), height: Int(parameters.height))
+            space = max(side.width, side.height) >= 1280 || min(side.width, side.height) > 576 ? AVCOL_SPC_BT709 : AVCOL_SPC_BT470BG
+        }
+        let proxy = try ProxyWriter(
+            path: staging.path(TranscodeManifest.FileName.proxy),
+            settings: .init(size: proxySize, rate: info.frameMap.rate, profile: profile,
+                            colorPrimaries: parameters.color_primaries, colorTransfer: parameters.color_trc,
+                            colorSpace: space, startTimecode: info.startTimecode, hasAudio: audioDecoder != nil))
+        self.proxy = proxy
+        if let frameSize = proxy.audioFrameSize, let chosenAudio {
+            audioConverter = try AudioConverter(
+                frameSize: frameSize, videoStart: info.frameMap.startTime,
+                inputTimeBase: chosenAudio.pointee.time_base.rational ?? Rational(1, 48000), path: input.path)
+        } else {
+            audioConverter = nil
+        }
+    }
+
+    func run() throws(MediaError) -> TranscodeManifest {
+        let packet = Packet()
+        let decoded = Frame()
+        let videoIndex = input.videoStream.pointee.index
+        let audioIndex = audioStream?.pointee.index ?? -1
+        var unreadable = 0
+        // Demux, decode each frame once, and hand it to every output.
+        reading: while true {
+            try checkCancelled()
+            let read = av_read_frame(input.format.pointer, packet.pointer)
+            if read < 0 {
+                if read != cffmpeg_AVERROR_EOF() {
+                    unreadable += 1
+                    warnings.append("reading stopped early: \(Libav.describe(read))")
+                }
+                break reading
+            }
+            defer { av_packet_unref(packet.pointer) }
+            if packet.pointer.pointee.stream_index == videoIndex {
+                try videoDecoder.send(packet)
+                try receiveVideo(decoded)
+            } else if packet.pointer.pointee.stream_index == audioIndex, let audioDecoder {
+                try audioDecoder.send(packet)
+                try receiveAudio(decoded)
+            }
+        }
+        try videoDecoder.send(nil)
+        try receiveVideo(decoded)
+        if let audioDecoder {
+            try audioDecoder.send(nil)
+            try receiveAudio(decoded)
+            try audioConverter?.finish()
+            try encodeAudio(final: true)
+        }
+        guard hasLastSource else {
+            throw MediaError(.decodeFailed, path: input.path, reason: "not one video frame could be decoded")
+        }
+        // Frames missing at the end repeat the last one, so the proxy has every frame.
+        while nextFrame < info.video.frameCount {
+            try deliver(lastSource.pointer, repeated: true)
+        }
+        try checkCancelled()
+        return try finish(corruptPackets: videoDecoder.corruptPackets + (audioDecoder?.corruptPackets ?? 0) + unreadable)
+    }
+
+    private func checkCancelled() throws(MediaError) {
+        if cancellation?.isCancelled == true || Task.isCancelled {
+            staging.discard()
+            throw MediaError(.cancelled, path: input.path, reason: "the transcode was cancelled; nothing was kept")
+        }
+    }
+
+    // MARK: Video
+
+    private func receiveVideo(_ frame: Frame) throws(MediaError) {
+        while try videoDecoder.receive(frame) == .frame {
+            try place(frame.pointer)
+        }
+    }
+
+    /// Finds which source frame a decoded frame is, by its timestamp on the frame map, and
+    /// delivers it, repeating the frame before for any that never arrived.
+    private func place(_ frame: UnsafeMutablePointer<AVFrame>) throws(MediaError) {
+        let timestamp = frame.pointee.best_effort_timestamp
+        var index = nextFrame
+        if timestamp != cffmpeg_AV_NOPTS_VALUE(), let mapped = info.frameMap.frame(atTimestamp: timestamp, timeBase: input.timeBase) {
+            index = mapped
+        }
+        guard index >= nextFrame, index < info.video.frameCount else {
+            if warnings.count < 50 { warnings.append("dropped a decoded frame that is not in the frame map (timestamp \(timestamp))") }
+            return
+        }
+        while nextFrame < index {
+            try deliver(hasLastSource ? lastSource.pointer : frame, repeated: true)
+        }
+        try deliver(frame, repeated: false)
+        av_frame_unref(lastSource.pointer)
+        av_frame_ref(lastSource.pointer, frame)
+        hasLastSource = true
+    }
+
+    /// Hands source frame `nextFrame` to every output.
+    private func deliver(_ frame: UnsafeMutablePointer<AVFrame>, repeated: Bool) throws(MediaError) {
+        let index = nextFrame
+        if repeated { repeatedFrames.append(index) }
+        if let proxy, let proxyConverter {
+            try proxy.writeVideo(try proxyConverter.convert(frame), index: index)
+        }
+        if index == posterIndex {
+            let converted = try posterConverter.convert(frame)
+            posterBytes = try ImageEncoder.encode(converted, as: .jpeg(quality: profile.jpegQuality), path: input.path)
+            poster = .init(name: TranscodeManifest.FileName.poster, frame: index, width: Int(converted.pointee.width),
+                           height: Int(converted.pointee.height))
+        }
+        if filmstrip.wants(index) {
+            try filmstrip.add(frame)
+        }
+        nextFrame += 1
+        progress?(TranscodeProgress(framesDone: nextFrame, totalFrames: info.video.frameCount, elapsed: clock.now - started))
+        try checkCancelled()
+    }
+
+    // MARK: Audio
+
+    private func receiveAudio(_ frame: Frame) throws(MediaError) {
+        guard let audioDecoder, let audioConverter else { return }
+        while try audioDecoder.receive(frame) == .frame {
+            try audioConverter.push(frame.pointer)
+            try encodeAudio(final: false)
+        }
+    }
+
+    private func encodeAudio(final: Bool) throws(MediaError) {
+        guard let proxy, let audioConverter else { return }
+        while let chunk = try audioConverter.nextFrame(final: final) {
+            try proxy.writeAudio(chunk)
+        }
+    }
+
+    // MARK: Finishing
+
+    private func finish(corruptPackets: Int) throws(MediaError) -> TranscodeManifest {
+        typealias Name = TranscodeManifest.FileName
+        var names: [String] = []
+        var proxySummary: TranscodeManifest.Proxy?
+        var reviewImage: TranscodeManifest.Image?
+        if let proxy {
+            try proxy.finish()
+            try staging.sync(Name.proxy)
+            names.append(Name.proxy)
+            proxySummary = .init(name: Name.proxy, width: proxySize.width, height: proxySize.height,
+                                 rate: info.frameMap.rate, frameCount: nextFrame, hasAudio: audioConverter != nil,
+                                 startTimecode: info.startTimecode?.description)
+        }
+        guard let poster, let posterBytes else {
+            throw MediaError(.encodeFailed, path: input.path, reason: "the poster frame \(posterIndex) was never reached")
+        }
+        try staging.store(posterBytes, as: Name.poster)
+        names.append(Name.poster)
+        if info.kind == .still {
+            // A still's review image is its poster at review size.
+            try staging.store(posterBytes, as: Name.reviewImage)
+            names.append(Name.reviewImage)
+            reviewImage = .init(name: Name.reviewImage, frame: 0, width: poster.width, height: poster.height)
+        }
+        try staging.store(try filmstrip.encode(quality: profile.jpegQuality + 2), as: Name.filmstrip)
+        try staging.store(try json(filmstrip.index), as: Name.filmstripIndex)
+        try staging.store(try json(info.frameMap), as: Name.frameMap)
+        names += [Name.filmstrip, Name.filmstripIndex, Name.frameMap]
+
+        let roles = [Name.proxy: "proxy", Name.reviewImage: "review_image", Name.poster: "poster",
+                     Name.filmstrip: "filmstrip", Name.filmstripIndex: "filmstrip_index", Name.frameMap: "frame_map"]
+        let manifest = TranscodeManifest(
+            source: source, profile: profile.name, kind: info.kind, frameCount: info.video.frameCount,
+            rate: info.frameMap.rate,
+            files: names.map { .init(role: roles[$0]!, name: $0, bytes: staging.size($0)) },
+            proxy: proxySummary, reviewImage: reviewImage, poster: poster, filmstrip: filmstrip.index,
+            corruptPackets: corruptPackets, repeatedFrames: repeatedFrames, warnings: warnings)
+        try staging.store(try json(manifest), as: Name.manifest)
+        names.append(Name.manifest)
+        try checkCancelled()
+        try staging.commit(names)
+        return manifest
+    }
+
+    private func json(_ value: some Encodable) throws(MediaError) -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        do {
+            return Array(try encoder.encode(value))
+        } catch {
+            throw MediaError(.encodeFailed, path: input.path, reason: "cannot encode JSON: \(error)")
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import FrameTime
+import Media
+import MediaTestSupport
+import Testing
+
+@Suite("Frame grabber")
+struct FrameGrabberTests {
+    init() { Libav.setLogLevel(.quiet) }
+
+    /// First, last, and random frames in random order, so grabs go forwards and backwards.
+    private func frames(count: Int, seed: UInt64) -> [Int] {
+        var random = SeededRandom(seed: seed)
+        return ([0, count - 1] + (0..<12).map { _ in Int.random(in: 0..<count, using: &random) }).shuffled(using: &random)
+    }
+
+    private func checkGrabs(_ path: String, frameCount: Int, rotation: Int, label: String) throws {
+        let grabber = try FrameGrabber(path)
+        let seed = UInt64(label.utf8.reduce(0) { $0 &* 31 &+ UInt64($1) })
+        for frame in frames(count: frameCount, seed: seed) {
+            let picture = try grabber.picture(frame: frame, width: 240, layout: .gray8)
+            #expect(picture.width == 240)
+            let reading = FrameBarcode.read(picture)
+            #expect(reading == .init(index: frame, rotation: rotation), "\(label) frame \(frame) (seed \(seed))")
+        }
+    }
+
+    @Test("random frames of every source are exact", arguments: Fixture.media)
+    func sourceFrames(fixture: Fixture) throws {
+        try checkGrabs(fixture.path, frameCount: fixture.frameCount, rotation: fixture.rotation, label: fixture.name)
+    }
+
+    @Test("random frames of every proxy are exact", arguments: Fixture.media.filter { $0.kind != .still })
+    func proxyFrames(fixture: Fixture) throws {
+        let output = try TranscodedFixtures.output(fixture)
+        // The proxy is stored upright, so its pictures match the source's as shown.
+        try checkGrabs(output.path(TranscodeManifest.FileName.proxy), frameCount: fixture.frameCount,
+                       rotation: fixture.rotation,
+                       label: "proxy of \(fixture.name)")
+    }
+
+    @Test("every frame in order, then every frame backwards, of the edit-listed B-frame movie")
+    func sweep() throws {
+        let fixture = Fixture.named("h264-bframes-23976-editlist.mp4")
+        let grabber = try FrameGrabber(fixture.path)
+        for frame in Array(0..<fixture.frameCount) + (0..<fixture.frameCount).reversed() {
+            let picture = try grabber.picture(frame: frame, width: 160, layout: .gray8)
+            #expect(FrameBarcode.read(picture)?.index == frame, "frame \(frame)")
+        }
+    }
+
+    @Test("JPEG and PNG grabs decode to the right frame, shown upright and de-squeezed")
+    func encoded() throws {
+        let directory = try TemporaryDirectory()
+        for (name, frame, format) in [("h264-phone-rotated90.mp4", 33, ImageFormat.jpeg(quality: 2)),
+                                       ("h264-odd-1001x563-anamorphic.mov", 7, .png),
+                                       ("png-sequence/shot_010.1001.png", 40, .jpeg(quality: 5))] {
+            let grabber = try FrameGrabber(Fixture.path(name))
+            let path = directory.path("grab.\(format.fileExtension)")
+            try Data(try grabber.image(frame: frame, format: format)).write(to: URL(fileURLWithPath: path))
+            let decoded = try #require(try VideoFrameReader(path).next(.gray8)).picture
+            #expect(FrameBarcode.read(decoded)?.index == frame, "\(name)")
+            let shown = DisplayGeometry(grabber.info.video).displaySize
+            #expect(decoded.width == shown.width && decoded.height == shown.height)
+        }
+    }
+
+    @Test("frames and sizes outside the media are refused")
+    func outOfRange() throws {
+        let grabber = try FrameGrabber(Fixture.path("vp9-noaudio.webm"))
+        for (frame, width) in [(48, 100), (-1, 100), (0, 0), (0, 100_000)] {
+            #expect(throws: MediaError.self) { _ = try grabber.picture(frame: frame, width: width) }
+            do { _ = try grabber.picture(frame: frame, width: width) } catch { #expect(error.code == .invalidFrame) }
+        }
+        #expect(FrameBarcode.read(try grabber.picture(frame: 47, width: 100, layout: .gray8))?.index == 47)
+    }
+
+    @Test("broken input fails with its error", arguments: Fixture.broken.map(\.name))
+    func broken(name: String) {
+        do {
+            let grabber = try FrameGrabber(Fixture.path(name))
+            _ = try grabber.picture(frame: 0)
+            Issue.record("\(name) opened")
+        } catch {
+            #expect(error.code == Fixture.broken.first { $0.name == name }!.code)
+        }
+    }
+}
