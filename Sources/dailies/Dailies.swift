@@ -13,7 +13,7 @@ struct Dailies: ParsableCommand {
             libraries, and runs review sessions for collaborators.
             """,
         version: "0.1.0",
-        subcommands: [ProbeCommand.self, TranscodeCommand.self, ThumbnailCommand.self]
+        subcommands: [ProbeCommand.self, TranscodeCommand.self, ThumbnailCommand.self, BenchGrabCommand.self]
     )
 }
 

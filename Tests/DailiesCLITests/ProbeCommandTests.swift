@@ -15,6 +15,10 @@ let dailiesExecutable: String = {
 }()
 
 func dailies(_ arguments: String...) throws -> Subprocess {
+    try dailies(arguments)
+}
+
+func dailies(_ arguments: [String]) throws -> Subprocess {
     try Subprocess.run(dailiesExecutable, arguments, check: false)
 }
 

@@ -1,6 +1,6 @@
 import Foundation
 import FrameTime
-import Media
+@testable import Media
 import MediaTestSupport
 import Testing
 
@@ -84,5 +84,48 @@ struct FrameGrabberTests {
         } catch {
             #expect(error.code == Fixture.broken.first { $0.name == name }!.code)
         }
+    }
+}
+
+@Suite("Frame grabber: skipping is exact")
+struct FrameGrabberExactnessTests {
+    init() { Libav.setLogLevel(.quiet) }
+
+    /// Every frame decoded in order, as stored, full size.
+    private func sequential(_ path: String) throws -> [Picture] {
+        let reader = try VideoFrameReader(path)
+        var pictures: [Picture] = []
+        while let frame = try reader.next(.gray8) { pictures.append(frame.picture) }
+        return pictures
+    }
+
+    @Test("grabbed pixels equal the pixels of a decode from the start",
+          arguments: ["h264-bframes-23976-editlist.mp4", "h264-vfr.mp4", "proxy:prores422-1080p24-pcm-tc01.mov",
+                      "proxy:h264-2997df-tc005959.mov"])
+    func bitExact(name: String) throws {
+        let path = name.hasPrefix("proxy:")
+            ? try TranscodedFixtures.output(Fixture.named(String(name.dropFirst(6)))).path(TranscodeManifest.FileName.proxy)
+            : Fixture.path(name)
+        let expected = try sequential(path)
+        let grabber = try FrameGrabber(path)
+        var random = SeededRandom(seed: 7)
+        for frame in (0..<expected.count).shuffled(using: &random).prefix(20) {
+            let grabbed = try grabber.picture(frame: frame, layout: .gray8)
+            #expect(grabbed == expected[frame], "\(name) frame \(frame) differs from a full decode")
+        }
+    }
+
+    @Test("x264's settings tell whether P-frames may refer to B-frames")
+    func x264Settings() throws {
+        func parse(_ text: String) -> X264Settings? {
+            let bytes = Array("\u{5}\u{0}garbage".utf8) + Array(text.utf8) + [0, 1, 2]
+            return bytes.withUnsafeBytes { X264Settings(scanning: $0) }
+        }
+        let strict = try #require(parse("x264 - core 164 - H.264/MPEG-4 AVC codec - options: cabac=1 bframes=3 b_pyramid=1 keyint=12"))
+        #expect(strict.bFrames == 3 && strict.pFramesIgnoreBFrames)
+        let normal = try #require(parse("x264 - core 164 - options: bframes=3 b_pyramid=2"))
+        #expect(!normal.pFramesIgnoreBFrames)
+        #expect(parse("x264 - core 164 - options: bframes=0")?.pFramesIgnoreBFrames == false)
+        #expect(parse("Lavc59.37.100 libx265") == nil)
     }
 }

@@ -11,8 +11,11 @@ final class StreamDecoder {
     /// Packets (or frames) the decoder rejected as invalid data.
     private(set) var corruptPackets = 0
 
-    /// Opens the decoder for `stream`, with as many threads as libav thinks useful.
-    init(stream: UnsafeMutablePointer<AVStream>, path: String) throws(MediaError) {
+    /// Opens the decoder for `stream`.
+    ///
+    /// - Parameter threads: decoding threads; 0 lets libav choose (one per core, plus one).
+    ///   Each frame thread delays output by a frame, so latency-bound callers ask for few.
+    init(stream: UnsafeMutablePointer<AVStream>, path: String, threads: Int = 0) throws(MediaError) {
         self.path = path
         let parameters: UnsafeMutablePointer<AVCodecParameters> = stream.pointee.codecpar
         guard let codec = avcodec_find_decoder(parameters.pointee.codec_id) else {
@@ -26,7 +29,15 @@ final class StreamDecoder {
         var result = avcodec_parameters_to_context(context, parameters)
         guard result >= 0 else { throw MediaError.libav(result, path: path, "configuring the decoder") }
         context.pointee.pkt_timebase = stream.pointee.time_base
-        context.pointee.thread_count = 0
+        context.pointee.thread_count = Int32(threads)
+        // Intra-only codecs (ProRes, DNxHD, JPEG) decode a frame's slices in parallel just as
+        // well, without keeping a frame in flight per thread: at 1080p 4:2:2 10-bit that
+        // saves 8 MB a thread.
+        if let descriptor = avcodec_descriptor_get(parameters.pointee.codec_id),
+            descriptor.pointee.props & AV_CODEC_PROP_INTRA_ONLY != 0, codec.pointee.capabilities & AV_CODEC_CAP_SLICE_THREADS != 0
+        {
+            context.pointee.thread_type = FF_THREAD_SLICE
+        }
         result = avcodec_open2(context, codec, nil)
         guard result >= 0 else { throw MediaError.libav(result, path: path, "opening the decoder") }
     }

@@ -22,6 +22,12 @@ public final class FrameGrabber {
     /// The index of the frame in `decoded`, when it holds one.
     private var current: Int?
     private var sentEndOfStream = false
+    /// The timestamp of the frame being sought; packets shown before it may be skipped.
+    private var targetTimestamp: Int64 = .min
+    /// x264's settings, when the stream has them: they tell which B-frames may be skipped.
+    private let encoderSettings: X264Settings?
+    /// The longest run of B-frames and their anchor, in stream ticks.
+    private let miniGOPSpan: Int64
 
     /// Opens `path` and indexes its keyframes.
     public init(_ path: String, options: ProbeOptions = ProbeOptions()) throws(MediaError) {
@@ -29,11 +35,34 @@ public final class FrameGrabber {
         input = try MediaInput(try MediaSource.resolve(path), sequenceRate: options.sequenceRate, timeout: options.timeout)
         keyframes = try KeyframeIndex(input, frameMap: info.frameMap)
         input.format.resetTimeout(nil)
-        decoder = try StreamDecoder(stream: input.videoStream, path: input.path)
+        // Two threads: each frame thread delays output by a frame, which a grab pays for in
+        // frames decoded and thrown away; two still overlap the reference chain's decoding.
+        decoder = try StreamDecoder(stream: input.videoStream, path: input.path, threads: 2)
         // The grabber reads only the picture.
         for stream in input.format.streams where stream != input.videoStream {
             stream.pointee.discard = AVDISCARD_ALL
         }
+        encoderSettings = try FrameGrabber.readEncoderSettings(input, packet: packet)
+        let frameDuration = info.frameMap.rate.frameDuration / input.timeBase
+        miniGOPSpan = encoderSettings.map { (Rational($0.bFrames + 1) * frameDuration).ceiling } ?? 0
+    }
+
+    /// The x264 settings in the stream's first packet, if it has them; rewinds after.
+    private static func readEncoderSettings(_ input: MediaInput, packet: Packet) throws(MediaError) -> X264Settings? {
+        guard input.videoStream.pointee.codecpar.pointee.codec_id == AV_CODEC_ID_H264 else { return nil }
+        defer { av_packet_unref(packet.pointer) }
+        while av_read_frame(input.format.pointer, packet.pointer) >= 0 {
+            guard packet.pointer.pointee.stream_index == input.videoStream.pointee.index else {
+                av_packet_unref(packet.pointer)
+                continue
+            }
+            let settings = X264Settings(scanning: UnsafeRawBufferPointer(
+                start: packet.pointer.pointee.data, count: Int(packet.pointer.pointee.size)))
+            try input.rewind(to: nil)
+            return settings
+        }
+        try input.rewind(to: nil)
+        return nil
     }
 
     /// Frame `frame` encoded as `format`, `width` pixels wide (the shown width when `nil`).
@@ -72,6 +101,7 @@ public final class FrameGrabber {
     private func seek(to frame: Int) throws(MediaError) {
         if current == frame { return }
         let target = info.frameMap.timestamp(ofFrame: frame, timeBase: input.timeBase)
+        targetTimestamp = target
         var position = keyframes.position(atOrBefore: target)
         // Reading on is no worse than seeking when the keyframe we would seek to is behind us.
         if let current, current < frame, !keyframes.keyframes.isEmpty,
@@ -121,6 +151,18 @@ public final class FrameGrabber {
         }
     }
 
+    /// Which frames the decoder may skip on the way to the target, for a packet shown at
+    /// `timestamp`. Only the target and what it refers to must be decoded: any frame that
+    /// nothing refers to may go, and when P-frames never refer to B-frames (see
+    /// ``X264Settings``), so may every B-frame before the target's own mini-GOP.
+    private func skipping(_ timestamp: Int64) -> AVDiscard {
+        guard timestamp != cffmpeg_AV_NOPTS_VALUE(), timestamp != targetTimestamp else { return AVDISCARD_DEFAULT }
+        if encoderSettings?.pFramesIgnoreBFrames == true, timestamp < targetTimestamp - miniGOPSpan {
+            return AVDISCARD_BIDIR
+        }
+        return AVDISCARD_NONREF
+    }
+
     private func feed() throws(MediaError) {
         guard !sentEndOfStream else { return }
         while true {
@@ -132,6 +174,8 @@ public final class FrameGrabber {
             }
             defer { av_packet_unref(packet.pointer) }
             guard packet.pointer.pointee.stream_index == input.videoStream.pointee.index else { continue }
+            decoder.context.pointee.skip_frame = skipping(packet.pointer.pointee.pts)
+
             try decoder.send(packet)
             return
         }

@@ -4,8 +4,8 @@ import FrameTime
 /// Where decoding can start: the keyframes of a video stream, in display order.
 ///
 /// QuickTime and MP4 carry a sample index, read without touching the media data; its
-/// timestamps are decode times, a lower bound of display times, so a seek chosen from it can
-/// land one GOP late, which ``FrameGrabber`` notices and corrects. Other formats are scanned
+/// timestamps are decode times, shifted here by the stream's reorder delay. Should a seek
+/// chosen from it land late, ``FrameGrabber`` notices and steps back a keyframe. Other formats are scanned
 /// packet by packet once, when the grabber opens, which gives exact display times; in image
 /// sequences every image is a keyframe.
 /// Keyframes an edit list hides are kept: frames after them still decode from them.
@@ -31,11 +31,15 @@ struct KeyframeIndex {
                 return Keyframe(presentation: timestamp, seekTarget: timestamp)
             }
         } else if input.format.formatName.hasPrefix("mov"), indexed > 0 {
-            for position in 0..<indexed {
-                guard let entry = avformat_index_get_entry(stream, Int32(position))?.pointee,
-                    entry.flags & Int32(AVINDEX_KEYFRAME) != 0
-                else { continue }
-                keyframes.append(Keyframe(presentation: entry.timestamp, seekTarget: entry.timestamp))
+            // The sample index holds decode times, but the QuickTime demuxer seeks by
+            // presentation time: shift every entry by the stream's reorder delay, the distance
+            // from the first decode time it shows to its first presentation time.
+            let entries = (0..<indexed).compactMap { avformat_index_get_entry(stream, Int32($0))?.pointee }
+            let shown = entries.filter { Int32($0.flags) & cffmpeg_AVINDEX_DISCARD_FRAME() == 0 }
+            let start = stream.pointee.start_time
+            let delay = start != cffmpeg_AV_NOPTS_VALUE() ? start - (shown.map(\.timestamp).min() ?? start) : 0
+            for entry in entries where entry.flags & Int32(AVINDEX_KEYFRAME) != 0 {
+                keyframes.append(Keyframe(presentation: entry.timestamp + delay, seekTarget: entry.timestamp + delay))
             }
         } else {
             keyframes = try KeyframeIndex.scan(input)

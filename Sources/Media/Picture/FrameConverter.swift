@@ -58,9 +58,18 @@ final class FrameConverter {
     /// one chosen for an RGB source. Encoders tag their streams with it.
     private(set) var outputColorSpace = AVCOL_SPC_UNSPECIFIED
 
+    /// The last output, if there was one: valid until the next call.
+    private(set) var lastOutput: UnsafeMutablePointer<AVFrame>?
+
     /// Converts `source`; the result is owned by the converter and valid until the next call.
-    func convert(_ source: UnsafeMutablePointer<AVFrame>) throws(MediaError) -> UnsafeMutablePointer<AVFrame> {
+    ///
+    /// - Parameter isUpright: the source is already turned (it is another converter's output),
+    ///   so only format and size change.
+    func convert(_ source: UnsafeMutablePointer<AVFrame>, isUpright: Bool = false) throws(MediaError)
+        -> UnsafeMutablePointer<AVFrame>
+    {
         let s = source.pointee
+        let rotation = isUpright ? 0 : self.rotation
         let preTurn = rotation == 90 || rotation == 270 ? size.transposed : size
         try prepare(scaled, width: preTurn.width, height: preTurn.height)
         scaler = sws_getCachedContext(
@@ -105,6 +114,7 @@ final class FrameConverter {
         o.pointee.color_primaries = s.color_primaries
         o.pointee.color_trc = s.color_trc
         o.pointee.sample_aspect_ratio = AVRational(num: 1, den: 1)
+        lastOutput = o
         return o
     }
 

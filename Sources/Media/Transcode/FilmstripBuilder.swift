@@ -74,9 +74,11 @@ final class FilmstripBuilder {
     }
 
     /// Adds `source` as the next tile.
-    func add(_ source: UnsafeMutablePointer<AVFrame>) throws(MediaError) {
+    ///
+    /// - Parameter isUpright: the source is already turned upright.
+    func add(_ source: UnsafeMutablePointer<AVFrame>, isUpright: Bool = false) throws(MediaError) {
         let tile = index.tiles[nextTile]
-        let t = try converter.convert(source).pointee
+        let t = try converter.convert(source, isUpright: isUpright).pointee
         let s = sheet.pointer.pointee
         sheet.pointer.pointee.colorspace = t.colorspace
         for plane in 0..<3 {

@@ -1,3 +1,5 @@
+import FrameTime
+
 /// A named recipe for review outputs: how big, how compressed, which poster, how many
 /// filmstrip tiles.
 ///
@@ -29,6 +31,9 @@ public struct ProxyProfile: Sendable, Hashable, Codable {
     public let crf: Int
     /// libx264's speed preset.
     public let preset: String
+    /// Seconds between keyframes, at most; every GOP is closed. A frame grab decodes from the
+    /// keyframe before it, so this bounds how long scrubbing to any frame takes.
+    public let keyframeInterval: Rational
     /// AAC bit rate in bits per second.
     public let audioBitRate: Int
     public let poster: PosterFrame
@@ -41,13 +46,15 @@ public struct ProxyProfile: Sendable, Hashable, Codable {
     /// JPEG quality for posters and filmstrips, on libav's scale of 2 (best) to 31.
     public let jpegQuality: Int
 
-    public init(name: String, longEdge: Int, crf: Int, preset: String, audioBitRate: Int = 192_000,
+    public init(name: String, longEdge: Int, crf: Int, preset: String, keyframeInterval: Rational = Rational(1, 2),
+                audioBitRate: Int = 192_000,
                 poster: PosterFrame = .middle, filmstripTiles: Int = 100, filmstripTileWidth: Int = 160,
                 filmstripColumns: Int = 10, jpegQuality: Int = 3) {
         self.name = name
         self.longEdge = longEdge
         self.crf = crf
         self.preset = preset
+        self.keyframeInterval = keyframeInterval
         self.audioBitRate = audioBitRate
         self.poster = poster
         self.filmstripTiles = filmstripTiles
@@ -56,14 +63,20 @@ public struct ProxyProfile: Sendable, Hashable, Codable {
         self.jpegQuality = jpegQuality
     }
 
-    /// The default: long edge up to 1920, visually clean at CRF 20.
+    /// The default: long edge up to 1920, visually clean at CRF 20, a keyframe every half second.
     public static let review1080 = ProxyProfile(name: "review-1080", longEdge: 1920, crf: 20, preset: "fast")
     /// Lighter proxies for slow connections: long edge up to 1280.
     public static let review720 = ProxyProfile(name: "review-720", longEdge: 1280, crf: 22, preset: "fast",
                                                audioBitRate: 128_000)
-    /// Quick drafts: long edge up to 960, fastest encode.
+    /// Quick drafts: long edge up to 960, fastest encode, a keyframe a second.
     public static let draft540 = ProxyProfile(name: "draft-540", longEdge: 960, crf: 26, preset: "veryfast",
+                                              keyframeInterval: .one,
                                               audioBitRate: 96_000, filmstripTiles: 50, jpegQuality: 5)
+
+    /// Frames between keyframes at `rate`: the keyframe interval rounded down, at least 1.
+    public func keyframeDistance(at rate: FrameRate) -> Int {
+        max(1, Int((rate.framesPerSecond * keyframeInterval).floor))
+    }
 
     /// Every built-in profile.
     public static let builtIn: [ProxyProfile] = [.review1080, .review720, .draft540]

@@ -6,8 +6,8 @@ import FrameTime
 ///
 /// Frame `k` of the proxy is given presentation timestamp `k` at the proxy's constant rate,
 /// so proxy frame k is exactly the source frame the caller hands in as frame k. Keyframes
-/// come at least once a second, every GOP is closed and scene cuts add none, so a player
-/// seeking anywhere decodes at most a second of frames.
+/// come at the profile's interval (at most a second), every GOP is closed and scene cuts add
+/// none, so a player seeking anywhere decodes at most that many frames.
 final class ProxyWriter {
     private let path: String
     private var output: UnsafeMutablePointer<AVFormatContext>?
@@ -42,7 +42,7 @@ final class ProxyWriter {
         output = context
         let needsGlobalHeader = context.pointee.oformat.pointee.flags & AVFMT_GLOBALHEADER != 0
 
-        // Video: libx264, High profile, closed GOPs of at most one second, no scene-cut keyframes.
+        // Video: libx264, High profile, closed GOPs of the profile's length, no scene-cut keyframes.
         video = try EncoderContext(name: "libx264", path: path)
         let v = video.context
         let rate = settings.rate.framesPerSecond
@@ -52,7 +52,7 @@ final class ProxyWriter {
         v.pointee.sample_aspect_ratio = AVRational(num: 1, den: 1)
         v.pointee.time_base = AVRational(num: Int32(rate.denominator), den: Int32(rate.numerator))
         v.pointee.framerate = AVRational(num: Int32(rate.numerator), den: Int32(rate.denominator))
-        let gop = Int32(max(1, rate.floor))
+        let gop = Int32(settings.profile.keyframeDistance(at: settings.rate))
         v.pointee.gop_size = gop
         v.pointee.keyint_min = gop
         v.pointee.flags |= Int32(bitPattern: AV_CODEC_FLAG_CLOSED_GOP)
@@ -64,7 +64,9 @@ final class ProxyWriter {
         if needsGlobalHeader { v.pointee.flags |= AV_CODEC_FLAG_GLOBAL_HEADER }
         try video.open(options: [
             "preset": settings.profile.preset, "crf": String(settings.profile.crf), "profile": "high",
-            "x264-params": "scenecut=0:open-gop=0:keyint=\(gop):min-keyint=\(gop)",
+            // A strict B-pyramid keeps P-frames from referring to B-frames, so frame grabs can
+            // skip B-frames on the way to their target (see X264Settings).
+            "x264-params": "scenecut=0:open-gop=0:keyint=\(gop):min-keyint=\(gop):b-pyramid=strict",
         ], path: path)
         guard let videoStream = avformat_new_stream(context, nil) else {
             throw MediaError(.encodeFailed, path: path, reason: "cannot add the video stream")

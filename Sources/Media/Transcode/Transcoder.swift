@@ -65,8 +65,6 @@ private final class TranscodeRun {
     var poster: TranscodeManifest.Image?
     var posterBytes: [UInt8]?
     var nextFrame = 0
-    var lastSource = Frame()
-    var hasLastSource = false
     var repeatedFrames: [Int] = []
     var warnings: [String] = []
 
@@ -180,12 +178,12 @@ private final class TranscodeRun {
             try audioConverter?.finish()
             try encodeAudio(final: true)
         }
-        guard hasLastSource else {
+        guard nextFrame > 0 else {
             throw MediaError(.decodeFailed, path: input.path, reason: "not one video frame could be decoded")
         }
         // Frames missing at the end repeat the last one, so the proxy has every frame.
         while nextFrame < info.video.frameCount {
-            try deliver(lastSource.pointer, repeated: true)
+            try deliver(nil, repeated: true)
         }
         try checkCancelled()
         return try finish(corruptPackets: videoDecoder.corruptPackets + (audioDecoder?.corruptPackets ?? 0) + unreadable)
@@ -219,29 +217,36 @@ private final class TranscodeRun {
             return
         }
         while nextFrame < index {
-            try deliver(hasLastSource ? lastSource.pointer : frame, repeated: true)
+            // Missing frames repeat the frame before; at the very start, the first that came.
+            try deliver(nextFrame == 0 ? frame : nil, repeated: true)
         }
         try deliver(frame, repeated: false)
-        av_frame_unref(lastSource.pointer)
-        av_frame_ref(lastSource.pointer, frame)
-        hasLastSource = true
     }
 
-    /// Hands source frame `nextFrame` to every output.
-    private func deliver(_ frame: UnsafeMutablePointer<AVFrame>, repeated: Bool) throws(MediaError) {
+    /// Hands source frame `nextFrame` to every output; `nil` repeats the frame before.
+    /// `repeated` marks a frame that stands in for one that could not be decoded.
+    ///
+    /// The frame before is taken from the proxy's last picture rather than kept as decoded:
+    /// holding a decoded frame would pin a decoder buffer (8 MB at 1080p 4:2:2 10-bit) for
+    /// the sake of a damaged frame that almost never comes.
+    private func deliver(_ decoded: UnsafeMutablePointer<AVFrame>?, repeated: Bool) throws(MediaError) {
         let index = nextFrame
         if repeated { repeatedFrames.append(index) }
+        guard let source = decoded ?? proxyConverter?.lastOutput else {
+            throw MediaError(.decodeFailed, path: input.path, reason: "frame \(index) could not be decoded")
+        }
+        let isUpright = decoded == nil
         if let proxy, let proxyConverter {
-            try proxy.writeVideo(try proxyConverter.convert(frame), index: index)
+            try proxy.writeVideo(isUpright ? source : try proxyConverter.convert(source), index: index)
         }
         if index == posterIndex {
-            let converted = try posterConverter.convert(frame)
+            let converted = try posterConverter.convert(source, isUpright: isUpright)
             posterBytes = try ImageEncoder.encode(converted, as: .jpeg(quality: profile.jpegQuality), path: input.path)
             poster = .init(name: TranscodeManifest.FileName.poster, frame: index, width: Int(converted.pointee.width),
                            height: Int(converted.pointee.height))
         }
         if filmstrip.wants(index) {
-            try filmstrip.add(frame)
+            try filmstrip.add(source, isUpright: isUpright)
         }
         nextFrame += 1
         progress?(TranscodeProgress(framesDone: nextFrame, totalFrames: info.video.frameCount, elapsed: clock.now - started))

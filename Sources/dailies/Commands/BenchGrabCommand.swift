@@ -1,0 +1,86 @@
+import ArgumentParser
+import Foundation
+import FrameTime
+import Media
+
+/// `dailies bench-grab`: frame-grab latency and memory in one warm process, for
+/// `Scripts/bench-transcode.sh` and the memory test.
+struct BenchGrabCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench-grab",
+        abstract: "Time random frame-exact JPEG grabs from one open file and report latency and memory.",
+        shouldDisplay: false)
+
+    @Argument(help: "The movie to grab from.")
+    var file: String
+
+    @Option(help: "Grabs to time.")
+    var count = 100
+
+    @Option(help: "Untimed grabs first, to warm caches and fill pools.")
+    var warmup = 10
+
+    @Option(help: "Width of each JPEG.")
+    var width = 480
+
+    func run() throws {
+        Libav.setLogLevel(.quiet)
+        let report: Report
+        do {
+            let grabber = try FrameGrabber(file)
+            let frameCount = grabber.info.frameMap.frameCount
+            for _ in 0..<warmup {
+                _ = try grabber.image(frame: Int.random(in: 0..<frameCount), width: width, format: .jpeg(quality: 3))
+            }
+            let residentAfterWarmup = residentKilobytes()
+            let clock = ContinuousClock()
+            var frames: [Int] = []
+            var latencies: [Double] = []
+            for _ in 0..<count {
+                let frame = Int.random(in: 0..<frameCount)
+                let started = clock.now
+                _ = try grabber.image(frame: frame, width: width, format: .jpeg(quality: 3))
+                let elapsed = (clock.now - started).components
+                frames.append(frame)
+                latencies.append(Double(elapsed.seconds) * 1000 + Double(elapsed.attoseconds) / 1e15)
+            }
+            let sorted = latencies.sorted()
+            report = Report(
+                file: file, width: width, rate: grabber.info.frameMap.rate, frames: frames, latenciesMilliseconds: latencies,
+                p50Milliseconds: sorted[sorted.count / 2],
+                p99Milliseconds: sorted[max(0, Int((Double(sorted.count) * 0.99).rounded(.up)) - 1)],
+                residentKilobytesAfterWarmup: residentAfterWarmup, residentKilobytesAtEnd: residentKilobytes())
+        } catch {
+            throw error.report()
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        print(String(decoding: try encoder.encode(report), as: UTF8.self))
+    }
+
+    struct Report: Codable {
+        let file: String
+        let width: Int
+        let rate: FrameRate
+        let frames: [Int]
+        let latenciesMilliseconds: [Double]
+        let p50Milliseconds: Double
+        let p99Milliseconds: Double
+        let residentKilobytesAfterWarmup: Int
+        let residentKilobytesAtEnd: Int
+
+        enum CodingKeys: String, CodingKey {
+            case file, width, rate, frames, latenciesMilliseconds = "latencies_ms", p50Milliseconds = "p50_ms"
+            case p99Milliseconds = "p99_ms", residentKilobytesAfterWarmup = "rss_kb_after_warmup"
+            case residentKilobytesAtEnd = "rss_kb_end"
+        }
+    }
+
+    /// This process's resident set size, from /proc (0 where there is none).
+    private func residentKilobytes() -> Int {
+        guard let statm = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8),
+            let pages = statm.split(separator: " ").dropFirst().first.flatMap({ Int($0) })
+        else { return 0 }
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE))) / 1024
+    }
+}
