@@ -24,6 +24,7 @@ extension MediaError {
         case .fileNotFound: ExitCode(66)  // EX_NOINPUT
         case .permissionDenied: ExitCode(77)  // EX_NOPERM
         case .timedOut: ExitCode(75)  // EX_TEMPFAIL
+        case .cancelled: ExitCode(130)  // as a shell reports an interrupted command
         default: ExitCode(65)  // EX_DATAERR
         }
     }

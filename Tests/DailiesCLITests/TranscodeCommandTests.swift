@@ -89,3 +89,47 @@ struct TranscodeCommandTests {
         #expect((report["frames"] as? [Int])?.count == 1000)
     }
 }
+
+@Suite("dailies transcode on a terminal")
+struct TranscodeTerminalTests {
+    @Test("draws a progress bar on a terminal, then prints the manifest")
+    func progressBar() throws {
+        let directory = try TemporaryDirectory()
+        // script(1) runs the command on a pseudo-terminal, as a person at a shell would.
+        let command = "\(dailiesExecutable) transcode \(Fixture.path("h264-2997df-tc005959.mov")) --out \(directory.path("out"))"
+        let result = try Subprocess.run("script", ["-q", "-e", "-c", command, "/dev/null"], check: false)
+        #expect(result.status == 0, "\(result.standardOutputText)")
+        let screen = result.standardOutputText
+        #expect(screen.contains("100% 90/90 frames"), "\(screen.prefix(400))")
+        #expect(screen.contains("\r") && screen.contains("fps, ETA"))
+        #expect(screen.contains("\"frame_count\" : 90"))
+    }
+
+    @Test("an interrupt stops the transcode and keeps nothing")
+    func interrupt() throws {
+        let directory = try TemporaryDirectory()
+        // A source long enough to be interrupted halfway: five minutes at 24 fps.
+        let long = directory.path("long.mkv")
+        try Subprocess.run("ffmpeg", ["-v", "error", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=24,trim=end_frame=7200",
+                                      "-c:v", "libx264", "-preset", "ultrafast", long])
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: dailiesExecutable)
+        process.arguments = ["transcode", long, "--out", directory.path("out")]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        // Wait until the transcode has started writing into its staging folder.
+        let out = directory.path("out")
+        for _ in 0..<600 where ((try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []).isEmpty {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        Thread.sleep(forTimeInterval: 0.3)
+        process.interrupt()
+        process.waitUntilExit()
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == 130, "\(message)")
+        #expect(message.contains("cancelled"))
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []).isEmpty)
+    }
+}

@@ -77,6 +77,28 @@ struct TranscodeTests {
         #expect(moov.lowerBound < mdat.lowerBound, "+faststart puts the index before the media")
     }
 
+    @Test("the proxy's sound lasts as long as the source's", arguments: moving.filter { $0.audioStreams > 0 })
+    func audioDuration(fixture: Fixture) throws {
+        /// From the first audio packet's start to the last one's end (Matroska has no stream
+        /// duration), counting only sound from the first video frame on (every fixture's video
+        /// starts at 0): the edit-listed movie carries half a second of sound before its cut,
+        /// which the proxy rightly leaves out.
+        func audioSeconds(_ path: String) throws -> Double {
+            let text = String(decoding: try FFprobe.run(["-v", "error", "-select_streams", "a:0", "-show_entries",
+                                                         "packet=pts_time,duration_time", "-of", "csv=p=0", path]), as: UTF8.self)
+            let packets = text.split(separator: "\n").map { $0.split(separator: ",").compactMap { Double($0) } }
+                .filter { $0.count == 2 }
+            let start = max(0, try #require(packets.map { $0[0] }.min()))
+            let end = try #require(packets.map { $0[0] + $0[1] }.max())
+            return end - start
+        }
+        let output = try TranscodedFixtures.output(fixture)
+        let source = try audioSeconds(fixture.path)
+        let proxy = try audioSeconds(output.path(TranscodeManifest.FileName.proxy))
+        // Within one AAC frame (1024 samples at 48 kHz), plus what the source's own start offset moves.
+        #expect(abs(source - proxy) < 0.05, "\(fixture): source audio \(source) s, proxy audio \(proxy) s")
+    }
+
     @Test("colour tags pass through")
     func colour() throws {
         for (name, primaries, transfer, space) in [
