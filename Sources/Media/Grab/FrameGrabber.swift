@@ -42,27 +42,21 @@ public final class FrameGrabber {
         for stream in input.format.streams where stream != input.videoStream {
             stream.pointee.discard = AVDISCARD_ALL
         }
-        encoderSettings = try FrameGrabber.readEncoderSettings(input, packet: packet)
+        encoderSettings = try FrameGrabber.readEncoderSettings(input)
         let frameDuration = info.frameMap.rate.frameDuration / input.timeBase
         miniGOPSpan = encoderSettings.map { (Rational($0.bFrames + 1) * frameDuration).ceiling } ?? 0
     }
 
     /// The x264 settings in the stream's first packet, if it has them; rewinds after.
-    private static func readEncoderSettings(_ input: MediaInput, packet: Packet) throws(MediaError) -> X264Settings? {
+    private static func readEncoderSettings(_ input: MediaInput) throws(MediaError) -> X264Settings? {
         guard input.videoStream.pointee.codecpar.pointee.codec_id == AV_CODEC_ID_H264 else { return nil }
-        defer { av_packet_unref(packet.pointer) }
-        while av_read_frame(input.format.pointer, packet.pointer) >= 0 {
-            guard packet.pointer.pointee.stream_index == input.videoStream.pointee.index else {
-                av_packet_unref(packet.pointer)
-                continue
-            }
-            let settings = X264Settings(scanning: UnsafeRawBufferPointer(
-                start: packet.pointer.pointee.data, count: Int(packet.pointer.pointee.size)))
-            try input.rewind(to: nil)
-            return settings
+        var settings: X264Settings?
+        try input.readVideoPackets { packet in
+            settings = X264Settings(scanning: UnsafeRawBufferPointer(start: packet.pointee.data, count: Int(packet.pointee.size)))
+            return false
         }
         try input.rewind(to: nil)
-        return nil
+        return settings
     }
 
     /// Frame `frame` encoded as `format`, `width` pixels wide (the shown width when `nil`).

@@ -62,27 +62,16 @@ struct KeyframeIndex {
     /// Reads every packet of the video stream once, keeping the keyframes' times, then
     /// rewinds to the start.
     private static func scan(_ input: MediaInput) throws(MediaError) -> [Keyframe] {
-        let context = input.format.pointer
-        let videoIndex = input.videoStream.pointee.index
-        for stream in input.format.streams where stream.pointee.index != videoIndex {
-            stream.pointee.discard = AVDISCARD_ALL
-        }
-        defer {
-            for stream in input.format.streams { stream.pointee.discard = AVDISCARD_DEFAULT }
-        }
         var keyframes: [Keyframe] = []
-        let packet = Packet()
-        while true {
-            let result = av_read_frame(context, packet.pointer)
-            if result < 0 { break }
-            defer { av_packet_unref(packet.pointer) }
-            let p = packet.pointer.pointee
-            guard p.stream_index == videoIndex, p.flags & cffmpeg_AV_PKT_FLAG_KEY() != 0 else { continue }
-            let noTimestamp = cffmpeg_AV_NOPTS_VALUE()
+        let noTimestamp = cffmpeg_AV_NOPTS_VALUE()
+        try input.readVideoPackets { packet in
+            let p = packet.pointee
+            guard p.flags & cffmpeg_AV_PKT_FLAG_KEY() != 0 else { return true }
             let presentation = p.pts != noTimestamp ? p.pts : p.dts
-            guard presentation != noTimestamp else { continue }
+            guard presentation != noTimestamp else { return true }
             let decode = p.dts != noTimestamp ? p.dts : p.pts
             keyframes.append(Keyframe(presentation: presentation, seekTarget: min(presentation, decode)))
+            return true
         }
         try input.rewind(to: keyframes.first?.seekTarget)
         return keyframes

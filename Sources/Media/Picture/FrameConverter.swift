@@ -140,12 +140,10 @@ final class FrameConverter {
     /// applied to the output size.
     private func configureColour(_ context: OpaquePointer, source: AVFrame) {
         let sourceFormat = AVPixelFormat(rawValue: source.format)
-        let sourceIsRGB = av_pix_fmt_desc_get(sourceFormat).map { $0.pointee.flags & UInt64(AV_PIX_FMT_FLAG_RGB) != 0 } ?? false
-        var space = source.colorspace
-        if sourceIsRGB || space == AVCOL_SPC_UNSPECIFIED || space == AVCOL_SPC_RGB || space == AVCOL_SPC_RESERVED {
-            let (width, height) = sourceIsRGB ? (size.width, size.height) : (Int(source.width), Int(source.height))
-            space = max(width, height) >= 1280 || min(width, height) > 576 ? AVCOL_SPC_BT709 : AVCOL_SPC_BT470BG
-        }
+        let sourceIsRGB = sourceFormat.isRGB
+        let space = FrameConverter.yuvMatrix(
+            tagged: source.colorspace, sourceFormat: sourceFormat,
+            sourceSize: PictureSize(width: Int(source.width), height: Int(source.height)), outputSize: size)
         let sourceFullRange = sourceIsRGB || source.color_range == AVCOL_RANGE_JPEG
             || [AV_PIX_FMT_YUVJ420P, AV_PIX_FMT_YUVJ422P, AV_PIX_FMT_YUVJ444P, AV_PIX_FMT_YUVJ440P].contains(sourceFormat)
         outputColorSpace = space
@@ -158,6 +156,27 @@ final class FrameConverter {
         sws_setColorspaceDetails(context, coefficients, sourceFullRange ? 1 : 0, coefficients, format.isFullRange ? 1 : 0,
                                  0, 1 << 16, 1 << 16)
         configuredColour = (context, space, sourceFullRange)
+    }
+}
+
+extension FrameConverter {
+    /// The YUV matrix for pictures from a source: its own when tagged; for untagged YUV,
+    /// Rec. 709 for HD and Rec. 601 for SD, as players assume; for RGB sources (PNG, EXR,
+    /// DPX), the same rule applied to the YUV picture being made.
+    static func yuvMatrix(tagged: AVColorSpace, sourceFormat: AVPixelFormat, sourceSize: PictureSize,
+                          outputSize: PictureSize) -> AVColorSpace {
+        let isRGB = sourceFormat.isRGB
+        guard isRGB || [AVCOL_SPC_UNSPECIFIED, AVCOL_SPC_RGB, AVCOL_SPC_RESERVED].contains(tagged) else { return tagged }
+        let side = isRGB ? outputSize : sourceSize
+        let isHD = max(side.width, side.height) >= 1280 || min(side.width, side.height) > 576
+        return isHD ? AVCOL_SPC_BT709 : AVCOL_SPC_BT470BG
+    }
+}
+
+extension AVPixelFormat {
+    /// Whether the format holds RGB rather than YUV or gray.
+    var isRGB: Bool {
+        av_pix_fmt_desc_get(self).map { $0.pointee.flags & UInt64(AV_PIX_FMT_FLAG_RGB) != 0 } ?? false
     }
 }
 

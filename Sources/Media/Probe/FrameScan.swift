@@ -134,30 +134,11 @@ struct FrameScan {
     /// Reads every packet of the video stream (other streams are skipped unread where the
     /// demuxer allows), counting those an edit list does not discard.
     private static func readPackets(_ input: MediaInput) throws(MediaError) -> PacketRead {
-        let context = input.format.pointer
-        let videoIndex = input.videoStream.pointee.index
-        for stream in input.format.streams where stream.pointee.index != videoIndex {
-            stream.pointee.discard = AVDISCARD_ALL
-        }
-        defer {
-            for stream in input.format.streams { stream.pointee.discard = AVDISCARD_DEFAULT }
-        }
         var read = PacketRead()
         var corrupt = 0
-        let packet = Packet()
-        while true {
-            let result = av_read_frame(context, packet.pointer)
-            if result == cffmpeg_AVERROR_EOF() { break }
-            if result == cffmpeg_AVERROR_EAGAIN() { continue }
-            if result < 0 {
-                if result == cffmpeg_AVERROR_EXIT() { throw MediaError.libav(result, path: input.path, "reading packets") }
-                guard read.count > 0 else { throw MediaError.libav(result, path: input.path, "reading the first packet") }
-                read.warnings.append("reading stopped after \(read.count) frames: \(Libav.describe(result))")
-                break
-            }
-            defer { av_packet_unref(packet.pointer) }
-            let p = packet.pointer.pointee
-            guard p.stream_index == videoIndex, p.flags & cffmpeg_AV_PKT_FLAG_DISCARD() == 0 else { continue }
+        let ended = try input.readVideoPackets { packet in
+            let p = packet.pointee
+            guard p.flags & cffmpeg_AV_PKT_FLAG_DISCARD() == 0 else { return true }
             if p.flags & cffmpeg_AV_PKT_FLAG_CORRUPT() != 0 { corrupt += 1 }
             read.count += 1
             let timestamp = p.pts != cffmpeg_AV_NOPTS_VALUE() ? p.pts : p.dts
@@ -167,6 +148,12 @@ struct FrameScan {
                 read.timestamps.append(timestamp)
                 read.end = max(read.end, timestamp + max(p.duration, 0))
             }
+            return true
+        }
+        if ended != cffmpeg_AVERROR_EOF() {
+            if ended == cffmpeg_AVERROR_EXIT() { throw MediaError.libav(ended, path: input.path, "reading packets") }
+            guard read.count > 0 else { throw MediaError.libav(ended, path: input.path, "reading the first packet") }
+            read.warnings.append("reading stopped after \(read.count) frames: \(Libav.describe(ended))")
         }
         if corrupt > 0 { read.warnings.append("\(corrupt) video packets are flagged corrupt") }
         guard read.count > 0 else {

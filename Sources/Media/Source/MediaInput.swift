@@ -126,6 +126,30 @@ final class MediaInput {
         guard result >= 0 else { throw MediaError.libav(result, path: path, "seeking") }
     }
 
+    /// Reads the video stream's packets in file order, leaving the other streams unread
+    /// where the demuxer allows, until `body` returns false or reading ends.
+    ///
+    /// - Returns: what ended the reading: 0 when `body` stopped it, `AVERROR_EOF` at the end
+    ///   of the file, or libav's error.
+    @discardableResult
+    func readVideoPackets(_ body: (UnsafeMutablePointer<AVPacket>) throws(MediaError) -> Bool) throws(MediaError) -> Int32 {
+        let videoIndex = videoStream.pointee.index
+        let others = format.streams.filter { $0.pointee.index != videoIndex }
+        let previous = others.map { $0.pointee.discard }
+        for stream in others { stream.pointee.discard = AVDISCARD_ALL }
+        defer {
+            for (stream, discard) in zip(others, previous) { stream.pointee.discard = discard }
+        }
+        let packet = Packet()
+        while true {
+            let result = av_read_frame(format.pointer, packet.pointer)
+            if result == cffmpeg_AVERROR_EAGAIN() { continue }
+            if result < 0 { return result }
+            defer { av_packet_unref(packet.pointer) }
+            if packet.pointer.pointee.stream_index == videoIndex, try !body(packet.pointer) { return 0 }
+        }
+    }
+
     var path: String { source.displayPath }
     var videoStreamIndex: Int { Int(videoStream.pointee.index) }
     var timeBase: Rational { videoStream.pointee.time_base.rational ?? Rational(1, 90000) }

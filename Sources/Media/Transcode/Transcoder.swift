@@ -121,14 +121,10 @@ private final class TranscodeRun {
         let parameters = input.videoStream.pointee.codecpar.pointee
         let converter = FrameConverter(format: .yuv420p, size: proxySize, rotation: geometry.rotation, path: input.path)
         proxyConverter = converter
-        // The YUV matrix is known for YUV sources; RGB sources (PNG, EXR) are given one by size.
-        let isRGB = av_pix_fmt_desc_get(AVPixelFormat(rawValue: parameters.format))
-            .map { $0.pointee.flags & UInt64(AV_PIX_FMT_FLAG_RGB) != 0 } ?? false
-        var space = parameters.color_space
-        if isRGB || space == AVCOL_SPC_UNSPECIFIED || space == AVCOL_SPC_RGB {
-            let side = isRGB ? proxySize : PictureSize(width: Int(parameters.width), height: Int(parameters.height))
-            space = max(side.width, side.height) >= 1280 || min(side.width, side.height) > 576 ? AVCOL_SPC_BT709 : AVCOL_SPC_BT470BG
-        }
+        // Tag the proxy with the matrix the converter will use.
+        let space = FrameConverter.yuvMatrix(
+            tagged: parameters.color_space, sourceFormat: AVPixelFormat(rawValue: parameters.format),
+            sourceSize: PictureSize(width: Int(parameters.width), height: Int(parameters.height)), outputSize: proxySize)
         let proxy = try ProxyWriter(
             path: staging.path(TranscodeManifest.FileName.proxy),
             settings: .init(size: proxySize, rate: info.frameMap.rate, profile: profile,
