@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 let package = Package(
@@ -8,9 +8,18 @@ let package = Package(
         .executable(name: "dailies", targets: ["dailies"]),
         .library(name: "FrameTime", targets: ["FrameTime"]),
         .library(name: "Media", targets: ["Media"]),
+        .library(name: "Catalog", targets: ["Catalog"]),
+        .library(name: "ReviewServer", targets: ["ReviewServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        // Without default traits: Dailies needs none of swift-configuration's support.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0", traits: []),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/vapor/sql-kit", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/sqlite-kit", from: "4.5.0"),
     ],
     targets: [
         // FFmpeg's libraries through pkg-config, plus a shim for the macros Swift can't import.
@@ -25,9 +34,33 @@ let package = Package(
         ),
         .target(name: "FrameTime"),
         .target(name: "Media", dependencies: ["CFFmpeg", "FrameTime"]),
+        .target(
+            name: "Catalog",
+            dependencies: [
+                "FrameTime",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
+            ]
+        ),
+        .target(
+            name: "ReviewServer",
+            dependencies: [
+                "Catalog",
+                "Media",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(
             name: "dailies",
             dependencies: [
+                "Catalog",
+                "ReviewServer",
                 "Media",
                 "FrameTime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -39,6 +72,8 @@ let package = Package(
         .target(name: "MediaTestSupport", dependencies: ["Media", "FrameTime"], path: "Tests/MediaTestSupport"),
         .testTarget(name: "FrameTimeTests", dependencies: ["FrameTime", "CFFmpeg"]),
         .testTarget(name: "MediaTests", dependencies: ["Media", "FrameTime", "MediaTestSupport"]),
+        .testTarget(name: "CatalogTests", dependencies: ["Catalog"]),
+        .testTarget(name: "ReviewServerTests", dependencies: ["ReviewServer", "Catalog"]),
         .testTarget(name: "DailiesCLITests", dependencies: ["MediaTestSupport", "dailies"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,78 @@
+import Crypto
+import Foundation
+import Logging
+import SQLKit
+
+/// The session catalog: staff, projects, versions and their components, review sessions,
+/// their items and collaborators, persisted in SQL.
+///
+/// The embedded default is one SQLite file in the data directory, in WAL mode so the server,
+/// the workers and the CLI can share it. Every operation is one transaction: it happens
+/// whole or not at all, and a refused request (a ``CatalogError``) changes nothing.
+public final class Catalog: Sendable {
+    let database: CatalogDatabase
+    let logger: Logger
+
+    /// The catalog file's name inside a data directory.
+    public static let fileName = "catalog.sqlite"
+
+    /// Opens the catalog in `dataDirectory` (creating the folder and the file if need be)
+    /// and brings its schema up to date.
+    public static func open(dataDirectory: String, logger: Logger = Logger(label: "dailies.catalog")) async throws -> Catalog {
+        try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
+        let path = (dataDirectory as NSString).appendingPathComponent(fileName)
+        let database = try await CatalogDatabase.openSQLite(path: path, logger: logger)
+        let catalog = Catalog(database: database, logger: logger)
+        try await Migrations.run(on: database)
+        try await catalog.ensureOrganization()
+        return catalog
+    }
+
+    private init(database: CatalogDatabase, logger: Logger) {
+        self.database = database
+        self.logger = logger
+    }
+
+    /// Closes the connection; the catalog must not be used after.
+    public func close() async throws {
+        try await database.close()
+    }
+
+    /// The clock: the catalog's notion of now, to the millisecond it stores.
+    var now: Timestamp { Timestamp().truncatedToMilliseconds }
+}
+
+/// A slice of a list: up to `limit` records after skipping `offset`.
+public struct Page: Sendable, Hashable {
+    public let limit: Int
+    public let offset: Int
+
+    public static let maximumLimit = 500
+    public static let `default` = Page(limit: 100, offset: 0, unchecked: ())
+
+    /// - Throws: ``CatalogError`` unless `limit` is 1…500 and `offset` is not negative.
+    public init(limit: Int, offset: Int) throws(CatalogError) {
+        guard (1...Page.maximumLimit).contains(limit) else {
+            throw CatalogError.invalid("limit", "must be between 1 and \(Page.maximumLimit)")
+        }
+        guard offset >= 0 else { throw CatalogError.invalid("offset", "must not be negative") }
+        self.limit = limit
+        self.offset = offset
+    }
+
+    fileprivate init(limit: Int, offset: Int, unchecked: Void) {
+        self.limit = limit
+        self.offset = offset
+    }
+}
+
+extension Page {
+    public static var all: Page { Page(limit: Int(Int32.max), offset: 0, unchecked: ()) }
+}
+
+/// Some records of a longer list, and how long the list is.
+public struct PageResult<Element: Sendable>: Sendable {
+    public let items: [Element]
+    public let total: Int
+    public let page: Page
+}

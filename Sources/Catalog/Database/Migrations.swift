@@ -1,0 +1,106 @@
+import SQLKit
+
+/// The catalog's schema, as numbered steps applied once each, in order, at start.
+///
+/// The SQL is portable between SQLite and PostgreSQL: ids are UUID strings (TEXT), times are
+/// milliseconds since 1970 (BIGINT), flags are BOOLEAN. A released step never changes; a new
+/// need is a new step.
+enum Migrations {
+    struct Step: Sendable {
+        let version: Int
+        let name: String
+        let statements: [SQLQueryString]
+    }
+
+    static let steps: [Step] = [
+        Step(version: 1, name: "review sessions", statements: [
+            """
+            CREATE TABLE organization (
+                id TEXT PRIMARY KEY, name TEXT NOT NULL, reply_to TEXT, share_links_enabled BOOLEAN NOT NULL,
+                cookie_secret TEXT NOT NULL, updated_at BIGINT NOT NULL)
+            """,
+            """
+            CREATE TABLE staff_users (
+                id TEXT PRIMARY KEY, name TEXT NOT NULL, email TEXT NOT NULL UNIQUE, is_admin BOOLEAN NOT NULL,
+                created_at BIGINT NOT NULL, created_by TEXT)
+            """,
+            """
+            CREATE TABLE api_keys (
+                id TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES staff_users(id) ON DELETE CASCADE,
+                key_digest TEXT NOT NULL UNIQUE, created_at BIGINT NOT NULL, revoked_at BIGINT)
+            """,
+            """
+            CREATE TABLE projects (
+                id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, code TEXT,
+                require_passphrase BOOLEAN NOT NULL, share_days BIGINT NOT NULL, allow_comments BOOLEAN NOT NULL,
+                comments_visible BOOLEAN NOT NULL, download_original BOOLEAN NOT NULL, download_proxy BOOLEAN NOT NULL,
+                email_thumbnails BOOLEAN NOT NULL, share_link_enabled BOOLEAN NOT NULL,
+                created_at BIGINT NOT NULL, created_by TEXT)
+            """,
+            """
+            CREATE TABLE versions (
+                id TEXT PRIMARY KEY, project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+                name TEXT NOT NULL, version_number BIGINT, shot TEXT, asset TEXT, task TEXT, status TEXT NOT NULL,
+                client_name TEXT, default_reason TEXT, media_state TEXT NOT NULL, media_error TEXT,
+                created_at BIGINT NOT NULL, created_by TEXT, updated_at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX versions_by_project ON versions (project_id, created_at)",
+            """
+            CREATE TABLE components (
+                id TEXT PRIMARY KEY, version_id TEXT NOT NULL REFERENCES versions(id) ON DELETE CASCADE,
+                kind TEXT NOT NULL, profile TEXT NOT NULL, path TEXT NOT NULL, file_name TEXT NOT NULL,
+                size BIGINT NOT NULL, sha256 TEXT NOT NULL, media_info TEXT, created_at BIGINT NOT NULL,
+                UNIQUE (version_id, kind, profile))
+            """,
+            """
+            CREATE TABLE review_sessions (
+                id TEXT PRIMARY KEY, project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+                title TEXT NOT NULL, description TEXT NOT NULL, starts_at BIGINT NOT NULL, ends_at BIGINT NOT NULL,
+                closed_at BIGINT, download_original BOOLEAN, download_proxy BOOLEAN, require_passphrase BOOLEAN,
+                share_link_enabled BOOLEAN, allow_comments BOOLEAN, comments_visible BOOLEAN,
+                passphrase_hash TEXT, share_token_digest TEXT UNIQUE,
+                created_at BIGINT NOT NULL, created_by TEXT, updated_at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX sessions_by_project ON review_sessions (project_id, created_at)",
+            """
+            CREATE TABLE session_items (
+                id TEXT PRIMARY KEY, session_id TEXT NOT NULL REFERENCES review_sessions(id) ON DELETE CASCADE,
+                version_id TEXT NOT NULL REFERENCES versions(id) ON DELETE CASCADE, position BIGINT NOT NULL,
+                version_name TEXT NOT NULL, version_label TEXT, client_name TEXT, reason TEXT,
+                created_at BIGINT NOT NULL, created_by TEXT)
+            """,
+            "CREATE INDEX items_by_session ON session_items (session_id, position)",
+            """
+            CREATE TABLE collaborators (
+                id TEXT PRIMARY KEY, session_id TEXT NOT NULL REFERENCES review_sessions(id) ON DELETE CASCADE,
+                name TEXT NOT NULL, email TEXT, role TEXT NOT NULL,
+                staff_user_id TEXT REFERENCES staff_users(id) ON DELETE SET NULL,
+                joined_by_share_link BOOLEAN NOT NULL, token_digest TEXT UNIQUE, invited_at BIGINT, revoked_at BIGINT,
+                created_at BIGINT NOT NULL, created_by TEXT)
+            """,
+            "CREATE INDEX collaborators_by_session ON collaborators (session_id, created_at)",
+        ]),
+    ]
+
+    /// Applies every step not applied yet, each in its own transaction.
+    static func run(on database: CatalogDatabase) async throws {
+        try await database.write { db in
+            try await db.raw("""
+                CREATE TABLE IF NOT EXISTS schema_migrations (
+                    version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)
+                """).run()
+        }
+        for step in steps {
+            try await database.write { db in
+                let applied = try await db.select().column("version").from("schema_migrations")
+                    .where("version", .equal, step.version).first()
+                guard applied == nil else { return }
+                for statement in step.statements {
+                    try await db.raw(statement).run()
+                }
+                try await db.insert(into: "schema_migrations").columns("version", "name", "applied_at")
+                    .values(SQLBind(step.version), SQLBind(step.name), SQLBind(Timestamp().storedMilliseconds)).run()
+            }
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+
+/// One reviewable piece of media, such as `sh010_comp_v003`.
+public struct Version: Sendable, Hashable, Codable, Identifiable {
+    /// Where the version's media stands in the pipeline.
+    public enum MediaState: String, Sendable, Hashable, Codable, CaseIterable {
+        /// No media uploaded yet.
+        case none
+        /// Uploaded; review outputs are being made.
+        case processing
+        /// Review outputs are registered.
+        case ready
+        /// Making review outputs failed; ``Version/mediaError`` says why.
+        case failed
+    }
+
+    public let id: UUID
+    public let projectID: UUID
+    public var name: String
+    /// The version number, such as 3 for `v003`.
+    public var versionNumber: Int?
+    public var shot: String?
+    public var asset: String?
+    public var task: String?
+    /// The studio's own status word, such as `pending review` or `approved`.
+    public var status: String
+    /// The name collaborators see, when it should differ from ``name``.
+    public var clientName: String?
+    /// Why the version is up for review, copied into sessions it is added to.
+    public var defaultReason: String?
+    public var mediaState: MediaState
+    /// Why making review outputs failed, in words.
+    public var mediaError: String?
+    public let createdAt: Timestamp
+    public let createdBy: UUID?
+    public var updatedAt: Timestamp
+
+    /// `v003` for version number 3.
+    public var versionLabel: String? {
+        versionNumber.map { "v" + String(repeating: "0", count: max(0, 3 - String($0).count)) + String($0) }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, projectID = "project_id", name, versionNumber = "version_number", shot, asset, task, status
+        case clientName = "client_name", defaultReason = "default_reason", mediaState = "media_state"
+        case mediaError = "media_error", createdAt = "created_at", createdBy = "created_by", updatedAt = "updated_at"
+    }
+}
+
+/// A file of a version: the original, or one of the review outputs made from it.
+public struct Component: Sendable, Hashable, Codable, Identifiable {
+    public enum Kind: String, Sendable, Hashable, Codable, CaseIterable {
+        case original, proxy, poster, filmstrip, framemap
+    }
+
+    public let id: UUID
+    public let versionID: UUID
+    public let kind: Kind
+    /// The proxy profile a derived file was made with; `nil` for the original.
+    public let profile: String?
+    /// Where the file is, relative to the data directory.
+    public let path: String
+    /// The name to download it as (the uploaded file's own name, for originals).
+    public let fileName: String
+    public let size: Int64
+    /// Hex SHA-256 of the file's bytes.
+    public let sha256: String
+    /// What the probe found (JSON), when the file is media.
+    public let mediaInfo: String?
+    public let createdAt: Timestamp
+
+    enum CodingKeys: String, CodingKey {
+        case id, versionID = "version_id", kind, profile, path, fileName = "file_name", size, sha256
+        case mediaInfo = "media_info", createdAt = "created_at"
+    }
+}

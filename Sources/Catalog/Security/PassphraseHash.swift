@@ -1,0 +1,48 @@
+import Crypto
+import _CryptoExtras
+import Foundation
+
+/// A session passphrase, stored as a scrypt hash: slow enough that a stolen catalog does
+/// not give the passphrases away, compared in constant time.
+///
+/// Stored as `scrypt$N$r$p$salt$hash` (salt and hash in URL-safe base64), so the cost can
+/// be raised later without breaking old hashes.
+public struct PassphraseHash: Sendable, Hashable {
+    /// The stored form.
+    public let encoded: String
+
+    /// scrypt's cost: N = 2^15, r = 8, p = 1 (32 MiB, about 50 ms on a server core).
+    static let rounds = 1 << 15
+    static let blockSize = 8
+    static let parallelism = 1
+
+    /// Hashes `passphrase` with a fresh random salt.
+    public init(hashing passphrase: String) throws {
+        let salt = SymmetricKey(size: .bits128).withUnsafeBytes { Data($0) }
+        let hash = try PassphraseHash.derive(passphrase, salt: salt, rounds: Self.rounds, blockSize: Self.blockSize,
+                                             parallelism: Self.parallelism)
+        encoded = "scrypt$\(Self.rounds)$\(Self.blockSize)$\(Self.parallelism)$\(salt.base64URLEncoded)$\(hash.base64URLEncoded)"
+    }
+
+    public init(encoded: String) {
+        self.encoded = encoded
+    }
+
+    /// Whether `passphrase` is the one hashed.
+    public func matches(_ passphrase: String) -> Bool {
+        let parts = encoded.split(separator: "$").map(String.init)
+        guard parts.count == 6, parts[0] == "scrypt", let rounds = Int(parts[1]), let blockSize = Int(parts[2]),
+            let parallelism = Int(parts[3]), let salt = Data(base64URLEncoded: parts[4]),
+            let expected = Data(base64URLEncoded: parts[5]),
+            let actual = try? PassphraseHash.derive(passphrase, salt: salt, rounds: rounds, blockSize: blockSize,
+                                                    parallelism: parallelism)
+        else { return false }
+        return constantTimeEquals(actual, expected)
+    }
+
+    private static func derive(_ passphrase: String, salt: Data, rounds: Int, blockSize: Int, parallelism: Int) throws -> Data {
+        let key = try KDF.Scrypt.deriveKey(from: Data(passphrase.utf8), salt: salt, outputByteCount: 32, rounds: rounds,
+                                           blockSize: blockSize, parallelism: parallelism)
+        return key.withUnsafeBytes { Data($0) }
+    }
+}

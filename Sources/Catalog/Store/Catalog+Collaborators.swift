@@ -1,0 +1,151 @@
+import Foundation
+import SQLKit
+
+/// Changes to a collaborator: `nil` leaves a field alone.
+public struct CollaboratorUpdate: Sendable, Decodable {
+    public var name: String?
+    public var email: String??
+    public var role: Collaborator.Role?
+    /// `true` takes access away; `false` gives it back.
+    public var revoked: Bool?
+
+    public init(name: String? = nil, email: String?? = nil, role: Collaborator.Role? = nil, revoked: Bool? = nil) {
+        self.name = name
+        self.email = email
+        self.role = role
+        self.revoked = revoked
+    }
+
+    enum CodingKeys: String, CodingKey { case name, email, role, revoked }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        name = try container.decodeIfPresent(String.self, forKey: .name)
+        email = try container.decodePatch(String.self, forKey: .email)
+        role = try container.decodeIfPresent(Collaborator.Role.self, forKey: .role)
+        revoked = try container.decodeIfPresent(Bool.self, forKey: .revoked)
+    }
+}
+
+extension Catalog {
+    /// A session's collaborators, in the order they were added.
+    public func collaborators(sessionID: UUID) async throws -> [Collaborator] {
+        try await database.read { db in
+            _ = try await self.sessionRecord(id: sessionID, db)
+            return try await self.collaborators(sessionID: sessionID, db)
+        }
+    }
+
+    func collaborators(sessionID: UUID, _ db: any SQLDatabase) async throws -> [Collaborator] {
+        try await db.select().column("*").from("collaborators").where("session_id", .equal, sessionID.bind)
+            .orderBy("created_at").orderBy("id").all().map(Collaborator.init(row:))
+    }
+
+    public func collaborator(id: UUID) async throws -> Collaborator {
+        try await database.read { db in try await self.collaborator(id: id, db) }
+    }
+
+    func collaborator(id: UUID, _ db: any SQLDatabase) async throws -> Collaborator {
+        guard let row = try await db.select().column("*").from("collaborators").where("id", .equal, id.bind).first() else {
+            throw CatalogError.notFound("collaborator", id)
+        }
+        return try Collaborator(row: row)
+    }
+
+    /// Invites someone (who need not be staff) with a personal link, whose token is
+    /// returned once.
+    public func addCollaborator(sessionID: UUID, name: String, email: String?, role: Collaborator.Role = .reviewer,
+                                createdBy: UUID? = nil) async throws -> (Collaborator, SecretToken) {
+        let name = try Validate.name(name, field: "name")
+        let email = try Validate.optionalEmail(email)
+        return try await database.write { db in
+            _ = try await self.sessionRecord(id: sessionID, db)
+            return try await self.insertCollaborator(sessionID: sessionID, name: name, email: email, role: role,
+                                                     staffUserID: nil, joinedByShareLink: false, createdBy: createdBy, db)
+        }
+    }
+
+    func insertCollaborator(sessionID: UUID, name: String, email: String?, role: Collaborator.Role, staffUserID: UUID?,
+                            joinedByShareLink: Bool, createdBy: UUID?, _ db: any SQLDatabase) async throws
+        -> (Collaborator, SecretToken)
+    {
+        let token = SecretToken.generate(prefix: "di_")
+        let collaborator = Collaborator(
+            id: UUID(), sessionID: sessionID, name: name, email: email, role: role, staffUserID: staffUserID,
+            joinedByShareLink: joinedByShareLink, invitedAt: nil, revokedAt: nil, createdAt: now, createdBy: createdBy)
+        try await db.insert(into: "collaborators")
+            .columns("id", "session_id", "name", "email", "role", "staff_user_id", "joined_by_share_link", "token_digest",
+                     "invited_at", "revoked_at", "created_at", "created_by")
+            .values(collaborator.id.bind, sessionID.bind, SQLBind(name), SQLBind(email), SQLBind(role.rawValue),
+                    staffUserID.bind, SQLBind(joinedByShareLink), SQLBind(token.digest), SQLBind(Int64?.none),
+                    SQLBind(Int64?.none), collaborator.createdAt.bind, createdBy.bind)
+            .run()
+        return (collaborator, token)
+    }
+
+    public func updateCollaborator(sessionID: UUID, id: UUID, _ update: CollaboratorUpdate) async throws -> Collaborator {
+        try await database.write { db in
+            var collaborator = try await self.collaborator(id: id, db)
+            guard collaborator.sessionID == sessionID else { throw CatalogError.notFound("collaborator in this session", id) }
+            if let name = update.name { collaborator.name = try Validate.name(name, field: "name") }
+            if let email = update.email { collaborator.email = try Validate.optionalEmail(email) }
+            if let role = update.role { collaborator.role = role }
+            if let revoked = update.revoked, revoked != collaborator.isRevoked {
+                collaborator.revokedAt = revoked ? self.now : nil
+            }
+            try await db.update("collaborators").set("name", to: SQLBind(collaborator.name))
+                .set("email", to: SQLBind(collaborator.email)).set("role", to: SQLBind(collaborator.role.rawValue))
+                .set("revoked_at", to: collaborator.revokedAt.bind).where("id", .equal, id.bind).run()
+            return collaborator
+        }
+    }
+
+    public func removeCollaborator(sessionID: UUID, id: UUID) async throws {
+        try await database.write { db in
+            let collaborator = try await self.collaborator(id: id, db)
+            guard collaborator.sessionID == sessionID else { throw CatalogError.notFound("collaborator in this session", id) }
+            try await db.delete(from: "collaborators").where("id", .equal, id.bind).run()
+        }
+    }
+
+    /// Issues a fresh invite link for a collaborator (the previous one stops working) and
+    /// records when; the token is returned once, to be sent.
+    public func issueInvite(sessionID: UUID, collaboratorID: UUID) async throws -> (Collaborator, SecretToken) {
+        try await database.write { db in
+            var collaborator = try await self.collaborator(id: collaboratorID, db)
+            guard collaborator.sessionID == sessionID else {
+                throw CatalogError.notFound("collaborator in this session", collaboratorID)
+            }
+            let token = SecretToken.generate(prefix: "di_")
+            collaborator.invitedAt = self.now
+            try await db.update("collaborators").set("token_digest", to: SQLBind(token.digest))
+                .set("invited_at", to: collaborator.invitedAt.bind).where("id", .equal, collaboratorID.bind).run()
+            return (collaborator, token)
+        }
+    }
+
+    /// A staff member opening a session joins it as an approver (once).
+    public func openSession(id: UUID, as user: StaffUser) async throws -> Collaborator {
+        try await database.write { db in
+            _ = try await self.sessionRecord(id: id, db)
+            if let existing = try await self.collaborators(sessionID: id, db).first(where: { $0.staffUserID == user.id }) {
+                return existing
+            }
+            return try await self.insertCollaborator(sessionID: id, name: user.name, email: user.email, role: .approver,
+                                                     staffUserID: user.id, joinedByShareLink: false, createdBy: user.id, db).0
+        }
+    }
+}
+
+extension Collaborator {
+    init(row: any SQLRow) throws {
+        guard let role = Role(rawValue: try row.string("role")) else {
+            throw CatalogError(.conflict, "the catalog holds an unknown collaborator role")
+        }
+        self.init(id: try row.uuid("id"), sessionID: try row.uuid("session_id"), name: try row.string("name"),
+                  email: try row.optionalString("email"), role: role, staffUserID: try row.optionalUUID("staff_user_id"),
+                  joinedByShareLink: try row.bool("joined_by_share_link"), invitedAt: try row.optionalTimestamp("invited_at"),
+                  revokedAt: try row.optionalTimestamp("revoked_at"), createdAt: try row.timestamp("created_at"),
+                  createdBy: try row.optionalUUID("created_by"))
+    }
+}

@@ -1,0 +1,175 @@
+import Foundation
+import SQLKit
+
+/// Changes to an item: `.some(nil)` clears a field.
+public struct SessionItemUpdate: Sendable, Decodable {
+    public var clientName: String??
+    public var reason: String??
+
+    public init(clientName: String?? = nil, reason: String?? = nil) {
+        self.clientName = clientName
+        self.reason = reason
+    }
+
+    enum CodingKeys: String, CodingKey { case clientName = "client_name", reason }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        clientName = try container.decodePatch(String.self, forKey: .clientName)
+        reason = try container.decodePatch(String.self, forKey: .reason)
+    }
+}
+
+/// Items keep positions 0…n−1 in review order. Every change runs in one write transaction,
+/// so concurrent adds, moves and removes each see and leave a clean order.
+extension Catalog {
+    /// A session's items in review order.
+    public func items(sessionID: UUID) async throws -> [SessionItem] {
+        try await database.read { db in
+            _ = try await self.sessionRecord(id: sessionID, db)
+            return try await self.items(sessionID: sessionID, db)
+        }
+    }
+
+    func items(sessionID: UUID, _ db: any SQLDatabase) async throws -> [SessionItem] {
+        try await db.select().column("*").from("session_items").where("session_id", .equal, sessionID.bind)
+            .orderBy("position").orderBy("created_at").all().map(SessionItem.init(row:))
+    }
+
+    /// Adds versions of the session's project, in the order given, at `position` (the end
+    /// when `nil`). Each item copies the version's name, label, client-facing name and reason.
+    ///
+    /// - Throws: ``CatalogError`` when a version is unknown, of another project, listed twice
+    ///   or already in the session, or the session is closed; nothing is added then.
+    public func addItems(sessionID: UUID, versionIDs: [UUID], at position: Int? = nil, createdBy: UUID? = nil)
+        async throws -> [SessionItem]
+    {
+        guard !versionIDs.isEmpty else { throw CatalogError.invalid("version_ids", "must list at least one version") }
+        guard versionIDs.count <= 1000 else { throw CatalogError.invalid("version_ids", "lists more than 1000 versions") }
+        return try await database.write { db in
+            let record = try await self.openSessionRecord(id: sessionID, db)
+            return try await self.insertItems(sessionID: sessionID, projectID: record.session.projectID,
+                                              versionIDs: versionIDs, at: position, createdBy: createdBy, db)
+        }
+    }
+
+    func insertItems(sessionID: UUID, projectID: UUID, versionIDs: [UUID], at position: Int?, createdBy: UUID?,
+                     _ db: any SQLDatabase) async throws -> [SessionItem] {
+        guard Set(versionIDs).count == versionIDs.count else {
+            throw CatalogError.invalid("version_ids", "lists a version twice")
+        }
+        let existing = try await items(sessionID: sessionID, db)
+        let present = Set(existing.map(\.versionID))
+        if let duplicate = versionIDs.first(where: present.contains) {
+            throw CatalogError(.conflict, "version \(duplicate) is already in the session", field: "version_ids")
+        }
+        let insertAt = position ?? existing.count
+        guard (0...existing.count).contains(insertAt) else {
+            throw CatalogError.invalid("position", "must be between 0 and \(existing.count)")
+        }
+        var added: [SessionItem] = []
+        for (offset, versionID) in versionIDs.enumerated() {
+            let version = try await self.version(id: versionID, db)
+            guard version.projectID == projectID else {
+                throw CatalogError.invalid("version_ids", "version \(versionID) belongs to another project")
+            }
+            let item = SessionItem(
+                id: UUID(), sessionID: sessionID, versionID: versionID, position: insertAt + offset, versionName: version.name,
+                versionLabel: version.versionLabel, clientName: version.clientName, reason: version.defaultReason,
+                createdAt: now, createdBy: createdBy)
+            try await db.insert(into: "session_items")
+                .columns("id", "session_id", "version_id", "position", "version_name", "version_label", "client_name",
+                         "reason", "created_at", "created_by")
+                .values(item.id.bind, sessionID.bind, versionID.bind, SQLBind(item.position), SQLBind(item.versionName),
+                        SQLBind(item.versionLabel), SQLBind(item.clientName), SQLBind(item.reason), item.createdAt.bind,
+                        createdBy.bind)
+                .run()
+            added.append(item)
+        }
+        let order = Array(existing.prefix(insertAt)) + added + Array(existing.dropFirst(insertAt))
+        try await write(order: order.map(\.id), sessionID: sessionID, db)
+        return added
+    }
+
+    /// Removes items; the rest close up.
+    public func removeItems(sessionID: UUID, itemIDs: [UUID]) async throws {
+        guard !itemIDs.isEmpty else { throw CatalogError.invalid("item_ids", "must list at least one item") }
+        try await database.write { db in
+            _ = try await self.openSessionRecord(id: sessionID, db)
+            let existing = Set(try await self.items(sessionID: sessionID, db).map(\.id))
+            if let missing = itemIDs.first(where: { !existing.contains($0) }) {
+                throw CatalogError.notFound("item in this session", missing)
+            }
+            for id in Set(itemIDs) {
+                try await db.delete(from: "session_items").where("id", .equal, id.bind).run()
+            }
+            try await self.renumberItems(sessionID: sessionID, db)
+        }
+    }
+
+    /// Moves one item to `position` (0 is first); the others shift.
+    public func moveItem(sessionID: UUID, itemID: UUID, to position: Int) async throws -> [SessionItem] {
+        try await database.write { db in
+            _ = try await self.openSessionRecord(id: sessionID, db)
+            var order = try await self.items(sessionID: sessionID, db).map(\.id)
+            guard let from = order.firstIndex(of: itemID) else { throw CatalogError.notFound("item in this session", itemID) }
+            guard (0..<order.count).contains(position) else {
+                throw CatalogError.invalid("position", "must be between 0 and \(order.count - 1)")
+            }
+            order.remove(at: from)
+            order.insert(itemID, at: position)
+            try await self.write(order: order, sessionID: sessionID, db)
+            return try await self.items(sessionID: sessionID, db)
+        }
+    }
+
+    /// Sets the whole order: `itemIDs` must list every item of the session once.
+    public func setItemOrder(sessionID: UUID, itemIDs: [UUID]) async throws -> [SessionItem] {
+        try await database.write { db in
+            _ = try await self.openSessionRecord(id: sessionID, db)
+            let existing = try await self.items(sessionID: sessionID, db).map(\.id)
+            guard itemIDs.count == existing.count, Set(itemIDs) == Set(existing) else {
+                throw CatalogError.invalid("item_ids", "must list each of the session's \(existing.count) items exactly once")
+            }
+            try await self.write(order: itemIDs, sessionID: sessionID, db)
+            return try await self.items(sessionID: sessionID, db)
+        }
+    }
+
+    public func updateItem(sessionID: UUID, itemID: UUID, _ update: SessionItemUpdate) async throws -> SessionItem {
+        try await database.write { db in
+            _ = try await self.openSessionRecord(id: sessionID, db)
+            guard var item = try await self.items(sessionID: sessionID, db).first(where: { $0.id == itemID }) else {
+                throw CatalogError.notFound("item in this session", itemID)
+            }
+            if let clientName = update.clientName { item.clientName = try Validate.optionalName(clientName, field: "client_name") }
+            if let reason = update.reason { item.reason = try Validate.optionalText(reason, field: "reason", maximum: 2000) }
+            try await db.update("session_items").set("client_name", to: SQLBind(item.clientName))
+                .set("reason", to: SQLBind(item.reason)).where("id", .equal, itemID.bind).run()
+            return item
+        }
+    }
+
+    /// Closes up gaps left by deletions.
+    func renumberItems(sessionID: UUID, _ db: any SQLDatabase) async throws {
+        try await write(order: try await items(sessionID: sessionID, db).map(\.id), sessionID: sessionID, db)
+    }
+
+    /// Gives the items of `order` positions 0…n−1, touching only those that move.
+    private func write(order: [UUID], sessionID: UUID, _ db: any SQLDatabase) async throws {
+        let current = Dictionary(uniqueKeysWithValues: try await items(sessionID: sessionID, db).map { ($0.id, $0.position) })
+        for (position, id) in order.enumerated() where current[id] != position {
+            try await db.update("session_items").set("position", to: SQLBind(position)).where("id", .equal, id.bind).run()
+        }
+    }
+}
+
+extension SessionItem {
+    init(row: any SQLRow) throws {
+        self.init(id: try row.uuid("id"), sessionID: try row.uuid("session_id"), versionID: try row.uuid("version_id"),
+                  position: try row.int("position"), versionName: try row.string("version_name"),
+                  versionLabel: try row.optionalString("version_label"), clientName: try row.optionalString("client_name"),
+                  reason: try row.optionalString("reason"), createdAt: try row.timestamp("created_at"),
+                  createdBy: try row.optionalUUID("created_by"))
+    }
+}

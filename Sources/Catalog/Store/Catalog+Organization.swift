@@ -1,0 +1,83 @@
+import Crypto
+import Foundation
+import SQLKit
+
+extension Catalog {
+    /// Creates the one organization row on first start, with a fresh cookie-signing secret.
+    func ensureOrganization() async throws {
+        try await database.write { db in
+            guard try await db.count("organization", where: "id", equals: SQLBind("default")) == 0 else { return }
+            let secret = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.base64URLEncoded
+            try await db.insert(into: "organization")
+                .columns("id", "name", "reply_to", "share_links_enabled", "cookie_secret", "updated_at")
+                .values(SQLBind("default"), SQLBind("Dailies"), SQLBind(String?.none), SQLBind(true), SQLBind(secret),
+                        self.now.bind)
+                .run()
+        }
+    }
+
+    /// The studio's settings.
+    public func organization() async throws -> OrganizationSettings {
+        try await database.read { db in try await self.organizationRow(db).settings }
+    }
+
+    /// Changes the studio's settings; `nil` fields stay as they are.
+    public func updateOrganization(_ update: OrganizationUpdate) async throws -> OrganizationSettings {
+        try await database.write { db in
+            var settings = try await self.organizationRow(db).settings
+            if let name = update.name { settings.name = try Validate.name(name, field: "name") }
+            if let replyTo = update.replyTo { settings.replyTo = try Validate.optionalEmail(replyTo, field: "reply_to") }
+            if let enabled = update.shareLinksEnabled { settings.shareLinksEnabled = enabled }
+            try await db.update("organization")
+                .set("name", to: SQLBind(settings.name)).set("reply_to", to: SQLBind(settings.replyTo))
+                .set("share_links_enabled", to: SQLBind(settings.shareLinksEnabled)).set("updated_at", to: self.now.bind)
+                .where("id", .equal, SQLBind("default")).run()
+            return settings
+        }
+    }
+
+    /// The key collaborator cookies are signed with.
+    public func cookieSigningKey() async throws -> SymmetricKey {
+        try await database.read { db in
+            let secret = try await self.organizationRow(db).secret
+            guard let bytes = Data(base64URLEncoded: secret) else {
+                throw CatalogError(.conflict, "the catalog's cookie secret is damaged")
+            }
+            return SymmetricKey(data: bytes)
+        }
+    }
+
+    private func organizationRow(_ db: any SQLDatabase) async throws -> (settings: OrganizationSettings, secret: String) {
+        guard let row = try await db.select().columns("name", "reply_to", "share_links_enabled", "cookie_secret")
+            .from("organization").where("id", .equal, SQLBind("default")).first()
+        else { throw CatalogError(.notFound, "the catalog has no organization settings") }
+        return (OrganizationSettings(name: try row.string("name"), replyTo: try row.optionalString("reply_to"),
+                                     shareLinksEnabled: try row.bool("share_links_enabled")),
+                try row.string("cookie_secret"))
+    }
+}
+
+/// Changes to ``OrganizationSettings``: `nil` leaves a field alone; an empty `replyTo` clears it.
+public struct OrganizationUpdate: Sendable, Decodable {
+    public var name: String?
+    public var replyTo: String?
+    public var shareLinksEnabled: Bool?
+
+    public init(name: String? = nil, replyTo: String? = nil, shareLinksEnabled: Bool? = nil) {
+        self.name = name
+        self.replyTo = replyTo
+        self.shareLinksEnabled = shareLinksEnabled
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name, replyTo = "reply_to", shareLinksEnabled = "share_links_enabled"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        name = try container.decodeIfPresent(String.self, forKey: .name)
+        // null clears the reply-to address, as an empty string does.
+        replyTo = try container.decodePatch(String.self, forKey: .replyTo).map { $0 ?? "" }
+        shareLinksEnabled = try container.decodeIfPresent(Bool.self, forKey: .shareLinksEnabled)
+    }
+}

@@ -1,0 +1,176 @@
+import Foundation
+import SQLKit
+
+/// Changes to a project: `nil` leaves a field alone.
+public struct ProjectUpdate: Sendable, Decodable {
+    public var name: String?
+    /// `.some(nil)` clears the code.
+    public var code: String??
+    public var defaults: ProjectDefaultsUpdate?
+
+    public init(name: String? = nil, code: String?? = nil, defaults: ProjectDefaultsUpdate? = nil) {
+        self.name = name
+        self.code = code
+        self.defaults = defaults
+    }
+
+    enum CodingKeys: String, CodingKey { case name, code, defaults }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        name = try container.decodeIfPresent(String.self, forKey: .name)
+        code = try container.decodePatch(String.self, forKey: .code)
+        defaults = try container.decodeIfPresent(ProjectDefaultsUpdate.self, forKey: .defaults)
+    }
+}
+
+/// Changes to a project's session defaults: `nil` leaves a setting alone.
+public struct ProjectDefaultsUpdate: Sendable, Codable {
+    public var requirePassphrase: Bool?
+    public var shareDays: Int?
+    public var allowComments: Bool?
+    public var commentsVisibleToOthers: Bool?
+    public var downloadOriginal: Bool?
+    public var downloadProxy: Bool?
+    public var emailThumbnails: Bool?
+    public var shareLinkEnabled: Bool?
+
+    public init(requirePassphrase: Bool? = nil, shareDays: Int? = nil, allowComments: Bool? = nil,
+                commentsVisibleToOthers: Bool? = nil, downloadOriginal: Bool? = nil, downloadProxy: Bool? = nil,
+                emailThumbnails: Bool? = nil, shareLinkEnabled: Bool? = nil) {
+        self.requirePassphrase = requirePassphrase
+        self.shareDays = shareDays
+        self.allowComments = allowComments
+        self.commentsVisibleToOthers = commentsVisibleToOthers
+        self.downloadOriginal = downloadOriginal
+        self.downloadProxy = downloadProxy
+        self.emailThumbnails = emailThumbnails
+        self.shareLinkEnabled = shareLinkEnabled
+    }
+
+    func applied(to defaults: ProjectDefaults) throws(CatalogError) -> ProjectDefaults {
+        var result = defaults
+        if let requirePassphrase { result.requirePassphrase = requirePassphrase }
+        if let shareDays {
+            guard (1...3650).contains(shareDays) else { throw CatalogError.invalid("defaults.share_days", "must be 1 to 3650 days") }
+            result.shareDays = shareDays
+        }
+        if let allowComments { result.allowComments = allowComments }
+        if let commentsVisibleToOthers { result.commentsVisibleToOthers = commentsVisibleToOthers }
+        if let downloadOriginal { result.downloadOriginal = downloadOriginal }
+        if let downloadProxy { result.downloadProxy = downloadProxy }
+        if let emailThumbnails { result.emailThumbnails = emailThumbnails }
+        if let shareLinkEnabled { result.shareLinkEnabled = shareLinkEnabled }
+        return result
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case requirePassphrase = "require_passphrase", shareDays = "share_days", allowComments = "allow_comments"
+        case commentsVisibleToOthers = "comments_visible_to_others", downloadOriginal = "download_original"
+        case downloadProxy = "download_proxy", emailThumbnails = "email_thumbnails", shareLinkEnabled = "share_link_enabled"
+    }
+}
+
+extension Catalog {
+    /// Creates a project; its session defaults start from ``ProjectDefaults/standard``.
+    public func createProject(name: String, code: String? = nil, defaults: ProjectDefaultsUpdate? = nil,
+                              createdBy: UUID? = nil) async throws -> Project {
+        let name = try Validate.name(name, field: "name")
+        let code = try Validate.optionalName(code, field: "code", maximum: 32)
+        let defaults = try (defaults ?? ProjectDefaultsUpdate()).applied(to: .standard)
+        return try await database.write { db in
+            try await self.checkProjectNameFree(name, except: nil, db)
+            let project = Project(id: UUID(), name: name, code: code, defaults: defaults, createdAt: self.now, createdBy: createdBy)
+            try await db.insert(into: "projects")
+                .columns("id", "name", "code", "require_passphrase", "share_days", "allow_comments", "comments_visible",
+                         "download_original", "download_proxy", "email_thumbnails", "share_link_enabled", "created_at",
+                         "created_by")
+                .values(project.id.bind, SQLBind(name), SQLBind(code), SQLBind(defaults.requirePassphrase),
+                        SQLBind(defaults.shareDays), SQLBind(defaults.allowComments), SQLBind(defaults.commentsVisibleToOthers),
+                        SQLBind(defaults.downloadOriginal), SQLBind(defaults.downloadProxy), SQLBind(defaults.emailThumbnails),
+                        SQLBind(defaults.shareLinkEnabled), project.createdAt.bind, createdBy.bind)
+                .run()
+            return project
+        }
+    }
+
+    public func project(id: UUID) async throws -> Project {
+        try await database.read { db in try await self.project(id: id, db) }
+    }
+
+    /// A project by name (for the CLI), or `nil`.
+    public func project(named name: String) async throws -> Project? {
+        try await database.read { db in
+            try await db.select().column("*").from("projects").where("name", .equal, SQLBind(name)).first()
+                .map(Project.init(row:))
+        }
+    }
+
+    func project(id: UUID, _ db: any SQLDatabase) async throws -> Project {
+        guard let row = try await db.select().column("*").from("projects").where("id", .equal, id.bind).first() else {
+            throw CatalogError.notFound("project", id)
+        }
+        return try Project(row: row)
+    }
+
+    /// Projects by name.
+    public func projects(page: Page = .default) async throws -> PageResult<Project> {
+        try await database.read { db in
+            let rows = try await db.select().column("*").from("projects").orderBy("name").orderBy("id")
+                .limit(page.limit).offset(page.offset).all()
+            let total = try await db.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("projects")
+                .first()?.decode(column: "n", as: Int.self) ?? 0
+            return PageResult(items: try rows.map(Project.init(row:)), total: total, page: page)
+        }
+    }
+
+    public func updateProject(id: UUID, _ update: ProjectUpdate) async throws -> Project {
+        try await database.write { db in
+            var project = try await self.project(id: id, db)
+            if let name = update.name {
+                project.name = try Validate.name(name, field: "name")
+                try await self.checkProjectNameFree(project.name, except: id, db)
+            }
+            if let code = update.code { project.code = try Validate.optionalName(code, field: "code", maximum: 32) }
+            if let defaults = update.defaults { project.defaults = try defaults.applied(to: project.defaults) }
+            let d = project.defaults
+            try await db.update("projects")
+                .set("name", to: SQLBind(project.name)).set("code", to: SQLBind(project.code))
+                .set("require_passphrase", to: SQLBind(d.requirePassphrase)).set("share_days", to: SQLBind(d.shareDays))
+                .set("allow_comments", to: SQLBind(d.allowComments)).set("comments_visible", to: SQLBind(d.commentsVisibleToOthers))
+                .set("download_original", to: SQLBind(d.downloadOriginal)).set("download_proxy", to: SQLBind(d.downloadProxy))
+                .set("email_thumbnails", to: SQLBind(d.emailThumbnails)).set("share_link_enabled", to: SQLBind(d.shareLinkEnabled))
+                .where("id", .equal, id.bind).run()
+            return project
+        }
+    }
+
+    /// Deletes a project with its versions and sessions.
+    public func deleteProject(id: UUID) async throws {
+        try await database.write { db in
+            _ = try await self.project(id: id, db)
+            try await db.delete(from: "projects").where("id", .equal, id.bind).run()
+        }
+    }
+
+    private func checkProjectNameFree(_ name: String, except id: UUID?, _ db: any SQLDatabase) async throws {
+        var query = db.select().column("id").from("projects").where("name", .equal, SQLBind(name))
+        if let id { query = query.where("id", .notEqual, id.bind) }
+        if try await query.first() != nil {
+            throw CatalogError(.conflict, "a project named \(name) already exists", field: "name")
+        }
+    }
+}
+
+extension Project {
+    init(row: any SQLRow) throws {
+        self.init(
+            id: try row.uuid("id"), name: try row.string("name"), code: try row.optionalString("code"),
+            defaults: ProjectDefaults(
+                requirePassphrase: try row.bool("require_passphrase"), shareDays: try row.int("share_days"),
+                allowComments: try row.bool("allow_comments"), commentsVisibleToOthers: try row.bool("comments_visible"),
+                downloadOriginal: try row.bool("download_original"), downloadProxy: try row.bool("download_proxy"),
+                emailThumbnails: try row.bool("email_thumbnails"), shareLinkEnabled: try row.bool("share_link_enabled")),
+            createdAt: try row.timestamp("created_at"), createdBy: try row.optionalUUID("created_by"))
+    }
+}

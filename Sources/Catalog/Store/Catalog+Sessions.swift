@@ -1,0 +1,316 @@
+import Foundation
+import SQLKit
+
+/// The fields of a new session, or changes to one: `nil` leaves a field alone.
+public struct SessionFields: Sendable, Decodable {
+    public var title: String?
+    public var description: String?
+    public var startsAt: Timestamp?
+    public var endsAt: Timestamp?
+    /// Settings to change; each `.some(nil)` goes back to inheriting the project's default.
+    public var settings: SessionSettingsUpdate?
+    /// `.some(value)` sets the passphrase, `.some(nil)` removes it.
+    public var passphrase: String??
+
+    public init(title: String? = nil, description: String? = nil, startsAt: Timestamp? = nil, endsAt: Timestamp? = nil,
+                settings: SessionSettingsUpdate? = nil, passphrase: String?? = nil) {
+        self.title = title
+        self.description = description
+        self.startsAt = startsAt
+        self.endsAt = endsAt
+        self.settings = settings
+        self.passphrase = passphrase
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case title, description, startsAt = "starts_at", endsAt = "ends_at", settings, passphrase
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        title = try container.decodeIfPresent(String.self, forKey: .title)
+        description = try container.decodeIfPresent(String.self, forKey: .description)
+        startsAt = try container.decodeIfPresent(Timestamp.self, forKey: .startsAt)
+        endsAt = try container.decodeIfPresent(Timestamp.self, forKey: .endsAt)
+        settings = try container.decodeIfPresent(SessionSettingsUpdate.self, forKey: .settings)
+        passphrase = try container.decodePatch(String.self, forKey: .passphrase)
+    }
+}
+
+/// Changes to a session's own settings: absent leaves one alone, `null` inherits the project's.
+public struct SessionSettingsUpdate: Sendable, Decodable {
+    public var downloadOriginal: Bool??
+    public var downloadProxy: Bool??
+    public var requirePassphrase: Bool??
+    public var shareLinkEnabled: Bool??
+    public var allowComments: Bool??
+    public var commentsVisibleToOthers: Bool??
+
+    public init(downloadOriginal: Bool?? = nil, downloadProxy: Bool?? = nil, requirePassphrase: Bool?? = nil,
+                shareLinkEnabled: Bool?? = nil, allowComments: Bool?? = nil, commentsVisibleToOthers: Bool?? = nil) {
+        self.downloadOriginal = downloadOriginal
+        self.downloadProxy = downloadProxy
+        self.requirePassphrase = requirePassphrase
+        self.shareLinkEnabled = shareLinkEnabled
+        self.allowComments = allowComments
+        self.commentsVisibleToOthers = commentsVisibleToOthers
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: SessionSettingOverrides.CodingKeys.self)
+        downloadOriginal = try c.decodePatch(Bool.self, forKey: .downloadOriginal)
+        downloadProxy = try c.decodePatch(Bool.self, forKey: .downloadProxy)
+        requirePassphrase = try c.decodePatch(Bool.self, forKey: .requirePassphrase)
+        shareLinkEnabled = try c.decodePatch(Bool.self, forKey: .shareLinkEnabled)
+        allowComments = try c.decodePatch(Bool.self, forKey: .allowComments)
+        commentsVisibleToOthers = try c.decodePatch(Bool.self, forKey: .commentsVisibleToOthers)
+    }
+
+    func applied(to overrides: SessionSettingOverrides) -> SessionSettingOverrides {
+        var o = overrides
+        if let downloadOriginal { o.downloadOriginal = downloadOriginal }
+        if let downloadProxy { o.downloadProxy = downloadProxy }
+        if let requirePassphrase { o.requirePassphrase = requirePassphrase }
+        if let shareLinkEnabled { o.shareLinkEnabled = shareLinkEnabled }
+        if let allowComments { o.allowComments = allowComments }
+        if let commentsVisibleToOthers { o.commentsVisibleToOthers = commentsVisibleToOthers }
+        return o
+    }
+}
+
+extension Catalog {
+    /// Creates a session in a project, optionally from a selection of its versions.
+    ///
+    /// Defaults: the title "New review session", no description, a schedule from now for the
+    /// project's share days (7 unless changed), the project's settings.
+    public func createSession(projectID: UUID, _ fields: SessionFields = SessionFields(), versionIDs: [UUID] = [],
+                              createdBy: UUID? = nil) async throws -> ReviewSession {
+        try await database.write { db in
+            let project = try await self.project(id: projectID, db)
+            let created = self.now
+            let startsAt = fields.startsAt?.truncatedToMilliseconds ?? created
+            let endsAt = fields.endsAt?.truncatedToMilliseconds
+                ?? startsAt.addingTimeInterval(TimeInterval(project.defaults.shareDays) * 86_400)
+            try Validate.schedule(startsAt: startsAt, endsAt: endsAt)
+            let overrides = (fields.settings ?? SessionSettingsUpdate()).applied(to: SessionSettingOverrides())
+            let passphraseHash = try (fields.passphrase ?? nil).map { try PassphraseHash(hashing: try Validate.passphrase($0)) }
+            let session = ReviewSession(
+                id: UUID(), projectID: projectID,
+                title: try Validate.name(fields.title ?? "New review session", field: "title"),
+                description: try Validate.text(fields.description ?? "", field: "description"),
+                startsAt: startsAt, endsAt: endsAt, closedAt: nil, overrides: overrides,
+                settings: overrides.resolved(over: project.defaults), hasPassphrase: passphraseHash != nil,
+                createdAt: created, createdBy: createdBy, updatedAt: created)
+            try await self.insert(session, passphraseHash: passphraseHash, db)
+            if !versionIDs.isEmpty {
+                _ = try await self.insertItems(sessionID: session.id, projectID: projectID, versionIDs: versionIDs,
+                                               at: nil, createdBy: createdBy, db)
+            }
+            return session
+        }
+    }
+
+    private func insert(_ session: ReviewSession, passphraseHash: PassphraseHash?, _ db: any SQLDatabase) async throws {
+        let o = session.overrides
+        try await db.insert(into: "review_sessions")
+            .columns("id", "project_id", "title", "description", "starts_at", "ends_at", "closed_at", "download_original",
+                     "download_proxy", "require_passphrase", "share_link_enabled", "allow_comments", "comments_visible",
+                     "passphrase_hash", "share_token_digest", "created_at", "created_by", "updated_at")
+            .values(session.id.bind, session.projectID.bind, SQLBind(session.title), SQLBind(session.description),
+                    session.startsAt.bind, session.endsAt.bind, session.closedAt.bind, SQLBind(o.downloadOriginal),
+                    SQLBind(o.downloadProxy), SQLBind(o.requirePassphrase), SQLBind(o.shareLinkEnabled),
+                    SQLBind(o.allowComments), SQLBind(o.commentsVisibleToOthers), SQLBind(passphraseHash?.encoded),
+                    SQLBind(String?.none), session.createdAt.bind, session.createdBy.bind, session.updatedAt.bind)
+            .run()
+    }
+
+    public func session(id: UUID) async throws -> ReviewSession {
+        try await database.read { db in try await self.sessionRecord(id: id, db).session }
+    }
+
+    /// A project's sessions, newest first.
+    public func sessions(projectID: UUID, page: Page = .default) async throws -> PageResult<ReviewSession> {
+        try await database.read { db in
+            _ = try await self.project(id: projectID, db)
+            let rows = try await self.sessionQuery(db).where(SQLColumn("project_id", table: "review_sessions"), .equal, projectID.bind)
+                .orderBy(SQLColumn("created_at", table: "review_sessions"), SQLDirection.descending)
+                .orderBy(SQLColumn("id", table: "review_sessions"), SQLDirection.ascending).limit(page.limit).offset(page.offset).all()
+            return PageResult(items: try rows.map { try SessionRecord(row: $0).session },
+                              total: try await db.count("review_sessions", where: "project_id", equals: projectID.bind), page: page)
+        }
+    }
+
+    /// Changes a session's title, description, schedule, settings or passphrase.
+    public func updateSession(id: UUID, _ fields: SessionFields) async throws -> ReviewSession {
+        try await database.write { db in
+            let record = try await self.sessionRecord(id: id, db)
+            var session = record.session
+            if let title = fields.title { session.title = try Validate.name(title, field: "title") }
+            if let description = fields.description { session.description = try Validate.text(description, field: "description") }
+            if let startsAt = fields.startsAt { session.startsAt = startsAt.truncatedToMilliseconds }
+            if let endsAt = fields.endsAt { session.endsAt = endsAt.truncatedToMilliseconds }
+            try Validate.schedule(startsAt: session.startsAt, endsAt: session.endsAt)
+            if let settings = fields.settings {
+                session.overrides = settings.applied(to: session.overrides)
+                session.settings = session.overrides.resolved(over: record.projectDefaults)
+            }
+            var passphraseHash = record.passphraseHash
+            if let passphrase = fields.passphrase {
+                passphraseHash = try passphrase.map { try PassphraseHash(hashing: try Validate.passphrase($0)) }
+                session.hasPassphrase = passphraseHash != nil
+            }
+            session.updatedAt = self.now
+            let o = session.overrides
+            try await db.update("review_sessions")
+                .set("title", to: SQLBind(session.title)).set("description", to: SQLBind(session.description))
+                .set("starts_at", to: session.startsAt.bind).set("ends_at", to: session.endsAt.bind)
+                .set("download_original", to: SQLBind(o.downloadOriginal)).set("download_proxy", to: SQLBind(o.downloadProxy))
+                .set("require_passphrase", to: SQLBind(o.requirePassphrase))
+                .set("share_link_enabled", to: SQLBind(o.shareLinkEnabled)).set("allow_comments", to: SQLBind(o.allowComments))
+                .set("comments_visible", to: SQLBind(o.commentsVisibleToOthers))
+                .set("passphrase_hash", to: SQLBind(passphraseHash?.encoded)).set("updated_at", to: session.updatedAt.bind)
+                .where("id", .equal, id.bind).run()
+            return session
+        }
+    }
+
+    public func deleteSession(id: UUID) async throws {
+        try await database.write { db in
+            _ = try await self.sessionRecord(id: id, db)
+            try await db.delete(from: "review_sessions").where("id", .equal, id.bind).run()
+        }
+    }
+
+    /// Closes a session: read-only for everyone until reopened.
+    public func closeSession(id: UUID) async throws -> ReviewSession {
+        try await setClosed(id: id, closed: true)
+    }
+
+    public func reopenSession(id: UUID) async throws -> ReviewSession {
+        try await setClosed(id: id, closed: false)
+    }
+
+    private func setClosed(id: UUID, closed: Bool) async throws -> ReviewSession {
+        try await database.write { db in
+            var session = try await self.sessionRecord(id: id, db).session
+            guard session.isClosed != closed else { return session }
+            session.closedAt = closed ? self.now : nil
+            session.updatedAt = self.now
+            try await db.update("review_sessions").set("closed_at", to: session.closedAt.bind)
+                .set("updated_at", to: session.updatedAt.bind).where("id", .equal, id.bind).run()
+            return session
+        }
+    }
+
+    /// A new session with the same description, settings, passphrase and collaborators (with
+    /// fresh invite links, returned once), no items, and a schedule from now.
+    public func cloneSession(id: UUID, createdBy: UUID? = nil) async throws
+        -> (session: ReviewSession, invites: [(Collaborator, SecretToken)])
+    {
+        try await database.write { db in
+            let record = try await self.sessionRecord(id: id, db)
+            let project = try await self.project(id: record.session.projectID, db)
+            let created = self.now
+            var clone = record.session
+            clone = ReviewSession(
+                id: UUID(), projectID: clone.projectID, title: try Validate.name(clone.title + " (copy)", field: "title"),
+                description: clone.description, startsAt: created,
+                endsAt: created.addingTimeInterval(TimeInterval(project.defaults.shareDays) * 86_400), closedAt: nil,
+                overrides: clone.overrides, settings: clone.settings, hasPassphrase: clone.hasPassphrase,
+                createdAt: created, createdBy: createdBy, updatedAt: created)
+            try await self.insert(clone, passphraseHash: record.passphraseHash, db)
+            var invites: [(Collaborator, SecretToken)] = []
+            for original in try await self.collaborators(sessionID: id, db) where !original.isRevoked && !original.joinedByShareLink {
+                invites.append(try await self.insertCollaborator(
+                    sessionID: clone.id, name: original.name, email: original.email, role: original.role,
+                    staffUserID: original.staffUserID, joinedByShareLink: false, createdBy: createdBy, db))
+            }
+            return (clone, invites)
+        }
+    }
+
+    /// Turns the session's shareable link on with a fresh token (the old link stops working),
+    /// returned once.
+    public func rotateShareLink(sessionID: UUID) async throws -> SecretToken {
+        try await database.write { db in
+            var record = try await self.sessionRecord(id: sessionID, db)
+            let token = SecretToken.generate(prefix: "ds_")
+            record.session.overrides.shareLinkEnabled = true
+            try await db.update("review_sessions").set("share_token_digest", to: SQLBind(token.digest))
+                .set("share_link_enabled", to: SQLBind(true)).set("updated_at", to: self.now.bind)
+                .where("id", .equal, sessionID.bind).run()
+            return token
+        }
+    }
+
+    /// Turns the shareable link off; visitors who joined keep their access.
+    public func disableShareLink(sessionID: UUID) async throws -> ReviewSession {
+        try await database.write { db in
+            _ = try await self.sessionRecord(id: sessionID, db)
+            try await db.update("review_sessions").set("share_token_digest", to: SQLBind(String?.none))
+                .set("share_link_enabled", to: SQLBind(false)).set("updated_at", to: self.now.bind)
+                .where("id", .equal, sessionID.bind).run()
+            return try await self.sessionRecord(id: sessionID, db).session
+        }
+    }
+
+    // MARK: Rows
+
+    /// A session with what only the catalog sees: its project's defaults and its secrets.
+    struct SessionRecord {
+        var session: ReviewSession
+        var projectDefaults: ProjectDefaults
+        var passphraseHash: PassphraseHash?
+        var shareTokenDigest: String?
+
+        init(row: any SQLRow) throws {
+            let projectDefaults = ProjectDefaults(
+                requirePassphrase: try row.bool("p_require_passphrase"), shareDays: try row.int("p_share_days"),
+                allowComments: try row.bool("p_allow_comments"), commentsVisibleToOthers: try row.bool("p_comments_visible"),
+                downloadOriginal: try row.bool("p_download_original"), downloadProxy: try row.bool("p_download_proxy"),
+                emailThumbnails: try row.bool("p_email_thumbnails"), shareLinkEnabled: try row.bool("p_share_link_enabled"))
+            let overrides = SessionSettingOverrides(
+                downloadOriginal: try row.optionalBool("download_original"), downloadProxy: try row.optionalBool("download_proxy"),
+                requirePassphrase: try row.optionalBool("require_passphrase"),
+                shareLinkEnabled: try row.optionalBool("share_link_enabled"), allowComments: try row.optionalBool("allow_comments"),
+                commentsVisibleToOthers: try row.optionalBool("comments_visible"))
+            passphraseHash = try row.optionalString("passphrase_hash").map(PassphraseHash.init(encoded:))
+            shareTokenDigest = try row.optionalString("share_token_digest")
+            self.projectDefaults = projectDefaults
+            session = ReviewSession(
+                id: try row.uuid("id"), projectID: try row.uuid("project_id"), title: try row.string("title"),
+                description: try row.string("description"), startsAt: try row.timestamp("starts_at"),
+                endsAt: try row.timestamp("ends_at"), closedAt: try row.optionalTimestamp("closed_at"), overrides: overrides,
+                settings: overrides.resolved(over: projectDefaults), hasPassphrase: passphraseHash != nil,
+                createdAt: try row.timestamp("created_at"), createdBy: try row.optionalUUID("created_by"),
+                updatedAt: try row.timestamp("updated_at"))
+        }
+    }
+
+    /// Sessions joined with their projects' defaults.
+    func sessionQuery(_ db: any SQLDatabase) -> SQLSelectBuilder {
+        var query = db.select().column(SQLColumn("*", table: "review_sessions"))
+        for column in ["require_passphrase", "share_days", "allow_comments", "comments_visible", "download_original",
+                       "download_proxy", "email_thumbnails", "share_link_enabled"] {
+            query = query.column(SQLColumn(column, table: "projects"), as: "p_" + column)
+        }
+        return query.from("review_sessions")
+            .join("projects", on: SQLColumn("project_id", table: "review_sessions"), .equal, SQLColumn("id", table: "projects"))
+    }
+
+    func sessionRecord(id: UUID, _ db: any SQLDatabase) async throws -> SessionRecord {
+        guard let row = try await sessionQuery(db).where(SQLColumn("id", table: "review_sessions"), .equal, id.bind).first() else {
+            throw CatalogError.notFound("review session", id)
+        }
+        return try SessionRecord(row: row)
+    }
+
+    /// The session, refusing if it is closed: the check every change inside a session makes.
+    func openSessionRecord(id: UUID, _ db: any SQLDatabase) async throws -> SessionRecord {
+        let record = try await sessionRecord(id: id, db)
+        guard !record.session.isClosed else {
+            throw CatalogError(.sessionClosed, "the session is closed; reopen it to change it")
+        }
+        return record
+    }
+}

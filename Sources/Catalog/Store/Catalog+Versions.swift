@@ -1,0 +1,199 @@
+import Foundation
+import SQLKit
+
+/// The fields of a new version, or changes to one (`nil` leaves a field alone;
+/// `.some(nil)` clears an optional one).
+public struct VersionFields: Sendable, Decodable {
+    public var name: String?
+    public var versionNumber: Int??
+    public var shot: String??
+    public var asset: String??
+    public var task: String??
+    public var status: String?
+    public var clientName: String??
+    public var defaultReason: String??
+
+    public init(name: String? = nil, versionNumber: Int?? = nil, shot: String?? = nil, asset: String?? = nil,
+                task: String?? = nil, status: String? = nil, clientName: String?? = nil, defaultReason: String?? = nil) {
+        self.name = name
+        self.versionNumber = versionNumber
+        self.shot = shot
+        self.asset = asset
+        self.task = task
+        self.status = status
+        self.clientName = clientName
+        self.defaultReason = defaultReason
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name, versionNumber = "version_number", shot, asset, task, status, clientName = "client_name"
+        case defaultReason = "default_reason"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        name = try container.decodeIfPresent(String.self, forKey: .name)
+        versionNumber = try container.decodePatch(Int.self, forKey: .versionNumber)
+        shot = try container.decodePatch(String.self, forKey: .shot)
+        asset = try container.decodePatch(String.self, forKey: .asset)
+        task = try container.decodePatch(String.self, forKey: .task)
+        status = try container.decodeIfPresent(String.self, forKey: .status)
+        clientName = try container.decodePatch(String.self, forKey: .clientName)
+        defaultReason = try container.decodePatch(String.self, forKey: .defaultReason)
+    }
+
+    func applied(to version: Version) throws(CatalogError) -> Version {
+        var v = version
+        if let name { v.name = try Validate.name(name, field: "name") }
+        if let versionNumber {
+            if let number = versionNumber, !(0...99_999).contains(number) {
+                throw CatalogError.invalid("version_number", "must be 0 to 99999")
+            }
+            v.versionNumber = versionNumber
+        }
+        if let shot { v.shot = try Validate.optionalName(shot, field: "shot") }
+        if let asset { v.asset = try Validate.optionalName(asset, field: "asset") }
+        if let task { v.task = try Validate.optionalName(task, field: "task") }
+        if let status { v.status = try Validate.name(status, field: "status", maximum: 64) }
+        if let clientName { v.clientName = try Validate.optionalName(clientName, field: "client_name") }
+        if let defaultReason { v.defaultReason = try Validate.optionalText(defaultReason, field: "default_reason", maximum: 2000) }
+        return v
+    }
+}
+
+extension Catalog {
+    /// Creates a version in a project, with no media yet.
+    public func createVersion(projectID: UUID, _ fields: VersionFields, createdBy: UUID? = nil) async throws -> Version {
+        guard fields.name != nil else { throw CatalogError.invalid("name", "is required") }
+        let created = now
+        let version = try fields.applied(to: Version(
+            id: UUID(), projectID: projectID, name: "", versionNumber: nil, shot: nil, asset: nil, task: nil,
+            status: "pending review", clientName: nil, defaultReason: nil, mediaState: .none, mediaError: nil,
+            createdAt: created, createdBy: createdBy, updatedAt: created))
+        return try await database.write { db in
+            _ = try await self.project(id: projectID, db)
+            try await db.insert(into: "versions")
+                .columns("id", "project_id", "name", "version_number", "shot", "asset", "task", "status", "client_name",
+                         "default_reason", "media_state", "media_error", "created_at", "created_by", "updated_at")
+                .values(version.id.bind, projectID.bind, SQLBind(version.name), SQLBind(version.versionNumber),
+                        SQLBind(version.shot), SQLBind(version.asset), SQLBind(version.task), SQLBind(version.status),
+                        SQLBind(version.clientName), SQLBind(version.defaultReason), SQLBind(version.mediaState.rawValue),
+                        SQLBind(version.mediaError), version.createdAt.bind, createdBy.bind, version.updatedAt.bind)
+                .run()
+            return version
+        }
+    }
+
+    public func version(id: UUID) async throws -> Version {
+        try await database.read { db in try await self.version(id: id, db) }
+    }
+
+    func version(id: UUID, _ db: any SQLDatabase) async throws -> Version {
+        guard let row = try await db.select().column("*").from("versions").where("id", .equal, id.bind).first() else {
+            throw CatalogError.notFound("version", id)
+        }
+        return try Version(row: row)
+    }
+
+    /// A project's versions, oldest first.
+    public func versions(projectID: UUID, page: Page = .default) async throws -> PageResult<Version> {
+        try await database.read { db in
+            _ = try await self.project(id: projectID, db)
+            let rows = try await db.select().column("*").from("versions").where("project_id", .equal, projectID.bind)
+                .orderBy("created_at").orderBy("id").limit(page.limit).offset(page.offset).all()
+            return PageResult(items: try rows.map(Version.init(row:)),
+                              total: try await db.count("versions", where: "project_id", equals: projectID.bind), page: page)
+        }
+    }
+
+    public func updateVersion(id: UUID, _ fields: VersionFields) async throws -> Version {
+        try await database.write { db in
+            var version = try fields.applied(to: try await self.version(id: id, db))
+            version.updatedAt = self.now
+            try await db.update("versions")
+                .set("name", to: SQLBind(version.name)).set("version_number", to: SQLBind(version.versionNumber))
+                .set("shot", to: SQLBind(version.shot)).set("asset", to: SQLBind(version.asset))
+                .set("task", to: SQLBind(version.task)).set("status", to: SQLBind(version.status))
+                .set("client_name", to: SQLBind(version.clientName)).set("default_reason", to: SQLBind(version.defaultReason))
+                .set("updated_at", to: version.updatedAt.bind)
+                .where("id", .equal, id.bind).run()
+            return version
+        }
+    }
+
+    /// Records where a version's media stands; `error` says why when it failed.
+    public func setMediaState(versionID: UUID, _ state: Version.MediaState, error: String? = nil) async throws {
+        try await database.write { db in
+            _ = try await self.version(id: versionID, db)
+            try await db.update("versions").set("media_state", to: SQLBind(state.rawValue))
+                .set("media_error", to: SQLBind(state == .failed ? error : nil)).set("updated_at", to: self.now.bind)
+                .where("id", .equal, versionID.bind).run()
+        }
+    }
+
+    /// Deletes a version, its components and its places in sessions (whose orders close up).
+    public func deleteVersion(id: UUID) async throws {
+        try await database.write { db in
+            _ = try await self.version(id: id, db)
+            let sessions = try await db.select().distinct().column("session_id").from("session_items")
+                .where("version_id", .equal, id.bind).all().map { try $0.uuid("session_id") }
+            try await db.delete(from: "versions").where("id", .equal, id.bind).run()
+            for session in sessions { try await self.renumberItems(sessionID: session, db) }
+        }
+    }
+
+    /// A version's files.
+    public func components(versionID: UUID) async throws -> [Component] {
+        try await database.read { db in
+            _ = try await self.version(id: versionID, db)
+            return try await db.select().column("*").from("components").where("version_id", .equal, versionID.bind)
+                .orderBy("kind").orderBy("profile").all().map(Component.init(row:))
+        }
+    }
+
+    /// Registers (or replaces) a version's file of `kind` for `profile`.
+    public func registerComponent(versionID: UUID, kind: Component.Kind, profile: String?, path: String, fileName: String,
+                                  size: Int64, sha256: String, mediaInfo: String?) async throws -> Component {
+        try await database.write { db in
+            _ = try await self.version(id: versionID, db)
+            let component = Component(id: UUID(), versionID: versionID, kind: kind, profile: profile, path: path,
+                                      fileName: fileName, size: size, sha256: sha256, mediaInfo: mediaInfo, createdAt: self.now)
+            try await db.delete(from: "components").where("version_id", .equal, versionID.bind)
+                .where("kind", .equal, SQLBind(kind.rawValue)).where("profile", .equal, SQLBind(profile ?? "")).run()
+            try await db.insert(into: "components")
+                .columns("id", "version_id", "kind", "profile", "path", "file_name", "size", "sha256", "media_info", "created_at")
+                .values(component.id.bind, versionID.bind, SQLBind(kind.rawValue), SQLBind(profile ?? ""), SQLBind(path),
+                        SQLBind(fileName), SQLBind(size), SQLBind(sha256), SQLBind(mediaInfo), component.createdAt.bind)
+                .run()
+            return component
+        }
+    }
+}
+
+extension Version {
+    init(row: any SQLRow) throws {
+        guard let state = MediaState(rawValue: try row.string("media_state")) else {
+            throw CatalogError(.conflict, "the catalog holds an unknown media state")
+        }
+        self.init(
+            id: try row.uuid("id"), projectID: try row.uuid("project_id"), name: try row.string("name"),
+            versionNumber: try row.optionalInt("version_number"), shot: try row.optionalString("shot"),
+            asset: try row.optionalString("asset"), task: try row.optionalString("task"), status: try row.string("status"),
+            clientName: try row.optionalString("client_name"), defaultReason: try row.optionalString("default_reason"),
+            mediaState: state, mediaError: try row.optionalString("media_error"), createdAt: try row.timestamp("created_at"),
+            createdBy: try row.optionalUUID("created_by"), updatedAt: try row.timestamp("updated_at"))
+    }
+}
+
+extension Component {
+    init(row: any SQLRow) throws {
+        guard let kind = Kind(rawValue: try row.string("kind")) else {
+            throw CatalogError(.conflict, "the catalog holds an unknown component kind")
+        }
+        let profile = try row.string("profile")
+        self.init(id: try row.uuid("id"), versionID: try row.uuid("version_id"), kind: kind,
+                  profile: profile.isEmpty ? nil : profile, path: try row.string("path"), fileName: try row.string("file_name"),
+                  size: Int64(try row.int("size")), sha256: try row.string("sha256"),
+                  mediaInfo: try row.optionalString("media_info"), createdAt: try row.timestamp("created_at"))
+    }
+}

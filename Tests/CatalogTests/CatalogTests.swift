@@ -1,0 +1,276 @@
+import Foundation
+import SQLKit
+import Testing
+
+@testable import Catalog
+
+@Suite("Catalog")
+struct CatalogTests {
+    @Test("staff API keys are stored hashed and found again")
+    func apiKeys() async throws {
+        try await withCatalog { catalog in
+            #expect(try await catalog.staffUserCount() == 0)
+            let (user, key) = try await catalog.createStaffUser(name: "Ada", email: "Ada@Studio.example", isAdmin: true)
+            #expect(user.email == "ada@studio.example")
+            #expect(key.value.hasPrefix("dk_") && key.value.count > 40)
+            #expect(try await catalog.staffUser(apiKey: key.value) == user)
+            #expect(try await catalog.staffUser(apiKey: key.value + "x") == nil)
+            let stored = try await catalog.database.read { db in
+                try await db.select().column("key_digest").from("api_keys").all().map { try $0.decode(column: "key_digest", as: String.self) }
+            }
+            #expect(stored == [key.digest] && !stored.contains(key.value))
+            #expect(await catalogErrorCode { _ = try await catalog.createStaffUser(name: "Ada 2", email: "ada@studio.example") } == .conflict)
+            #expect(await catalogErrorCode { _ = try await catalog.createStaffUser(name: "Bob", email: "not an email") } == .invalidField)
+        }
+    }
+
+    @Test("the schema is migrated once and survives reopening")
+    func reopen() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dailies-catalog-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let first = try await Catalog.open(dataDirectory: directory.path)
+        let project = try await first.createProject(name: "Persisted")
+        let key = try await first.cookieSigningKey()
+        try await first.close()
+        let second = try await Catalog.open(dataDirectory: directory.path)
+        #expect(try await second.project(id: project.id) == project)
+        #expect(try await second.cookieSigningKey() == key)
+        let journal = try await second.database.read { db in
+            try await db.raw("PRAGMA journal_mode").first()?.decode(column: "journal_mode", as: String.self)
+        }
+        #expect(journal == "wal")
+        try await second.close()
+    }
+
+    @Test("projects validate their fields and defaults")
+    func projects() async throws {
+        try await withCatalog { catalog in
+            let project = try await catalog.createProject(name: "  Feature  ", code: "FT")
+            #expect(project.name == "Feature" && project.defaults == .standard)
+            #expect(await catalogErrorCode { _ = try await catalog.createProject(name: "Feature") } == .conflict)
+            #expect(await catalogErrorCode { _ = try await catalog.createProject(name: "") } == .invalidField)
+            #expect(await catalogErrorCode { _ = try await catalog.createProject(name: String(repeating: "x", count: 201)) } == .invalidField)
+            let updated = try await catalog.updateProject(id: project.id, ProjectUpdate(
+                code: .some(nil), defaults: ProjectDefaultsUpdate(shareDays: 14, downloadOriginal: true)))
+            #expect(updated.code == nil && updated.defaults.shareDays == 14 && updated.defaults.downloadOriginal)
+            #expect(await catalogErrorCode {
+                _ = try await catalog.updateProject(id: project.id, ProjectUpdate(defaults: ProjectDefaultsUpdate(shareDays: 0)))
+            } == .invalidField)
+            #expect(try await catalog.project(id: project.id) == updated, "a refused update changes nothing")
+            #expect(await catalogErrorCode { _ = try await catalog.project(id: UUID()) } == .notFound)
+        }
+    }
+
+    @Test("a new session has the defaults; settings inherit until overridden")
+    func sessionDefaults() async throws {
+        try await withCatalog { catalog in
+            let project = try await catalog.createProject(name: "Show", defaults: ProjectDefaultsUpdate(downloadOriginal: true))
+            let before = Date()
+            let session = try await catalog.createSession(projectID: project.id)
+            #expect(session.title == "New review session" && session.description.isEmpty)
+            #expect(abs(session.startsAt.timeIntervalSince(before)) < 5)
+            #expect(session.endsAt.timeIntervalSince(session.startsAt) == 7 * 86_400)
+            #expect(session.settings.downloadOriginal && session.overrides.downloadOriginal == nil)
+
+            let changed = try await catalog.updateSession(id: session.id, SessionFields(
+                settings: SessionSettingsUpdate(downloadOriginal: .some(false), allowComments: .some(false))))
+            #expect(!changed.settings.downloadOriginal && !changed.settings.allowComments)
+            _ = try await catalog.updateProject(id: project.id, ProjectUpdate(defaults: ProjectDefaultsUpdate(downloadProxy: false)))
+            #expect(try await catalog.session(id: session.id).settings.downloadProxy == false, "still inherited")
+            let inherited = try await catalog.updateSession(id: session.id, SessionFields(
+                settings: SessionSettingsUpdate(downloadOriginal: .some(nil))))
+            #expect(inherited.settings.downloadOriginal && inherited.overrides.downloadOriginal == nil)
+
+            #expect(await catalogErrorCode {
+                _ = try await catalog.updateSession(id: session.id, SessionFields(endsAt: session.startsAt.addingTimeInterval(-1)))
+            } == .invalidField)
+            #expect(try await catalog.session(id: session.id) == inherited)
+        }
+    }
+
+    @Test("items keep a clean order through adds, moves, removes and a whole new order")
+    func itemOrder() async throws {
+        try await withCatalog { catalog in
+            let (project, versions, session) = try await makeSession(catalog, versions: 4)
+            var items = try await catalog.items(sessionID: session.id)
+            #expect(items.map(\.position) == [0, 1, 2, 3])
+            #expect(items.map(\.versionID) == versions.map(\.id))
+            #expect(items[0].versionName == "sh00_comp" && items[0].versionLabel == "v001")
+
+            items = try await catalog.moveItem(sessionID: session.id, itemID: items[3].id, to: 0)
+            #expect(items.map(\.versionID) == [versions[3], versions[0], versions[1], versions[2]].map(\.id))
+            try await catalog.removeItems(sessionID: session.id, itemIDs: [items[1].id, items[2].id])
+            items = try await catalog.items(sessionID: session.id)
+            #expect(items.map(\.position) == [0, 1] && items.map(\.versionID) == [versions[3].id, versions[2].id])
+
+            let extra = try await catalog.createVersion(projectID: project.id, VersionFields(name: "sh050_comp"))
+            _ = try await catalog.addItems(sessionID: session.id, versionIDs: [extra.id, versions[0].id], at: 1)
+            items = try await catalog.items(sessionID: session.id)
+            #expect(items.map(\.versionID) == [versions[3], extra, versions[0], versions[2]].map(\.id))
+            #expect(items.map(\.position) == [0, 1, 2, 3])
+
+            let reversed = Array(items.map(\.id).reversed())
+            #expect(try await catalog.setItemOrder(sessionID: session.id, itemIDs: reversed).map(\.id) == reversed)
+
+            // Refusals change nothing.
+            let other = try await catalog.createProject(name: "Other")
+            let stranger = try await catalog.createVersion(projectID: other.id, VersionFields(name: "x"))
+            #expect(await catalogErrorCode { _ = try await catalog.addItems(sessionID: session.id, versionIDs: [stranger.id]) } == .invalidField)
+            #expect(await catalogErrorCode { _ = try await catalog.addItems(sessionID: session.id, versionIDs: [extra.id]) } == .conflict)
+            #expect(await catalogErrorCode { _ = try await catalog.setItemOrder(sessionID: session.id, itemIDs: Array(reversed.dropLast())) } == .invalidField)
+            #expect(await catalogErrorCode { _ = try await catalog.moveItem(sessionID: session.id, itemID: reversed[0], to: 4) } == .invalidField)
+            #expect(await catalogErrorCode { try await catalog.removeItems(sessionID: session.id, itemIDs: [reversed[0], UUID()]) } == .notFound)
+            #expect(try await catalog.items(sessionID: session.id).map(\.id) == reversed)
+        }
+    }
+
+    @Test("50 concurrent adds, moves and removes leave positions 0…n−1")
+    func concurrentOrder() async throws {
+        try await withCatalog { catalog in
+            let (project, _, session) = try await makeSession(catalog, versions: 10)
+            var spare: [Version] = []
+            for number in 0..<20 {
+                spare.append(try await catalog.createVersion(projectID: project.id, VersionFields(name: "extra\(number)")))
+            }
+            let start = try await catalog.items(sessionID: session.id)
+            let spareIDs = spare.map(\.id)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for operation in 0..<50 {
+                    group.addTask {
+                        switch operation % 3 {
+                        case 0:
+                            _ = try await catalog.addItems(sessionID: session.id, versionIDs: [spareIDs[operation / 3]], at: 0)
+                        case 1:
+                            let items = try await catalog.items(sessionID: session.id)
+                            // A concurrent remove may take the item first; that refusal is fine.
+                            _ = try? await catalog.moveItem(sessionID: session.id, itemID: items[operation % items.count].id,
+                                                            to: (operation * 7) % items.count)
+                        default:
+                            try? await catalog.removeItems(sessionID: session.id, itemIDs: [start[(operation / 3) % start.count].id])
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let items = try await catalog.items(sessionID: session.id)
+            #expect(items.map(\.position) == Array(0..<items.count))
+            #expect(Set(items.map(\.versionID)).count == items.count)
+            // 17 adds of distinct versions; the 16 removes hit each of the 10 original items.
+            #expect(items.count == 17)
+        }
+    }
+
+    @Test("a closed session changes nothing until reopened")
+    func closed() async throws {
+        try await withCatalog { catalog in
+            let (project, _, session) = try await makeSession(catalog, versions: 2)
+            let items = try await catalog.items(sessionID: session.id)
+            _ = try await catalog.closeSession(id: session.id)
+            let extra = try await catalog.createVersion(projectID: project.id, VersionFields(name: "late"))
+            #expect(await catalogErrorCode { _ = try await catalog.addItems(sessionID: session.id, versionIDs: [extra.id]) } == .sessionClosed)
+            #expect(await catalogErrorCode { _ = try await catalog.moveItem(sessionID: session.id, itemID: items[1].id, to: 0) } == .sessionClosed)
+            #expect(await catalogErrorCode { try await catalog.removeItems(sessionID: session.id, itemIDs: [items[0].id]) } == .sessionClosed)
+            #expect(try await catalog.items(sessionID: session.id) == items)
+            _ = try await catalog.reopenSession(id: session.id)
+            _ = try await catalog.addItems(sessionID: session.id, versionIDs: [extra.id])
+            #expect(try await catalog.items(sessionID: session.id).count == 3)
+        }
+    }
+
+    @Test("collaborators reach their session only while it is open, in schedule and unrevoked")
+    func accessRules() async throws {
+        try await withCatalog { catalog in
+            let (_, _, session) = try await makeSession(catalog, versions: 1)
+            let (client, token) = try await catalog.addCollaborator(sessionID: session.id, name: "Client", email: "c@client.example")
+            #expect(try await catalog.access(inviteToken: token.value, passphrase: nil).collaborator == client)
+            #expect(await catalogErrorCode { _ = try await catalog.access(inviteToken: "di_forged", passphrase: nil) } == .invalidToken)
+
+            _ = try await catalog.updateSession(id: session.id, SessionFields(startsAt: Date().addingTimeInterval(3600),
+                                                                            endsAt: Date().addingTimeInterval(7200)))
+            #expect(await catalogErrorCode { _ = try await catalog.access(collaboratorID: client.id) } == .sessionNotStarted)
+            _ = try await catalog.updateSession(id: session.id, SessionFields(startsAt: Date().addingTimeInterval(-7200),
+                                                                            endsAt: Date().addingTimeInterval(-3600)))
+            #expect(await catalogErrorCode { _ = try await catalog.access(collaboratorID: client.id) } == .sessionExpired)
+            _ = try await catalog.updateSession(id: session.id, SessionFields(endsAt: Date().addingTimeInterval(3600)))
+            _ = try await catalog.closeSession(id: session.id)
+            #expect(await catalogErrorCode { _ = try await catalog.access(collaboratorID: client.id) } == .sessionClosed)
+            _ = try await catalog.reopenSession(id: session.id)
+            _ = try await catalog.updateCollaborator(sessionID: session.id, id: client.id, CollaboratorUpdate(revoked: true))
+            #expect(await catalogErrorCode { _ = try await catalog.access(inviteToken: token.value, passphrase: nil) } == .accessRevoked)
+            _ = try await catalog.updateCollaborator(sessionID: session.id, id: client.id, CollaboratorUpdate(revoked: false))
+            #expect(try await catalog.access(collaboratorID: client.id).session.id == session.id)
+
+            // A fresh invite replaces the old link.
+            let (_, fresh) = try await catalog.issueInvite(sessionID: session.id, collaboratorID: client.id)
+            #expect(await catalogErrorCode { _ = try await catalog.access(inviteToken: token.value, passphrase: nil) } == .invalidToken)
+            #expect(try await catalog.access(inviteToken: fresh.value, passphrase: nil).collaborator.id == client.id)
+        }
+    }
+
+    @Test("passphrases are hashed, checked, and asked for")
+    func passphrase() async throws {
+        try await withCatalog { catalog in
+            let (_, _, session) = try await makeSession(catalog, versions: 1, fields: SessionFields(
+                settings: SessionSettingsUpdate(requirePassphrase: .some(true)), passphrase: .some("open sesame")))
+            #expect(session.hasPassphrase && session.settings.requirePassphrase)
+            let stored = try await catalog.database.read { db in
+                try await db.select().column("passphrase_hash").from("review_sessions").first()?
+                    .decode(column: "passphrase_hash", as: String.self)
+            }
+            #expect(stored?.hasPrefix("scrypt$32768$8$1$") == true && stored?.contains("open sesame") == false)
+            let (_, token) = try await catalog.addCollaborator(sessionID: session.id, name: "Client", email: nil)
+            #expect(await catalogErrorCode { _ = try await catalog.access(inviteToken: token.value, passphrase: nil) } == .passphraseRequired)
+            #expect(await catalogErrorCode { _ = try await catalog.access(inviteToken: token.value, passphrase: "open sesam") } == .passphraseWrong)
+            #expect(try await catalog.access(inviteToken: token.value, passphrase: "open sesame").session.id == session.id)
+            #expect(await catalogErrorCode {
+                _ = try await catalog.updateSession(id: session.id, SessionFields(passphrase: .some("abc")))
+            } == .invalidField)
+        }
+    }
+
+    @Test("shareable links let visitors join by name, unless turned off here or studio-wide")
+    func shareLink() async throws {
+        try await withCatalog { catalog in
+            let (_, _, session) = try await makeSession(catalog, versions: 1)
+            let link = try await catalog.rotateShareLink(sessionID: session.id)
+            let visitor = try await catalog.join(shareToken: link.value, name: "Visitor", email: nil, passphrase: nil)
+            #expect(visitor.collaborator.joinedByShareLink && visitor.collaborator.role == .reviewer)
+            #expect(try await catalog.collaborators(sessionID: session.id).count == 1)
+            _ = try await catalog.updateOrganization(OrganizationUpdate(shareLinksEnabled: false))
+            #expect(await catalogErrorCode { _ = try await catalog.join(shareToken: link.value, name: "V2", email: nil, passphrase: nil) } == .shareLinkDisabled)
+            _ = try await catalog.updateOrganization(OrganizationUpdate(shareLinksEnabled: true))
+            _ = try await catalog.disableShareLink(sessionID: session.id)
+            #expect(await catalogErrorCode { _ = try await catalog.join(shareToken: link.value, name: "V3", email: nil, passphrase: nil) } == .invalidToken)
+            #expect(try await catalog.collaborators(sessionID: session.id).count == 1, "refused joins add no one")
+        }
+    }
+
+    @Test("cloning copies description, settings and collaborators with fresh links, not items")
+    func clone() async throws {
+        try await withCatalog { catalog in
+            let (_, _, session) = try await makeSession(catalog, versions: 2, fields: SessionFields(
+                title: "Dailies Monday", description: "Comp notes", settings: SessionSettingsUpdate(downloadOriginal: .some(true))))
+            let (_, oldToken) = try await catalog.addCollaborator(sessionID: session.id, name: "Client", email: "c@x.example",
+                                                                  role: .approver)
+            let (clone, invites) = try await catalog.cloneSession(id: session.id)
+            #expect(clone.title == "Dailies Monday (copy)" && clone.description == "Comp notes")
+            #expect(clone.settings == session.settings)
+            #expect(try await catalog.items(sessionID: clone.id).isEmpty)
+            #expect(invites.count == 1 && invites[0].0.role == .approver && invites[0].1 != oldToken)
+            #expect(try await catalog.access(inviteToken: invites[0].1.value, passphrase: nil).session.id == clone.id)
+            #expect(try await catalog.access(inviteToken: oldToken.value, passphrase: nil).session.id == session.id)
+        }
+    }
+
+    @Test("staff who open a session join it once, as approvers")
+    func openSession() async throws {
+        try await withCatalog { catalog in
+            let (_, _, session) = try await makeSession(catalog, versions: 1)
+            let (staff, _) = try await catalog.createStaffUser(name: "Sup", email: "sup@studio.example")
+            let first = try await catalog.openSession(id: session.id, as: staff)
+            let second = try await catalog.openSession(id: session.id, as: staff)
+            #expect(first == second && first.role == .approver && first.staffUserID == staff.id)
+            #expect(try await catalog.collaborators(sessionID: session.id).count == 1)
+        }
+    }
+}
