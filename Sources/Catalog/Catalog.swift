@@ -23,8 +23,13 @@ public final class Catalog: Sendable {
         let path = (dataDirectory as NSString).appendingPathComponent(fileName)
         let database = try await CatalogDatabase.openSQLite(path: path, logger: logger)
         let catalog = Catalog(database: database, logger: logger)
-        try await Migrations.run(on: database)
-        try await catalog.ensureOrganization()
+        do {
+            try await Migrations.run(on: database)
+            try await catalog.ensureOrganization()
+        } catch {
+            try? await database.close()
+            throw error
+        }
         return catalog
     }
 

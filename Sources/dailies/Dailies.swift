@@ -4,7 +4,7 @@ import Media
 
 /// The `dailies` command: one binary for the server, the workers and the admin tools.
 @main
-struct Dailies: ParsableCommand {
+struct Dailies: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dailies",
         abstract: "Client review for film, VFX and animation studios.",
@@ -13,7 +13,10 @@ struct Dailies: ParsableCommand {
             libraries, and runs review sessions for collaborators.
             """,
         version: "0.1.0",
-        subcommands: [ProbeCommand.self, TranscodeCommand.self, ThumbnailCommand.self, BenchGrabCommand.self]
+        subcommands: [
+            ServeCommand.self, ProbeCommand.self, TranscodeCommand.self, ThumbnailCommand.self, UserCommand.self,
+            ProjectCommand.self, SessionCommand.self, BenchGrabCommand.self,
+        ]
     )
 }
 

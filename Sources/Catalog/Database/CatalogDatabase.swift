@@ -44,8 +44,13 @@ final class CatalogDatabase: Sendable {
     static func openSQLite(path: String, logger: Logger) async throws -> CatalogDatabase {
         let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
         let database = connection.sql(queryLogLevel: .trace)
-        for statement in CatalogDialect.sqlite.connectionSetup {
-            try await database.raw(statement).run()
+        do {
+            for statement in CatalogDialect.sqlite.connectionSetup {
+                try await database.raw(statement).run()
+            }
+        } catch {
+            try? await connection.close()
+            throw error
         }
         return CatalogDatabase(dialect: .sqlite, connection: connection, database: database)
     }

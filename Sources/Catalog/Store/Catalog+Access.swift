@@ -5,6 +5,11 @@ import SQLKit
 public struct CollaboratorAccess: Sendable, Hashable {
     public let collaborator: Collaborator
     public let session: ReviewSession
+
+    public init(collaborator: Collaborator, session: ReviewSession) {
+        self.collaborator = collaborator
+        self.session = session
+    }
 }
 
 /// The rules for reaching a session as a collaborator: only your own session, only while it

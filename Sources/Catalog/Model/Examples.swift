@@ -1,0 +1,42 @@
+import Foundation
+
+/// A filled-in example of each record, for API documentation: the OpenAPI document derives
+/// its schemas from these, encoded as the API encodes them, so documentation and JSON agree.
+public enum Examples {
+    static let when = Date(timeIntervalSince1970: 1_795_428_000)  // 2026-11-23T09:20:00Z
+    static let staffID = UUID(uuidString: "4E1B3A20-9C7D-4F11-8A52-1D3E5F7A9B0C")!
+    static let projectID = UUID(uuidString: "9A7F2C10-3B5D-4E6F-8A1B-2C3D4E5F6A7B")!
+    static let versionID = UUID(uuidString: "6F0F3A5E-3C4B-4A8E-9A55-0D5C1B6D2E11")!
+    static let sessionID = UUID(uuidString: "1C2D3E4F-5A6B-4C7D-8E9F-0A1B2C3D4E5F")!
+
+    public static let staffUser = StaffUser(id: staffID, name: "Ada Park", email: "ada@northlight.example", isAdmin: true,
+                                            createdAt: when, createdBy: staffID)
+    public static let organization = OrganizationSettings(name: "Northlight VFX", replyTo: "producers@northlight.example",
+                                                          shareLinksEnabled: true)
+    public static let project = Project(id: projectID, name: "Feature", code: "FT", defaults: .standard, createdAt: when,
+                                        createdBy: staffID)
+    public static let version = Version(
+        id: versionID, projectID: projectID, name: "sh010_comp", versionNumber: 3, shot: "sh010", asset: "hero", task: "comp",
+        status: "pending review", clientName: "Opening shot", defaultReason: "Final comp", mediaState: .ready,
+        mediaError: "", createdAt: when, createdBy: staffID, updatedAt: when)
+    public static let component = Component(
+        id: UUID(uuidString: "7B8C9D0E-1F2A-4B3C-8D4E-5F6A7B8C9D0E")!, versionID: versionID, kind: .proxy,
+        profile: "review-1080", path: "derived/6f0f3a5e/review-1080/proxy.mp4", fileName: "sh010_comp_v003.mp4",
+        size: 48_213_004, sha256: String(repeating: "ab", count: 32), mediaInfo: "{}", createdAt: when)
+    public static let session = ReviewSession(
+        id: sessionID, projectID: projectID, title: "Client review 23 Nov", description: "Comp finals",
+        startsAt: when, endsAt: when.addingTimeInterval(7 * 86_400), closedAt: when,
+        overrides: SessionSettingOverrides(downloadOriginal: false, downloadProxy: true, requirePassphrase: true,
+                                           shareLinkEnabled: false, allowComments: true, commentsVisibleToOthers: true),
+        settings: SessionSettings(downloadOriginal: false, downloadProxy: true, requirePassphrase: true,
+                                  shareLinkEnabled: false, allowComments: true, commentsVisibleToOthers: true),
+        hasPassphrase: true, createdAt: when, createdBy: staffID, updatedAt: when)
+    public static let item = SessionItem(
+        id: UUID(uuidString: "0A4C6F12-8B1D-4E0B-9C44-2F6E5D3A1B90")!, sessionID: sessionID, versionID: versionID,
+        position: 0, versionName: "sh010_comp", versionLabel: "v003", clientName: "Opening shot", reason: "Final comp",
+        createdAt: when, createdBy: staffID)
+    public static let collaborator = Collaborator(
+        id: UUID(uuidString: "2B7D9E10-5C3A-4F6B-8E21-7A9C0D4B3E55")!, sessionID: sessionID, name: "Dana Client",
+        email: "dana@client.example", role: .approver, staffUserID: staffID, joinedByShareLink: false, invitedAt: when,
+        revokedAt: when, createdAt: when, createdBy: staffID)
+}

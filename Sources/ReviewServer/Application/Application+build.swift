@@ -1,0 +1,59 @@
+import Catalog
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+
+/// Builds the Dailies server: the REST API under `/api/v1`, collaborator access, `/healthz`
+/// and the OpenAPI document, on the catalog given. Tests call this too.
+///
+/// - Parameter onServerRunning: called with the listening channel (its port, when 0 was asked for).
+public func buildApplication(
+    _ configuration: ServerConfiguration, catalog: Catalog, logger: Logger = Logger(label: "dailies.server"),
+    onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+) async throws -> some ApplicationProtocol {
+    let publicURL = (configuration.publicURL ?? "http://\(configuration.host):\(configuration.port)")
+        .trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+    let mailer: any MailDelivery = switch configuration.mail {
+    case .outbox: try MaildirOutbox(directory: configuration.outboxDirectory)
+    case .smtp(let host, let port, let username, let password):
+        SMTPDelivery(host: host, port: port, username: username, password: password)
+    }
+    let services = ServerServices(
+        catalog: catalog, configuration: configuration, cookieKey: SymmetricKeyBox(key: try await catalog.cookieSigningKey()),
+        throttle: PassphraseThrottle(), mailer: mailer, publicURL: publicURL)
+    let router = buildRouter(services: services)
+    return Application(
+        router: router, configuration: .init(address: .hostname(configuration.host, port: configuration.port),
+                                             serverName: "Dailies"),
+        onServerRunning: onServerRunning, logger: logger)
+}
+
+/// The router with every route; separate so the route list can be inspected.
+func buildRouter(services: ServerServices) -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self)
+    router.add(middleware: ErrorMiddleware())
+    let table = RouteTable(router: router, services: services)
+    addHealthRoutes(table)
+    addOrganizationRoutes(table)
+    addProjectRoutes(table)
+    addVersionRoutes(table)
+    addSessionRoutes(table)
+    addItemRoutes(table)
+    addCollaboratorRoutes(table)
+    addReviewRoutes(table)
+    let document = OpenAPIDocument(operations: table.operations, serverURL: services.publicURL).json
+    table.add(.get, "/api/v1/openapi.json", "This document: every route of the API", tag: "meta", access: .open,
+              response: nil) { _ in
+        Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: document)))
+    }
+    return router
+}
+
+func addHealthRoutes(_ table: RouteTable) {
+    table.add(.get, "/healthz", "Liveness: the server answers and its catalog is readable", tag: "meta", access: .open,
+              response: "Health") { input in
+        _ = try await input.catalog.organization()
+        return try JSONCoding.response(["status": "ok"])
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+
+/// How a Dailies server runs: where it listens, where its data is, how people reach it and
+/// how it sends mail.
+public struct ServerConfiguration: Sendable {
+    /// The address to listen on: `127.0.0.1` for this machine only, `0.0.0.0` for all.
+    public var host: String
+    /// The port; 0 lets the system pick one (tests).
+    public var port: Int
+    /// The data directory: the catalog, originals, derived files, the mail outbox.
+    public var dataDirectory: String
+    /// The address people use to reach the server, for links in invitations, such as
+    /// `https://review.studio.example`. Defaults to `http://host:port`.
+    public var publicURL: String?
+    /// How invitations are delivered.
+    public var mail: MailSettings
+    /// The largest JSON body accepted.
+    public var maximumJSONBody: Int
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, dataDirectory: String = "dailies-data",
+                publicURL: String? = nil, mail: MailSettings = .outbox, maximumJSONBody: Int = 1 << 20) {
+        self.host = host
+        self.port = port
+        self.dataDirectory = dataDirectory
+        self.publicURL = publicURL
+        self.mail = mail
+        self.maximumJSONBody = maximumJSONBody
+    }
+
+    /// Where invitations are delivered.
+    public enum MailSettings: Sendable, Hashable {
+        /// Into a maildir in the data directory (`outbox/new`), for people or a mail agent to pick up.
+        case outbox
+        /// Over SMTP to a relay, such as the studio's own mail server on localhost.
+        case smtp(host: String, port: Int, username: String?, password: String?)
+    }
+
+    /// The folder of the maildir outbox.
+    public var outboxDirectory: String { (dataDirectory as NSString).appendingPathComponent("outbox") }
+}

@@ -1,0 +1,90 @@
+import Catalog
+import Foundation
+
+/// The invitation email: from the studio, with the session's title, the collaborator's own
+/// link, the schedule and an optional personal message.
+enum InviteMessage {
+    static func render(organization: OrganizationSettings, session: ReviewSession, collaborator: Collaborator,
+                       email: String, link: String, message: String?, publicURL: String) -> MailMessage {
+        let host = URL(string: publicURL)?.host ?? "localhost"
+        let sender = organization.replyTo ?? "no-reply@\(host)"
+        let when: (Date) -> String = { $0.formatted(Date.VerbatimFormatStyle(
+            format: "\(weekday: .abbreviated) \(day: .defaultDigits) \(month: .abbreviated) \(year: .defaultDigits) \(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits) UTC",
+            timeZone: .gmt, calendar: Calendar(identifier: .gregorian))) }
+        var body = "Hello \(collaborator.name),\n\n"
+        body += "\(organization.name) invites you to review \"\(session.title)\".\n\n"
+        if let message, !message.isEmpty { body += message + "\n\n" }
+        if !session.description.isEmpty { body += session.description + "\n\n" }
+        body += "Open the session here (this link is yours alone):\n\(link)\n\n"
+        body += "The session is open from \(when(session.startsAt)) to \(when(session.endsAt)).\n"
+        if session.settings.requirePassphrase {
+            body += "You will be asked for a passphrase, which \(organization.name) will give you separately.\n"
+        }
+        body += "\n-- \n\(organization.name)\n"
+
+        let headers = [
+            "From: \(encodedWord(organization.name)) <\(sender)>",
+            "To: \(encodedWord(collaborator.name)) <\(email)>",
+            organization.replyTo.map { "Reply-To: \($0)" },
+            "Subject: \(encodedWord("\(organization.name): please review \"\(session.title)\""))",
+            "Date: \(Date().formatted(.dateTime.locale(Locale(identifier: "en_US_POSIX"))))",
+            "Message-ID: <\(UUID().uuidString)@\(host)>",
+            "MIME-Version: 1.0",
+            "Content-Type: text/plain; charset=utf-8",
+            "Content-Transfer-Encoding: 8bit",
+        ].compactMap { $0 }
+        let text = (headers + [""] + body.split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
+            .joined(separator: "\r\n")
+        return MailMessage(sender: sender, recipients: [email], text: text)
+    }
+
+    /// A header value with non-ASCII text as an RFC 2047 encoded word.
+    static func encodedWord(_ text: String) -> String {
+        guard text.contains(where: { !$0.isASCII }) else { return text }
+        return "=?UTF-8?B?\(Data(text.utf8).base64EncodedString())?="
+    }
+}
+
+/// Issues fresh links to `collaboratorIDs` (every collaborator with an email and access,
+/// when `nil`) and emails each an invitation. A failed delivery is reported (`emailed: false`)
+/// with the link, so staff can pass it on another way.
+func sendInvites(sessionID: UUID, to collaboratorIDs: [UUID]?, message: String?, input: RouteInput) async throws
+    -> [CollaboratorInvite]
+{
+    let catalog = input.catalog
+    let session = try await catalog.session(id: sessionID)
+    let organization = try await catalog.organization()
+    let everyone = try await catalog.collaborators(sessionID: sessionID)
+    let chosen: [Collaborator]
+    if let collaboratorIDs {
+        chosen = try collaboratorIDs.map { id in
+            guard let collaborator = everyone.first(where: { $0.id == id }) else {
+                throw CatalogError(.notFound, "no collaborator \(id) in this session")
+            }
+            guard collaborator.email != nil else {
+                throw CatalogError(.invalidField, "collaborator_ids: \(collaborator.name) has no email address",
+                                   field: "collaborator_ids")
+            }
+            return collaborator
+        }
+    } else {
+        chosen = everyone.filter { $0.email != nil && !$0.isRevoked && $0.staffUserID == nil }
+    }
+    var invites: [CollaboratorInvite] = []
+    for collaborator in chosen {
+        let (invited, token) = try await catalog.issueInvite(sessionID: sessionID, collaboratorID: collaborator.id)
+        let link = input.services.inviteURL(token)
+        let mail = InviteMessage.render(organization: organization, session: session, collaborator: invited,
+                                        email: invited.email!, link: link, message: message,
+                                        publicURL: input.services.publicURL)
+        var emailed = true
+        do {
+            try await input.services.mailer.deliver(mail)
+        } catch {
+            input.context.logger.warning("invite to \(invited.email!) not delivered: \(error)")
+            emailed = false
+        }
+        invites.append(CollaboratorInvite(collaborator: invited, inviteURL: link, emailed: emailed))
+    }
+    return invites
+}

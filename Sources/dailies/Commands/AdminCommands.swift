@@ -1,0 +1,179 @@
+import ArgumentParser
+import Catalog
+import Foundation
+
+/// The admin commands work on the data directory's catalog directly (the server may be
+/// running: the catalog is shared safely), so they need no server and no API key.
+struct UserCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "user", abstract: "Manage staff members and their API keys.",
+        subcommands: [Add.self, List.self, NewKey.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a staff member and print their new API key.")
+        @OptionGroup var data: DataDirectoryOptions
+        @Argument(help: "The person's name.") var name: String
+        @Option(help: "Their email address.") var email: String
+        @Flag(help: "Let them manage staff and the studio's settings.") var admin = false
+
+        func run() async throws {
+            try await withCatalog(data) { catalog in
+                let (user, key) = try await catalog.createStaffUser(name: name, email: email, isAdmin: admin)
+                print("Added \(user.name) <\(user.email)>\(user.isAdmin ? " (admin)" : ""), id \(user.id).")
+                print("API key, shown only now:\n\n    \(key.value)\n")
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List staff members.")
+        @OptionGroup var data: DataDirectoryOptions
+
+        func run() async throws {
+            try await withCatalog(data) { catalog in
+                for user in try await catalog.staffUsers(page: .all).items {
+                    print("\(user.id)  \(user.name) <\(user.email)>\(user.isAdmin ? "  admin" : "")")
+                }
+            }
+        }
+    }
+
+    struct NewKey: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "new-key", abstract: "Issue another API key for a staff member.")
+        @OptionGroup var data: DataDirectoryOptions
+        @Argument(help: "The staff member's email.") var email: String
+
+        func run() async throws {
+            try await withCatalog(data) { catalog in
+                guard let user = try await catalog.staffUsers(page: .all).items.first(where: { $0.email == email.lowercased() }) else {
+                    throw CatalogError(.notFound, "no staff member with email \(email)")
+                }
+                print(try await catalog.createAPIKey(for: user.id).value)
+            }
+        }
+    }
+}
+
+struct ProjectCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "project", abstract: "Manage projects.", subcommands: [Add.self, List.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a project.")
+        @OptionGroup var data: DataDirectoryOptions
+        @Argument(help: "The project's name.") var name: String
+        @Option(help: "A short code, such as FT.") var code: String?
+
+        func run() async throws {
+            try await withCatalog(data) { catalog in
+                let project = try await catalog.createProject(name: name, code: code)
+                print("Created project \(project.name), id \(project.id).")
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List projects.")
+        @OptionGroup var data: DataDirectoryOptions
+
+        func run() async throws {
+            try await withCatalog(data) { catalog in
+                for project in try await catalog.projects(page: .all).items {
+                    print("\(project.id)  \(project.name)\(project.code.map { "  [\($0)]" } ?? "")")
+                }
+            }
+        }
+    }
+}
+
+struct SessionCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "session", abstract: "Manage review sessions.",
+        subcommands: [Add.self, List.self, Close.self, Reopen.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a review session in a project.")
+        @OptionGroup var data: DataDirectoryOptions
+        @Option(help: "The project's name or id.") var project: String
+        @Option(help: "The session's title.") var title: String?
+
+        func run() async throws {
+            try await withCatalog(data) { catalog in
+                let project = try await resolveProject(project, catalog)
+                let session = try await catalog.createSession(projectID: project.id, SessionFields(title: title))
+                print("Created \"\(session.title)\", id \(session.id), open \(session.startsAt.ISO8601Format()) – \(session.endsAt.ISO8601Format()).")
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List a project's review sessions.")
+        @OptionGroup var data: DataDirectoryOptions
+        @Option(help: "The project's name or id.") var project: String
+
+        func run() async throws {
+            try await withCatalog(data) { catalog in
+                let project = try await resolveProject(project, catalog)
+                for session in try await catalog.sessions(projectID: project.id, page: .all).items {
+                    print("\(session.id)  \(session.title)  \(session.isClosed ? "closed" : "open")  until \(session.endsAt.ISO8601Format())")
+                }
+            }
+        }
+    }
+
+    struct Close: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Close a session: read-only until reopened.")
+        @OptionGroup var data: DataDirectoryOptions
+        @Argument(help: "The session's id.") var id: String
+
+        func run() async throws {
+            try await withCatalog(data) { catalog in
+                let session = try await catalog.closeSession(id: try parseID(id))
+                print("Closed \"\(session.title)\".")
+            }
+        }
+    }
+
+    struct Reopen: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Reopen a closed session.")
+        @OptionGroup var data: DataDirectoryOptions
+        @Argument(help: "The session's id.") var id: String
+
+        func run() async throws {
+            try await withCatalog(data) { catalog in
+                let session = try await catalog.reopenSession(id: try parseID(id))
+                print("Reopened \"\(session.title)\".")
+            }
+        }
+    }
+}
+
+/// Runs `body` on the data directory's catalog, closing it after, and turns a catalog
+/// refusal into its message and exit status 65.
+func withCatalog(_ data: DataDirectoryOptions, _ body: (Catalog) async throws -> Void) async throws {
+    let catalog = try await data.openCatalog()
+    do {
+        try await body(catalog)
+        try await catalog.close()
+    } catch let error as CatalogError {
+        try? await catalog.close()
+        printError("dailies: \(error.code): \(error.message)")
+        throw ExitCode(65)
+    } catch {
+        try? await catalog.close()
+        throw error
+    }
+}
+
+func parseID(_ text: String) throws -> UUID {
+    guard let id = UUID(uuidString: text) else { throw CatalogError(.invalidField, "'\(text)' is not an id", field: "id") }
+    return id
+}
+
+func resolveProject(_ nameOrID: String, _ catalog: Catalog) async throws -> Project {
+    if let id = UUID(uuidString: nameOrID) { return try await catalog.project(id: id) }
+    guard let project = try await catalog.project(named: nameOrID) else {
+        throw CatalogError(.notFound, "no project named \(nameOrID)")
+    }
+    return project
+}

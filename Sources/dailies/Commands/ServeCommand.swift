@@ -1,0 +1,87 @@
+import ArgumentParser
+import Catalog
+import Foundation
+import Logging
+import ReviewServer
+
+/// Where the embedded default keeps everything.
+struct DataDirectoryOptions: ParsableArguments {
+    @Option(name: .customLong("data-dir"), help: ArgumentHelp(
+        "The data directory: catalog, media, mail outbox. Also DAILIES_DATA.", valueName: "dir"))
+    var dataDirectory: String = ProcessInfo.processInfo.environment["DAILIES_DATA"] ?? "dailies-data"
+
+    func openCatalog() async throws -> Catalog {
+        var logger = Logger(label: "dailies.catalog")
+        logger.logLevel = .warning
+        return try await Catalog.open(dataDirectory: dataDirectory, logger: logger)
+    }
+}
+
+/// `dailies serve`: the review server on the embedded default.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the review server: the REST API, collaborator access, and the catalog in the data directory.",
+        discussion: """
+            On first start with an empty catalog it creates an admin and prints the admin's API key \
+            once: keep it. Staff call the API with 'Authorization: Bearer <key>'. Invitations go to \
+            the maildir DIR/outbox unless --smtp-host is given. Stops cleanly on Ctrl-C or SIGTERM.
+            """)
+
+    @OptionGroup var data: DataDirectoryOptions
+
+    @Option(help: "The address to listen on (0.0.0.0 for every interface).")
+    var host = "127.0.0.1"
+
+    @Option(help: "The port to listen on.")
+    var port = 8080
+
+    @Option(help: ArgumentHelp("The address people reach the server at, for links in invitations.", valueName: "url"))
+    var publicURL: String?
+
+    @Option(help: "Send invitations through this SMTP relay instead of the outbox.")
+    var smtpHost: String?
+
+    @Option(help: "The SMTP relay's port.")
+    var smtpPort = 25
+
+    @Option(help: "SMTP user name (the password comes from DAILIES_SMTP_PASSWORD).")
+    var smtpUser: String?
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
+        if let publicURL, URL(string: publicURL)?.scheme == nil {
+            throw ValidationError("--public-url must be a full address such as https://review.studio.example")
+        }
+    }
+
+    func run() async throws {
+        try await withCatalog(data) { catalog in
+            if try await catalog.staffUserCount() == 0 {
+                let (_, key) = try await catalog.createStaffUser(name: "Admin", email: "admin@dailies.local", isAdmin: true)
+                print("""
+                    First start: created the admin (admin@dailies.local). Its API key, shown only now:
+
+                        \(key.value)
+
+                    """)
+            }
+            let mail: ServerConfiguration.MailSettings = smtpHost.map {
+                .smtp(host: $0, port: smtpPort, username: smtpUser,
+                      password: ProcessInfo.processInfo.environment["DAILIES_SMTP_PASSWORD"])
+            } ?? .outbox
+            let configuration = ServerConfiguration(host: host, port: port, dataDirectory: data.dataDirectory,
+                                                    publicURL: publicURL, mail: mail)
+            var logger = Logger(label: "dailies.server")
+            logger.logLevel = .info
+            try await runServer(configuration, catalog: catalog, logger: logger) { url in
+                print("""
+                    Dailies is listening on \(url)   (data: \(data.dataDirectory))
+                    Try:  curl -H "Authorization: Bearer <API key>" \(url)/api/v1/projects
+                    API:  \(url)/api/v1/openapi.json
+                    """)
+                fflush(nil)  // all streams: a log collector sees the address at once
+            }
+        }
+    }
+}

@@ -1,0 +1,129 @@
+import Catalog
+import Foundation
+import Logging
+import NIOCore
+import Testing
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+@testable import ReviewServer
+
+/// A real Dailies server on a loopback port, over a fresh catalog, for one test.
+struct TestServer {
+    let baseURL: String
+    let catalog: Catalog
+    let dataDirectory: String
+    /// The first admin's API key.
+    let adminKey: String
+
+    /// Runs `body` against a server started for it, then stops the server and removes its data.
+    static func run(mail: ServerConfiguration.MailSettings = .outbox, _ body: (TestServer) async throws -> Void) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dailies-server-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let catalog = try await Catalog.open(dataDirectory: directory)
+        let (_, key) = try await catalog.createStaffUser(name: "Admin", email: "admin@studio.example", isAdmin: true)
+        var logger = Logger(label: "test.server")
+        logger.logLevel = .critical
+        let (ports, continuation) = AsyncStream<Int>.makeStream()
+        let configuration = ServerConfiguration(host: "127.0.0.1", port: 0, dataDirectory: directory,
+                                                publicURL: "http://review.test", mail: mail)
+        let application = try await buildApplication(configuration, catalog: catalog, logger: logger) { channel in
+            continuation.yield(channel.localAddress?.port ?? 0)
+        }
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await application.run() }
+                var iterator = ports.makeAsyncIterator()
+                guard let port = await iterator.next() else { throw TestFailure("the server did not start") }
+                try await body(TestServer(baseURL: "http://127.0.0.1:\(port)", catalog: catalog, dataDirectory: directory,
+                                          adminKey: key.value))
+                group.cancelAll()
+            }
+        } catch {
+            try? await catalog.close()
+            throw error
+        }
+        try await catalog.close()
+    }
+
+    /// A client with no credentials.
+    var anonymous: TestClient { TestClient(baseURL: baseURL) }
+    /// A client with the admin's API key.
+    var admin: TestClient { TestClient(baseURL: baseURL, apiKey: adminKey) }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// An HTTP answer: status, headers, and the body as JSON when it is.
+struct TestResponse: Sendable {
+    let status: Int
+    let headers: [String: String]
+    let body: Data
+
+    var json: [String: Any] { (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:] }
+    var errorCode: String? { (json["error"] as? [String: Any])?["code"] as? String }
+    var data: [[String: Any]] { json["data"] as? [[String: Any]] ?? [] }
+    func string(_ key: String) -> String? { json[key] as? String }
+}
+
+/// A client that keeps its own cookie, like one browser.
+final class TestClient: @unchecked Sendable {
+    let baseURL: String
+    let apiKey: String?
+    /// The access cookie's value, once set.
+    private(set) var cookie: String?
+    private let lock = NSLock()
+    private static let session: URLSession = {
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.httpShouldSetCookies = false
+        configuration.httpCookieAcceptPolicy = .never
+        configuration.timeoutIntervalForRequest = 30
+        return URLSession(configuration: configuration)
+    }()
+
+    init(baseURL: String, apiKey: String? = nil, cookie: String? = nil) {
+        self.baseURL = baseURL
+        self.apiKey = apiKey
+        self.cookie = cookie
+    }
+
+    /// Sends `method path` with `json` (an object to serialize, or raw text) as the body.
+    @discardableResult
+    func send(_ method: String, _ path: String, json: Any? = nil, raw: String? = nil, headers: [String: String] = [:])
+        async throws -> TestResponse
+    {
+        var request = URLRequest(url: URL(string: baseURL + path)!)
+        request.httpMethod = method
+        if let apiKey { request.setValue("Bearer \(apiKey)", forHTTPHeaderField: "Authorization") }
+        if let cookie = lock.withLock({ cookie }) { request.setValue("dailies_access=\(cookie)", forHTTPHeaderField: "Cookie") }
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        if let json {
+            request.httpBody = try JSONSerialization.data(withJSONObject: json)
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        } else if let raw {
+            request.httpBody = Data(raw.utf8)
+        }
+        let (data, response) = try await Self.session.data(for: request)
+        guard let http = response as? HTTPURLResponse else { throw TestFailure("not an HTTP response") }
+        var fields: [String: String] = [:]
+        for (name, value) in http.allHeaderFields {
+            if let name = name as? String, let value = value as? String { fields[name.lowercased()] = value }
+        }
+        if let setCookie = fields["set-cookie"], setCookie.hasPrefix("dailies_access=") {
+            let value = String(setCookie.dropFirst("dailies_access=".count).prefix { $0 != ";" })
+            lock.withLock { cookie = value.isEmpty ? nil : value }
+        }
+        return TestResponse(status: http.statusCode, headers: fields, body: data)
+    }
+
+    func get(_ path: String) async throws -> TestResponse { try await send("GET", path) }
+    func post(_ path: String, _ json: Any? = nil) async throws -> TestResponse { try await send("POST", path, json: json ?? [:]) }
+    func patch(_ path: String, _ json: Any) async throws -> TestResponse { try await send("PATCH", path, json: json) }
+    func put(_ path: String, _ json: Any) async throws -> TestResponse { try await send("PUT", path, json: json) }
+    func delete(_ path: String) async throws -> TestResponse { try await send("DELETE", path) }
+}
