@@ -12,17 +12,22 @@ import SQLKit
 public final class Catalog: Sendable {
     let database: CatalogDatabase
     let logger: Logger
+    /// The scrypt cost of new session passphrases.
+    let passphraseCost: PassphraseHash.Cost
 
     /// The catalog file's name inside a data directory.
     public static let fileName = "catalog.sqlite"
 
     /// Opens the catalog in `dataDirectory` (creating the folder and the file if need be)
     /// and brings its schema up to date.
-    public static func open(dataDirectory: String, logger: Logger = Logger(label: "dailies.catalog")) async throws -> Catalog {
+    ///
+    /// - Parameter passphraseCost: leave at `.standard`; tests that hash many passphrases use `.testing`.
+    public static func open(dataDirectory: String, logger: Logger = Logger(label: "dailies.catalog"),
+                            passphraseCost: PassphraseHash.Cost = .standard) async throws -> Catalog {
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
         let path = (dataDirectory as NSString).appendingPathComponent(fileName)
         let database = try await CatalogDatabase.openSQLite(path: path, logger: logger)
-        let catalog = Catalog(database: database, logger: logger)
+        let catalog = Catalog(database: database, logger: logger, passphraseCost: passphraseCost)
         do {
             try await Migrations.run(on: database)
             try await catalog.ensureOrganization()
@@ -33,9 +38,10 @@ public final class Catalog: Sendable {
         return catalog
     }
 
-    private init(database: CatalogDatabase, logger: Logger) {
+    private init(database: CatalogDatabase, logger: Logger, passphraseCost: PassphraseHash.Cost) {
         self.database = database
         self.logger = logger
+        self.passphraseCost = passphraseCost
     }
 
     /// Closes the connection; the catalog must not be used after.

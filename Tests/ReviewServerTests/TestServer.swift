@@ -22,7 +22,8 @@ struct TestServer {
     static func run(mail: ServerConfiguration.MailSettings = .outbox, _ body: (TestServer) async throws -> Void) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dailies-server-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let catalog = try await Catalog.open(dataDirectory: directory)
+        // Many passphrase hashes in an unoptimized build: the cheap cost (the catalog's own tests use the real one).
+        let catalog = try await Catalog.open(dataDirectory: directory, passphraseCost: .testing)
         let (_, key) = try await catalog.createStaffUser(name: "Admin", email: "admin@studio.example", isAdmin: true)
         var logger = Logger(label: "test.server")
         logger.logLevel = .critical

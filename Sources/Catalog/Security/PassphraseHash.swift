@@ -11,17 +11,25 @@ public struct PassphraseHash: Sendable, Hashable {
     /// The stored form.
     public let encoded: String
 
-    /// scrypt's cost: N = 2^15, r = 8, p = 1 (32 MiB, about 50 ms on a server core).
-    static let rounds = 1 << 15
-    static let blockSize = 8
-    static let parallelism = 1
+    /// How much work scrypt does per hash. The cost is stored with each hash, so it can be
+    /// raised later without breaking hashes made before.
+    public struct Cost: Sendable, Hashable {
+        public let rounds: Int
+        public let blockSize: Int
+        public let parallelism: Int
+
+        /// N = 2^15, r = 8, p = 1: 32 MiB and about 50 ms on a server core per try.
+        public static let standard = Cost(rounds: 1 << 15, blockSize: 8, parallelism: 1)
+        /// N = 2^10: for tests that make many hashes in unoptimized builds. Never in production.
+        public static let testing = Cost(rounds: 1 << 10, blockSize: 8, parallelism: 1)
+    }
 
     /// Hashes `passphrase` with a fresh random salt.
-    public init(hashing passphrase: String) throws {
+    public init(hashing passphrase: String, cost: Cost = .standard) throws {
         let salt = SymmetricKey(size: .bits128).withUnsafeBytes { Data($0) }
-        let hash = try PassphraseHash.derive(passphrase, salt: salt, rounds: Self.rounds, blockSize: Self.blockSize,
-                                             parallelism: Self.parallelism)
-        encoded = "scrypt$\(Self.rounds)$\(Self.blockSize)$\(Self.parallelism)$\(salt.base64URLEncoded)$\(hash.base64URLEncoded)"
+        let hash = try PassphraseHash.derive(passphrase, salt: salt, rounds: cost.rounds, blockSize: cost.blockSize,
+                                             parallelism: cost.parallelism)
+        encoded = "scrypt$\(cost.rounds)$\(cost.blockSize)$\(cost.parallelism)$\(salt.base64URLEncoded)$\(hash.base64URLEncoded)"
     }
 
     public init(encoded: String) {

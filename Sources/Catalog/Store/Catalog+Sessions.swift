@@ -93,7 +93,7 @@ extension Catalog {
                 ?? startsAt.addingTimeInterval(TimeInterval(project.defaults.shareDays) * 86_400)
             try Validate.schedule(startsAt: startsAt, endsAt: endsAt)
             let overrides = (fields.settings ?? SessionSettingsUpdate()).applied(to: SessionSettingOverrides())
-            let passphraseHash = try (fields.passphrase ?? nil).map { try PassphraseHash(hashing: try Validate.passphrase($0)) }
+            let passphraseHash = try (fields.passphrase ?? nil).map { try PassphraseHash(hashing: try Validate.passphrase($0), cost: self.passphraseCost) }
             let session = ReviewSession(
                 id: UUID(), projectID: projectID,
                 title: try Validate.name(fields.title ?? "New review session", field: "title"),
@@ -156,7 +156,7 @@ extension Catalog {
             }
             var passphraseHash = record.passphraseHash
             if let passphrase = fields.passphrase {
-                passphraseHash = try passphrase.map { try PassphraseHash(hashing: try Validate.passphrase($0)) }
+                passphraseHash = try passphrase.map { try PassphraseHash(hashing: try Validate.passphrase($0), cost: self.passphraseCost) }
                 session.hasPassphrase = passphraseHash != nil
             }
             session.updatedAt = self.now
