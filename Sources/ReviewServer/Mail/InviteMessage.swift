@@ -8,15 +8,13 @@ enum InviteMessage {
                        email: String, link: String, message: String?, publicURL: String) -> MailMessage {
         let host = URL(string: publicURL)?.host ?? "localhost"
         let sender = organization.replyTo ?? "no-reply@\(host)"
-        let when: (Date) -> String = { $0.formatted(Date.VerbatimFormatStyle(
-            format: "\(weekday: .abbreviated) \(day: .defaultDigits) \(month: .abbreviated) \(year: .defaultDigits) \(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits) UTC",
-            timeZone: .gmt, calendar: Calendar(identifier: .gregorian))) }
+        let when = formatter("EEE d MMM yyyy HH:mm 'UTC'")
         var body = "Hello \(collaborator.name),\n\n"
         body += "\(organization.name) invites you to review \"\(session.title)\".\n\n"
         if let message, !message.isEmpty { body += message + "\n\n" }
         if !session.description.isEmpty { body += session.description + "\n\n" }
         body += "Open the session here (this link is yours alone):\n\(link)\n\n"
-        body += "The session is open from \(when(session.startsAt)) to \(when(session.endsAt)).\n"
+        body += "The session is open from \(when.string(from: session.startsAt)) to \(when.string(from: session.endsAt)).\n"
         if session.settings.requirePassphrase {
             body += "You will be asked for a passphrase, which \(organization.name) will give you separately.\n"
         }
@@ -27,7 +25,7 @@ enum InviteMessage {
             "To: \(encodedWord(collaborator.name)) <\(email)>",
             organization.replyTo.map { "Reply-To: \($0)" },
             "Subject: \(encodedWord("\(organization.name): please review \"\(session.title)\""))",
-            "Date: \(Date().formatted(.dateTime.locale(Locale(identifier: "en_US_POSIX"))))",
+            "Date: \(formatter("EEE, d MMM yyyy HH:mm:ss Z").string(from: Date()))",
             "Message-ID: <\(UUID().uuidString)@\(host)>",
             "MIME-Version: 1.0",
             "Content-Type: text/plain; charset=utf-8",
@@ -36,6 +34,16 @@ enum InviteMessage {
         let text = (headers + [""] + body.split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
             .joined(separator: "\r\n")
         return MailMessage(sender: sender, recipients: [email], text: text)
+    }
+
+    /// English month and day names in UTC, whatever the server's locale: mail headers
+    /// (RFC 5322 dates) need them, and the body matches.
+    private static func formatter(_ format: String) -> DateFormatter {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = format
+        return formatter
     }
 
     /// A header value with non-ASCII text as an RFC 2047 encoded word.
