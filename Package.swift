@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "FrameTime", targets: ["FrameTime"]),
         .library(name: "Media", targets: ["Media"]),
         .library(name: "Catalog", targets: ["Catalog"]),
+        .library(name: "Pipeline", targets: ["Pipeline"]),
         .library(name: "ReviewServer", targets: ["ReviewServer"]),
     ],
     dependencies: [
@@ -46,9 +47,20 @@ let package = Package(
             ]
         ),
         .target(
+            name: "Pipeline",
+            dependencies: [
+                "Catalog",
+                "Media",
+                "FrameTime",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
             name: "ReviewServer",
             dependencies: [
                 "Catalog",
+                "Pipeline",
                 "Media",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -60,6 +72,7 @@ let package = Package(
             name: "dailies",
             dependencies: [
                 "Catalog",
+                "Pipeline",
                 "ReviewServer",
                 "Media",
                 "FrameTime",
@@ -73,7 +86,7 @@ let package = Package(
         .testTarget(name: "FrameTimeTests", dependencies: ["FrameTime", "CFFmpeg"]),
         .testTarget(name: "MediaTests", dependencies: ["Media", "FrameTime", "MediaTestSupport"]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog"]),
-        .testTarget(name: "ReviewServerTests", dependencies: ["ReviewServer", "Catalog"]),
+        .testTarget(name: "ReviewServerTests", dependencies: ["ReviewServer", "Catalog", "Pipeline", "MediaTestSupport"]),
         .testTarget(name: "DailiesCLITests", dependencies: ["MediaTestSupport", "dailies"]),
     ],
     swiftLanguageModes: [.v6]

@@ -14,8 +14,9 @@ struct Dailies: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            ServeCommand.self, ProbeCommand.self, TranscodeCommand.self, ThumbnailCommand.self, UserCommand.self,
-            ProjectCommand.self, SessionCommand.self, BenchGrabCommand.self,
+            ServeCommand.self, WorkerCommand.self, IngestCommand.self, ReprocessCommand.self, ProbeCommand.self,
+            TranscodeCommand.self, ThumbnailCommand.self, UserCommand.self, ProjectCommand.self, SessionCommand.self,
+            BenchGrabCommand.self,
         ]
     )
 }

@@ -80,6 +80,40 @@ enum Migrations {
             """,
             "CREATE INDEX collaborators_by_session ON collaborators (session_id, created_at)",
         ]),
+        Step(version: 2, name: "ingest pipeline", statements: [
+            """
+            CREATE TABLE jobs (
+                id TEXT PRIMARY KEY, kind TEXT NOT NULL, payload TEXT NOT NULL, state TEXT NOT NULL,
+                attempts BIGINT NOT NULL, max_attempts BIGINT NOT NULL, lease_owner TEXT, lease_expires_at BIGINT,
+                heartbeat_at BIGINT, progress_done BIGINT NOT NULL, progress_total BIGINT NOT NULL, last_error TEXT,
+                run_after BIGINT NOT NULL, cancel_requested BOOLEAN NOT NULL, idempotency_key TEXT, batch_id TEXT,
+                created_at BIGINT NOT NULL, started_at BIGINT, finished_at BIGINT, updated_at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX jobs_claimable ON jobs (state, run_after, created_at)",
+            "CREATE INDEX jobs_by_key ON jobs (idempotency_key, state)",
+            "CREATE INDEX jobs_by_batch ON jobs (batch_id)",
+            """
+            CREATE TABLE uploads (
+                id TEXT PRIMARY KEY, version_id TEXT NOT NULL REFERENCES versions(id) ON DELETE CASCADE,
+                file_name TEXT NOT NULL, size BIGINT NOT NULL, sha256 TEXT, created_at BIGINT NOT NULL, created_by TEXT)
+            """,
+            """
+            CREATE TABLE webhooks (
+                id TEXT PRIMARY KEY, url TEXT NOT NULL, secret TEXT NOT NULL, events TEXT NOT NULL,
+                enabled BOOLEAN NOT NULL, created_at BIGINT NOT NULL, created_by TEXT)
+            """,
+            """
+            CREATE TABLE workers (
+                id TEXT PRIMARY KEY, host TEXT NOT NULL, pid BIGINT NOT NULL, concurrency BIGINT NOT NULL,
+                started_at BIGINT NOT NULL, heartbeat_at BIGINT NOT NULL)
+            """,
+            """
+            CREATE TABLE batches (
+                id TEXT PRIMARY KEY, project_id TEXT NOT NULL, profile TEXT NOT NULL, total BIGINT NOT NULL,
+                created_at BIGINT NOT NULL, finished_at BIGINT)
+            """,
+            "ALTER TABLE components ADD COLUMN source_sha256 TEXT",
+        ]),
     ]
 
     /// Applies every step not applied yet, each in its own transaction.

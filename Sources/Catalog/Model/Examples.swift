@@ -22,7 +22,8 @@ public enum Examples {
     public static let component = Component(
         id: UUID(uuidString: "7B8C9D0E-1F2A-4B3C-8D4E-5F6A7B8C9D0E")!, versionID: versionID, kind: .proxy,
         profile: "review-1080", path: "derived/6f0f3a5e/review-1080/proxy.mp4", fileName: "sh010_comp_v003.mp4",
-        size: 48_213_004, sha256: String(repeating: "ab", count: 32), mediaInfo: "{}", createdAt: when)
+        size: 48_213_004, sha256: String(repeating: "ab", count: 32), mediaInfo: "{}",
+        sourceSHA256: String(repeating: "cd", count: 32), createdAt: when)
     public static let session = ReviewSession(
         id: sessionID, projectID: projectID, title: "Client review 23 Nov", description: "Comp finals",
         startsAt: when, endsAt: when.addingTimeInterval(7 * 86_400), closedAt: when,
@@ -39,4 +40,20 @@ public enum Examples {
         id: UUID(uuidString: "2B7D9E10-5C3A-4F6B-8E21-7A9C0D4B3E55")!, sessionID: sessionID, name: "Dana Client",
         email: "dana@client.example", role: .approver, staffUserID: staffID, joinedByShareLink: false, invitedAt: when,
         revokedAt: when, createdAt: when, createdBy: staffID)
+    public static let job = Job(
+        id: UUID(uuidString: "5D6E7F80-9A1B-4C2D-8E3F-4A5B6C7D8E9F")!, kind: .transcode,
+        payload: #"{"profile":"review-1080","version_id":"6F0F3A5E-3C4B-4A8E-9A55-0D5C1B6D2E11"}"#, state: .running,
+        attempts: 1, maxAttempts: 3, leaseOwner: "worker-1a2b3c4d", leaseExpiresAt: when, heartbeatAt: when,
+        progressDone: 120, progressTotal: 240, lastError: "the worker crashed (signal 6, SIGABRT) while running it",
+        runAfter: when, cancelRequested: false, idempotencyKey: "transcode:6F0F3A5E-3C4B-4A8E-9A55-0D5C1B6D2E11:review-1080",
+        batchID: UUID(uuidString: "3A4B5C6D-7E8F-4091-A2B3-C4D5E6F70819")!, createdAt: when, startedAt: when, finishedAt: when,
+        updatedAt: when)
+    public static let webhook = Webhook(
+        id: UUID(uuidString: "8E9F0A1B-2C3D-4E5F-9061-728394A5B6C7")!, url: "https://pipeline.northlight.example/dailies",
+        secret: "whsec_example", events: [.transcodeSucceeded, .transcodeFailed], enabled: true, createdAt: when)
+    public static let worker = WorkerRecord(id: "worker-1a2b3c4d", host: "render-07", pid: 4242, concurrency: 2,
+                                            startedAt: when, heartbeatAt: when)
+    public static let batch = Catalog.BatchSummary(
+        batchID: UUID(uuidString: "3A4B5C6D-7E8F-4091-A2B3-C4D5E6F70819")!, projectID: projectID, profile: "review-1080",
+        total: 20, succeeded: 17, failed: 1, cancelled: 0, active: 2)
 }

@@ -67,10 +67,13 @@ public struct Component: Sendable, Hashable, Codable, Identifiable {
     public let sha256: String
     /// What the probe found (JSON), when the file is media.
     public let mediaInfo: String?
+    /// For a derived file: the SHA-256 of the original it was made from, so a reprocess can
+    /// tell whether it is up to date.
+    public let sourceSHA256: String?
     public let createdAt: Timestamp
 
     enum CodingKeys: String, CodingKey {
         case id, versionID = "version_id", kind, profile, path, fileName = "file_name", size, sha256
-        case mediaInfo = "media_info", createdAt = "created_at"
+        case mediaInfo = "media_info", sourceSHA256 = "source_sha256", createdAt = "created_at"
     }
 }

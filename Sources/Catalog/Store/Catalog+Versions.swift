@@ -125,9 +125,7 @@ extension Catalog {
     public func setMediaState(versionID: UUID, _ state: Version.MediaState, error: String? = nil) async throws {
         try await database.write { db in
             _ = try await self.version(id: versionID, db)
-            try await db.update("versions").set("media_state", to: SQLBind(state.rawValue))
-                .set("media_error", to: SQLBind(state == .failed ? error : nil)).set("updated_at", to: self.now.bind)
-                .where("id", .equal, versionID.bind).run()
+            try await self.setMediaState(versionID: versionID, state, error: error, db)
         }
     }
 
@@ -151,22 +149,101 @@ extension Catalog {
         }
     }
 
-    /// Registers (or replaces) a version's file of `kind` for `profile`.
-    public func registerComponent(versionID: UUID, kind: Component.Kind, profile: String?, path: String, fileName: String,
-                                  size: Int64, sha256: String, mediaInfo: String?) async throws -> Component {
+    /// Registers a version's original (replacing any earlier one), puts its media state to
+    /// `processing`, and queues the transcode for `profile`, all in one transaction: the
+    /// original is never registered without its job.
+    public func registerOriginal(versionID: UUID, path: String, fileName: String, size: Int64, sha256: String,
+                                 profile: String) async throws -> (Component, Job) {
         try await database.write { db in
             _ = try await self.version(id: versionID, db)
-            let component = Component(id: UUID(), versionID: versionID, kind: kind, profile: profile, path: path,
-                                      fileName: fileName, size: size, sha256: sha256, mediaInfo: mediaInfo, createdAt: self.now)
-            try await db.delete(from: "components").where("version_id", .equal, versionID.bind)
-                .where("kind", .equal, SQLBind(kind.rawValue)).where("profile", .equal, SQLBind(profile ?? "")).run()
-            try await db.insert(into: "components")
-                .columns("id", "version_id", "kind", "profile", "path", "file_name", "size", "sha256", "media_info", "created_at")
-                .values(component.id.bind, versionID.bind, SQLBind(kind.rawValue), SQLBind(profile ?? ""), SQLBind(path),
-                        SQLBind(fileName), SQLBind(size), SQLBind(sha256), SQLBind(mediaInfo), component.createdAt.bind)
-                .run()
-            return component
+            let component = try await self.replaceComponent(
+                versionID: versionID, kind: .original, profile: nil, path: path, fileName: fileName, size: size, sha256: sha256,
+                mediaInfo: nil, sourceSHA256: nil, db)
+            try await self.setMediaState(versionID: versionID, .processing, error: nil, db)
+            let payload = TranscodeJob(versionID: versionID, profile: profile)
+            let job = try await self.enqueue(
+                .transcode, payload: String(decoding: try JSONEncoder().encode(payload), as: UTF8.self),
+                idempotencyKey: payload.idempotencyKey, maxAttempts: 3, batchID: nil, db)
+            return (component, job)
         }
+    }
+
+    /// A version's original, if one was uploaded.
+    public func original(versionID: UUID) async throws -> Component? {
+        try await components(versionID: versionID).first { $0.kind == .original }
+    }
+
+    /// One file of a version's review outputs.
+    public struct Output: Sendable {
+        public let kind: Component.Kind
+        public let path: String
+        public let fileName: String
+        public let size: Int64
+        public let sha256: String
+        public let mediaInfo: String?
+
+        public init(kind: Component.Kind, path: String, fileName: String, size: Int64, sha256: String, mediaInfo: String?) {
+            self.kind = kind
+            self.path = path
+            self.fileName = fileName
+            self.size = size
+            self.sha256 = sha256
+            self.mediaInfo = mediaInfo
+        }
+    }
+
+    /// Registers a transcode's outputs for `profile` in one transaction, replacing the
+    /// previous ones, and marks the version ready. Returns the paths the replaced
+    /// components pointed at, for the caller to delete once nothing refers to them.
+    ///
+    /// - Parameters:
+    ///   - jobID, owner: the transcode job, which completes in the same transaction; when
+    ///     `owner` no longer holds its lease nothing is registered and ``CatalogError/Code/conflict`` is thrown.
+    @discardableResult
+    public func registerOutputs(versionID: UUID, profile: String, sourceSHA256: String, _ outputs: [Output],
+                                completingJob jobID: UUID, owner: String) async throws -> [String]
+    {
+        try await database.write { db in
+            _ = try await self.version(id: versionID, db)
+            guard try await self.completeOwnedJob(jobID, owner: owner, db) else {
+                throw CatalogError(.conflict, "the job's lease was lost; another worker owns it now")
+            }
+            let replaced = try await db.select().column("path").from("components").where("version_id", .equal, versionID.bind)
+                .where("profile", .equal, SQLBind(profile)).all().map { try $0.string("path") }
+            try await db.delete(from: "components").where("version_id", .equal, versionID.bind)
+                .where("profile", .equal, SQLBind(profile)).run()
+            for output in outputs {
+                _ = try await self.replaceComponent(
+                    versionID: versionID, kind: output.kind, profile: profile, path: output.path, fileName: output.fileName,
+                    size: output.size, sha256: output.sha256, mediaInfo: output.mediaInfo, sourceSHA256: sourceSHA256, db)
+            }
+            try await self.setMediaState(versionID: versionID, .ready, error: nil, db)
+            let kept = Set(outputs.map(\.path))
+            return replaced.filter { !kept.contains($0) }
+        }
+    }
+
+    func setMediaState(versionID: UUID, _ state: Version.MediaState, error: String?, _ db: any SQLDatabase) async throws {
+        try await db.update("versions").set("media_state", to: SQLBind(state.rawValue))
+            .set("media_error", to: SQLBind(state == .failed ? error : nil)).set("updated_at", to: now.bind)
+            .where("id", .equal, versionID.bind).run()
+    }
+
+    private func replaceComponent(versionID: UUID, kind: Component.Kind, profile: String?, path: String, fileName: String,
+                                  size: Int64, sha256: String, mediaInfo: String?, sourceSHA256: String?,
+                                  _ db: any SQLDatabase) async throws -> Component {
+        let component = Component(id: UUID(), versionID: versionID, kind: kind, profile: profile, path: path, fileName: fileName,
+                                  size: size, sha256: sha256, mediaInfo: mediaInfo, sourceSHA256: sourceSHA256, createdAt: now)
+        try await db.delete(from: "components").where("version_id", .equal, versionID.bind)
+            .where("kind", .equal, SQLBind(kind.rawValue)).where("profile", .equal, SQLBind(profile ?? "")).run()
+        try await db.insert(into: "components")
+            .columns("id", "version_id", "kind", "profile", "path", "file_name", "size", "sha256", "media_info",
+                     "source_sha256", "created_at")
+            .values(component.id.bind, versionID.bind, SQLBind(kind.rawValue), SQLBind(profile ?? ""), SQLBind(path),
+                    SQLBind(fileName), SQLBind(size), SQLBind(sha256), SQLBind(mediaInfo), SQLBind(sourceSHA256),
+                    component.createdAt.bind)
+            .run()
+        return component
     }
 }
 
@@ -194,6 +271,7 @@ extension Component {
         self.init(id: try row.uuid("id"), versionID: try row.uuid("version_id"), kind: kind,
                   profile: profile.isEmpty ? nil : profile, path: try row.string("path"), fileName: try row.string("file_name"),
                   size: Int64(try row.int("size")), sha256: try row.string("sha256"),
-                  mediaInfo: try row.optionalString("media_info"), createdAt: try row.timestamp("created_at"))
+                  mediaInfo: try row.optionalString("media_info"), sourceSHA256: try row.optionalString("source_sha256"),
+                  createdAt: try row.timestamp("created_at"))
     }
 }

@@ -2,7 +2,9 @@ import Catalog
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
 import NIOCore
+import Pipeline
 
 /// Builds the Dailies server: the REST API under `/api/v1`, collaborator access, `/healthz`
 /// and the OpenAPI document, on the catalog given. Tests call this too.
@@ -10,6 +12,7 @@ import NIOCore
 /// - Parameter onServerRunning: called with the listening channel (its port, when 0 was asked for).
 public func buildApplication(
     _ configuration: ServerConfiguration, catalog: Catalog, logger: Logger = Logger(label: "dailies.server"),
+    services backgroundServices: [any Service] = [],
     onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
 ) async throws -> some ApplicationProtocol {
     let publicURL = (configuration.publicURL ?? "http://\(configuration.host):\(configuration.port)")
@@ -19,14 +22,16 @@ public func buildApplication(
     case .smtp(let host, let port, let username, let password):
         SMTPDelivery(host: host, port: port, username: username, password: password)
     }
+    let store = try LocalBlobStore(dataDirectory: configuration.dataDirectory)
     let services = ServerServices(
         catalog: catalog, configuration: configuration, cookieKey: SymmetricKeyBox(key: try await catalog.cookieSigningKey()),
-        throttle: PassphraseThrottle(), mailer: mailer, publicURL: publicURL)
+        throttle: PassphraseThrottle(), mailer: mailer, store: store, ingest: Ingest(catalog: catalog, store: store),
+        grabbers: FrameGrabberPool(), publicURL: publicURL)
     let router = buildRouter(services: services)
     return Application(
         router: router, configuration: .init(address: .hostname(configuration.host, port: configuration.port),
                                              serverName: "Dailies"),
-        onServerRunning: onServerRunning, logger: logger)
+        services: backgroundServices, onServerRunning: onServerRunning, logger: logger)
 }
 
 /// The router with every route; separate so the route list can be inspected.
@@ -42,6 +47,9 @@ func buildRouter(services: ServerServices) -> Router<AppRequestContext> {
     addItemRoutes(table)
     addCollaboratorRoutes(table)
     addReviewRoutes(table)
+    addUploadRoutes(table)
+    addDownloadRoutes(table)
+    addJobRoutes(table)
     let document = OpenAPIDocument(operations: table.operations, serverURL: services.publicURL).json
     table.add(.get, "/api/v1/openapi.json", "This document: every route of the API", tag: "meta", access: .open,
               response: nil) { _ in

@@ -16,15 +16,19 @@ public struct ServerConfiguration: Sendable {
     public var mail: MailSettings
     /// The largest JSON body accepted.
     public var maximumJSONBody: Int
+    /// The largest upload accepted, in bytes.
+    public var maximumUpload: Int64
 
     public init(host: String = "127.0.0.1", port: Int = 8080, dataDirectory: String = "dailies-data",
-                publicURL: String? = nil, mail: MailSettings = .outbox, maximumJSONBody: Int = 1 << 20) {
+                publicURL: String? = nil, mail: MailSettings = .outbox, maximumJSONBody: Int = 1 << 20,
+                maximumUpload: Int64 = 200 << 30) {
         self.host = host
         self.port = port
         self.dataDirectory = dataDirectory
         self.publicURL = publicURL
         self.mail = mail
         self.maximumJSONBody = maximumJSONBody
+        self.maximumUpload = maximumUpload
     }
 
     /// Where invitations are delivered.

@@ -1,5 +1,6 @@
 import Catalog
 import Foundation
+import Pipeline
 
 /// What every route handler may use.
 struct ServerServices: Sendable {
@@ -8,6 +9,12 @@ struct ServerServices: Sendable {
     let cookieKey: SymmetricKeyBox
     let throttle: PassphraseThrottle
     let mailer: any MailDelivery
+    /// Where originals and review outputs live.
+    let store: any BlobStore
+    /// Registers originals and queues their transcodes.
+    let ingest: Ingest
+    /// Open frame grabbers of proxies, kept warm between requests.
+    let grabbers: FrameGrabberPool
     /// Where people reach the server, without a trailing slash.
     let publicURL: String
 

@@ -154,6 +154,18 @@ struct OpenAPIDocument {
             "CollaboratorInviteList": list(invite),
             "ReviewSessionView": encoded(ReviewSessionView(access, studio: "Northlight VFX")),
             "ReviewItemList": list(ReviewItemView(Examples.item)),
+            "UploadCompleted": encoded(UploadCompleted(original: Examples.component, job: Examples.job)),
+            "UploadState": encoded(UploadState(
+                id: Examples.job.id, versionID: Examples.version.id, fileName: "sh010_comp_v003.mov", size: 2_147_483_648,
+                offset: 1_048_576, complete: true, original: Examples.component, job: Examples.job)),
+            "Job": encoded(Examples.job),
+            "JobList": list(Examples.job),
+            "WorkerList": list(Examples.worker),
+            "ReprocessStarted": encoded(ReprocessStarted(batchID: Examples.batch.batchID, profile: "review-1080", enqueued: 17,
+                                                         upToDate: 3, withoutMedia: 0, jobs: [Examples.job])),
+            "BatchSummary": encoded(Examples.batch),
+            "Webhook": encoded(Examples.webhook),
+            "WebhookList": list(Examples.webhook),
         ]
     }()
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Catalog
 import Foundation
 import Logging
+import Pipeline
 import ReviewServer
 
 /// Where the embedded default keeps everything.
@@ -48,8 +49,19 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "SMTP user name (the password comes from DAILIES_SMTP_PASSWORD).")
     var smtpUser: String?
 
+    @Flag(help: "Do not start a worker: transcodes wait for a separate 'dailies worker'.")
+    var noWorker = false
+
+    @Option(help: "Transcodes the supervised worker runs at once.")
+    var workerConcurrency = 1
+
+    @Option(help: ArgumentHelp("The largest upload accepted, in GiB.", valueName: "GiB"))
+    var maxUpload = 200
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
+        guard (1...64).contains(workerConcurrency) else { throw ValidationError("--worker-concurrency must be 1 to 64") }
+        guard maxUpload > 0 else { throw ValidationError("--max-upload must be at least 1 GiB") }
         if let publicURL, URL(string: publicURL)?.scheme == nil {
             throw ValidationError("--public-url must be a full address such as https://review.studio.example")
         }
@@ -71,10 +83,13 @@ struct ServeCommand: AsyncParsableCommand {
                       password: ProcessInfo.processInfo.environment["DAILIES_SMTP_PASSWORD"])
             } ?? .outbox
             let configuration = ServerConfiguration(host: host, port: port, dataDirectory: data.dataDirectory,
-                                                    publicURL: publicURL, mail: mail)
+                                                    publicURL: publicURL, mail: mail, maximumUpload: Int64(maxUpload) << 30)
             var logger = Logger(label: "dailies.server")
             logger.logLevel = .info
-            try await runServer(configuration, catalog: catalog, logger: logger) { url in
+            let supervisor = noWorker ? nil : WorkerSupervisor(
+                executable: currentExecutable(), dataDirectory: data.dataDirectory, concurrency: workerConcurrency,
+                catalog: catalog)
+            try await runServer(configuration, catalog: catalog, supervisor: supervisor, logger: logger) { url in
                 print("""
                     Dailies is listening on \(url)   (data: \(data.dataDirectory))
                     Try:  curl -H "Authorization: Bearer <API key>" \(url)/api/v1/projects
@@ -84,4 +99,9 @@ struct ServeCommand: AsyncParsableCommand {
             }
         }
     }
+}
+
+/// This program's own path, to start workers from.
+func currentExecutable() -> String {
+    URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
 }

@@ -1,0 +1,282 @@
+import Foundation
+import SQLKit
+
+/// What a worker's heartbeat learns.
+public enum LeaseStatus: Sendable, Hashable {
+    /// Carry on.
+    case held
+    /// Staff asked to cancel: stop, and report the job cancelled.
+    case cancelRequested
+    /// The lease is gone (it expired and another worker took the job): stop, write nothing.
+    case lost
+}
+
+/// Which jobs to list.
+public struct JobFilter: Sendable, Hashable {
+    public var state: Job.State?
+    public var kind: Job.Kind?
+    public var batchID: UUID?
+
+    public init(state: Job.State? = nil, kind: Job.Kind? = nil, batchID: UUID? = nil) {
+        self.state = state
+        self.kind = kind
+        self.batchID = batchID
+    }
+}
+
+extension Catalog {
+    /// Puts a job on the queue; with an `idempotencyKey`, an active job of the same key is
+    /// returned instead of a second one.
+    public func enqueue(_ kind: Job.Kind, payload: some Encodable, idempotencyKey: String? = nil, maxAttempts: Int = 3,
+                        batchID: UUID? = nil) async throws -> Job {
+        let text = String(decoding: try JSONEncoder().encode(payload), as: UTF8.self)
+        return try await database.write { db in
+            try await self.enqueue(kind, payload: text, idempotencyKey: idempotencyKey, maxAttempts: maxAttempts,
+                                   batchID: batchID, db)
+        }
+    }
+
+    func enqueue(_ kind: Job.Kind, payload: String, idempotencyKey: String?, maxAttempts: Int, batchID: UUID?,
+                 _ db: any SQLDatabase) async throws -> Job {
+        if let idempotencyKey, let existing = try await db.select().column("*").from("jobs")
+            .where("idempotency_key", .equal, SQLBind(idempotencyKey))
+            .where("state", .in, [Job.State.queued.rawValue, Job.State.running.rawValue]).first()
+        {
+            return try Job(row: existing)
+        }
+        let created = now
+        let job = Job(id: UUID(), kind: kind, payload: payload, state: .queued, attempts: 0, maxAttempts: max(1, maxAttempts),
+                      leaseOwner: nil, leaseExpiresAt: nil, heartbeatAt: nil, progressDone: 0, progressTotal: 0,
+                      lastError: nil, runAfter: created, cancelRequested: false, idempotencyKey: idempotencyKey,
+                      batchID: batchID, createdAt: created, startedAt: nil, finishedAt: nil, updatedAt: created)
+        try await db.insert(into: "jobs")
+            .columns("id", "kind", "payload", "state", "attempts", "max_attempts", "lease_owner", "lease_expires_at",
+                     "heartbeat_at", "progress_done", "progress_total", "last_error", "run_after", "cancel_requested",
+                     "idempotency_key", "batch_id", "created_at", "started_at", "finished_at", "updated_at")
+            .values(job.id.bind, SQLBind(kind.rawValue), SQLBind(payload), SQLBind(job.state.rawValue), SQLBind(0),
+                    SQLBind(job.maxAttempts), SQLBind(String?.none), SQLBind(Int64?.none), SQLBind(Int64?.none), SQLBind(0),
+                    SQLBind(0), SQLBind(String?.none), created.bind, SQLBind(false), SQLBind(idempotencyKey), batchID.bind,
+                    created.bind, SQLBind(Int64?.none), SQLBind(Int64?.none), created.bind)
+            .run()
+        return job
+    }
+
+    /// Claims the oldest runnable job of `kinds` for `owner`: a queued job whose backoff has
+    /// passed, or a running one whose lease ran out (its worker died). Atomic: two workers
+    /// never claim the same job.
+    public func claimJob(kinds: [Job.Kind], owner: String, lease: Duration) async throws -> Job? {
+        try await database.write { db in
+            let now = self.now
+            // Queued and past its backoff, or running under a lease that ran out.
+            let queued = SQLBinaryExpression(
+                SQLBinaryExpression(SQLColumn("state"), .equal, SQLBind(Job.State.queued.rawValue)), .and,
+                SQLBinaryExpression(SQLColumn("run_after"), .lessThanOrEqual, now.bind))
+            let abandoned = SQLBinaryExpression(
+                SQLBinaryExpression(SQLColumn("state"), .equal, SQLBind(Job.State.running.rawValue)), .and,
+                SQLBinaryExpression(SQLColumn("lease_expires_at"), .lessThan, now.bind))
+            let runnable = db.select().column("*").from("jobs").where("kind", .in, kinds.map(\.rawValue))
+                .where(SQLGroupExpression(SQLBinaryExpression(queued, .or, abandoned)))
+                .orderBy("created_at").orderBy("id").limit(1)
+            guard let row = try await runnable.first() else { return nil }
+            var job = try Job(row: row)
+            if job.state == .running && job.attempts >= job.maxAttempts {
+                // Its worker died on the last attempt: that was the end of it.
+                try await self.finish(job.id, state: .failed, error: job.lastError ?? "its worker stopped answering", db)
+                return nil
+            }
+            job.state = .running
+            job.attempts += 1
+            job.leaseOwner = owner
+            job.leaseExpiresAt = now.addingTimeInterval(lease.seconds)
+            job.heartbeatAt = now
+            job.startedAt = job.startedAt ?? now
+            job.updatedAt = now
+            try await db.update("jobs").set("state", to: SQLBind(job.state.rawValue)).set("attempts", to: SQLBind(job.attempts))
+                .set("lease_owner", to: SQLBind(owner)).set("lease_expires_at", to: job.leaseExpiresAt.bind)
+                .set("heartbeat_at", to: now.bind).set("started_at", to: job.startedAt.bind).set("updated_at", to: now.bind)
+                .where("id", .equal, job.id.bind).run()
+            return job
+        }
+    }
+
+    /// Keeps `owner`'s lease on a job alive and records its progress.
+    public func heartbeat(jobID: UUID, owner: String, lease: Duration, progressDone: Int, progressTotal: Int)
+        async throws -> LeaseStatus
+    {
+        try await database.write { db in
+            guard let job = try await self.ownedJob(jobID, owner: owner, db) else { return .lost }
+            let now = self.now
+            try await db.update("jobs").set("lease_expires_at", to: now.addingTimeInterval(lease.seconds).bind)
+                .set("heartbeat_at", to: now.bind).set("progress_done", to: SQLBind(progressDone))
+                .set("progress_total", to: SQLBind(progressTotal)).set("updated_at", to: now.bind)
+                .where("id", .equal, jobID.bind).run()
+            return job.cancelRequested ? .cancelRequested : .held
+        }
+    }
+
+    /// Marks `owner`'s job done. Returns false (and changes nothing) when the lease was lost.
+    @discardableResult
+    public func completeJob(jobID: UUID, owner: String) async throws -> Bool {
+        try await database.write { db in try await self.completeOwnedJob(jobID, owner: owner, db) }
+    }
+
+    func completeOwnedJob(_ jobID: UUID, owner: String, _ db: any SQLDatabase) async throws -> Bool {
+        guard try await ownedJob(jobID, owner: owner, db) != nil else { return false }
+        try await finish(jobID, state: .succeeded, error: nil, db)
+        return true
+    }
+
+    /// Records a failed run. While attempts remain (and `retryable`), the job is queued again
+    /// after a growing delay (2, 4, 8… seconds, at most 5 minutes); otherwise it is `failed`.
+    /// Returns the job as it now stands, or `nil` when the lease was lost.
+    @discardableResult
+    public func failJob(jobID: UUID, owner: String?, error: String, retryable: Bool = true) async throws -> Job? {
+        try await database.write { db in
+            let job: Job
+            if let owner {
+                guard let owned = try await self.ownedJob(jobID, owner: owner, db) else { return nil }
+                job = owned
+            } else {
+                job = try await self.job(id: jobID, db)
+            }
+            if retryable && job.attempts < job.maxAttempts && !job.cancelRequested {
+                let delay = min(300, 1 << min(job.attempts, 8))
+                try await db.update("jobs").set("state", to: SQLBind(Job.State.queued.rawValue))
+                    .set("lease_owner", to: SQLBind(String?.none)).set("lease_expires_at", to: SQLBind(Int64?.none))
+                    .set("last_error", to: SQLBind(error)).set("run_after", to: self.now.addingTimeInterval(TimeInterval(delay)).bind)
+                    .set("updated_at", to: self.now.bind).where("id", .equal, jobID.bind).run()
+            } else {
+                try await self.finish(jobID, state: job.cancelRequested ? .cancelled : .failed, error: error, db)
+            }
+            return try await self.job(id: jobID, db)
+        }
+    }
+
+    /// Gives a job back to the queue without counting the run (a worker shutting down).
+    public func releaseJob(jobID: UUID, owner: String) async throws {
+        try await database.write { db in
+            guard let job = try await self.ownedJob(jobID, owner: owner, db) else { return }
+            try await db.update("jobs").set("state", to: SQLBind(Job.State.queued.rawValue))
+                .set("attempts", to: SQLBind(max(0, job.attempts - 1))).set("lease_owner", to: SQLBind(String?.none))
+                .set("lease_expires_at", to: SQLBind(Int64?.none)).set("updated_at", to: self.now.bind)
+                .where("id", .equal, jobID.bind).run()
+        }
+    }
+
+    /// Records that the worker `owner` died: each job it held counts a failed run with `reason`.
+    public func failJobs(leasedBy owner: String, reason: String) async throws -> [Job] {
+        let held = try await database.read { db in
+            try await db.select().column("id").from("jobs").where("lease_owner", .equal, SQLBind(owner))
+                .where("state", .equal, SQLBind(Job.State.running.rawValue)).all().map { try $0.uuid("id") }
+        }
+        var failed: [Job] = []
+        for id in held {
+            if let job = try await failJob(jobID: id, owner: owner, error: reason) { failed.append(job) }
+        }
+        return failed
+    }
+
+    /// Cancels a job: a queued one at once, a running one at its worker's next heartbeat.
+    public func cancelJob(id: UUID) async throws -> Job {
+        try await database.write { db in
+            let job = try await self.job(id: id, db)
+            switch job.state {
+            case .queued:
+                try await self.finish(id, state: .cancelled, error: "cancelled before it ran", db)
+            case .running:
+                try await db.update("jobs").set("cancel_requested", to: SQLBind(true)).set("updated_at", to: self.now.bind)
+                    .where("id", .equal, id.bind).run()
+            case .succeeded, .failed, .cancelled:
+                throw CatalogError(.conflict, "the job has already \(job.state == .succeeded ? "succeeded" : "ended")")
+            }
+            return try await self.job(id: id, db)
+        }
+    }
+
+    /// Queues a failed or cancelled job again, with its attempts reset.
+    public func retryJob(id: UUID) async throws -> Job {
+        try await database.write { db in
+            let job = try await self.job(id: id, db)
+            guard job.state == .failed || job.state == .cancelled else {
+                throw CatalogError(.conflict, "only a failed or cancelled job can be retried; this one is \(job.state.rawValue)")
+            }
+            if let key = job.idempotencyKey, try await db.select().column("id").from("jobs")
+                .where("idempotency_key", .equal, SQLBind(key))
+                .where("state", .in, [Job.State.queued.rawValue, Job.State.running.rawValue]).first() != nil
+            {
+                throw CatalogError(.conflict, "the same work is already queued or running")
+            }
+            try await db.update("jobs").set("state", to: SQLBind(Job.State.queued.rawValue)).set("attempts", to: SQLBind(0))
+                .set("cancel_requested", to: SQLBind(false)).set("finished_at", to: SQLBind(Int64?.none))
+                .set("run_after", to: self.now.bind).set("updated_at", to: self.now.bind)
+                .where("id", .equal, id.bind).run()
+            return try await self.job(id: id, db)
+        }
+    }
+
+    public func job(id: UUID) async throws -> Job {
+        try await database.read { db in try await self.job(id: id, db) }
+    }
+
+    func job(id: UUID, _ db: any SQLDatabase) async throws -> Job {
+        guard let row = try await db.select().column("*").from("jobs").where("id", .equal, id.bind).first() else {
+            throw CatalogError.notFound("job", id)
+        }
+        return try Job(row: row)
+    }
+
+    /// Jobs, newest first.
+    public func jobs(_ filter: JobFilter = JobFilter(), page: Page = .default) async throws -> PageResult<Job> {
+        try await database.read { db in
+            func filtered(_ query: SQLSelectBuilder) -> SQLSelectBuilder {
+                var query = query
+                if let state = filter.state { query = query.where("state", .equal, SQLBind(state.rawValue)) }
+                if let kind = filter.kind { query = query.where("kind", .equal, SQLBind(kind.rawValue)) }
+                if let batch = filter.batchID { query = query.where("batch_id", .equal, batch.bind) }
+                return query
+            }
+            let rows = try await filtered(db.select().column("*").from("jobs"))
+                .orderBy(SQLColumn("created_at"), SQLDirection.descending).orderBy("id").limit(page.limit).offset(page.offset).all()
+            let total = try await filtered(db.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("jobs"))
+                .first()?.decode(column: "n", as: Int.self) ?? 0
+            return PageResult(items: try rows.map(Job.init(row:)), total: total, page: page)
+        }
+    }
+
+    private func ownedJob(_ id: UUID, owner: String, _ db: any SQLDatabase) async throws -> Job? {
+        guard let row = try await db.select().column("*").from("jobs").where("id", .equal, id.bind)
+            .where("lease_owner", .equal, SQLBind(owner)).where("state", .equal, SQLBind(Job.State.running.rawValue)).first()
+        else { return nil }
+        return try Job(row: row)
+    }
+
+    private func finish(_ id: UUID, state: Job.State, error: String?, _ db: any SQLDatabase) async throws {
+        try await db.update("jobs").set("state", to: SQLBind(state.rawValue)).set("last_error", to: SQLBind(error))
+            .set("lease_owner", to: SQLBind(String?.none)).set("lease_expires_at", to: SQLBind(Int64?.none))
+            .set("finished_at", to: now.bind).set("updated_at", to: now.bind).where("id", .equal, id.bind).run()
+    }
+}
+
+extension Duration {
+    var seconds: TimeInterval {
+        TimeInterval(components.seconds) + TimeInterval(components.attoseconds) / 1e18
+    }
+}
+
+extension Job {
+    init(row: any SQLRow) throws {
+        guard let kind = Kind(rawValue: try row.string("kind")), let state = State(rawValue: try row.string("state")) else {
+            throw CatalogError(.conflict, "the catalog holds a job of unknown kind or state")
+        }
+        self.init(
+            id: try row.uuid("id"), kind: kind, payload: try row.string("payload"), state: state,
+            attempts: try row.int("attempts"), maxAttempts: try row.int("max_attempts"),
+            leaseOwner: try row.optionalString("lease_owner"), leaseExpiresAt: try row.optionalTimestamp("lease_expires_at"),
+            heartbeatAt: try row.optionalTimestamp("heartbeat_at"), progressDone: try row.int("progress_done"),
+            progressTotal: try row.int("progress_total"), lastError: try row.optionalString("last_error"),
+            runAfter: try row.timestamp("run_after"), cancelRequested: try row.bool("cancel_requested"),
+            idempotencyKey: try row.optionalString("idempotency_key"), batchID: try row.optionalUUID("batch_id"),
+            createdAt: try row.timestamp("created_at"), startedAt: try row.optionalTimestamp("started_at"),
+            finishedAt: try row.optionalTimestamp("finished_at"), updatedAt: try row.timestamp("updated_at"))
+    }
+}

@@ -1,0 +1,97 @@
+import Catalog
+import Foundation
+import Logging
+import Media
+
+/// A worker: claims jobs from the catalog's queue and runs them, `concurrency` transcodes
+/// at once plus a lane of its own for webhook deliveries, so a slow receiver never holds a
+/// transcode up.
+///
+/// `dailies worker` runs one; `dailies serve` supervises one in a child process, so that a
+/// decoder crashing on a hostile file takes down only the worker. ``stop()`` is graceful:
+/// no new claims, running transcodes stop and their jobs go back to the queue for another
+/// worker (the attempt does not count).
+public final class PipelineWorker: Sendable {
+    public struct Configuration: Sendable {
+        /// The worker's name in leases and the worker list; unique per process.
+        public var id: String
+        public var concurrency: Int
+        /// How long a claim holds without a heartbeat; a dead worker's jobs are claimed again after it.
+        public var lease: Duration
+        public var heartbeatInterval: Duration
+        /// How long to wait before asking again when the queue is empty.
+        public var idlePoll: Duration
+
+        public init(id: String = "worker-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))",
+                    concurrency: Int = 1, lease: Duration = .seconds(30), heartbeatInterval: Duration = .seconds(3),
+                    idlePoll: Duration = .milliseconds(500)) {
+            self.id = id
+            self.concurrency = max(1, concurrency)
+            self.lease = lease
+            self.heartbeatInterval = heartbeatInterval
+            self.idlePoll = idlePoll
+        }
+    }
+
+    public let configuration: Configuration
+    private let catalog: Catalog
+    private let store: any BlobStore
+    private let logger: Logger
+    private let stopping = CancellationFlag()
+
+    public init(catalog: Catalog, store: any BlobStore, configuration: Configuration = Configuration(),
+                logger: Logger = Logger(label: "dailies.worker")) {
+        self.catalog = catalog
+        self.store = store
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Asks the worker to stop; ``run()`` returns once running jobs have stopped.
+    public func stop() {
+        stopping.cancel()
+    }
+
+    /// Runs until ``stop()``.
+    public func run() async throws {
+        let host = ProcessInfo.processInfo.hostName
+        try await catalog.registerWorker(id: configuration.id, host: host, pid: Int(ProcessInfo.processInfo.processIdentifier),
+                                         concurrency: configuration.concurrency)
+        logger.info("worker \(configuration.id) started with \(configuration.concurrency) transcode lane(s)")
+        let runner = TranscodeRunner(catalog: catalog, store: store, owner: configuration.id, lease: configuration.lease,
+                                     heartbeatInterval: configuration.heartbeatInterval, logger: logger, shutdown: stopping)
+        let delivery = WebhookDelivery(catalog: catalog, owner: configuration.id, logger: logger)
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<configuration.concurrency {
+                group.addTask { await self.lane(kinds: [.transcode]) { await runner.run($0) } }
+            }
+            group.addTask { await self.lane(kinds: [.webhook]) { await delivery.run($0) } }
+            group.addTask {
+                while !self.stopping.isCancelled {
+                    try? await Task.sleep(for: .seconds(5))
+                    try? await self.catalog.workerHeartbeat(id: self.configuration.id)
+                }
+            }
+        }
+        try? await catalog.removeWorker(id: configuration.id)
+        logger.info("worker \(configuration.id) stopped")
+    }
+
+    /// Claims and runs jobs of `kinds` one after another until the worker stops.
+    private func lane(kinds: [Job.Kind], _ body: (Job) async -> Void) async {
+        while !stopping.isCancelled {
+            let job: Job?
+            do {
+                job = try await catalog.claimJob(kinds: kinds, owner: configuration.id, lease: configuration.lease)
+            } catch {
+                logger.error("cannot claim a job: \(error)")
+                job = nil
+            }
+            if let job {
+                await body(job)
+            } else {
+                try? await Task.sleep(for: configuration.idlePoll)
+            }
+        }
+    }
+}

@@ -1,0 +1,114 @@
+import Catalog
+import Foundation
+import Hummingbird
+import Media
+
+/// What a reprocess request did.
+struct ReprocessStarted: Encodable {
+    let batchID: UUID?
+    let profile: String
+    let enqueued: Int
+    let upToDate: Int
+    let withoutMedia: Int
+    let jobs: [Job]
+
+    enum CodingKeys: String, CodingKey {
+        case batchID = "batch_id", profile, enqueued, upToDate = "up_to_date", withoutMedia = "without_media", jobs
+    }
+}
+
+/// The job queue, the workers, webhooks and batch reprocessing.
+func addJobRoutes(_ table: RouteTable) {
+    table.add(.get, "/api/v1/jobs", "Jobs, newest first, with their progress (?state=, ?kind=, ?batch_id=)", tag: "jobs",
+              access: .staff, response: "JobList", query: ["limit", "offset", "state", "kind", "batch_id"]) { input in
+        let query = input.request.uri.queryParameters
+        var filter = JobFilter()
+        if let state = query.get("state") {
+            guard let value = Job.State(rawValue: state) else {
+                throw CatalogError(.invalidField, "state: one of queued, running, succeeded, failed, cancelled", field: "state")
+            }
+            filter.state = value
+        }
+        if let kind = query.get("kind") {
+            guard let value = Job.Kind(rawValue: kind) else {
+                throw CatalogError(.invalidField, "kind: one of transcode, webhook", field: "kind")
+            }
+            filter.kind = value
+        }
+        if let batch = query.get("batch_id") {
+            guard let id = UUID(uuidString: String(batch)) else {
+                throw CatalogError(.invalidField, "batch_id: not an id", field: "batch_id")
+            }
+            filter.batchID = id
+        }
+        return try JSONCoding.response(ListResponse(try await input.catalog.jobs(filter, page: try input.page())))
+    }
+    table.add(.get, "/api/v1/jobs/{job_id}", "A job and its progress", tag: "jobs", access: .staff, response: "Job") { input in
+        try JSONCoding.response(try await input.catalog.job(id: try input.id("job_id")))
+    }
+    table.add(.post, "/api/v1/jobs/{job_id}/cancel", "Cancel a job: a queued one at once, a running one within seconds",
+              tag: "jobs", access: .staff, response: "Job") { input in
+        try JSONCoding.response(try await input.catalog.cancelJob(id: try input.id("job_id")))
+    }
+    table.add(.post, "/api/v1/jobs/{job_id}/retry", "Queue a failed or cancelled job again", tag: "jobs", access: .staff,
+              response: "Job") { input in
+        let job = try await input.catalog.retryJob(id: try input.id("job_id"))
+        if job.kind == .transcode, let payload = try? job.decodePayload(TranscodeJob.self) {
+            try await input.catalog.setMediaState(versionID: payload.versionID, .processing)
+        }
+        return try JSONCoding.response(job)
+    }
+    table.add(.get, "/api/v1/workers", "Workers alive in the last 15 seconds", tag: "jobs", access: .staff,
+              response: "WorkerList") { input in
+        try JSONCoding.response(ListResponse(all: try await input.catalog.liveWorkers()))
+    }
+    table.add(.post, "/api/v1/projects/{project_id}/reprocess",
+              "Transcode every version of a project again for a profile, skipping those up to date (or only the failed)",
+              tag: "jobs", access: .staff, request: #"{"profile": "review-1080", "only_failed": false}"#,
+              status: .accepted, response: "ReprocessStarted") { input in
+        struct Body: Decodable {
+            let profile: String?
+            let onlyFailed: Bool?
+            enum CodingKeys: String, CodingKey { case profile, onlyFailed = "only_failed" }
+        }
+        let body = try await input.body(Body.self)
+        let profile = body.profile ?? input.services.ingest.profile
+        guard ProxyProfile.named(profile) != nil else {
+            throw CatalogError(.invalidField, "profile: no profile named \(profile)", field: "profile")
+        }
+        let projectID = try input.id("project_id")
+        let plan = try await input.catalog.reprocessPlan(projectID: projectID, profile: profile, onlyFailed: body.onlyFailed ?? false)
+        var batchID: UUID?
+        var jobs: [Job] = []
+        if !plan.toProcess.isEmpty {
+            (batchID, jobs) = try await input.catalog.enqueueReprocess(projectID: projectID, versionIDs: plan.toProcess,
+                                                                       profile: profile)
+        }
+        return try JSONCoding.response(
+            ReprocessStarted(batchID: batchID, profile: profile, enqueued: jobs.count, upToDate: plan.upToDate.count,
+                             withoutMedia: plan.withoutMedia.count, jobs: jobs), status: .accepted)
+    }
+    table.add(.get, "/api/v1/batches/{batch_id}", "How a reprocess batch stands", tag: "jobs", access: .staff,
+              response: "BatchSummary") { input in
+        try JSONCoding.response(try await input.catalog.batchSummary(id: try input.id("batch_id")))
+    }
+    table.add(.get, "/api/v1/webhooks", "Webhooks (admins)", tag: "webhooks", access: .admin, response: "WebhookList") { input in
+        try JSONCoding.response(ListResponse(all: try await input.catalog.webhooks()))
+    }
+    table.add(.post, "/api/v1/webhooks",
+              "Subscribe an address to events; deliveries are signed with the secret in the answer (admins)", tag: "webhooks",
+              access: .admin, request: #"{"url": "https://pipeline.studio.example/dailies", "events": ["transcode.succeeded", "transcode.failed"]}"#,
+              status: .created, response: "Webhook") { input in
+        struct Body: Decodable {
+            let url: String
+            let events: [Webhook.Event]
+        }
+        let body = try await input.body(Body.self)
+        return try JSONCoding.response(try await input.catalog.createWebhook(url: body.url, events: body.events), status: .created)
+    }
+    table.add(.delete, "/api/v1/webhooks/{webhook_id}", "Remove a webhook (admins)", tag: "webhooks", access: .admin,
+              status: .noContent, response: nil) { input in
+        try await input.catalog.deleteWebhook(id: try input.id("webhook_id"))
+        return Response(status: .noContent)
+    }
+}

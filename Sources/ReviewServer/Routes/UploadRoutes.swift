@@ -1,0 +1,211 @@
+import Catalog
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Pipeline
+
+/// What an upload that completed answers.
+struct UploadCompleted: Encodable {
+    let original: Component
+    let job: Job
+}
+
+/// A resumable upload's state.
+struct UploadState: Encodable {
+    let id: UUID
+    let versionID: UUID
+    let fileName: String
+    let size: Int64
+    let offset: Int64
+    let complete: Bool
+    var original: Component?
+    var job: Job?
+
+    enum CodingKeys: String, CodingKey {
+        case id, versionID = "version_id", fileName = "file_name", size, offset, complete, original, job
+    }
+}
+
+/// Originals come in over HTTP: in one streamed request, or resumably in chunks.
+///
+/// Either way the bytes go straight to a file in the store's temporary folder, hashed as
+/// they arrive (the server never holds a file in memory); only when the file is whole, its
+/// size within the limit and its SHA-256 the one the client gave (when it gave one), is it
+/// stored, registered against the version and its transcode queued.
+///
+/// Resumable uploads follow tus's core idea with plain headers: create the upload with its
+/// size, send chunks with `PATCH` and `Upload-Offset: <bytes the server has>`, ask `HEAD`
+/// for the offset after an interruption, and carry on from there.
+func addUploadRoutes(_ table: RouteTable) {
+    table.add(.put, "/api/v1/versions/{version_id}/media",
+              "Upload a version's original in one request (the raw bytes as the body; ?filename=; optional X-Content-SHA256)",
+              tag: "media", access: .staff, status: .accepted, response: "UploadCompleted", query: ["filename"]) { input in
+        let versionID = try input.id("version_id")
+        _ = try await input.catalog.version(id: versionID)
+        guard let fileName = input.request.uri.queryParameters.get("filename"), !fileName.isEmpty else {
+            throw CatalogError(.invalidField, "filename: give the original's file name as ?filename=", field: "filename")
+        }
+        let expected = try expectedSHA256(input.request)
+        let limit = input.services.configuration.maximumUpload
+        let path = try input.services.store.temporaryPath()
+        let writer = try HashingFileWriter(path: path)
+        do {
+            for try await buffer in input.request.body {
+                guard writer.size + Int64(buffer.readableBytes) <= limit else {
+                    throw APIError(status: .contentTooLarge, code: "too_large", message: "uploads are limited to \(limit) bytes")
+                }
+                try buffer.withUnsafeReadableBytes { try writer.write($0) }
+            }
+            let sha256 = try writer.finish()
+            let completed = try await finishUpload(input, versionID: versionID, path: path, fileName: fileName,
+                                                   size: writer.size, sha256: sha256, expected: expected)
+            return try JSONCoding.response(completed, status: .accepted)
+        } catch {
+            try? FileManager.default.removeItem(atPath: path)
+            throw storageError(error)
+        }
+    }
+
+    table.add(.post, "/api/v1/versions/{version_id}/uploads",
+              "Start a resumable upload of a version's original: its name, size and (optionally) SHA-256",
+              tag: "media", access: .staff,
+              request: #"{"file_name": "sh010_comp_v003.mov", "size": 2147483648, "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"}"#,
+              status: .created, response: "UploadState") { input in
+        struct Body: Decodable {
+            let fileName: String
+            let size: Int64
+            let sha256: String?
+            enum CodingKeys: String, CodingKey { case fileName = "file_name", size, sha256 }
+        }
+        let body = try await input.body(Body.self)
+        guard body.size <= input.services.configuration.maximumUpload else {
+            throw APIError(status: .contentTooLarge, code: "too_large",
+                           message: "uploads are limited to \(input.services.configuration.maximumUpload) bytes")
+        }
+        let upload = try await input.catalog.createUpload(versionID: try input.id("version_id"), fileName: body.fileName,
+                                                          size: body.size, sha256: body.sha256,
+                                                          createdBy: try input.caller.requireStaff().id)
+        FileManager.default.createFile(atPath: partialPath(upload.id, input), contents: nil)
+        return try JSONCoding.response(state(upload, offset: 0), status: .created,
+                                       headers: [.location: "/api/v1/uploads/\(upload.id)", uploadOffset: "0"])
+    }
+
+    table.add(.get, "/api/v1/uploads/{upload_id}", "A resumable upload's state: how many bytes the server has",
+              tag: "media", access: .staff, response: "UploadState") { input in
+        let upload = try await input.catalog.upload(id: try input.id("upload_id"))
+        let offset = currentOffset(upload.id, input)
+        return try JSONCoding.response(state(upload, offset: offset), headers: [uploadOffset: String(offset)])
+    }
+
+    table.add(.patch, "/api/v1/uploads/{upload_id}",
+              "Send the next chunk (raw bytes) with Upload-Offset: the server's current offset; the last chunk completes the upload",
+              tag: "media", access: .staff, response: "UploadState") { input in
+        let upload = try await input.catalog.upload(id: try input.id("upload_id"))
+        let path = partialPath(upload.id, input)
+        let offset = currentOffset(upload.id, input)
+        guard let claimed = input.request.headers[uploadOffset].flatMap({ Int64($0) }) else {
+            throw APIError(status: .badRequest, code: "offset_required", message: "send the Upload-Offset header")
+        }
+        guard claimed == offset else {
+            var error = APIError(status: .conflict, code: "offset_mismatch",
+                                 message: "the server has \(offset) bytes of this upload; send from there")
+            error.headers[uploadOffset] = String(offset)
+            throw error
+        }
+        let writer = try HashingFileWriter(path: path, appending: true)
+        do {
+            for try await buffer in input.request.body {
+                guard writer.size + Int64(buffer.readableBytes) <= upload.size else {
+                    throw APIError(status: .contentTooLarge, code: "too_large",
+                                   message: "the chunk goes past the upload's declared size of \(upload.size) bytes")
+                }
+                try buffer.withUnsafeReadableBytes { try writer.write($0) }
+            }
+            _ = try writer.finish()
+        } catch {
+            // Keep what arrived before the chunk: the client resends it from the old offset.
+            truncate(path, Int(offset))
+            throw storageError(error)
+        }
+        var result = state(upload, offset: writer.size)
+        if writer.size == upload.size {
+            let (sha256, size) = try Durability.sha256(ofFile: path)
+            do {
+                let completed = try await finishUpload(input, versionID: upload.versionID, path: path, fileName: upload.fileName,
+                                                       size: size, sha256: sha256, expected: upload.sha256)
+                try await input.catalog.deleteUpload(id: upload.id)
+                result = UploadState(id: upload.id, versionID: upload.versionID, fileName: upload.fileName, size: upload.size,
+                                     offset: size, complete: true, original: completed.original, job: completed.job)
+            } catch {
+                // A mismatched checksum ends the upload: nothing of it is kept.
+                try? FileManager.default.removeItem(atPath: path)
+                try? await input.catalog.deleteUpload(id: upload.id)
+                throw error
+            }
+        }
+        return try JSONCoding.response(result, headers: [uploadOffset: String(result.offset)])
+    }
+
+    table.add(.delete, "/api/v1/uploads/{upload_id}", "Abandon a resumable upload and its bytes", tag: "media",
+              access: .staff, status: .noContent, response: nil) { input in
+        let upload = try await input.catalog.upload(id: try input.id("upload_id"))
+        try? FileManager.default.removeItem(atPath: partialPath(upload.id, input))
+        try await input.catalog.deleteUpload(id: upload.id)
+        return Response(status: .noContent)
+    }
+}
+
+private let uploadOffset = HTTPField.Name("Upload-Offset")!
+private let contentSHA256 = HTTPField.Name("X-Content-SHA256")!
+
+private func expectedSHA256(_ request: Request) throws -> String? {
+    guard let value = request.headers[contentSHA256] else { return nil }
+    let hex = value.lowercased()
+    guard hex.count == 64, hex.allSatisfy(\.isHexDigit) else {
+        throw APIError(status: .badRequest, code: "invalid_checksum", message: "X-Content-SHA256 must be 64 hexadecimal digits")
+    }
+    return hex
+}
+
+/// Checks the hash, stores the file as an original, registers it and queues its transcode.
+private func finishUpload(_ input: RouteInput, versionID: UUID, path: String, fileName: String, size: Int64, sha256: String,
+                          expected: String?) async throws -> UploadCompleted {
+    if let expected, expected != sha256 {
+        throw APIError(status: .unprocessableContent, code: "checksum_mismatch",
+                       message: "the upload's SHA-256 is \(sha256), not \(expected); nothing was registered")
+    }
+    guard size > 0 else {
+        throw APIError(status: .unprocessableContent, code: "empty_upload", message: "the upload has no bytes")
+    }
+    let stored = try input.services.ingest.storeUpload(temporaryPath: path, fileName: fileName, sha256: sha256)
+    let (original, job) = try await input.services.ingest.register(versionID: versionID, path: stored, fileName: fileName,
+                                                                  size: size, sha256: sha256)
+    return UploadCompleted(original: original, job: job)
+}
+
+private func partialPath(_ id: UUID, _ input: RouteInput) -> String {
+    input.services.store.absolutePath("tmp/upload-\(id.uuidString.lowercased())")
+}
+
+private func currentOffset(_ id: UUID, _ input: RouteInput) -> Int64 {
+    ((try? FileManager.default.attributesOfItem(atPath: partialPath(id, input)))?[.size] as? NSNumber)?.int64Value ?? 0
+}
+
+private func state(_ upload: Upload, offset: Int64) -> UploadState {
+    UploadState(id: upload.id, versionID: upload.versionID, fileName: upload.fileName, size: upload.size, offset: offset,
+                complete: false)
+}
+
+private func truncate(_ path: String, _ length: Int) {
+    if let handle = FileHandle(forWritingAtPath: path) {
+        try? handle.truncate(atOffset: UInt64(length))
+        try? handle.close()
+    }
+}
+
+/// A full disk or a failed write, as a clear 507 rather than a bare 500.
+private func storageError(_ error: any Error) -> any Error {
+    guard let failure = error as? POSIXFailure else { return error }
+    return APIError(status: failure.code == ENOSPC ? HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage") : .internalServerError,
+                    code: failure.code == ENOSPC ? "disk_full" : "storage_error", message: failure.description)
+}
