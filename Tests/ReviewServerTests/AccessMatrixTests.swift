@@ -1,5 +1,7 @@
 import Catalog
 import Foundation
+import MediaTestSupport
+import Pipeline
 import Testing
 
 @testable import ReviewServer
@@ -42,9 +44,22 @@ struct AccessMatrixTests {
         let inviteToken: String
         let shareToken: String
         let clients: [Actor: TestClient]
+        let uploadID: UUID
+        let jobID: UUID
+        let batchID: UUID
+        let webhookID: UUID
     }
 
-    static func makeWorld(_ server: TestServer, state: State) async throws -> World {
+    /// How one route is tried.
+    struct Row {
+        var kind: Kind
+        var body: Any?
+        var raw: String?
+        var query = ""
+        var headers: [String: String] = [:]
+    }
+
+    static func makeWorld(_ server: TestServer, state: State, route: String = "") async throws -> World {
         let catalog = server.catalog
         let project = try await catalog.createProject(name: "Show \(UUID().uuidString.prefix(8))")
         var versions: [UUID] = []
@@ -100,54 +115,96 @@ struct AccessMatrixTests {
         case .withinSchedule, .passphraseMissing, .passphraseWrong:
             break
         }
+        // Media for the first version: an original and a proxy registered by a finished job.
+        let store = try LocalBlobStore(dataDirectory: server.dataDirectory)
+        let originalPath = "originals/test/\(UUID().uuidString).mov"
+        try FileManager.default.createDirectory(atPath: (store.absolutePath(originalPath) as NSString).deletingLastPathComponent,
+                                                withIntermediateDirectories: true)
+        try Data("original bytes".utf8).write(to: URL(fileURLWithPath: store.absolutePath(originalPath)))
+        let (_, transcode) = try await catalog.registerOriginal(versionID: versions[0], path: originalPath, fileName: "clip.mov",
+                                                                size: 14, sha256: String(repeating: "0", count: 64),
+                                                                profile: "review-1080")
+        let proxyFolder = try store.newDerivedDirectory(versionID: versions[0], profile: "review-1080", run: UUID())
+        let proxyPath = (proxyFolder as NSString).appendingPathComponent("proxy.mp4")
+        try FileManager.default.copyItem(atPath: Fixture.path("h264-bframes-23976-editlist.mp4"), toPath: store.absolutePath(proxyPath))
+        try await claim(transcode.id, catalog)
+        try await catalog.registerOutputs(
+            versionID: versions[0], profile: "review-1080", sourceSHA256: String(repeating: "0", count: 64),
+            [Catalog.Output(kind: .proxy, path: proxyPath, fileName: "proxy.mp4", size: 286_159,
+                            sha256: String(repeating: "1", count: 64), mediaInfo: nil)],
+            completingJob: transcode.id, owner: "matrix")
+        // A job for the job routes: queued, or failed for the retry route.
+        var job = try await catalog.enqueue(.transcode, payload: TranscodeJob(versionID: versions[1], profile: "review-1080"),
+                                            idempotencyKey: "matrix:\(UUID())")
+        if route.hasSuffix("/retry") {
+            try await claim(job.id, catalog)
+            job = try #require(try await catalog.failJob(jobID: job.id, owner: "matrix", error: "broken", retryable: false))
+        }
+        let (batchID, _) = try await catalog.enqueueReprocess(projectID: project.id, versionIDs: [versions[2]], profile: "draft-540")
+        let upload = try await catalog.createUpload(versionID: versions[1], fileName: "clip.mov", size: 10, sha256: nil,
+                                                    createdBy: nil)
+        FileManager.default.createFile(atPath: store.absolutePath("tmp/upload-\(upload.id.uuidString.lowercased())"), contents: nil)
+        let webhook = try await catalog.createWebhook(url: "http://127.0.0.1:9/hook", events: [.transcodeFailed])
         return World(
             projectID: project.id, sessionID: session.id, versionIDs: versions, spareVersionID: versions[2],
             itemIDs: try await catalog.items(sessionID: session.id).map(\.id), collaboratorID: collaborator.id,
             inviteToken: invite.value, shareToken: share.value,
             clients: [.none: server.anonymous, .otherCollaborator: other, .linkVisitor: visitor, .collaborator: client,
-                      .staff: server.admin])
+                      .staff: server.admin],
+            uploadID: upload.id, jobID: job.id, batchID: batchID, webhookID: webhook.id)
     }
 
-    /// The kind of each route and the body it is tried with, by "METHOD path".
-    static func route(_ key: String, _ world: World, state: State) -> (Kind, Any?)? {
+    /// Claims job `id` as "matrix", the way a worker would; jobs earlier worlds left queued
+    /// are claimed first (the queue is oldest first) and finished out of the way.
+    static func claim(_ id: UUID, _ catalog: Catalog) async throws {
+        while let claimed = try await catalog.claimJob(kinds: [.transcode], owner: "matrix", lease: .seconds(60)) {
+            if claimed.id == id { return }
+            try await catalog.failJob(jobID: claimed.id, owner: "matrix", error: "cleared by the matrix", retryable: false)
+        }
+        throw TestFailure("job \(id) could not be claimed")
+    }
+
+    /// The kind of each route and how it is tried, by "METHOD path".
+    static func route(_ key: String, _ world: World, state: State) -> Row? {
         let items = world.itemIDs.map(\.uuidString)
         let offered: Any = state == .passphraseMissing ? NSNull() : state == .passphraseWrong ? "south dark" : passphrase
+        let staff = Kind.staff(blockedWhenClosed: false)
+        let itemChange = Kind.staff(blockedWhenClosed: true)
         switch key {
-        case "GET /healthz", "GET /api/v1/openapi.json": return (.open, nil)
-        case "POST /api/v1/review/logout": return (.open, [:])
-        case "POST /api/v1/review/access": return (.inviteExchange, ["token": world.inviteToken, "passphrase": offered])
+        case "GET /healthz", "GET /api/v1/openapi.json": return Row(kind: .open)
+        case "POST /api/v1/review/logout": return Row(kind: .open, body: [:])
+        case "POST /api/v1/review/access": return Row(kind: .inviteExchange, body: ["token": world.inviteToken, "passphrase": offered])
         case "POST /api/v1/review/join":
-            return (.shareJoin, ["share_token": world.shareToken, "name": "Another", "passphrase": offered])
-        case "GET /api/v1/review/sessions/{session_id}", "GET /api/v1/review/sessions/{session_id}/items":
-            return (.collaborator, nil)
-        case "POST /api/v1/sessions/{session_id}/items":
-            return (.staff(blockedWhenClosed: true), ["version_ids": [world.spareVersionID.uuidString]])
-        case "POST /api/v1/sessions/{session_id}/items/remove":
-            return (.staff(blockedWhenClosed: true), ["item_ids": [items[1]]])
-        case "PUT /api/v1/sessions/{session_id}/items/order":
-            return (.staff(blockedWhenClosed: true), ["item_ids": Array(items.reversed())])
-        case "PATCH /api/v1/sessions/{session_id}/items/{item_id}":
-            return (.staff(blockedWhenClosed: true), ["reason": "New grade"])
-        case "POST /api/v1/sessions/{session_id}/items/{item_id}/move":
-            return (.staff(blockedWhenClosed: true), ["position": 1])
-        case "PATCH /api/v1/organization": return (.staff(blockedWhenClosed: false), ["name": "Northlight"])
+            return Row(kind: .shareJoin, body: ["share_token": world.shareToken, "name": "Another", "passphrase": offered])
+        case let key where key.hasPrefix("GET /api/v1/review/sessions/"): return Row(kind: .collaborator)
+        case "POST /api/v1/sessions/{session_id}/items": return Row(kind: itemChange, body: ["version_ids": [world.spareVersionID.uuidString]])
+        case "POST /api/v1/sessions/{session_id}/items/remove": return Row(kind: itemChange, body: ["item_ids": [items[1]]])
+        case "PUT /api/v1/sessions/{session_id}/items/order": return Row(kind: itemChange, body: ["item_ids": Array(items.reversed())])
+        case "PATCH /api/v1/sessions/{session_id}/items/{item_id}": return Row(kind: itemChange, body: ["reason": "New grade"])
+        case "POST /api/v1/sessions/{session_id}/items/{item_id}/move": return Row(kind: itemChange, body: ["position": 1])
+        case "PATCH /api/v1/organization": return Row(kind: staff, body: ["name": "Northlight"])
         case "POST /api/v1/users":
-            return (.staff(blockedWhenClosed: false), ["name": "New", "email": "new-\(UUID().uuidString.prefix(6))@studio.example"])
-        case "POST /api/v1/projects": return (.staff(blockedWhenClosed: false), ["name": "P \(UUID().uuidString)"])
-        case "PATCH /api/v1/projects/{project_id}": return (.staff(blockedWhenClosed: false), ["code": "FT"])
-        case "POST /api/v1/projects/{project_id}/versions": return (.staff(blockedWhenClosed: false), ["name": "sh040"])
-        case "PATCH /api/v1/versions/{version_id}": return (.staff(blockedWhenClosed: false), ["status": "approved"])
-        case "POST /api/v1/projects/{project_id}/sessions": return (.staff(blockedWhenClosed: false), ["title": "Another"])
-        case "PATCH /api/v1/sessions/{session_id}": return (.staff(blockedWhenClosed: false), ["description": "Notes"])
-        case "POST /api/v1/sessions/{session_id}/collaborators": return (.staff(blockedWhenClosed: false), ["name": "New"])
-        case "PATCH /api/v1/sessions/{session_id}/collaborators/{collaborator_id}":
-            return (.staff(blockedWhenClosed: false), ["role": "observer"])
-        case "POST /api/v1/sessions/{session_id}/invites": return (.staff(blockedWhenClosed: false), ["message": "Hello"])
+            return Row(kind: staff, body: ["name": "New", "email": "new-\(UUID().uuidString.prefix(6))@studio.example"])
+        case "POST /api/v1/projects": return Row(kind: staff, body: ["name": "P \(UUID().uuidString)"])
+        case "PATCH /api/v1/projects/{project_id}": return Row(kind: staff, body: ["code": "FT"])
+        case "POST /api/v1/projects/{project_id}/versions": return Row(kind: staff, body: ["name": "sh040"])
+        case "PATCH /api/v1/versions/{version_id}": return Row(kind: staff, body: ["status": "approved"])
+        case "POST /api/v1/projects/{project_id}/sessions": return Row(kind: staff, body: ["title": "Another"])
+        case "PATCH /api/v1/sessions/{session_id}": return Row(kind: staff, body: ["description": "Notes"])
+        case "POST /api/v1/sessions/{session_id}/collaborators": return Row(kind: staff, body: ["name": "New"])
+        case "PATCH /api/v1/sessions/{session_id}/collaborators/{collaborator_id}": return Row(kind: staff, body: ["role": "observer"])
+        case "POST /api/v1/sessions/{session_id}/invites": return Row(kind: staff, body: ["message": "Hello"])
+        case "PUT /api/v1/versions/{version_id}/media": return Row(kind: staff, raw: "not media, but bytes", query: "?filename=clip.mov")
+        case "POST /api/v1/versions/{version_id}/uploads": return Row(kind: staff, body: ["file_name": "clip.mov", "size": 10])
+        case "PATCH /api/v1/uploads/{upload_id}": return Row(kind: staff, raw: "0123456789", headers: ["Upload-Offset": "0"])
+        case "POST /api/v1/projects/{project_id}/reprocess": return Row(kind: staff, body: [:])
+        case "POST /api/v1/webhooks":
+            return Row(kind: staff, body: ["url": "http://127.0.0.1:9/other", "events": ["transcode.succeeded"]])
         default:
             // Reads, deletes and actions without a body.
-            guard key.hasPrefix("GET /api/v1/") || key.hasPrefix("DELETE /api/v1/") || key.hasPrefix("POST /api/v1/sessions/")
+            guard key.hasPrefix("GET /api/v1/") || key.hasPrefix("DELETE /api/v1/") || key.hasPrefix("POST /api/v1/")
             else { return nil }
-            return (.staff(blockedWhenClosed: false), key.hasPrefix("POST") ? [:] : nil)
+            return Row(kind: staff, body: key.hasPrefix("POST") ? [:] : nil)
         }
     }
 
@@ -199,8 +256,8 @@ struct AccessMatrixTests {
                 for (method, operation) in methods.sorted(by: { $0.key < $1.key }) {
                     let key = "\(method.uppercased()) \(path)"
                     let success = try #require((operation["responses"] as? [String: Any])?.keys.compactMap(Int.init).first)
-                    let world = try await Self.makeWorld(server, state: state)
-                    guard let (kind, body) = Self.route(key, world, state: state) else {
+                    let world = try await Self.makeWorld(server, state: state, route: key)
+                    guard let row = Self.route(key, world, state: state) else {
                         Issue.record("the matrix has no row for \(key)")
                         continue
                     }
@@ -210,9 +267,16 @@ struct AccessMatrixTests {
                         .replacingOccurrences(of: "{version_id}", with: world.versionIDs[0].uuidString)
                         .replacingOccurrences(of: "{item_id}", with: world.itemIDs[0].uuidString)
                         .replacingOccurrences(of: "{collaborator_id}", with: world.collaboratorID.uuidString)
+                        .replacingOccurrences(of: "{upload_id}", with: world.uploadID.uuidString)
+                        .replacingOccurrences(of: "{job_id}", with: world.jobID.uuidString)
+                        .replacingOccurrences(of: "{batch_id}", with: world.batchID.uuidString)
+                        .replacingOccurrences(of: "{webhook_id}", with: world.webhookID.uuidString)
+                        .replacingOccurrences(of: "{kind}", with: "proxy")
+                        .replacingOccurrences(of: "{frame}", with: "5") + row.query
                     for actor in Actor.allCases {
-                        let answer = try await world.clients[actor]!.send(method.uppercased(), concrete, json: body)
-                        let want = Self.expected(kind, actor: actor, state: state, success: success)
+                        let answer = try await world.clients[actor]!.send(method.uppercased(), concrete, json: row.body,
+                                                                           raw: row.raw, headers: row.headers)
+                        let want = Self.expected(row.kind, actor: actor, state: state, success: success)
                         #expect(answer.status == want,
                                 "\(state) · \(actor) · \(key): got \(answer.status) \(answer.errorCode ?? ""), want \(want)")
                         tried += 1
