@@ -87,7 +87,9 @@ let package = Package(
         .testTarget(name: "MediaTests", dependencies: ["Media", "FrameTime", "MediaTestSupport"]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog"]),
         .testTarget(name: "ReviewServerTests", dependencies: ["ReviewServer", "Catalog", "Pipeline", "MediaTestSupport"]),
-        .testTarget(name: "DailiesCLITests", dependencies: ["MediaTestSupport", "dailies"]),
+        .testTarget(name: "DailiesCLITests", dependencies: [
+            "MediaTestSupport", "dailies", .product(name: "Crypto", package: "swift-crypto"),
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )

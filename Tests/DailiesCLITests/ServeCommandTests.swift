@@ -9,42 +9,6 @@ import FoundationNetworking
 /// `dailies serve` as a person runs it: a real process on a loopback port.
 @Suite("dailies serve")
 struct ServeCommandTests {
-    /// A running `dailies serve` and what it printed on starting.
-    final class Server: @unchecked Sendable {
-        let process = Process()
-        let output = Pipe()
-        var printed = ""
-        var url = ""
-
-        init(dataDirectory: String) throws {
-            process.executableURL = URL(fileURLWithPath: dailiesExecutable)
-            process.arguments = ["serve", "--data-dir", dataDirectory, "--port", "0"]
-            process.standardOutput = output
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            // Read until the server says where it listens.
-            let deadline = Date().addingTimeInterval(60)
-            while !printed.contains("Dailies is listening on "), Date() < deadline {
-                let chunk = output.fileHandleForReading.availableData
-                if chunk.isEmpty { break }
-                printed += String(decoding: chunk, as: UTF8.self)
-            }
-            let line = try #require(printed.split(separator: "\n").first { $0.contains("Dailies is listening on ") })
-            url = String(line.split(separator: " ")[4])
-        }
-
-        /// The admin key printed on first start, if any.
-        var adminKey: String? {
-            printed.range(of: #"dk_[A-Za-z0-9_-]+"#, options: .regularExpression).map { String(printed[$0]) }
-        }
-
-        func stop(_ signal: Int32 = SIGTERM) -> Int32 {
-            kill(process.processIdentifier, signal)
-            process.waitUntilExit()
-            return process.terminationStatus
-        }
-    }
-
     private func get(_ url: String, key: String? = nil) async throws -> Int {
         var request = URLRequest(url: URL(string: url)!)
         if let key { request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization") }
@@ -55,7 +19,7 @@ struct ServeCommandTests {
     @Test("first start creates the admin and prints its key once; SIGTERM stops it cleanly")
     func firstStart() async throws {
         let directory = try TemporaryDirectory()
-        let first = try Server(dataDirectory: directory.path("data"))
+        let first = try ServeProcess(dataDirectory: directory.path("data"))
         let key = try #require(first.adminKey)
         #expect(first.url.hasPrefix("http://127.0.0.1:"))
         #expect(try await get(first.url + "/healthz") == 200)
@@ -70,7 +34,7 @@ struct ServeCommandTests {
         #expect(try await get(first.url + "/api/v1/me", key: benKey) == 200)
         #expect(first.stop() == 0, "graceful shutdown exits 0")
 
-        let second = try Server(dataDirectory: directory.path("data"))
+        let second = try ServeProcess(dataDirectory: directory.path("data"))
         #expect(second.adminKey == nil, "the key is printed only on first start")
         #expect(try await get(second.url + "/api/v1/me", key: key) == 200)
         #expect(second.stop(SIGINT) == 0)

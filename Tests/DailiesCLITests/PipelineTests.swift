@@ -1,0 +1,350 @@
+import Crypto
+import Foundation
+import Media
+import MediaTestSupport
+import Testing
+
+/// The ingest pipeline as studios run it: real `dailies serve` and `dailies worker`
+/// processes, real files, HTTP on loopback.
+@Suite("Ingest pipeline", .serialized)
+struct PipelineTests {
+    init() { Libav.setLogLevel(.quiet) }
+
+    /// A receiver of webhooks: Python's HTTP server, printing each delivery as a JSON line.
+    final class WebhookReceiver: @unchecked Sendable {
+        let process = Process()
+        let output = Pipe()
+        let port = Int.random(in: 30000..<40000)
+
+        init(answering status: Int = 200) throws {
+            let script = """
+                import http.server, json, sys
+                class Hook(http.server.BaseHTTPRequestHandler):
+                    def do_POST(self):
+                        body = self.rfile.read(int(self.headers['Content-Length'])).decode()
+                        print(json.dumps({"event": self.headers['X-Dailies-Event'], "delivery": self.headers['X-Dailies-Delivery'],
+                                          "signature": self.headers['X-Dailies-Signature'], "body": body}), flush=True)
+                        self.send_response(\(status)); self.end_headers()
+                    def log_message(self, *args): pass
+                http.server.HTTPServer(('127.0.0.1', \(port)), Hook).serve_forever()
+                """
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["python3", "-c", script]
+            process.standardOutput = output
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            Thread.sleep(forTimeInterval: 0.5)
+        }
+
+        /// The deliveries so far (stops the receiver).
+        func deliveries() -> [[String: String]] {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            return String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                .split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: String] }
+        }
+    }
+
+    @Test("end to end: upload over HTTP, the worker transcodes, outputs registered, original downloads byte for byte")
+    func endToEnd() async throws {
+        let directory = try TemporaryDirectory()
+        let server = try ServeProcess(dataDirectory: directory.path("data"))
+        let api = server.api
+        let receiver = try WebhookReceiver()
+        let hook = try await api.send("POST", "/api/v1/webhooks", json: [
+            "url": "http://127.0.0.1:\(receiver.port)/dailies",
+            "events": ["media.uploaded", "transcode.started", "transcode.succeeded"]])
+        let secret = try #require(hook.json["secret"] as? String)
+
+        let (_, version) = try await api.makeVersion()
+        let source = URL(fileURLWithPath: Fixture.path("prores422-1080p24-pcm-tc01.mov"))
+        let sha256 = SHA256.hash(data: try Data(contentsOf: source)).map { String(format: "%02x", $0) }.joined()
+        let upload = try await api.send("PUT", "/api/v1/versions/\(version)/media?filename=sh010_comp_v003.mov", file: source,
+                                        headers: ["X-Content-SHA256": sha256])
+        #expect(upload.status == 202, "\(String(decoding: upload.body, as: UTF8.self))")
+        let ready = try await api.waitForMedia(version)
+        #expect(ready["media_state"] as? String == "ready", "\(ready)")
+
+        let components = try await api.send("GET", "/api/v1/versions/\(version)/components").json["data"] as? [[String: Any]] ?? []
+        #expect(Set(components.compactMap { $0["kind"] as? String }) == ["original", "proxy", "poster", "filmstrip", "framemap"])
+        #expect(components.first { $0["kind"] as? String == "original" }?["sha256"] as? String == sha256)
+
+        let original = try await api.send("GET", "/api/v1/versions/\(version)/download/original")
+        #expect(original.body == (try Data(contentsOf: source)), "the original comes back byte for byte")
+        #expect(original.headers["content-disposition"] == "attachment; filename=\"sh010_comp_v003.mov\"")
+        #expect(original.headers["content-type"] == "video/quicktime")
+
+        let proxy = try await api.send("GET", "/api/v1/versions/\(version)/download/proxy")
+        let proxyPath = directory.path("proxy.mp4")
+        try proxy.body.write(to: URL(fileURLWithPath: proxyPath))
+        let probe = try FFprobe.json(proxyPath)
+        let streams = probe["streams"] as? [[String: Any]] ?? []
+        #expect(streams.first { $0["codec_type"] as? String == "video" }?["nb_read_frames"] as? String == "24", "ffprobe plays it")
+
+        let frame = try await api.send("GET", "/api/v1/versions/\(version)/frames/17?width=480")
+        #expect(frame.status == 200 && frame.headers["content-type"] == "image/jpeg")
+        let grabbed = directory.path("frame.jpg")
+        try frame.body.write(to: URL(fileURLWithPath: grabbed))
+        let picture = try #require(try VideoFrameReader(grabbed).next(.gray8)).picture
+        #expect(picture.width == 480 && FrameBarcode.read(picture)?.index == 17)
+
+        // Webhooks heard of it, signed.
+        try await Task.sleep(for: .seconds(2))
+        let deliveries = receiver.deliveries()
+        #expect(Set(deliveries.compactMap { $0["event"] }) == ["media.uploaded", "transcode.started", "transcode.succeeded"])
+        for delivery in deliveries {
+            let body = delivery["body"] ?? ""
+            let expected = HMAC<SHA256>.authenticationCode(for: Data(body.utf8), using: SymmetricKey(data: Data(secret.utf8)))
+                .map { String(format: "%02x", $0) }.joined()
+            #expect(delivery["signature"] == "sha256=" + expected)
+            #expect(body.contains(version))
+        }
+        #expect(server.stop() == 0)
+    }
+
+    @Test("a checksum that does not match registers nothing; a corrupt original fails its version with the reason")
+    func badUploads() async throws {
+        let directory = try TemporaryDirectory()
+        let server = try ServeProcess(dataDirectory: directory.path("data"))
+        let api = server.api
+        let (project, version) = try await api.makeVersion()
+        let mismatch = try await api.send("PUT", "/api/v1/versions/\(version)/media?filename=clip.mov",
+                                          file: URL(fileURLWithPath: Fixture.path("vp9-noaudio.webm")),
+                                          headers: ["X-Content-SHA256": String(repeating: "0", count: 64)])
+        #expect(mismatch.status == 422 && String(decoding: mismatch.body, as: UTF8.self).contains("checksum_mismatch"))
+        #expect(try await api.send("GET", "/api/v1/versions/\(version)").json["media_state"] as? String == "none")
+        #expect((try await api.send("GET", "/api/v1/versions/\(version)/components").json["data"] as? [Any])?.isEmpty == true)
+        #expect((try FileManager.default.contentsOfDirectory(atPath: directory.path("data/tmp"))).isEmpty)
+
+        let (_, corrupt) = try await api.makeVersion("sh020_comp", project: project)
+        let upload = try await api.send("PUT", "/api/v1/versions/\(corrupt)/media?filename=cut.mov",
+                                        file: URL(fileURLWithPath: Fixture.path("broken-truncated.mov")))
+        #expect(upload.status == 202)
+        let failed = try await api.waitForMedia(corrupt)
+        #expect(failed["media_state"] as? String == "failed")
+        #expect((failed["media_error"] as? String)?.contains("cut short") == true, "\(failed)")
+        _ = server.stop()
+    }
+
+    @Test("a resumable upload survives an interruption and completes from its offset")
+    func resumable() async throws {
+        let directory = try TemporaryDirectory()
+        let server = try ServeProcess(dataDirectory: directory.path("data"), arguments: ["--no-worker"])
+        let api = server.api
+        let (_, version) = try await api.makeVersion()
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: Fixture.path("h264-vfr.mp4")))
+        let sha256 = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        let created = try await api.send("POST", "/api/v1/versions/\(version)/uploads",
+                                         json: ["file_name": "phone.mp4", "size": bytes.count, "sha256": sha256])
+        #expect(created.status == 201)
+        let upload = try #require(created.json["id"] as? String)
+        let third = bytes.count / 3
+        var answer = try await api.send("PATCH", "/api/v1/uploads/\(upload)", body: bytes.prefix(third), headers: ["Upload-Offset": "0"])
+        #expect(answer.status == 200 && answer.headers["upload-offset"] == String(third))
+        // The connection drops; the client resends from the wrong place and is told where to resume.
+        answer = try await api.send("PATCH", "/api/v1/uploads/\(upload)", body: bytes.suffix(10), headers: ["Upload-Offset": "5"])
+        #expect(answer.status == 409 && answer.headers["upload-offset"] == String(third))
+        #expect(try await api.send("GET", "/api/v1/uploads/\(upload)").json["offset"] as? Int == third)
+        answer = try await api.send("PATCH", "/api/v1/uploads/\(upload)", body: bytes.dropFirst(third),
+                                    headers: ["Upload-Offset": String(third)])
+        #expect(answer.status == 200 && answer.json["complete"] as? Bool == true, "\(answer.json)")
+        let original = try await api.send("GET", "/api/v1/versions/\(version)/download/original")
+        #expect(original.body == bytes)
+        #expect(try await api.send("GET", "/api/v1/uploads/\(upload)").status == 404, "a finished upload is gone")
+        _ = server.stop()
+    }
+
+    @Test("downloads answer ranges (206, 416), ETags (304) and whole files")
+    func ranges() async throws {
+        let directory = try TemporaryDirectory()
+        let server = try ServeProcess(dataDirectory: directory.path("data"), arguments: ["--no-worker"])
+        let api = server.api
+        let (_, version) = try await api.makeVersion()
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: Fixture.path("dnxhr-25-tc10.mxf")))
+        _ = try await api.send("PUT", "/api/v1/versions/\(version)/media?filename=tc10.mxf",
+                               file: URL(fileURLWithPath: Fixture.path("dnxhr-25-tc10.mxf")))
+        let path = "/api/v1/versions/\(version)/download/original"
+        let whole = try await api.send("GET", path)
+        #expect(whole.status == 200 && whole.body == bytes && whole.headers["accept-ranges"] == "bytes")
+        #expect(whole.headers["content-type"] == "application/mxf")
+        let etag = try #require(whole.headers["etag"])
+
+        let middle = try await api.send("GET", path, headers: ["Range": "bytes=1000-1999"])
+        #expect(middle.status == 206 && middle.body == bytes[1000...1999])
+        #expect(middle.headers["content-range"] == "bytes 1000-1999/\(bytes.count)")
+        let tail = try await api.send("GET", path, headers: ["Range": "bytes=-500"])
+        #expect(tail.status == 206 && tail.body == bytes.suffix(500))
+        let open = try await api.send("GET", path, headers: ["Range": "bytes=\(bytes.count - 10)-"])
+        #expect(open.status == 206 && open.body == bytes.suffix(10))
+        let beyond = try await api.send("GET", path, headers: ["Range": "bytes=\(bytes.count)-"])
+        #expect(beyond.status == 416 && beyond.headers["content-range"] == "bytes */\(bytes.count)")
+        let notModified = try await api.send("GET", path, headers: ["If-None-Match": etag])
+        #expect(notModified.status == 304 && notModified.body.isEmpty)
+        let several = try await api.send("GET", path, headers: ["Range": "bytes=0-1,5-6"])
+        #expect(several.status == 200 && several.body == bytes, "several ranges: the whole file")
+        _ = server.stop()
+    }
+
+    @Test("20 uploads at once all land, stored once")
+    func concurrentUploads() async throws {
+        let directory = try TemporaryDirectory()
+        let server = try ServeProcess(dataDirectory: directory.path("data"), arguments: ["--no-worker"])
+        let api = server.api
+        let (project, _) = try await api.makeVersion("first")
+        var versions: [String] = []
+        for number in 0..<20 { versions.append(try await api.makeVersion("v\(number)", project: project).version) }
+        let source = URL(fileURLWithPath: Fixture.path("h264-2997df-tc005959.mov"))
+        let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+            for version in versions {
+                group.addTask {
+                    try await api.send("PUT", "/api/v1/versions/\(version)/media?filename=clip.mov", file: source).status
+                }
+            }
+            return try await group.reduce(into: [Int]()) { $0.append($1) }
+        }
+        #expect(statuses == Array(repeating: 202, count: 20))
+        for version in versions {
+            #expect(try await api.send("GET", "/api/v1/versions/\(version)").json["media_state"] as? String == "processing")
+        }
+        let queued = try await api.send("GET", "/api/v1/jobs?state=queued&kind=transcode").json
+        #expect((queued["pagination"] as? [String: Any])?["total"] as? Int == 20)
+        let stored = try FileManager.default.subpathsOfDirectory(atPath: directory.path("data/originals")).filter { $0.hasSuffix(".mov") }
+        #expect(stored.count == 1, "content-addressed: the same bytes are kept once")
+        _ = server.stop()
+    }
+
+    @Test("a worker killed mid-transcode: another completes the job, with no partial or duplicate outputs")
+    func killedWorker() async throws {
+        let directory = try TemporaryDirectory()
+        let long = directory.path("long.mov")
+        try Subprocess.run("ffmpeg", ["-v", "error", "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=24,trim=end_frame=480",
+                                      "-c:v", "libx264", "-preset", "ultrafast", long])
+        let server = try ServeProcess(dataDirectory: directory.path("data"), arguments: ["--no-worker"])
+        let api = server.api
+        let (_, version) = try await api.makeVersion()
+        let job = try #require(try await api.send("PUT", "/api/v1/versions/\(version)/media?filename=long.mov",
+                                                  file: URL(fileURLWithPath: long)).json["job"] as? [String: Any])
+        let jobID = try #require(job["id"] as? String)
+
+        let first = try WorkerProcess(dataDirectory: directory.path("data"), leaseSeconds: 3)
+        // Wait until the transcode is under way.
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline, (try await api.send("GET", "/api/v1/jobs/\(jobID)").json["progress_done"] as? Int ?? 0) < 24 {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(first.stop(SIGKILL) == SIGKILL)
+        let running = try await api.send("GET", "/api/v1/jobs/\(jobID)").json
+        #expect(running["state"] as? String == "running", "the dead worker's lease still stands")
+
+        let second = try WorkerProcess(dataDirectory: directory.path("data"), leaseSeconds: 3)
+        let ready = try await api.waitForMedia(version)
+        #expect(ready["media_state"] as? String == "ready")
+        let finished = try await api.send("GET", "/api/v1/jobs/\(jobID)").json
+        #expect(finished["state"] as? String == "succeeded" && finished["attempts"] as? Int == 2, "\(finished)")
+
+        let components = try await api.send("GET", "/api/v1/versions/\(version)/components").json["data"] as? [[String: Any]] ?? []
+        let kinds = components.compactMap { $0["kind"] as? String }
+        #expect(kinds.sorted() == ["filmstrip", "framemap", "original", "poster", "proxy"], "each once: \(kinds)")
+        let runs = try FileManager.default.contentsOfDirectory(atPath: directory.path("data/derived/\(version.lowercased())/review-1080"))
+        #expect(runs.count == 1, "only the finished run's folder remains: \(runs)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path("data/derived/\(version.lowercased())/review-1080/\(runs[0])"))
+        #expect(!files.contains { $0.hasPrefix(".partial") }, "\(files)")
+        for component in components where component["kind"] as? String != "original" {
+            let path = directory.path("data/" + (component["path"] as? String ?? ""))
+            #expect(FileManager.default.fileExists(atPath: path))
+        }
+        _ = second.stop()
+        _ = server.stop()
+    }
+
+    @Test("a worker crashing on a poison file: the job fails after its attempts with the reason, the server stays up")
+    func crashingWorker() async throws {
+        let directory = try TemporaryDirectory()
+        let server = try ServeProcess(dataDirectory: directory.path("data"), environment: ["DAILIES_TEST_CRASH_ON": "poison"])
+        let api = server.api
+        let (project, version) = try await api.makeVersion()
+        let job = try #require(try await api.send("PUT", "/api/v1/versions/\(version)/media?filename=poison.mov",
+                                                  file: URL(fileURLWithPath: Fixture.path("vp9-noaudio.webm"))).json["job"]
+            as? [String: Any])
+        let failed = try await api.waitForMedia(version, timeout: 120)
+        #expect(failed["media_state"] as? String == "failed")
+        #expect((failed["media_error"] as? String)?.contains("SIGABRT") == true, "\(failed)")
+        let record = try await api.send("GET", "/api/v1/jobs/\(job["id"] as? String ?? "")").json
+        #expect(record["state"] as? String == "failed" && record["attempts"] as? Int == 3, "\(record)")
+        #expect((record["last_error"] as? String)?.contains("crashed (signal 6, SIGABRT)") == true)
+
+        // The server is up, and its restarted worker handles good media.
+        #expect(try await api.send("GET", "/healthz").status == 200)
+        let (_, good) = try await api.makeVersion("sh020_comp", project: project)
+        _ = try await api.send("PUT", "/api/v1/versions/\(good)/media?filename=good.webm",
+                               file: URL(fileURLWithPath: Fixture.path("vp9-noaudio.webm")))
+        #expect(try await api.waitForMedia(good)["media_state"] as? String == "ready")
+        #expect(server.stop() == 0)
+    }
+
+    @Test("a 2 GB upload keeps the server's memory flat")
+    func largeUpload() async throws {
+        let directory = try TemporaryDirectory()
+        let server = try ServeProcess(dataDirectory: directory.path("data"), arguments: ["--no-worker"])
+        let api = server.api
+        let (_, version) = try await api.makeVersion()
+        let big = directory.path("big.bin")
+        FileManager.default.createFile(atPath: big, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: big))
+        try handle.truncate(atOffset: 2 << 30)  // sparse: reads as zeros without taking the disk twice
+        try handle.close()
+        let before = server.peakResidentKilobytes
+        let answer = try await api.send("PUT", "/api/v1/versions/\(version)/media?filename=big.bin",
+                                        file: URL(fileURLWithPath: big))
+        #expect(answer.status == 202)
+        let after = server.peakResidentKilobytes
+        #expect(before > 0 && after - before < 64 * 1024, "peak RSS grew from \(before) KiB to \(after) KiB")
+        let original = try #require(answer.json["original"] as? [String: Any])
+        #expect(original["size"] as? Int == 2 << 30)
+        _ = server.stop()
+    }
+
+    @Test("reprocess: enqueues a project, shows progress, skips what is up to date, and can cancel and retry jobs")
+    func reprocess() async throws {
+        let directory = try TemporaryDirectory()
+        let server = try ServeProcess(dataDirectory: directory.path("data"))
+        let api = server.api
+        let (project, first) = try await api.makeVersion("a")
+        let (_, second) = try await api.makeVersion("b", project: project)
+        for version in [first, second] {
+            _ = try await api.send("PUT", "/api/v1/versions/\(version)/media?filename=clip.webm",
+                                   file: URL(fileURLWithPath: Fixture.path("vp9-noaudio.webm")))
+            _ = try await api.waitForMedia(version)
+        }
+        let data = ["--data-dir", directory.path("data")]
+        let upToDate = try dailies(["reprocess", "--project", project] + data)
+        #expect(upToDate.status == 0 && upToDate.standardOutputText.contains("0 to process, 2 up to date"))
+        let draft = try dailies(["reprocess", "--project", project, "--profile", "draft-540"] + data)
+        #expect(draft.status == 0, "\(draft.standardErrorText)")
+        #expect(draft.standardOutputText.contains("2 to process") && draft.standardOutputText.contains("done: 2 succeeded"))
+        #expect(draft.standardErrorText.contains("2/2 versions, 0 failed"), "progress: \(draft.standardErrorText)")
+        let again = try dailies(["reprocess", "--project", project, "--profile", "draft-540"] + data)
+        #expect(again.standardOutputText.contains("0 to process, 2 up to date"), "a rerun resumes: nothing left")
+
+        // Through the API as well, with cancel and retry.
+        let started = try await api.send("POST", "/api/v1/projects/\(project)/reprocess", json: ["profile": "review-720"])
+        #expect(started.status == 202 && started.json["enqueued"] as? Int == 2)
+        let batch = try #require(started.json["batch_id"] as? String)
+        let jobs = started.json["jobs"] as? [[String: Any]] ?? []
+        let cancelled = try await api.send("POST", "/api/v1/jobs/\(jobs[1]["id"] as? String ?? "")/cancel").json
+        #expect(["cancelled", "running", "succeeded"].contains(cancelled["state"] as? String ?? ""))
+        var summary: [String: Any] = [:]
+        for _ in 0..<240 {
+            summary = try await api.send("GET", "/api/v1/batches/\(batch)").json
+            if summary["active"] as? Int == 0 { break }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+        #expect(summary["active"] as? Int == 0 && summary["total"] as? Int == 2, "\(summary)")
+        let states = try await api.send("GET", "/api/v1/jobs?batch_id=\(batch)").json["data"] as? [[String: Any]] ?? []
+        if let stopped = states.first(where: { $0["state"] as? String == "cancelled" }) {
+            let retried = try await api.send("POST", "/api/v1/jobs/\(stopped["id"] as? String ?? "")/retry").json
+            #expect(retried["state"] as? String == "queued" && retried["attempts"] as? Int == 0)
+        }
+        _ = server.stop()
+    }
+}
