@@ -61,11 +61,8 @@ public struct SessionSettingOverrides: Sendable, Hashable, Codable {
             commentsVisibleToOthers: commentsVisibleToOthers ?? defaults.commentsVisibleToOthers)
     }
 
-    enum CodingKeys: String, CodingKey {
-        case downloadOriginal = "download_original", downloadProxy = "download_proxy"
-        case requirePassphrase = "require_passphrase", shareLinkEnabled = "share_link_enabled"
-        case allowComments = "allow_comments", commentsVisibleToOthers = "comments_visible_to_others"
-    }
+    /// The same keys as the settings in force.
+    typealias CodingKeys = SessionSettings.CodingKeys
 }
 
 /// A project's defaults for new sessions.

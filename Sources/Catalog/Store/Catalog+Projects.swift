@@ -64,11 +64,8 @@ public struct ProjectDefaultsUpdate: Sendable, Codable {
         return result
     }
 
-    enum CodingKeys: String, CodingKey {
-        case requirePassphrase = "require_passphrase", shareDays = "share_days", allowComments = "allow_comments"
-        case commentsVisibleToOthers = "comments_visible_to_others", downloadOriginal = "download_original"
-        case downloadProxy = "download_proxy", emailThumbnails = "email_thumbnails", shareLinkEnabled = "share_link_enabled"
-    }
+    /// The same keys as the defaults themselves.
+    typealias CodingKeys = ProjectDefaults.CodingKeys
 }
 
 extension Catalog {

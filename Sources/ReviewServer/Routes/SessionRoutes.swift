@@ -102,23 +102,15 @@ func addItemRoutes(_ table: RouteTable) {
     table.add(.post, "/api/v1/sessions/{session_id}/items/remove", "Remove several items at once; the rest close up",
               tag: "items", access: .staff, request: #"{"item_ids": ["0A4C6F12-8B1D-4E0B-9C44-2F6E5D3A1B90"]}"#,
               response: "SessionItemList") { input in
-        struct Body: Decodable {
-            let itemIDs: [UUID]
-            enum CodingKeys: String, CodingKey { case itemIDs = "item_ids" }
-        }
         let sessionID = try input.id("session_id")
-        try await input.catalog.removeItems(sessionID: sessionID, itemIDs: try await input.body(Body.self).itemIDs)
+        try await input.catalog.removeItems(sessionID: sessionID, itemIDs: try await input.body(ItemIDs.self).itemIDs)
         return try JSONCoding.response(ListResponse(all: try await input.catalog.items(sessionID: sessionID)))
     }
     table.add(.put, "/api/v1/sessions/{session_id}/items/order", "Set the whole order: every item once", tag: "items",
               access: .staff, request: #"{"item_ids": ["0A4C6F12-8B1D-4E0B-9C44-2F6E5D3A1B90"]}"#,
               response: "SessionItemList") { input in
-        struct Body: Decodable {
-            let itemIDs: [UUID]
-            enum CodingKeys: String, CodingKey { case itemIDs = "item_ids" }
-        }
         let items = try await input.catalog.setItemOrder(sessionID: try input.id("session_id"),
-                                                         itemIDs: try await input.body(Body.self).itemIDs)
+                                                         itemIDs: try await input.body(ItemIDs.self).itemIDs)
         return try JSONCoding.response(ListResponse(all: items))
     }
     table.add(.patch, "/api/v1/sessions/{session_id}/items/{item_id}", "Change an item's client-facing name or reason",
@@ -134,6 +126,12 @@ func addItemRoutes(_ table: RouteTable) {
                                                      to: try await input.body(Body.self).position)
         return try JSONCoding.response(ListResponse(all: items))
     }
+}
+
+/// A body listing items: `{"item_ids": [...]}`.
+private struct ItemIDs: Decodable {
+    let itemIDs: [UUID]
+    enum CodingKeys: String, CodingKey { case itemIDs = "item_ids" }
 }
 
 /// Who is invited to a session, and their invitations.
