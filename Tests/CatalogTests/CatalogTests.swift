@@ -274,3 +274,80 @@ struct CatalogTests {
         }
     }
 }
+
+@Suite("Job queue")
+struct JobQueueTests {
+    private func transcode(_ catalog: Catalog) async throws -> (Version, Job) {
+        let project = try await catalog.createProject(name: "Q \(UUID().uuidString.prefix(6))")
+        let version = try await catalog.createVersion(projectID: project.id, VersionFields(name: "v"))
+        let (_, job) = try await catalog.registerOriginal(versionID: version.id, path: "originals/x.mov", fileName: "x.mov",
+                                                          size: 1, sha256: String(repeating: "a", count: 64), profile: "review-1080")
+        return (version, job)
+    }
+
+    @Test("a job is claimed by one worker at a time, and again once its lease runs out")
+    func claims() async throws {
+        try await withCatalog { catalog in
+            let (_, job) = try await transcode(catalog)
+            let claims = try await withThrowingTaskGroup(of: Job?.self) { group in
+                for worker in 0..<8 {
+                    group.addTask { try await catalog.claimJob(kinds: [.transcode], owner: "w\(worker)", lease: .milliseconds(300)) }
+                }
+                return try await group.reduce(into: [Job]()) { if let job = $1 { $0.append(job) } }
+            }
+            #expect(claims.map(\.id) == [job.id], "exactly one claim")
+            #expect(try await catalog.claimJob(kinds: [.transcode], owner: "late", lease: .seconds(1)) == nil)
+            try await Task.sleep(for: .milliseconds(400))
+            let again = try await catalog.claimJob(kinds: [.transcode], owner: "rescuer", lease: .seconds(30))
+            #expect(again?.id == job.id && again?.attempts == 2)
+            #expect(try await catalog.heartbeat(jobID: job.id, owner: claims[0].leaseOwner!, lease: .seconds(1),
+                                                progressDone: 1, progressTotal: 2) == .lost, "the first worker lost it")
+            #expect(try await catalog.completeJob(jobID: job.id, owner: "rescuer"))
+        }
+    }
+
+    @Test("failures retry with backoff, then fail the job and its version; enqueueing again is idempotent")
+    func retries() async throws {
+        try await withCatalog { catalog in
+            let (version, job) = try await transcode(catalog)
+            let same = try await catalog.enqueue(.transcode, payload: TranscodeJob(versionID: version.id, profile: "review-1080"),
+                                                 idempotencyKey: TranscodeJob(versionID: version.id, profile: "review-1080").idempotencyKey)
+            #expect(same.id == job.id, "one active job per version and profile")
+            _ = try await catalog.claimJob(kinds: [.transcode], owner: "w", lease: .seconds(30))
+            let retried = try #require(try await catalog.failJob(jobID: job.id, owner: "w", error: "disk hiccup"))
+            #expect(retried.state == .queued && retried.runAfter > Date(), "backoff before the next try")
+            #expect(try await catalog.claimJob(kinds: [.transcode], owner: "w", lease: .seconds(30)) == nil, "not yet")
+
+            // A worker that dies on the last attempt: the lease runs out and the job and version fail.
+            try await catalog.database.write { db in
+                try await db.update("jobs").set("run_after", to: SQLBind(Int64(0))).set("attempts", to: SQLBind(2)).run()
+            }
+            _ = try await catalog.claimJob(kinds: [.transcode], owner: "w", lease: .milliseconds(100))
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(try await catalog.claimJob(kinds: [.transcode], owner: "w2", lease: .seconds(30)) == nil)
+            #expect(try await catalog.job(id: job.id).state == .failed)
+            #expect(try await catalog.version(id: version.id).mediaState == .failed)
+        }
+    }
+
+    @Test("outputs register only with the job's lease, all at once, replacing the previous run's")
+    func registration() async throws {
+        try await withCatalog { catalog in
+            let (version, job) = try await transcode(catalog)
+            _ = try await catalog.claimJob(kinds: [.transcode], owner: "w", lease: .seconds(30))
+            let outputs = [Catalog.Output(kind: .proxy, path: "derived/run1/proxy.mp4", fileName: "proxy.mp4", size: 1,
+                                          sha256: String(repeating: "b", count: 64), mediaInfo: nil)]
+            await #expect(throws: CatalogError.self) {
+                try await catalog.registerOutputs(versionID: version.id, profile: "review-1080", sourceSHA256: "a",
+                                                  outputs, completingJob: job.id, owner: "impostor")
+            }
+            #expect(try await catalog.components(versionID: version.id).map(\.kind) == [.original], "nothing registered")
+            try await catalog.registerOutputs(versionID: version.id, profile: "review-1080", sourceSHA256: "a", outputs,
+                                              completingJob: job.id, owner: "w")
+            #expect(try await catalog.job(id: job.id).state == .succeeded)
+            #expect(try await catalog.version(id: version.id).mediaState == .ready)
+            let kinds = try await catalog.components(versionID: version.id).map(\.kind)
+            #expect(kinds.sorted { $0.rawValue < $1.rawValue } == [.original, .proxy])
+        }
+    }
+}

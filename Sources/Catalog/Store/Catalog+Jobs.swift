@@ -80,8 +80,12 @@ extension Catalog {
             guard let row = try await runnable.first() else { return nil }
             var job = try Job(row: row)
             if job.state == .running && job.attempts >= job.maxAttempts {
-                // Its worker died on the last attempt: that was the end of it.
-                try await self.finish(job.id, state: .failed, error: job.lastError ?? "its worker stopped answering", db)
+                // Its worker died on the last attempt: that was the end of it, and of its version's media.
+                let reason = "its worker stopped answering on the last attempt"
+                try await self.finish(job.id, state: .failed, error: reason, db)
+                if job.kind == .transcode, let payload = try? job.decodePayload(TranscodeJob.self) {
+                    try await self.setMediaState(versionID: payload.versionID, .failed, error: reason, db)
+                }
                 return nil
             }
             job.state = .running
