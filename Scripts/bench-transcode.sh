@@ -48,12 +48,12 @@ ours_out = os.path.join(work, "ours")
 ffmpeg_out = os.path.join(work, "ffmpeg.mp4")
 ours = [dailies, "transcode", source, "--out", ours_out, "--profile", "review-1080"]
 # The same settings review-1080 (ProxyProfile.review1080) uses: x264 fast, CRF 20, High, closed
-# 12-frame GOPs (a keyframe every half second at 24 fps) without
+# 8-frame GOPs (a keyframe every third of a second at 24 fps) with a strict B-pyramid, without
 # scene-cut keyframes, AAC-LC 192 kb/s 48 kHz stereo, faststart, timecode track.
 reference = ["ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-i", source,
              "-map", "0:v:0", "-map", "0:a:0", "-c:v", "libx264", "-preset", "fast", "-crf", "20",
-             "-profile:v", "high", "-pix_fmt", "yuv420p", "-g", "12", "-keyint_min", "12", "-flags", "+cgop",
-             "-x264-params", "scenecut=0:open-gop=0:keyint=12:min-keyint=12",
+             "-profile:v", "high", "-pix_fmt", "yuv420p", "-g", "8", "-keyint_min", "8", "-flags", "+cgop",
+             "-x264-params", "scenecut=0:open-gop=0:keyint=8:min-keyint=8:b-pyramid=strict",
              "-c:a", "aac", "-b:a", "192k", "-ar", "48000", "-ac", "2", "-movflags", "+faststart", ffmpeg_out]
 
 results = {"ours": [], "ffmpeg": []}
