@@ -291,13 +291,16 @@ struct JobQueueTests {
             let (_, job) = try await transcode(catalog)
             let claims = try await withThrowingTaskGroup(of: Job?.self) { group in
                 for worker in 0..<8 {
-                    group.addTask { try await catalog.claimJob(kinds: [.transcode], owner: "w\(worker)", lease: .milliseconds(300)) }
+                    group.addTask { try await catalog.claimJob(kinds: [.transcode], owner: "w\(worker)", lease: .seconds(600)) }
                 }
                 return try await group.reduce(into: [Job]()) { if let job = $1 { $0.append(job) } }
             }
             #expect(claims.map(\.id) == [job.id], "exactly one claim")
             #expect(try await catalog.claimJob(kinds: [.transcode], owner: "late", lease: .seconds(1)) == nil)
-            try await Task.sleep(for: .milliseconds(400))
+            // The worker dies: time passes beyond its lease (set back in the catalog, not slept through).
+            try await catalog.database.write { db in
+                try await db.update("jobs").set("lease_expires_at", to: SQLBind(Int64(0))).run()
+            }
             let again = try await catalog.claimJob(kinds: [.transcode], owner: "rescuer", lease: .seconds(30))
             #expect(again?.id == job.id && again?.attempts == 2)
             #expect(try await catalog.heartbeat(jobID: job.id, owner: claims[0].leaseOwner!, lease: .seconds(1),
@@ -314,16 +317,21 @@ struct JobQueueTests {
                                                  idempotencyKey: TranscodeJob(versionID: version.id, profile: "review-1080").idempotencyKey)
             #expect(same.id == job.id, "one active job per version and profile")
             _ = try await catalog.claimJob(kinds: [.transcode], owner: "w", lease: .seconds(30))
+            let failedAt = Date()
             let retried = try #require(try await catalog.failJob(jobID: job.id, owner: "w", error: "disk hiccup"))
-            #expect(retried.state == .queued && retried.runAfter > Date(), "backoff before the next try")
-            #expect(try await catalog.claimJob(kinds: [.transcode], owner: "w", lease: .seconds(30)) == nil, "not yet")
+            #expect(retried.state == .queued && retried.runAfter.timeIntervalSince(failedAt) > 1.5, "backoff before the next try")
+            let early = try await catalog.claimJob(kinds: [.transcode], owner: "w", lease: .seconds(30))
+            if Date() < retried.runAfter { #expect(early == nil, "not before the backoff ends") }
 
             // A worker that dies on the last attempt: the lease runs out and the job and version fail.
             try await catalog.database.write { db in
-                try await db.update("jobs").set("run_after", to: SQLBind(Int64(0))).set("attempts", to: SQLBind(2)).run()
+                try await db.update("jobs").set("state", to: SQLBind("queued")).set("lease_owner", to: SQLBind(String?.none))
+                    .set("run_after", to: SQLBind(Int64(0))).set("attempts", to: SQLBind(2)).run()
             }
-            _ = try await catalog.claimJob(kinds: [.transcode], owner: "w", lease: .milliseconds(100))
-            try await Task.sleep(for: .milliseconds(200))
+            _ = try await catalog.claimJob(kinds: [.transcode], owner: "w", lease: .seconds(600))
+            try await catalog.database.write { db in
+                try await db.update("jobs").set("lease_expires_at", to: SQLBind(Int64(0))).run()
+            }
             #expect(try await catalog.claimJob(kinds: [.transcode], owner: "w2", lease: .seconds(30)) == nil)
             #expect(try await catalog.job(id: job.id).state == .failed)
             #expect(try await catalog.version(id: version.id).mediaState == .failed)
