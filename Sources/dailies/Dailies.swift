@@ -35,7 +35,12 @@ extension MediaError {
 
     /// Writes `dailies: code: path: reason` to standard error and returns the exit status.
     func report() -> ExitCode {
-        FileHandle.standardError.write(Data("dailies: \(code): \(description)\n".utf8))
+        printError("dailies: \(code): \(description)")
         return exitCode
     }
+}
+
+/// Writes a line to standard error.
+func printError(_ line: String) {
+    FileHandle.standardError.write(Data((line + "\n").utf8))
 }

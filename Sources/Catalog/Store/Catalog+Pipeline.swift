@@ -171,8 +171,8 @@ extension Catalog {
                     if version.mediaState == .failed { toProcess.append(version.id) } else { upToDate.append(version.id) }
                     continue
                 }
-                let proxy = components.first { $0.profile == profile && ($0.kind == .proxy || $0.kind == .poster) }
-                if version.mediaState == .ready, proxy?.sourceSHA256 == original.sha256 {
+                let output = components.first { $0.profile == profile && ($0.kind == .proxy || $0.kind == .poster) }
+                if version.mediaState == .ready, output?.sourceSHA256 == original.sha256 {
                     upToDate.append(version.id)
                 } else {
                     toProcess.append(version.id)

@@ -88,8 +88,3 @@ struct ThumbnailCommand: ParsableCommand {
         }
     }
 }
-
-/// Writes a line to standard error.
-func printError(_ line: String) {
-    FileHandle.standardError.write(Data((line + "\n").utf8))
-}
