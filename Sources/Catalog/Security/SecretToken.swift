@@ -24,22 +24,27 @@ public struct SecretToken: Sendable, Hashable {
     public var digest: String { SecretToken.digest(of: value) }
 
     static func digest(of value: String) -> String {
-        SHA256.hash(data: Data(value.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Data(value.utf8)).hexEncoded
     }
 }
 
 extension Data {
     /// Base64 with `-` and `_`, no padding: safe in URLs and cookies.
-    var base64URLEncoded: String {
+    public var base64URLEncoded: String {
         base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")
     }
 
-    init?(base64URLEncoded text: String) {
+    public init?(base64URLEncoded text: String) {
         var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
         self.init(base64Encoded: base64)
     }
+}
+
+extension Sequence<UInt8> {
+    /// Lower-case hexadecimal, two digits a byte: how digests and signatures are written.
+    public var hexEncoded: String { map { String(format: "%02x", $0) }.joined() }
 }
 
 /// Compares two byte strings in time that depends only on their lengths, so that timing

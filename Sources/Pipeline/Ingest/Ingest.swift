@@ -133,7 +133,7 @@ extension Durability {
     static func sha256(of data: Data) -> String {
         var hasher = SHA256()
         hasher.update(data: data)
-        return hasher.finalize().hex
+        return hasher.finalize().hexEncoded
     }
 }
 

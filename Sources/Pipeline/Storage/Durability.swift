@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Catalog
 import Crypto
 import Foundation
 
@@ -40,7 +41,7 @@ public enum Durability {
             hasher.update(data: chunk)
             size += Int64(chunk.count)
         }
-        return (hasher.finalize().hex, size)
+        return (hasher.finalize().hexEncoded, size)
     }
 }
 
@@ -52,11 +53,6 @@ public struct POSIXFailure: Error, CustomStringConvertible {
     public var description: String {
         code == ENOSPC ? "cannot \(operation): the disk is full" : "cannot \(operation): \(String(cString: strerror(code)))"
     }
-}
-
-extension SHA256.Digest {
-    /// Lower-case hex.
-    public var hex: String { map { String(format: "%02x", $0) }.joined() }
 }
 
 /// Writes a file chunk by chunk while hashing it: uploads and copies go through this, so a
@@ -101,6 +97,6 @@ public final class HashingFileWriter {
     public func finish() throws -> String {
         try handle.synchronize()
         try handle.close()
-        return hasher.finalize().hex
+        return hasher.finalize().hexEncoded
     }
 }

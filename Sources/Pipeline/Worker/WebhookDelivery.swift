@@ -67,6 +67,6 @@ struct WebhookDelivery {
     /// The hex HMAC-SHA256 of `body` under `secret`.
     static func signature(body: String, secret: String) -> String {
         let code = HMAC<SHA256>.authenticationCode(for: Data(body.utf8), using: SymmetricKey(data: Data(secret.utf8)))
-        return code.map { String(format: "%02x", $0) }.joined()
+        return code.hexEncoded
     }
 }

@@ -1,3 +1,4 @@
+import Catalog
 import Crypto
 import Foundation
 import Hummingbird
@@ -17,17 +18,17 @@ struct AccessCookie {
 
     /// The cookie's value: `payload.signature`, both URL-safe base64.
     func value(key: SymmetricKey) -> String {
-        let payload = Data(collaboratorIDs.map(\.uuidString).joined(separator: ",").utf8).base64URL
-        let signature = Data(HMAC<SHA256>.authenticationCode(for: Data(payload.utf8), using: key)).base64URL
+        let payload = Data(collaboratorIDs.map(\.uuidString).joined(separator: ",").utf8).base64URLEncoded
+        let signature = Data(HMAC<SHA256>.authenticationCode(for: Data(payload.utf8), using: key)).base64URLEncoded
         return payload + "." + signature
     }
 
     /// The cookie in `value`, or `nil` when it is malformed or its signature is wrong.
     init?(value: String, key: SymmetricKey) {
         let parts = value.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 2, let signature = Data(base64URL: String(parts[1])),
+        guard parts.count == 2, let signature = Data(base64URLEncoded: String(parts[1])),
             HMAC<SHA256>.isValidAuthenticationCode(signature, authenticating: Data(parts[0].utf8), using: key),
-            let payload = Data(base64URL: String(parts[0]))
+            let payload = Data(base64URLEncoded: String(parts[0]))
         else { return nil }
         collaboratorIDs = String(decoding: payload, as: UTF8.self).split(separator: ",").compactMap { UUID(uuidString: String($0)) }
     }
@@ -48,18 +49,5 @@ struct AccessCookie {
 
     static func expired(secure: Bool) -> Cookie {
         Cookie(name: name, value: "", maxAge: 0, path: "/", secure: secure, httpOnly: true, sameSite: .lax)
-    }
-}
-
-extension Data {
-    var base64URL: String {
-        base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
-
-    init?(base64URL text: String) {
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-        self.init(base64Encoded: base64)
     }
 }
