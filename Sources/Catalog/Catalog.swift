@@ -14,6 +14,16 @@ public final class Catalog: Sendable {
     let logger: Logger
     /// The scrypt cost of new session passphrases.
     let passphraseCost: PassphraseHash.Cost
+    /// Where this process runs blocking work: the catalog's passphrase checks, and (through
+    /// the lanes its users make) their frame grabs, hashing and fsync.
+    public let blocking: BlockingPool
+    /// Passphrase hashing and checks: a few at once (each scrypt takes ~32 MiB and ~50 ms);
+    /// past that, refused with ``CatalogError/Code/throttled`` rather than queued.
+    let passphraseLane: BlockingPool.Lane
+    private let ownsBlockingPool: Bool
+
+    /// How many read connections a catalog keeps open by default.
+    public static let defaultReaders = 4
 
     /// The catalog file's name inside a data directory.
     public static let fileName = "catalog.sqlite"
@@ -21,32 +31,44 @@ public final class Catalog: Sendable {
     /// Opens the catalog in `dataDirectory` (creating the folder and the file if need be)
     /// and brings its schema up to date.
     ///
-    /// - Parameter passphraseCost: leave at `.standard`; tests that hash many passphrases use `.testing`.
+    /// - Parameters:
+    ///   - passphraseCost: leave at `.standard`; tests that hash many passphrases use `.testing`.
+    ///   - blocking: the process's pool for blocking work; by default the catalog starts
+    ///     one of ``BlockingPool/defaultThreadCount`` threads and stops it on ``close()``.
+    ///   - readers: how many read connections to keep open.
     public static func open(dataDirectory: String, logger: Logger = Logger(label: "dailies.catalog"),
-                            passphraseCost: PassphraseHash.Cost = .standard) async throws -> Catalog {
+                            passphraseCost: PassphraseHash.Cost = .standard, blocking: BlockingPool? = nil,
+                            readers: Int = Catalog.defaultReaders) async throws -> Catalog {
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
         let path = (dataDirectory as NSString).appendingPathComponent(fileName)
-        let database = try await CatalogDatabase.openSQLite(path: path, logger: logger)
-        let catalog = Catalog(database: database, logger: logger, passphraseCost: passphraseCost)
+        let database = try await CatalogDatabase.openSQLite(path: path, readers: readers, logger: logger)
+        let pool = blocking ?? BlockingPool(threads: BlockingPool.defaultThreadCount)
+        let catalog = Catalog(database: database, logger: logger, passphraseCost: passphraseCost, blocking: pool,
+                              ownsBlockingPool: blocking == nil)
         do {
             try await Migrations.run(on: database)
             try await catalog.ensureOrganization()
         } catch {
-            try? await database.close()
+            try? await catalog.close()
             throw error
         }
         return catalog
     }
 
-    private init(database: CatalogDatabase, logger: Logger, passphraseCost: PassphraseHash.Cost) {
+    private init(database: CatalogDatabase, logger: Logger, passphraseCost: PassphraseHash.Cost, blocking: BlockingPool,
+                 ownsBlockingPool: Bool) {
         self.database = database
         self.logger = logger
         self.passphraseCost = passphraseCost
+        self.blocking = blocking
+        self.ownsBlockingPool = ownsBlockingPool
+        passphraseLane = blocking.lane("passphrase checks", limit: max(2, blocking.threadCount), refusal: .throttled)
     }
 
-    /// Closes the connection; the catalog must not be used after.
+    /// Closes the connections (once their work is done); the catalog must not be used after.
     public func close() async throws {
         try await database.close()
+        if ownsBlockingPool { await blocking.shutdown() }
     }
 
     /// The clock: the catalog's notion of now, to the millisecond it stores.

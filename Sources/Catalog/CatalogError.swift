@@ -34,6 +34,11 @@ public struct CatalogError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let shareLinkDisabled = Code("share_link_disabled")
         /// The caller may not do this (a collaborator role without the right, a non-admin).
         public static let forbidden = Code("forbidden")
+        /// A stored record the catalog cannot read (a malformed id, an unknown enum value):
+        /// the catalog's fault, not the caller's. Its message names the table and the row.
+        public static let damaged = Code("damaged_record")
+        /// The catalog cannot take work now (it is closing, or a bounded queue is full).
+        public static let unavailable = Code("unavailable")
 
         public var description: String { value }
     }
@@ -43,11 +48,15 @@ public struct CatalogError: Error, Hashable, Sendable, CustomStringConvertible {
     public let message: String
     /// The field at fault, for ``Code/invalidField``.
     public let field: String?
+    /// For a refusal that passes with time (``Code/throttled``, ``Code/unavailable``): how
+    /// many seconds to wait before trying again.
+    public let retryAfter: Int?
 
-    public init(_ code: Code, _ message: String, field: String? = nil) {
+    public init(_ code: Code, _ message: String, field: String? = nil, retryAfter: Int? = nil) {
         self.code = code
         self.message = message
         self.field = field
+        self.retryAfter = retryAfter
     }
 
     public var description: String { message }

@@ -182,8 +182,8 @@ struct CatalogTests {
         try await withCatalog { catalog in
             let (_, _, session) = try await makeSession(catalog, versions: 1)
             let (client, token) = try await catalog.addCollaborator(sessionID: session.id, name: "Client", email: "c@client.example")
-            #expect(try await catalog.access(inviteToken: token.value, passphrase: nil).collaborator == client)
-            #expect(await catalogErrorCode { _ = try await catalog.access(inviteToken: "di_forged", passphrase: nil) } == .invalidToken)
+            #expect(try await catalog.logIn(inviteToken: token.value, passphrase: nil, from: "192.0.2.1").access.collaborator == client)
+            #expect(await catalogErrorCode { _ = try await catalog.logIn(inviteToken: "di_forged", passphrase: nil, from: "192.0.2.1").access } == .invalidToken)
 
             _ = try await catalog.updateSession(id: session.id, SessionFields(startsAt: Date().addingTimeInterval(3600),
                                                                             endsAt: Date().addingTimeInterval(7200)))
@@ -196,14 +196,14 @@ struct CatalogTests {
             #expect(await catalogErrorCode { _ = try await catalog.access(collaboratorID: client.id) } == .sessionClosed)
             _ = try await catalog.reopenSession(id: session.id)
             _ = try await catalog.updateCollaborator(sessionID: session.id, id: client.id, CollaboratorUpdate(revoked: true))
-            #expect(await catalogErrorCode { _ = try await catalog.access(inviteToken: token.value, passphrase: nil) } == .accessRevoked)
+            #expect(await catalogErrorCode { _ = try await catalog.logIn(inviteToken: token.value, passphrase: nil, from: "192.0.2.1").access } == .accessRevoked)
             _ = try await catalog.updateCollaborator(sessionID: session.id, id: client.id, CollaboratorUpdate(revoked: false))
             #expect(try await catalog.access(collaboratorID: client.id).session.id == session.id)
 
             // A fresh invite replaces the old link.
             let (_, fresh) = try await catalog.issueInvite(sessionID: session.id, collaboratorID: client.id)
-            #expect(await catalogErrorCode { _ = try await catalog.access(inviteToken: token.value, passphrase: nil) } == .invalidToken)
-            #expect(try await catalog.access(inviteToken: fresh.value, passphrase: nil).collaborator.id == client.id)
+            #expect(await catalogErrorCode { _ = try await catalog.logIn(inviteToken: token.value, passphrase: nil, from: "192.0.2.1").access } == .invalidToken)
+            #expect(try await catalog.logIn(inviteToken: fresh.value, passphrase: nil, from: "192.0.2.1").access.collaborator.id == client.id)
         }
     }
 
@@ -219,9 +219,9 @@ struct CatalogTests {
             }
             #expect(stored?.hasPrefix("scrypt$32768$8$1$") == true && stored?.contains("open sesame") == false)
             let (_, token) = try await catalog.addCollaborator(sessionID: session.id, name: "Client", email: nil)
-            #expect(await catalogErrorCode { _ = try await catalog.access(inviteToken: token.value, passphrase: nil) } == .passphraseRequired)
-            #expect(await catalogErrorCode { _ = try await catalog.access(inviteToken: token.value, passphrase: "open sesam") } == .passphraseWrong)
-            #expect(try await catalog.access(inviteToken: token.value, passphrase: "open sesame").session.id == session.id)
+            #expect(await catalogErrorCode { _ = try await catalog.logIn(inviteToken: token.value, passphrase: nil, from: "192.0.2.1").access } == .passphraseRequired)
+            #expect(await catalogErrorCode { _ = try await catalog.logIn(inviteToken: token.value, passphrase: "open sesam", from: "192.0.2.1").access } == .passphraseWrong)
+            #expect(try await catalog.logIn(inviteToken: token.value, passphrase: "open sesame", from: "192.0.2.1").access.session.id == session.id)
             #expect(await catalogErrorCode {
                 _ = try await catalog.updateSession(id: session.id, SessionFields(passphrase: .some("abc")))
             } == .invalidField)
@@ -233,14 +233,14 @@ struct CatalogTests {
         try await withCatalog { catalog in
             let (_, _, session) = try await makeSession(catalog, versions: 1)
             let link = try await catalog.rotateShareLink(sessionID: session.id)
-            let visitor = try await catalog.join(shareToken: link.value, name: "Visitor", email: nil, passphrase: nil)
+            let visitor = try await catalog.join(shareToken: link.value, name: "Visitor", email: nil, passphrase: nil, from: "192.0.2.1").access
             #expect(visitor.collaborator.joinedByShareLink && visitor.collaborator.role == .reviewer)
             #expect(try await catalog.collaborators(sessionID: session.id).count == 1)
             _ = try await catalog.updateOrganization(OrganizationUpdate(shareLinksEnabled: false))
-            #expect(await catalogErrorCode { _ = try await catalog.join(shareToken: link.value, name: "V2", email: nil, passphrase: nil) } == .shareLinkDisabled)
+            #expect(await catalogErrorCode { _ = try await catalog.join(shareToken: link.value, name: "V2", email: nil, passphrase: nil, from: "192.0.2.1").access } == .shareLinkDisabled)
             _ = try await catalog.updateOrganization(OrganizationUpdate(shareLinksEnabled: true))
             _ = try await catalog.disableShareLink(sessionID: session.id)
-            #expect(await catalogErrorCode { _ = try await catalog.join(shareToken: link.value, name: "V3", email: nil, passphrase: nil) } == .invalidToken)
+            #expect(await catalogErrorCode { _ = try await catalog.join(shareToken: link.value, name: "V3", email: nil, passphrase: nil, from: "192.0.2.1").access } == .invalidToken)
             #expect(try await catalog.collaborators(sessionID: session.id).count == 1, "refused joins add no one")
         }
     }
@@ -257,8 +257,8 @@ struct CatalogTests {
             #expect(clone.settings == session.settings)
             #expect(try await catalog.items(sessionID: clone.id).isEmpty)
             #expect(invites.count == 1 && invites[0].0.role == .approver && invites[0].1 != oldToken)
-            #expect(try await catalog.access(inviteToken: invites[0].1.value, passphrase: nil).session.id == clone.id)
-            #expect(try await catalog.access(inviteToken: oldToken.value, passphrase: nil).session.id == session.id)
+            #expect(try await catalog.logIn(inviteToken: invites[0].1.value, passphrase: nil, from: "192.0.2.1").access.session.id == clone.id)
+            #expect(try await catalog.logIn(inviteToken: oldToken.value, passphrase: nil, from: "192.0.2.1").access.session.id == session.id)
         }
     }
 

@@ -118,6 +118,17 @@ struct APITests {
             #expect(try await staff.get("/api/v1/projects").data.count == 1)
             let huge = try await staff.send("POST", "/api/v1/projects", raw: "{\"name\": \"" + String(repeating: "x", count: 2 << 20) + "\"}")
             #expect(huge.status == 413)
+            // A body a page on another site could send with a plain POST is not taken as JSON.
+            let plain = try await staff.send("POST", "/api/v1/projects", raw: #"{"name": "Sneaky"}"#,
+                                             headers: ["Content-Type": "text/plain"])
+            #expect(plain.status == 415 && plain.errorCode == "unsupported_media_type")
+            #expect(try await staff.get("/api/v1/projects").data.count == 1)
+            // Every answer, errors too, carries the security headers.
+            for answer in [plain, try await staff.get("/api/v1/projects"), try await server.anonymous.get("/nowhere")] {
+                #expect(answer.headers["x-content-type-options"] == "nosniff")
+                #expect(answer.headers["referrer-policy"] == "no-referrer")
+                #expect(answer.headers["content-security-policy"] == "frame-ancestors 'none'")
+            }
         }
     }
 

@@ -2,6 +2,7 @@ import Catalog
 import Foundation
 import Logging
 import NIOCore
+import Synchronization
 import Testing
 
 #if canImport(FoundationNetworking)
@@ -28,8 +29,10 @@ struct TestServer {
         var logger = Logger(label: "test.server")
         logger.logLevel = .critical
         let (ports, continuation) = AsyncStream<Int>.makeStream()
+        // The test clients stand for many people: each says where it is through X-Forwarded-For,
+        // believed from loopback only, so per-address throttles see them apart.
         let configuration = ServerConfiguration(host: "127.0.0.1", port: 0, dataDirectory: directory,
-                                                publicURL: "http://review.test", mail: mail)
+                                                publicURL: "http://review.test", mail: mail, trustedProxies: ["127.0.0.1"])
         let application = try await buildApplication(configuration, catalog: catalog, logger: logger) { channel in
             continuation.yield(channel.localAddress?.port ?? 0)
         }
@@ -87,11 +90,22 @@ final class TestClient: @unchecked Sendable {
         return URLSession(configuration: configuration)
     }()
 
+    /// The address this client stands for (sent as `X-Forwarded-For`): one of its own.
+    let address: String
+
     init(baseURL: String, apiKey: String? = nil, cookie: String? = nil) {
         self.baseURL = baseURL
         self.apiKey = apiKey
         self.cookie = cookie
+        let next = TestClient.addresses.withLock { count -> Int in
+            count += 1
+            return count
+        }
+        // Documentation ranges (RFC 5737): never a real client.
+        address = "198.51.\(next / 250 % 250).\(next % 250 + 1)"
     }
+
+    private static let addresses = Mutex(0)
 
     /// Sends `method path` with `json` (an object to serialize, or raw text) as the body.
     @discardableResult
@@ -102,13 +116,16 @@ final class TestClient: @unchecked Sendable {
         request.httpMethod = method
         if let apiKey { request.setValue("Bearer \(apiKey)", forHTTPHeaderField: "Authorization") }
         if let cookie = lock.withLock({ cookie }) { request.setValue("dailies_access=\(cookie)", forHTTPHeaderField: "Cookie") }
-        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        request.setValue(address, forHTTPHeaderField: "X-Forwarded-For")
         if let json {
             request.httpBody = try JSONSerialization.data(withJSONObject: json)
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         } else if let raw {
+            // Raw text is sent as JSON too, unless the test says otherwise below.
             request.httpBody = Data(raw.utf8)
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         }
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         let (data, response) = try await Self.session.data(for: request)
         guard let http = response as? HTTPURLResponse else { throw TestFailure("not an HTTP response") }
         var fields: [String: String] = [:]

@@ -1,5 +1,7 @@
 import Foundation
 import Logging
+import NIOCore
+import NIOPosix
 import SQLKit
 import SQLiteKit
 
@@ -9,6 +11,13 @@ import SQLiteKit
 /// PostgreSQL spell differently is decided here and nowhere else.
 enum CatalogDialect: Sendable {
     case sqlite
+
+    /// Starts a read unit of work: one consistent snapshot for all of its statements.
+    var beginRead: SQLQueryString {
+        switch self {
+        case .sqlite: "BEGIN DEFERRED"
+        }
+    }
 
     /// Starts a write transaction that holds the write lock from its first statement, so
     /// two writers never deadlock upgrading read locks.
@@ -31,65 +40,122 @@ enum CatalogDialect: Sendable {
         ]
         }
     }
+
+    /// Settings for a connection that only ever reads: a write through it fails loudly
+    /// instead of slipping past the writer.
+    var readOnlySetup: [SQLQueryString] {
+        switch self {
+        case .sqlite: ["PRAGMA query_only = ON"]
+        }
+    }
 }
 
-/// The catalog's connection and the lock that gives each unit of work the connection alone.
+/// The catalog's connections: a small pool of readers beside one writer.
+///
+/// A unit of work is a ``read(_:)`` or a ``write(_:)``: it borrows a connection, runs in a
+/// transaction of its own and gives the connection back. Reads run side by side on the
+/// readers (SQLite's WAL lets them see the last commit while a write is under way); writes
+/// are transactions the database serialises (`BEGIN IMMEDIATE`), across processes too. This
+/// is the shape a PostgreSQL pool takes as well: only the dialect differs.
+///
+/// A unit of work does SQL only. Anything slow (a KDF, a file's hash, a network call)
+/// happens before or after it, never inside, or it would hold a connection — and for a
+/// write, every other writer — for its whole length.
 final class CatalogDatabase: Sendable {
     let dialect: CatalogDialect
-    private let connection: SQLiteConnection
-    private let database: any SQLDatabase
-    private let lock = AsyncLock()
+    private let readers: ConnectionPool
+    private let writer: ConnectionPool
+    /// The threads SQLite's calls run on: the catalog's own, so its queries never wait
+    /// behind other blocking work (passphrase hashing, frame grabs) elsewhere in the process.
+    private let threads: NIOThreadPool
 
     /// Opens (creating if need be) the SQLite file at `path`.
-    static func openSQLite(path: String, logger: Logger) async throws -> CatalogDatabase {
-        let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
-        let database = connection.sql(queryLogLevel: .trace)
+    static func openSQLite(path: String, readers readerCount: Int, logger: Logger) async throws
+        -> CatalogDatabase
+    {
+        let threads = NIOThreadPool(numberOfThreads: readerCount + 1)
+        threads.start()
+        var opened: [SQLiteConnection] = []
         do {
-            for statement in CatalogDialect.sqlite.connectionSetup {
+            // The writer first: it creates the file and turns on WAL before any reader opens it.
+            let writer = try await openConnection(path: path, threads: threads, setup: CatalogDialect.sqlite.connectionSetup,
+                                                  logger: logger)
+            opened.append(writer)
+            var readers: [SQLiteConnection] = []
+            for _ in 0..<max(1, readerCount) {
+                let reader = try await openConnection(
+                    path: path, threads: threads,
+                    setup: CatalogDialect.sqlite.connectionSetup + CatalogDialect.sqlite.readOnlySetup, logger: logger)
+                opened.append(reader)
+                readers.append(reader)
+            }
+            return CatalogDatabase(dialect: .sqlite, readers: ConnectionPool(readers), writer: ConnectionPool([writer]),
+                                   threads: threads)
+        } catch {
+            for connection in opened { try? await connection.close() }
+            try? await threads.shutdownGracefully()
+            throw error
+        }
+    }
+
+    private static func openConnection(path: String, threads: NIOThreadPool, setup: [SQLQueryString], logger: Logger)
+        async throws -> SQLiteConnection
+    {
+        let connection = try await SQLiteConnection.open(
+            storage: .file(path: path), threadPool: threads, logger: logger,
+            on: MultiThreadedEventLoopGroup.singleton.any()
+        ).get()
+        do {
+            let database = connection.sql(queryLogLevel: .trace)
+            for statement in setup {
                 try await database.raw(statement).run()
             }
         } catch {
             try? await connection.close()
             throw error
         }
-        return CatalogDatabase(dialect: .sqlite, connection: connection, database: database)
+        return connection
     }
 
-    private init(dialect: CatalogDialect, connection: SQLiteConnection, database: any SQLDatabase) {
+    private init(dialect: CatalogDialect, readers: ConnectionPool, writer: ConnectionPool, threads: NIOThreadPool) {
         self.dialect = dialect
-        self.connection = connection
-        self.database = database
+        self.readers = readers
+        self.writer = writer
+        self.threads = threads
     }
 
+    /// Closes every connection once its unit of work is done; the catalog must not be used after.
     func close() async throws {
-        try await connection.close()
+        for connection in await readers.drain() + writer.drain() {
+            try? await connection.close()
+        }
+        try await threads.shutdownGracefully()
     }
 
-    /// Runs `body` with the connection to itself.
+    /// Runs `body` on a read connection, in one snapshot of the catalog.
     func read<Result>(_ body: (any SQLDatabase) async throws -> Result) async throws -> Result {
-        await lock.acquire()
-        do {
-            let result = try await body(database)
-            await lock.release()
-            return result
-        } catch {
-            await lock.release()
-            throw error
+        try await readers.withConnection { connection in
+            try await transaction(on: connection.sql(queryLogLevel: .trace), begin: dialect.beginRead, body)
         }
     }
 
     /// Runs `body` in a write transaction: all of it happens, or (when it throws) none of it.
     func write<Result>(_ body: (any SQLDatabase) async throws -> Result) async throws -> Result {
-        try await read { database in
-            try await database.raw(dialect.beginWrite).run()
-            do {
-                let result = try await body(database)
-                try await database.raw("COMMIT").run()
-                return result
-            } catch {
-                try? await database.raw("ROLLBACK").run()
-                throw error
-            }
+        try await writer.withConnection { connection in
+            try await transaction(on: connection.sql(queryLogLevel: .trace), begin: dialect.beginWrite, body)
+        }
+    }
+
+    private func transaction<Result>(on database: any SQLDatabase, begin: SQLQueryString,
+                                     _ body: (any SQLDatabase) async throws -> Result) async throws -> Result {
+        try await database.raw(begin).run()
+        do {
+            let result = try await body(database)
+            try await database.raw("COMMIT").run()
+            return result
+        } catch {
+            try? await database.raw("ROLLBACK").run()
+            throw error
         }
     }
 }

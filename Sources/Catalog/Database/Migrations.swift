@@ -114,6 +114,21 @@ enum Migrations {
             """,
             "ALTER TABLE components ADD COLUMN source_sha256 TEXT",
         ]),
+        Step(version: 3, name: "serving many at once", statements: [
+            // Attempt counts by key (a link, a client address), shared by every process.
+            """
+            CREATE TABLE throttles (
+                key TEXT PRIMARY KEY, attempts BIGINT NOT NULL, wait_until BIGINT NOT NULL, updated_at BIGINT NOT NULL)
+            """,
+            // A browser's stored logins as a collaborator: the access cookie names them, and
+            // logging out (or revoking the collaborator) deletes them.
+            """
+            CREATE TABLE collaborator_logins (
+                id TEXT PRIMARY KEY, collaborator_id TEXT NOT NULL REFERENCES collaborators(id) ON DELETE CASCADE,
+                created_at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX logins_by_collaborator ON collaborator_logins (collaborator_id)",
+        ]),
     ]
 
     /// Applies every step not applied yet, each in its own transaction.

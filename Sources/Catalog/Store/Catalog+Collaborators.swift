@@ -96,6 +96,10 @@ extension Catalog {
             try await db.update("collaborators").set("name", to: SQLBind(collaborator.name))
                 .set("email", to: SQLBind(collaborator.email)).set("role", to: SQLBind(collaborator.role.rawValue))
                 .set("revoked_at", to: collaborator.revokedAt.bind).where("id", .equal, id.bind).run()
+            if collaborator.isRevoked {
+                // Every browser let in as them is logged out; restoring access takes a new invite.
+                try await db.delete(from: "collaborator_logins").where("collaborator_id", .equal, id.bind).run()
+            }
             return collaborator
         }
     }
@@ -140,7 +144,7 @@ extension Catalog {
 extension Collaborator {
     init(row: any SQLRow) throws {
         guard let role = Role(rawValue: try row.string("role")) else {
-            throw CatalogError(.conflict, "the catalog holds an unknown collaborator role")
+            throw row.damaged("an unknown collaborator role")
         }
         self.init(id: try row.uuid("id"), sessionID: try row.uuid("session_id"), name: try row.string("name"),
                   email: try row.optionalString("email"), role: role, staffUserID: try row.optionalUUID("staff_user_id"),

@@ -31,6 +31,16 @@ extension Catalog {
         }
     }
 
+    /// One item of a session; an item of another session is not found, as if it did not exist.
+    public func item(id: UUID, sessionID: UUID) async throws -> SessionItem {
+        try await database.read { db in
+            guard let row = try await db.select().column("*").from("session_items").where("id", .equal, id.bind)
+                .where("session_id", .equal, sessionID.bind).first()
+            else { throw CatalogError.notFound("item in this session", id) }
+            return try SessionItem(row: row)
+        }
+    }
+
     func items(sessionID: UUID, _ db: any SQLDatabase) async throws -> [SessionItem] {
         try await db.select().column("*").from("session_items").where("session_id", .equal, sessionID.bind)
             .orderBy("position").orderBy("created_at").all().map(SessionItem.init(row:))

@@ -270,7 +270,7 @@ extension Duration {
 extension Job {
     init(row: any SQLRow) throws {
         guard let kind = Kind(rawValue: try row.string("kind")), let state = State(rawValue: try row.string("state")) else {
-            throw CatalogError(.conflict, "the catalog holds a job of unknown kind or state")
+            throw row.damaged("a job of unknown kind or state")
         }
         self.init(
             id: try row.uuid("id"), kind: kind, payload: try row.string("payload"), state: state,

@@ -41,7 +41,7 @@ extension Catalog {
         try await database.read { db in
             let secret = try await self.organizationRow(db).secret
             guard let bytes = Data(base64URLEncoded: secret) else {
-                throw CatalogError(.conflict, "the catalog's cookie secret is damaged")
+                throw CatalogError(.damaged, "the organization row's cookie secret is damaged")
             }
             return SymmetricKey(data: bytes)
         }

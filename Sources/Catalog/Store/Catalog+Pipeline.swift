@@ -6,10 +6,15 @@ import SQLKit
 extension Catalog {
     // MARK: Uploads
 
+    /// `fileName` as an original's name, or the reason it cannot be one.
+    public static func validUploadFileName(_ fileName: String, field: String = "file_name") throws(CatalogError) -> String {
+        try Validate.fileName(fileName, field: field)
+    }
+
     public func createUpload(versionID: UUID, fileName: String, size: Int64, sha256: String?, createdBy: UUID?)
         async throws -> Upload
     {
-        let fileName = try Validate.name(fileName, field: "file_name", maximum: 255)
+        let fileName = try Validate.fileName(fileName)
         guard size > 0 else { throw CatalogError.invalid("size", "must be at least 1 byte") }
         if let sha256, sha256.count != 64 || !sha256.allSatisfy(\.isHexDigit) {
             throw CatalogError.invalid("sha256", "must be 64 hexadecimal digits")

@@ -85,7 +85,9 @@ extension Catalog {
     /// project's share days (7 unless changed), the project's settings.
     public func createSession(projectID: UUID, _ fields: SessionFields = SessionFields(), versionIDs: [UUID] = [],
                               createdBy: UUID? = nil) async throws -> ReviewSession {
-        try await database.write { db in
+        // Hashed before the transaction: a KDF must not hold the writer.
+        let passphraseHash = try await hashPassphrase(fields.passphrase ?? nil)
+        return try await database.write { db in
             let project = try await self.project(id: projectID, db)
             let created = self.now
             let startsAt = fields.startsAt?.truncatedToMilliseconds ?? created
@@ -93,13 +95,14 @@ extension Catalog {
                 ?? startsAt.addingTimeInterval(TimeInterval(project.defaults.shareDays) * 86_400)
             try Validate.schedule(startsAt: startsAt, endsAt: endsAt)
             let overrides = (fields.settings ?? SessionSettingsUpdate()).applied(to: SessionSettingOverrides())
-            let passphraseHash = try (fields.passphrase ?? nil).map { try PassphraseHash(hashing: try Validate.passphrase($0), cost: self.passphraseCost) }
+            let settings = overrides.resolved(over: project.defaults)
+            try Self.checkPassphraseRequirement(settings, hasPassphrase: passphraseHash != nil)
             let session = ReviewSession(
                 id: UUID(), projectID: projectID,
                 title: try Validate.name(fields.title ?? "New review session", field: "title"),
                 description: try Validate.text(fields.description ?? "", field: "description"),
                 startsAt: startsAt, endsAt: endsAt, closedAt: nil, overrides: overrides,
-                settings: overrides.resolved(over: project.defaults), hasPassphrase: passphraseHash != nil,
+                settings: settings, hasPassphrase: passphraseHash != nil,
                 createdAt: created, createdBy: createdBy, updatedAt: created)
             try await self.insert(session, passphraseHash: passphraseHash, db)
             if !versionIDs.isEmpty {
@@ -142,7 +145,8 @@ extension Catalog {
 
     /// Changes a session's title, description, schedule, settings or passphrase.
     public func updateSession(id: UUID, _ fields: SessionFields) async throws -> ReviewSession {
-        try await database.write { db in
+        let newPassphraseHash = try await hashPassphrase(fields.passphrase ?? nil)
+        return try await database.write { db in
             let record = try await self.sessionRecord(id: id, db)
             var session = record.session
             if let title = fields.title { session.title = try Validate.name(title, field: "title") }
@@ -155,10 +159,11 @@ extension Catalog {
                 session.settings = session.overrides.resolved(over: record.projectDefaults)
             }
             var passphraseHash = record.passphraseHash
-            if let passphrase = fields.passphrase {
-                passphraseHash = try passphrase.map { try PassphraseHash(hashing: try Validate.passphrase($0), cost: self.passphraseCost) }
+            if fields.passphrase != nil {
+                passphraseHash = newPassphraseHash
                 session.hasPassphrase = passphraseHash != nil
             }
+            try Self.checkPassphraseRequirement(session.settings, hasPassphrase: session.hasPassphrase)
             session.updatedAt = self.now
             let o = session.overrides
             try await db.update("review_sessions")
@@ -251,6 +256,21 @@ extension Catalog {
                 .set("share_link_enabled", to: SQLBind(false)).set("updated_at", to: self.now.bind)
                 .where("id", .equal, sessionID.bind).run()
             return try await self.sessionRecord(id: sessionID, db).session
+        }
+    }
+
+    /// `passphrase` hashed on the passphrase lane, or `nil` for none.
+    private func hashPassphrase(_ passphrase: String?) async throws -> PassphraseHash? {
+        guard let passphrase else { return nil }
+        let valid = try Validate.passphrase(passphrase)
+        let cost = passphraseCost
+        return try await passphraseLane.run { try PassphraseHash(hashing: valid, cost: cost) }
+    }
+
+    /// A session that asks for a passphrase must have one: otherwise nobody could get in.
+    private static func checkPassphraseRequirement(_ settings: SessionSettings, hasPassphrase: Bool) throws(CatalogError) {
+        if settings.requirePassphrase && !hasPassphrase {
+            throw CatalogError.invalid("passphrase", "the session requires a passphrase: give one, or turn require_passphrase off")
         }
     }
 

@@ -250,7 +250,7 @@ extension Catalog {
 extension Version {
     init(row: any SQLRow) throws {
         guard let state = MediaState(rawValue: try row.string("media_state")) else {
-            throw CatalogError(.conflict, "the catalog holds an unknown media state")
+            throw row.damaged("an unknown media state")
         }
         self.init(
             id: try row.uuid("id"), projectID: try row.uuid("project_id"), name: try row.string("name"),
@@ -265,7 +265,7 @@ extension Version {
 extension Component {
     init(row: any SQLRow) throws {
         guard let kind = Kind(rawValue: try row.string("kind")) else {
-            throw CatalogError(.conflict, "the catalog holds an unknown component kind")
+            throw row.damaged("an unknown component kind")
         }
         let profile = try row.string("profile")
         self.init(id: try row.uuid("id"), versionID: try row.uuid("version_id"), kind: kind,

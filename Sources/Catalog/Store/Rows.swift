@@ -3,10 +3,17 @@ import SQLKit
 
 /// Reading catalog rows: UUIDs are stored as text, times as milliseconds, flags as booleans.
 extension SQLRow {
+    /// The error for a stored row the catalog cannot read: the catalog's fault (500), with
+    /// the row's id so that someone can find and mend it.
+    func damaged(_ what: String) -> CatalogError {
+        let id = (try? decode(column: "id", as: String.self)) ?? "without an id"
+        return CatalogError(.damaged, "the catalog's row \(id) is damaged: \(what)")
+    }
+
     func uuid(_ column: String) throws -> UUID {
         let text = try decode(column: column, as: String.self)
         guard let id = UUID(uuidString: text) else {
-            throw CatalogError(.conflict, "the catalog holds a malformed id '\(text)' in \(column)")
+            throw damaged("a malformed id '\(text)' in \(column)")
         }
         return id
     }

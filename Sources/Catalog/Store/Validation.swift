@@ -51,6 +51,17 @@ enum Validate {
         }
     }
 
+    /// An uploaded original's file name: one line, no folders, no control characters, at
+    /// most 255 bytes (what file systems allow).
+    static func fileName(_ value: String, field: String = "file_name") throws(CatalogError) -> String {
+        let trimmed = try name(value, field: field, maximum: 255)
+        guard trimmed.utf8.count <= 255 else { throw CatalogError.invalid(field, "is longer than 255 bytes") }
+        guard !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0 == "/" || $0 == "\\" }),
+            trimmed != ".", trimmed != ".."
+        else { throw CatalogError.invalid(field, "must be a plain file name, without folders or control characters") }
+        return trimmed
+    }
+
     /// A passphrase people can type: 4 to 200 characters.
     static func passphrase(_ value: String) throws(CatalogError) -> String {
         guard (4...200).contains(value.count) else {

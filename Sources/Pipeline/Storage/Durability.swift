@@ -50,6 +50,11 @@ public struct POSIXFailure: Error, CustomStringConvertible {
     public let operation: String
     public let code: Int32
 
+    public init(operation: String, code: Int32) {
+        self.operation = operation
+        self.code = code
+    }
+
     public var description: String {
         code == ENOSPC ? "cannot \(operation): the disk is full" : "cannot \(operation): \(String(cString: strerror(code)))"
     }
@@ -57,7 +62,8 @@ public struct POSIXFailure: Error, CustomStringConvertible {
 
 /// Writes a file chunk by chunk while hashing it: uploads and copies go through this, so a
 /// file is hashed once, as it arrives, and never held in memory whole.
-public final class HashingFileWriter {
+// Used by one task at a time, which may hand it to the blocking pool for its last step.
+public final class HashingFileWriter: @unchecked Sendable {
     public let path: String
     private let handle: FileHandle
     private var hasher = SHA256()

@@ -41,8 +41,10 @@ struct APIError: HTTPResponseError {
         case let error as APIError:
             return error
         case let error as CatalogError:
-            return APIError(status: status(of: error.code), code: error.code.description, message: error.message,
-                            field: error.field)
+            var answer = APIError(status: status(of: error.code), code: error.code.description, message: error.message,
+                                  field: error.field)
+            if let wait = error.retryAfter { answer.headers[.retryAfter] = String(wait) }
+            return answer
         case let error as HTTPError:
             let code = switch error.status {
             case .notFound: "not_found"
@@ -65,6 +67,8 @@ struct APIError: HTTPResponseError {
         case .invalidToken, .passphraseRequired: .unauthorized
         case .sessionExpired: .gone
         case .throttled: .tooManyRequests
+        case .damaged: .internalServerError
+        case .unavailable: .serviceUnavailable
         default: .forbidden  // revoked, not started, wrong passphrase, share link off, forbidden
         }
     }
@@ -77,6 +81,10 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch {
             if let answer = APIError.from(error) {
+                if answer.status.kind == .serverError {
+                    // A damaged record or a failed store: people answer for these, so log them.
+                    context.logger.error("\(answer.status.code) on \(request.method) \(request.uri.path): \(answer.message)")
+                }
                 return try answer.response(from: request, context: context)
             }
             context.logger.error("unhandled error on \(request.method) \(request.uri.path): \(error)")

@@ -1,18 +1,29 @@
+import Foundation
 import Hummingbird
 import Logging
 import NIOCore
 
-/// What Dailies knows about each request: the basics, and who is asking from where.
+/// What Dailies knows about each request: the basics, who is asking, and from where.
 public struct AppRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
-    /// The client's address, for throttling wrong passphrases.
-    public let remoteAddress: String
+    /// The address of the peer that connected: the client, or a proxy in front of it.
+    public let peerAddress: String
+    /// Who is calling, as the authenticator middlewares found.
+    var identity = Identity()
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
-        remoteAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
+        peerAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
     }
 
     /// Uploads go through their own streaming routes; JSON bodies are small.
     public var maxUploadSize: Int { 1 << 20 }
+
+    /// The UUID path parameter `name`, or 404 for one that is not a UUID.
+    func pathID(_ name: String) throws -> UUID {
+        guard let text = parameters.get(name), let id = UUID(uuidString: text) else {
+            throw APIError(status: .notFound, code: "not_found", message: "'\(parameters.get(name) ?? "")' is not an id")
+        }
+        return id
+    }
 }

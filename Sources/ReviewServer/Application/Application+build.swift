@@ -22,11 +22,20 @@ public func buildApplication(
     case .smtp(let host, let port, let username, let password):
         SMTPDelivery(host: host, port: port, username: username, password: password)
     }
+    let trustedProxies = try configuration.trustedProxies.map { text in
+        guard let network = IPNetwork(text) else {
+            throw CatalogError(.invalidField, "trusted proxies: '\(text)' is not an IP address or a CIDR range", field: "trusted_proxies")
+        }
+        return network
+    }
     let store = try LocalBlobStore(dataDirectory: configuration.dataDirectory)
     let services = ServerServices(
         catalog: catalog, configuration: configuration, cookieKey: SymmetricKeyBox(key: try await catalog.cookieSigningKey()),
-        throttle: PassphraseThrottle(), mailer: mailer, store: store, ingest: Ingest(catalog: catalog, store: store),
-        grabbers: FrameGrabberPool(), publicURL: publicURL)
+        trustedProxies: trustedProxies, mailer: mailer, store: store, ingest: Ingest(catalog: catalog, store: store),
+        grabbers: FrameGrabberPool(lane: catalog.blocking.lane("frame grabs", limit: configuration.frameGrabLimit)),
+        // Uploads that arrived whole are never turned away for load: a generous bound, a queue in practice.
+        fileWork: catalog.blocking.lane("storing uploads", limit: 256),
+        publicURL: publicURL)
     let router = buildRouter(services: services)
     return Application(
         router: router, configuration: .init(address: .hostname(configuration.host, port: configuration.port),
@@ -37,30 +46,32 @@ public func buildApplication(
 /// The router with every route; separate so the route list can be inspected.
 func buildRouter(services: ServerServices) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
+    // Outermost first: every answer, errors included, gets the security headers.
+    router.add(middleware: SecurityHeaders())
     router.add(middleware: ErrorMiddleware())
-    let table = RouteTable(router: router, services: services)
-    addHealthRoutes(table)
-    addOrganizationRoutes(table)
-    addProjectRoutes(table)
-    addVersionRoutes(table)
-    addSessionRoutes(table)
-    addItemRoutes(table)
-    addCollaboratorRoutes(table)
-    addReviewRoutes(table)
-    addUploadRoutes(table)
-    addDownloadRoutes(table)
-    addJobRoutes(table)
-    let document = OpenAPIDocument(operations: table.operations, serverURL: services.publicURL).json
-    table.add(.get, "/api/v1/openapi.json", "This document: every route of the API", tag: "meta", access: .open,
-              response: nil) { _ in
+    router.add(middleware: IdentityReader(catalog: services.catalog, cookieKey: services.cookieKey))
+    let api = APIRoutes(router: router, services: services)
+    addHealthRoutes(api)
+    addOrganizationRoutes(api)
+    addProjectRoutes(api)
+    addVersionRoutes(api)
+    addSessionRoutes(api)
+    addItemRoutes(api)
+    addCollaboratorRoutes(api)
+    addReviewRoutes(api)
+    addUploadRoutes(api)
+    addDownloadRoutes(api)
+    addJobRoutes(api)
+    let document = OpenAPIDocument(operations: api.operations, serverURL: services.publicURL).json
+    api.open.add(.get, "/api/v1/openapi.json", "This document: every route of the API", tag: "meta", response: nil) { _ in
         Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: document)))
     }
     return router
 }
 
-func addHealthRoutes(_ table: RouteTable) {
-    table.add(.get, "/healthz", "Liveness: the server answers and its catalog is readable", tag: "meta", access: .open,
-              response: "Health") { input in
+func addHealthRoutes(_ api: APIRoutes) {
+    api.open.add(.get, "/healthz", "Liveness: the server answers and its catalog is readable", tag: "meta",
+                 response: "Health") { input in
         _ = try await input.catalog.organization()
         return try JSONCoding.response(["status": "ok"])
     }

@@ -18,10 +18,15 @@ public struct ServerConfiguration: Sendable {
     public var maximumJSONBody: Int
     /// The largest upload accepted, in bytes.
     public var maximumUpload: Int64
+    /// Proxies in front of the server (addresses or CIDR ranges) whose `X-Forwarded-For`
+    /// header is believed for the client's address; from anyone else it is ignored.
+    public var trustedProxies: [String]
+    /// Frame grabs queued or running at once; past that a grab answers 503 with `Retry-After`.
+    public var frameGrabLimit: Int
 
     public init(host: String = "127.0.0.1", port: Int = 8080, dataDirectory: String = "dailies-data",
                 publicURL: String? = nil, mail: MailSettings = .outbox, maximumJSONBody: Int = 1 << 20,
-                maximumUpload: Int64 = 200 << 30) {
+                maximumUpload: Int64 = 200 << 30, trustedProxies: [String] = [], frameGrabLimit: Int = 32) {
         self.host = host
         self.port = port
         self.dataDirectory = dataDirectory
@@ -29,6 +34,8 @@ public struct ServerConfiguration: Sendable {
         self.mail = mail
         self.maximumJSONBody = maximumJSONBody
         self.maximumUpload = maximumUpload
+        self.trustedProxies = trustedProxies
+        self.frameGrabLimit = frameGrabLimit
     }
 
     /// Where invitations are delivered.

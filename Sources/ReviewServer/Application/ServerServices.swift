@@ -1,13 +1,16 @@
 import Catalog
 import Foundation
+import Hummingbird
 import Pipeline
+import Synchronization
 
 /// What every route handler may use.
 struct ServerServices: Sendable {
     let catalog: Catalog
     let configuration: ServerConfiguration
     let cookieKey: SymmetricKeyBox
-    let throttle: PassphraseThrottle
+    /// Proxies whose `X-Forwarded-For` is believed.
+    let trustedProxies: [IPNetwork]
     let mailer: any MailDelivery
     /// Where originals and review outputs live.
     let store: any BlobStore
@@ -15,8 +18,17 @@ struct ServerServices: Sendable {
     let ingest: Ingest
     /// Open frame grabbers of proxies, kept warm between requests.
     let grabbers: FrameGrabberPool
+    /// Hashing and flushing files (uploads): off the request's own thread, on the blocking pool.
+    let fileWork: BlockingPool.Lane
+    /// Resumable uploads receiving a chunk now.
+    let uploadsReceiving = UploadsReceiving()
     /// Where people reach the server, without a trailing slash.
     let publicURL: String
+
+    /// The client's address, for throttles (see ``AppRequestContext/clientAddress(of:trustedProxies:)``).
+    func clientAddress(_ request: Request, _ context: AppRequestContext) -> String {
+        context.clientAddress(of: request, trustedProxies: trustedProxies)
+    }
 
     /// Whether cookies must only travel over HTTPS.
     var secureCookies: Bool { publicURL.hasPrefix("https://") }
@@ -26,4 +38,18 @@ struct ServerServices: Sendable {
 
     /// The session-wide link visitors join by.
     func shareURL(_ token: SecretToken) -> String { "\(publicURL)/review/join/\(token.value)" }
+}
+
+/// The resumable uploads receiving a chunk now: at most one chunk per upload at a time.
+final class UploadsReceiving: Sendable {
+    private let receiving = Mutex<Set<UUID>>([])
+
+    /// Marks `id` as receiving; `false` when it already is.
+    func begin(_ id: UUID) -> Bool {
+        receiving.withLock { $0.insert(id).inserted }
+    }
+
+    func end(_ id: UUID) {
+        _ = receiving.withLock { $0.remove(id) }
+    }
 }

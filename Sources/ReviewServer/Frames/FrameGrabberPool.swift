@@ -1,3 +1,4 @@
+import Catalog
 import Foundation
 import Media
 import Synchronization
@@ -5,52 +6,64 @@ import Synchronization
 /// Open frame grabbers of proxies, kept warm between requests so a grab pays only for
 /// seeking and decoding, not for opening and indexing the file.
 ///
-/// A grabber is not thread-safe: each is used by one grab at a time (its own lock), and
-/// grabs run on threads of their own since decoding blocks. At most `capacity` files stay
-/// open; the least recently used one is closed first.
+/// Grabs decode, which blocks: they run on the process's ``BlockingPool`` through a lane of
+/// their own, so at most the lane's limit are queued or running and the rest answer 503
+/// with `Retry-After` at once. A grabber is not thread-safe, so each grab takes one out of
+/// the pool for itself (opening another when all of a file's are busy) and puts it back
+/// after; at most `capacity` idle grabbers stay open, the least recently used closed first.
 final class FrameGrabberPool: Sendable {
+    /// A grabber lent to one grab at a time.
     private final class Entry: @unchecked Sendable {
-        let lock = NSLock()
+        let path: String
         let grabber: FrameGrabber
-        init(_ grabber: FrameGrabber) { self.grabber = grabber }
+        init(path: String, grabber: FrameGrabber) {
+            self.path = path
+            self.grabber = grabber
+        }
     }
 
     private let capacity: Int
-    private let entries = Mutex<[(path: String, entry: Entry)]>([])
+    private let lane: BlockingPool.Lane
+    /// Idle grabbers, most recently used last.
+    private let idle = Mutex<[Entry]>([])
 
-    init(capacity: Int = 8) {
+    init(lane: BlockingPool.Lane, capacity: Int = 8) {
+        self.lane = lane
         self.capacity = capacity
     }
 
     /// Frame `frame` of the movie at `path` as a JPEG `width` pixels wide.
+    ///
+    /// - Throws: ``MediaError`` for a frame out of range or a file that cannot be read, and
+    ///   ``CatalogError/Code/unavailable`` (with `retryAfter`) when the lane is full.
     func jpeg(path: String, frame: Int, width: Int?) async throws -> [UInt8] {
-        let result: Result<[UInt8], MediaError> = await withCheckedContinuation { continuation in
-            Thread.detachNewThread {
-                continuation.resume(returning: Result { () throws(MediaError) -> [UInt8] in
-                    let entry = try self.entry(for: path)
-                    entry.lock.lock()
-                    defer { entry.lock.unlock() }
-                    return try entry.grabber.image(frame: frame, width: width, format: .jpeg(quality: 3))
-                })
-            }
+        try await lane.run {
+            let entry = try self.borrow(path)
+            let jpeg = try entry.grabber.image(frame: frame, width: width, format: .jpeg(quality: 3))
+            self.giveBack(entry)
+            return jpeg
         }
-        return try result.get()
     }
 
-    private func entry(for path: String) throws(MediaError) -> Entry {
-        if let found = entries.withLock({ entries -> Entry? in
-            guard let index = entries.firstIndex(where: { $0.path == path }) else { return nil }
-            let found = entries.remove(at: index)
-            entries.append(found)  // most recently used last
-            return found.entry
-        }) {
-            return found
+    private func borrow(_ path: String) throws(MediaError) -> Entry {
+        let found = idle.withLock { idle -> Entry? in
+            guard let index = idle.lastIndex(where: { $0.path == path }) else { return nil }
+            return idle.remove(at: index)
         }
-        let entry = Entry(try FrameGrabber(path))
-        entries.withLock { entries in
-            entries.append((path, entry))
-            if entries.count > capacity { entries.removeFirst() }
+        if let found { return found }
+        return Entry(path: path, grabber: try FrameGrabber(path))
+    }
+
+    private func giveBack(_ entry: Entry) {
+        // Closed outside the lock, when the last reference goes.
+        let evicted = idle.withLock { idle -> [Entry] in
+            idle.append(entry)
+            let excess = idle.count - capacity
+            guard excess > 0 else { return [] }
+            let evicted = Array(idle.prefix(excess))
+            idle.removeFirst(excess)
+            return evicted
         }
-        return entry
+        _ = evicted
     }
 }

@@ -56,7 +56,7 @@ enum InviteMessage {
 /// Issues fresh links to `collaboratorIDs` (every collaborator with an email and access,
 /// when `nil`) and emails each an invitation. A failed delivery is reported (`emailed: false`)
 /// with the link, so staff can pass it on another way.
-func sendInvites(sessionID: UUID, to collaboratorIDs: [UUID]?, message: String?, input: RouteInput) async throws
+func sendInvites(sessionID: UUID, to collaboratorIDs: [UUID]?, message: String?, input: RouteInput<StaffUser>) async throws
     -> [CollaboratorInvite]
 {
     let catalog = input.catalog

@@ -6,38 +6,37 @@ import Pipeline
 
 /// Downloads of a version's files, and exact frames of its proxy, for staff and (within
 /// their session's download flags) for collaborators.
-func addDownloadRoutes(_ table: RouteTable) {
-    table.add(.get, "/api/v1/versions/{version_id}/download/{kind}",
-              "Download a version's file: original, proxy, poster, filmstrip or framemap (Range and If-None-Match honoured)",
-              tag: "media", access: .staff, response: nil, query: ["profile"]) { input in
+func addDownloadRoutes(_ api: APIRoutes) {
+    api.staff.add(.get, "/api/v1/versions/{version_id}/download/{kind}",
+                  "Download a version's file: original, proxy, poster, filmstrip or framemap (Range and If-None-Match honoured)",
+                  tag: "media", response: nil, query: ["profile"]) { input in
         let component = try await findComponent(input, versionID: try input.id("version_id"))
         return try await serve(component, input)
     }
-    table.add(.get, "/api/v1/versions/{version_id}/frames/{frame}",
-              "Frame k (from 0) of the version's proxy as a JPEG, exact, at ?width= pixels wide", tag: "media",
-              access: .staff, response: nil, query: ["width", "profile"]) { input in
+    api.staff.add(.get, "/api/v1/versions/{version_id}/frames/{frame}",
+                  "Frame k (from 0) of the version's proxy as a JPEG, exact, at ?width= pixels wide", tag: "media",
+                  response: nil, query: ["width", "profile"]) { input in
         try await frame(input, versionID: try input.id("version_id"))
     }
-    table.add(.get, "/api/v1/review/sessions/{session_id}/items/{item_id}/download/{kind}",
-              "Download an item's file as a collaborator: the original and the proxy only where the session allows",
-              tag: "review", access: .collaborator, response: nil) { input in
+    api.collaborator.add(.get, "/api/v1/review/sessions/{session_id}/items/{item_id}/download/{kind}",
+                         "Download an item's file as a collaborator: the original and the proxy only where the session allows",
+                         tag: "review", response: nil) { input in
         let versionID = try await collaboratorItemVersion(input)
         let kind = try componentKind(input)
-        let settings = try await input.catalog.session(id: try input.id("session_id")).settings
+        let settings = input.caller.session.settings
         if (kind == .original && !settings.downloadOriginal) || (kind == .proxy && !settings.downloadProxy) {
             throw APIError(status: .forbidden, code: "download_not_allowed",
                            message: "this session does not allow downloading the \(kind.rawValue)")
         }
         return try await serve(try await findComponent(input, versionID: versionID), input)
     }
-    table.add(.get, "/api/v1/review/sessions/{session_id}/items/{item_id}/frames/{frame}",
-              "Frame k of an item's proxy as a JPEG, for collaborators", tag: "review", access: .collaborator,
-              response: nil, query: ["width"]) { input in
+    api.collaborator.add(.get, "/api/v1/review/sessions/{session_id}/items/{item_id}/frames/{frame}",
+                         "Frame k of an item's proxy as a JPEG, for collaborators", tag: "review", response: nil, query: ["width"]) { input in
         try await frame(input, versionID: try await collaboratorItemVersion(input))
     }
 }
 
-private func componentKind(_ input: RouteInput) throws -> Component.Kind {
+private func componentKind<Caller>(_ input: RouteInput<Caller>) throws -> Component.Kind {
     guard let text = input.context.parameters.get("kind"), let kind = Component.Kind(rawValue: text) else {
         throw APIError(status: .notFound, code: "not_found",
                        message: "files are original, proxy, poster, filmstrip or framemap")
@@ -46,7 +45,7 @@ private func componentKind(_ input: RouteInput) throws -> Component.Kind {
 }
 
 /// The version's component of the path's kind, for `?profile=` (the default profile).
-private func findComponent(_ input: RouteInput, versionID: UUID) async throws -> Component {
+private func findComponent<Caller>(_ input: RouteInput<Caller>, versionID: UUID) async throws -> Component {
     let kind = try componentKind(input)
     let profile = input.request.uri.queryParameters.get("profile").map { String($0) } ?? input.services.ingest.profile
     let components = try await input.catalog.components(versionID: versionID)
@@ -63,7 +62,7 @@ private func findComponent(_ input: RouteInput, versionID: UUID) async throws ->
     return component
 }
 
-private func serve(_ component: Component, _ input: RouteInput) async throws -> Response {
+private func serve<Caller>(_ component: Component, _ input: RouteInput<Caller>) async throws -> Response {
     let path = input.services.store.absolutePath(component.path)
     if component.kind == .original, component.path.hasPrefix("originals/sequences/") {
         let name = ((component.fileName as NSString).deletingPathExtension.replacingOccurrences(of: "%", with: "")) + ".tar"
@@ -74,7 +73,7 @@ private func serve(_ component: Component, _ input: RouteInput) async throws -> 
                                         request: input.request, context: input.context)
 }
 
-private func frame(_ input: RouteInput, versionID: UUID) async throws -> Response {
+private func frame<Caller>(_ input: RouteInput<Caller>, versionID: UUID) async throws -> Response {
     guard let text = input.context.parameters.get("frame"), let frame = Int(text), frame >= 0 else {
         throw CatalogError(.invalidField, "frame: must be a frame index from 0", field: "frame")
     }
@@ -102,13 +101,8 @@ private func frame(_ input: RouteInput, versionID: UUID) async throws -> Respons
     }
 }
 
-/// The version behind an item of the collaborator's session.
-private func collaboratorItemVersion(_ input: RouteInput) async throws -> UUID {
-    let sessionID = try input.id("session_id")
-    _ = try await input.caller.requireCollaborator(of: sessionID, catalog: input.catalog)
-    let itemID = try input.id("item_id")
-    guard let item = try await input.catalog.items(sessionID: sessionID).first(where: { $0.id == itemID }) else {
-        throw CatalogError(.notFound, "no item \(itemID) in this session")
-    }
-    return item.versionID
+/// The version behind an item of the collaborator's session: an item of another session
+/// answers 404, as if it did not exist.
+private func collaboratorItemVersion(_ input: RouteInput<CollaboratorAccess>) async throws -> UUID {
+    try await input.catalog.item(id: try input.id("item_id"), sessionID: input.caller.session.id).versionID
 }

@@ -18,9 +18,9 @@ struct ReprocessStarted: Encodable {
 }
 
 /// The job queue, the workers, webhooks and batch reprocessing.
-func addJobRoutes(_ table: RouteTable) {
-    table.add(.get, "/api/v1/jobs", "Jobs, newest first, with their progress (?state=, ?kind=, ?batch_id=)", tag: "jobs",
-              access: .staff, response: "JobList", query: ["limit", "offset", "state", "kind", "batch_id"]) { input in
+func addJobRoutes(_ api: APIRoutes) {
+    api.staff.add(.get, "/api/v1/jobs", "Jobs, newest first, with their progress (?state=, ?kind=, ?batch_id=)", tag: "jobs",
+                  response: "JobList", query: ["limit", "offset", "state", "kind", "batch_id"]) { input in
         let query = input.request.uri.queryParameters
         var filter = JobFilter()
         if let state = query.get("state") {
@@ -43,29 +43,27 @@ func addJobRoutes(_ table: RouteTable) {
         }
         return try JSONCoding.response(ListResponse(try await input.catalog.jobs(filter, page: try input.page())))
     }
-    table.add(.get, "/api/v1/jobs/{job_id}", "A job and its progress", tag: "jobs", access: .staff, response: "Job") { input in
+    api.staff.add(.get, "/api/v1/jobs/{job_id}", "A job and its progress", tag: "jobs", response: "Job") { input in
         try JSONCoding.response(try await input.catalog.job(id: try input.id("job_id")))
     }
-    table.add(.post, "/api/v1/jobs/{job_id}/cancel", "Cancel a job: a queued one at once, a running one within seconds",
-              tag: "jobs", access: .staff, response: "Job") { input in
+    api.staff.add(.post, "/api/v1/jobs/{job_id}/cancel", "Cancel a job: a queued one at once, a running one within seconds",
+                  tag: "jobs", response: "Job") { input in
         try JSONCoding.response(try await input.catalog.cancelJob(id: try input.id("job_id")))
     }
-    table.add(.post, "/api/v1/jobs/{job_id}/retry", "Queue a failed or cancelled job again", tag: "jobs", access: .staff,
-              response: "Job") { input in
+    api.staff.add(.post, "/api/v1/jobs/{job_id}/retry", "Queue a failed or cancelled job again", tag: "jobs", response: "Job") { input in
         let job = try await input.catalog.retryJob(id: try input.id("job_id"))
         if job.kind == .transcode, let payload = try? job.decodePayload(TranscodeJob.self) {
             try await input.catalog.setMediaState(versionID: payload.versionID, .processing)
         }
         return try JSONCoding.response(job)
     }
-    table.add(.get, "/api/v1/workers", "Workers alive in the last 15 seconds", tag: "jobs", access: .staff,
-              response: "WorkerList") { input in
+    api.staff.add(.get, "/api/v1/workers", "Workers alive in the last 15 seconds", tag: "jobs", response: "WorkerList") { input in
         try JSONCoding.response(ListResponse(all: try await input.catalog.liveWorkers()))
     }
-    table.add(.post, "/api/v1/projects/{project_id}/reprocess",
-              "Transcode every version of a project again for a profile, skipping those up to date (or only the failed)",
-              tag: "jobs", access: .staff, request: #"{"profile": "review-1080", "only_failed": false}"#,
-              status: .accepted, response: "ReprocessStarted") { input in
+    api.staff.add(.post, "/api/v1/projects/{project_id}/reprocess",
+                  "Transcode every version of a project again for a profile, skipping those up to date (or only the failed)",
+                  tag: "jobs", request: #"{"profile": "review-1080", "only_failed": false}"#,
+                  status: .accepted, response: "ReprocessStarted") { input in
         struct Body: Decodable {
             let profile: String?
             let onlyFailed: Bool?
@@ -88,17 +86,16 @@ func addJobRoutes(_ table: RouteTable) {
             ReprocessStarted(batchID: batchID, profile: profile, enqueued: jobs.count, upToDate: plan.upToDate.count,
                              withoutMedia: plan.withoutMedia.count, jobs: jobs), status: .accepted)
     }
-    table.add(.get, "/api/v1/batches/{batch_id}", "How a reprocess batch stands", tag: "jobs", access: .staff,
-              response: "BatchSummary") { input in
+    api.staff.add(.get, "/api/v1/batches/{batch_id}", "How a reprocess batch stands", tag: "jobs", response: "BatchSummary") { input in
         try JSONCoding.response(try await input.catalog.batchSummary(id: try input.id("batch_id")))
     }
-    table.add(.get, "/api/v1/webhooks", "Webhooks (admins)", tag: "webhooks", access: .admin, response: "WebhookList") { input in
+    api.admin.add(.get, "/api/v1/webhooks", "Webhooks (admins)", tag: "webhooks", response: "WebhookList") { input in
         try JSONCoding.response(ListResponse(all: try await input.catalog.webhooks()))
     }
-    table.add(.post, "/api/v1/webhooks",
-              "Subscribe an address to events; deliveries are signed with the secret in the answer (admins)", tag: "webhooks",
-              access: .admin, request: #"{"url": "https://pipeline.studio.example/dailies", "events": ["transcode.succeeded", "transcode.failed"]}"#,
-              status: .created, response: "Webhook") { input in
+    api.admin.add(.post, "/api/v1/webhooks",
+                  "Subscribe an address to events; deliveries are signed with the secret in the answer (admins)", tag: "webhooks",
+                  request: #"{"url": "https://pipeline.studio.example/dailies", "events": ["transcode.succeeded", "transcode.failed"]}"#,
+                  status: .created, response: "Webhook") { input in
         struct Body: Decodable {
             let url: String
             let events: [Webhook.Event]
@@ -106,8 +103,7 @@ func addJobRoutes(_ table: RouteTable) {
         let body = try await input.body(Body.self)
         return try JSONCoding.response(try await input.catalog.createWebhook(url: body.url, events: body.events), status: .created)
     }
-    table.add(.delete, "/api/v1/webhooks/{webhook_id}", "Remove a webhook (admins)", tag: "webhooks", access: .admin,
-              status: .noContent, response: nil) { input in
+    api.admin.add(.delete, "/api/v1/webhooks/{webhook_id}", "Remove a webhook (admins)", tag: "webhooks", status: .noContent, response: nil) { input in
         try await input.catalog.deleteWebhook(id: try input.id("webhook_id"))
         return Response(status: .noContent)
     }

@@ -3,17 +3,16 @@ import Foundation
 import Hummingbird
 
 /// Review sessions: create, edit, list, delete, clone, close, reopen, open, share.
-func addSessionRoutes(_ table: RouteTable) {
-    table.add(.get, "/api/v1/projects/{project_id}/sessions", "A project's review sessions, newest first", tag: "sessions",
-              access: .staff, response: "ReviewSessionList", query: ["limit", "offset"]) { input in
+func addSessionRoutes(_ api: APIRoutes) {
+    api.staff.add(.get, "/api/v1/projects/{project_id}/sessions", "A project's review sessions, newest first", tag: "sessions",
+                  response: "ReviewSessionList", query: ["limit", "offset"]) { input in
         try JSONCoding.response(ListResponse(try await input.catalog.sessions(projectID: try input.id("project_id"),
                                                                               page: try input.page())))
     }
-    table.add(.post, "/api/v1/projects/{project_id}/sessions",
-              "Create a review session, optionally from a selection of versions (title, schedule and settings default from the project)",
-              tag: "sessions", access: .staff,
-              request: #"{"title": "Client review 23 Nov", "description": "Comp finals", "starts_at": "2026-11-23T09:00:00Z", "ends_at": "2026-11-30T09:00:00Z", "settings": {"download_original": false, "require_passphrase": true}, "passphrase": "north light", "version_ids": ["6F0F3A5E-3C4B-4A8E-9A55-0D5C1B6D2E11"]}"#,
-              status: .created, response: "ReviewSession") { input in
+    api.staff.add(.post, "/api/v1/projects/{project_id}/sessions",
+                  "Create a review session, optionally from a selection of versions (title, schedule and settings default from the project)",
+                  tag: "sessions", request: #"{"title": "Client review 23 Nov", "description": "Comp finals", "starts_at": "2026-11-23T09:00:00Z", "ends_at": "2026-11-30T09:00:00Z", "settings": {"download_original": false, "require_passphrase": true}, "passphrase": "north light", "version_ids": ["6F0F3A5E-3C4B-4A8E-9A55-0D5C1B6D2E11"]}"#,
+                  status: .created, response: "ReviewSession") { input in
         struct Body: Decodable {
             let fields: SessionFields
             let versionIDs: [UUID]
@@ -26,69 +25,66 @@ func addSessionRoutes(_ table: RouteTable) {
         let body = try await input.body(Body.self)
         let session = try await input.catalog.createSession(projectID: try input.id("project_id"), body.fields,
                                                             versionIDs: body.versionIDs,
-                                                            createdBy: try input.caller.requireStaff().id)
+                                                            createdBy: input.caller.id)
         return try JSONCoding.response(session, status: .created)
     }
-    table.add(.get, "/api/v1/sessions/{session_id}", "A review session with its settings in force", tag: "sessions",
-              access: .staff, response: "ReviewSession") { input in
+    api.staff.add(.get, "/api/v1/sessions/{session_id}", "A review session with its settings in force", tag: "sessions",
+                  response: "ReviewSession") { input in
         try JSONCoding.response(try await input.catalog.session(id: try input.id("session_id")))
     }
-    table.add(.patch, "/api/v1/sessions/{session_id}",
-              "Change title, description, schedule, settings (null inherits the project's) or passphrase (null removes it)",
-              tag: "sessions", access: .staff,
-              request: #"{"title": "Client review", "ends_at": "2026-12-07T18:00:00Z", "settings": {"download_proxy": null}, "passphrase": null}"#,
-              response: "ReviewSession") { input in
+    api.staff.add(.patch, "/api/v1/sessions/{session_id}",
+                  "Change title, description, schedule, settings (null inherits the project's) or passphrase (null removes it)",
+                  tag: "sessions", request: #"{"title": "Client review", "ends_at": "2026-12-07T18:00:00Z", "settings": {"download_proxy": null}, "passphrase": null}"#,
+                  response: "ReviewSession") { input in
         try JSONCoding.response(try await input.catalog.updateSession(id: try input.id("session_id"),
                                                                       try await input.body(SessionFields.self)))
     }
-    table.add(.delete, "/api/v1/sessions/{session_id}", "Delete a review session", tag: "sessions", access: .staff,
-              status: .noContent, response: nil) { input in
+    api.staff.add(.delete, "/api/v1/sessions/{session_id}", "Delete a review session", tag: "sessions", status: .noContent, response: nil) { input in
         try await input.catalog.deleteSession(id: try input.id("session_id"))
         return Response(status: .noContent)
     }
-    table.add(.post, "/api/v1/sessions/{session_id}/clone",
-              "A new session with the same description, settings and collaborators (fresh links), from now",
-              tag: "sessions", access: .staff, status: .created, response: "ClonedSession") { input in
+    api.staff.add(.post, "/api/v1/sessions/{session_id}/clone",
+                  "A new session with the same description, settings and collaborators (fresh links), from now",
+                  tag: "sessions", status: .created, response: "ClonedSession") { input in
         let (session, invites) = try await input.catalog.cloneSession(id: try input.id("session_id"),
-                                                                      createdBy: try input.caller.requireStaff().id)
+                                                                      createdBy: input.caller.id)
         let links = invites.map { CollaboratorInvite(collaborator: $0.0, inviteURL: input.services.inviteURL($0.1)) }
         return try JSONCoding.response(ClonedSession(session: session, invites: links), status: .created)
     }
-    table.add(.post, "/api/v1/sessions/{session_id}/close", "Close a session: read-only for everyone until reopened",
-              tag: "sessions", access: .staff, response: "ReviewSession") { input in
+    api.staff.add(.post, "/api/v1/sessions/{session_id}/close", "Close a session: read-only for everyone until reopened",
+                  tag: "sessions", response: "ReviewSession") { input in
         try JSONCoding.response(try await input.catalog.closeSession(id: try input.id("session_id")))
     }
-    table.add(.post, "/api/v1/sessions/{session_id}/reopen", "Reopen a closed session", tag: "sessions", access: .staff,
-              response: "ReviewSession") { input in
+    api.staff.add(.post, "/api/v1/sessions/{session_id}/reopen", "Reopen a closed session", tag: "sessions", response: "ReviewSession") { input in
         try JSONCoding.response(try await input.catalog.reopenSession(id: try input.id("session_id")))
     }
-    table.add(.post, "/api/v1/sessions/{session_id}/open", "Open a session as staff, joining it as an approver",
-              tag: "sessions", access: .staff, response: "Collaborator") { input in
+    api.staff.add(.post, "/api/v1/sessions/{session_id}/open", "Open a session as staff, joining it as an approver",
+                  tag: "sessions", response: "Collaborator") { input in
         try JSONCoding.response(try await input.catalog.openSession(id: try input.id("session_id"),
-                                                                    as: try input.caller.requireStaff()))
+                                                                    as: input.caller))
     }
-    table.add(.post, "/api/v1/sessions/{session_id}/share-link",
-              "Turn the shareable link on with a new address (the old one stops working); shown this once",
-              tag: "sessions", access: .staff, status: .created, response: "ShareLink") { input in
+    api.staff.add(.post, "/api/v1/sessions/{session_id}/share-link",
+                  "Turn the shareable link on with a new address (the old one stops working); shown this once",
+                  tag: "sessions", status: .created, response: "ShareLink") { input in
         let token = try await input.catalog.rotateShareLink(sessionID: try input.id("session_id"))
         return try JSONCoding.response(ShareLink(url: input.services.shareURL(token)), status: .created)
     }
-    table.add(.delete, "/api/v1/sessions/{session_id}/share-link", "Turn the shareable link off", tag: "sessions",
-              access: .staff, response: "ReviewSession") { input in
+    api.staff.add(.delete, "/api/v1/sessions/{session_id}/share-link", "Turn the shareable link off", tag: "sessions",
+                  response: "ReviewSession") { input in
         try JSONCoding.response(try await input.catalog.disableShareLink(sessionID: try input.id("session_id")))
     }
 }
 
 /// The versions in a session, in order.
-func addItemRoutes(_ table: RouteTable) {
-    table.add(.get, "/api/v1/sessions/{session_id}/items", "A session's items in review order", tag: "items",
-              access: .staff, response: "SessionItemList") { input in
+func addItemRoutes(_ api: APIRoutes) {
+    api.staff.add(.get, "/api/v1/sessions/{session_id}/items", "A session's items in review order", tag: "items",
+                  response: "SessionItemList") { input in
         try JSONCoding.response(ListResponse(all: try await input.catalog.items(sessionID: try input.id("session_id"))))
     }
-    table.add(.post, "/api/v1/sessions/{session_id}/items",
-              "Add versions of the project, in the order given, at a position (the end by default)", tag: "items",
-              access: .staff, request: #"{"version_ids": ["6F0F3A5E-3C4B-4A8E-9A55-0D5C1B6D2E11"], "position": 0}"#,
-              status: .created, response: "SessionItemList") { input in
+    api.staff.add(.post, "/api/v1/sessions/{session_id}/items",
+                  "Add versions of the project, in the order given, at a position (the end by default)", tag: "items",
+                  request: #"{"version_ids": ["6F0F3A5E-3C4B-4A8E-9A55-0D5C1B6D2E11"], "position": 0}"#,
+                  status: .created, response: "SessionItemList") { input in
         struct Body: Decodable {
             let versionIDs: [UUID]
             let position: Int?
@@ -96,31 +92,31 @@ func addItemRoutes(_ table: RouteTable) {
         }
         let body = try await input.body(Body.self)
         let added = try await input.catalog.addItems(sessionID: try input.id("session_id"), versionIDs: body.versionIDs,
-                                                     at: body.position, createdBy: try input.caller.requireStaff().id)
+                                                     at: body.position, createdBy: input.caller.id)
         return try JSONCoding.response(ListResponse(all: added), status: .created)
     }
-    table.add(.post, "/api/v1/sessions/{session_id}/items/remove", "Remove several items at once; the rest close up",
-              tag: "items", access: .staff, request: #"{"item_ids": ["0A4C6F12-8B1D-4E0B-9C44-2F6E5D3A1B90"]}"#,
-              response: "SessionItemList") { input in
+    api.staff.add(.post, "/api/v1/sessions/{session_id}/items/remove", "Remove several items at once; the rest close up",
+                  tag: "items", request: #"{"item_ids": ["0A4C6F12-8B1D-4E0B-9C44-2F6E5D3A1B90"]}"#,
+                  response: "SessionItemList") { input in
         let sessionID = try input.id("session_id")
         try await input.catalog.removeItems(sessionID: sessionID, itemIDs: try await input.body(ItemIDs.self).itemIDs)
         return try JSONCoding.response(ListResponse(all: try await input.catalog.items(sessionID: sessionID)))
     }
-    table.add(.put, "/api/v1/sessions/{session_id}/items/order", "Set the whole order: every item once", tag: "items",
-              access: .staff, request: #"{"item_ids": ["0A4C6F12-8B1D-4E0B-9C44-2F6E5D3A1B90"]}"#,
-              response: "SessionItemList") { input in
+    api.staff.add(.put, "/api/v1/sessions/{session_id}/items/order", "Set the whole order: every item once", tag: "items",
+                  request: #"{"item_ids": ["0A4C6F12-8B1D-4E0B-9C44-2F6E5D3A1B90"]}"#,
+                  response: "SessionItemList") { input in
         let items = try await input.catalog.setItemOrder(sessionID: try input.id("session_id"),
                                                          itemIDs: try await input.body(ItemIDs.self).itemIDs)
         return try JSONCoding.response(ListResponse(all: items))
     }
-    table.add(.patch, "/api/v1/sessions/{session_id}/items/{item_id}", "Change an item's client-facing name or reason",
-              tag: "items", access: .staff, request: #"{"client_name": "Opening shot", "reason": "New grade"}"#,
-              response: "SessionItem") { input in
+    api.staff.add(.patch, "/api/v1/sessions/{session_id}/items/{item_id}", "Change an item's client-facing name or reason",
+                  tag: "items", request: #"{"client_name": "Opening shot", "reason": "New grade"}"#,
+                  response: "SessionItem") { input in
         try JSONCoding.response(try await input.catalog.updateItem(
             sessionID: try input.id("session_id"), itemID: try input.id("item_id"), try await input.body(SessionItemUpdate.self)))
     }
-    table.add(.post, "/api/v1/sessions/{session_id}/items/{item_id}/move", "Move an item to a position (0 is first)",
-              tag: "items", access: .staff, request: #"{"position": 0}"#, response: "SessionItemList") { input in
+    api.staff.add(.post, "/api/v1/sessions/{session_id}/items/{item_id}/move", "Move an item to a position (0 is first)",
+                  tag: "items", request: #"{"position": 0}"#, response: "SessionItemList") { input in
         struct Body: Decodable { let position: Int }
         let items = try await input.catalog.moveItem(sessionID: try input.id("session_id"), itemID: try input.id("item_id"),
                                                      to: try await input.body(Body.self).position)
@@ -135,15 +131,15 @@ private struct ItemIDs: Decodable {
 }
 
 /// Who is invited to a session, and their invitations.
-func addCollaboratorRoutes(_ table: RouteTable) {
-    table.add(.get, "/api/v1/sessions/{session_id}/collaborators", "A session's collaborators", tag: "collaborators",
-              access: .staff, response: "CollaboratorList") { input in
+func addCollaboratorRoutes(_ api: APIRoutes) {
+    api.staff.add(.get, "/api/v1/sessions/{session_id}/collaborators", "A session's collaborators", tag: "collaborators",
+                  response: "CollaboratorList") { input in
         try JSONCoding.response(ListResponse(all: try await input.catalog.collaborators(sessionID: try input.id("session_id"))))
     }
-    table.add(.post, "/api/v1/sessions/{session_id}/collaborators",
-              "Invite someone (no account needed); the answer carries their personal link", tag: "collaborators",
-              access: .staff, request: #"{"name": "Dana Client", "email": "dana@client.example", "role": "approver"}"#,
-              status: .created, response: "CollaboratorInvite") { input in
+    api.staff.add(.post, "/api/v1/sessions/{session_id}/collaborators",
+                  "Invite someone (no account needed); the answer carries their personal link", tag: "collaborators",
+                  request: #"{"name": "Dana Client", "email": "dana@client.example", "role": "approver"}"#,
+                  status: .created, response: "CollaboratorInvite") { input in
         struct Body: Decodable {
             let name: String
             let email: String?
@@ -152,27 +148,26 @@ func addCollaboratorRoutes(_ table: RouteTable) {
         let body = try await input.body(Body.self)
         let (collaborator, token) = try await input.catalog.addCollaborator(
             sessionID: try input.id("session_id"), name: body.name, email: body.email, role: body.role ?? .reviewer,
-            createdBy: try input.caller.requireStaff().id)
+            createdBy: input.caller.id)
         return try JSONCoding.response(CollaboratorInvite(collaborator: collaborator, inviteURL: input.services.inviteURL(token)),
                                        status: .created)
     }
-    table.add(.patch, "/api/v1/sessions/{session_id}/collaborators/{collaborator_id}",
-              "Change a collaborator's name, email or role, or revoke (or restore) their access", tag: "collaborators",
-              access: .staff, request: #"{"role": "observer", "revoked": true}"#, response: "Collaborator") { input in
+    api.staff.add(.patch, "/api/v1/sessions/{session_id}/collaborators/{collaborator_id}",
+                  "Change a collaborator's name, email or role, or revoke (or restore) their access", tag: "collaborators",
+                  request: #"{"role": "observer", "revoked": true}"#, response: "Collaborator") { input in
         try JSONCoding.response(try await input.catalog.updateCollaborator(
             sessionID: try input.id("session_id"), id: try input.id("collaborator_id"),
             try await input.body(CollaboratorUpdate.self)))
     }
-    table.add(.delete, "/api/v1/sessions/{session_id}/collaborators/{collaborator_id}", "Remove a collaborator",
-              tag: "collaborators", access: .staff, status: .noContent, response: nil) { input in
+    api.staff.add(.delete, "/api/v1/sessions/{session_id}/collaborators/{collaborator_id}", "Remove a collaborator",
+                  tag: "collaborators", status: .noContent, response: nil) { input in
         try await input.catalog.removeCollaborator(sessionID: try input.id("session_id"), id: try input.id("collaborator_id"))
         return Response(status: .noContent)
     }
-    table.add(.post, "/api/v1/sessions/{session_id}/invites",
-              "Email invitations (to all, or the collaborators listed) with an optional message; each gets a fresh link",
-              tag: "collaborators", access: .staff,
-              request: #"{"collaborator_ids": ["2B7D9E10-5C3A-4F6B-8E21-7A9C0D4B3E55"], "message": "Notes by Friday, please."}"#,
-              response: "CollaboratorInviteList") { input in
+    api.staff.add(.post, "/api/v1/sessions/{session_id}/invites",
+                  "Email invitations (to all, or the collaborators listed) with an optional message; each gets a fresh link",
+                  tag: "collaborators", request: #"{"collaborator_ids": ["2B7D9E10-5C3A-4F6B-8E21-7A9C0D4B3E55"], "message": "Notes by Friday, please."}"#,
+                  response: "CollaboratorInviteList") { input in
         struct Body: Decodable {
             let collaboratorIDs: [UUID]?
             let message: String?

@@ -3,27 +3,24 @@ import Foundation
 import Hummingbird
 
 /// The studio's settings and its staff.
-func addOrganizationRoutes(_ table: RouteTable) {
-    table.add(.get, "/api/v1/me", "The staff member this API key belongs to", tag: "staff", access: .staff,
-              response: "StaffUser") { input in
-        try JSONCoding.response(try input.caller.requireStaff())
+func addOrganizationRoutes(_ api: APIRoutes) {
+    api.staff.add(.get, "/api/v1/me", "The staff member this API key belongs to", tag: "staff", response: "StaffUser") { input in
+        try JSONCoding.response(input.caller)
     }
-    table.add(.get, "/api/v1/organization", "The studio's name, reply-to address and share-link switch", tag: "staff",
-              access: .staff, response: "Organization") { input in
+    api.staff.add(.get, "/api/v1/organization", "The studio's name, reply-to address and share-link switch", tag: "staff",
+                  response: "Organization") { input in
         try JSONCoding.response(try await input.catalog.organization())
     }
-    table.add(.patch, "/api/v1/organization", "Change the studio's settings (admins)", tag: "staff", access: .admin,
-              request: #"{"name": "Northlight VFX", "reply_to": "producers@northlight.example", "share_links_enabled": true}"#,
-              response: "Organization") { input in
+    api.admin.add(.patch, "/api/v1/organization", "Change the studio's settings (admins)", tag: "staff", request: #"{"name": "Northlight VFX", "reply_to": "producers@northlight.example", "share_links_enabled": true}"#,
+                  response: "Organization") { input in
         try JSONCoding.response(try await input.catalog.updateOrganization(try await input.body(OrganizationUpdate.self)))
     }
-    table.add(.get, "/api/v1/users", "Staff members, by name (admins)", tag: "staff", access: .admin,
-              response: "StaffUserList", query: ["limit", "offset"]) { input in
+    api.admin.add(.get, "/api/v1/users", "Staff members, by name (admins)", tag: "staff", response: "StaffUserList", query: ["limit", "offset"]) { input in
         try JSONCoding.response(ListResponse(try await input.catalog.staffUsers(page: try input.page())))
     }
-    table.add(.post, "/api/v1/users", "Add a staff member; the answer carries their API key, shown this once (admins)",
-              tag: "staff", access: .admin, request: #"{"name": "Ada Park", "email": "ada@northlight.example", "is_admin": false}"#,
-              status: .created, response: "CreatedStaffUser") { input in
+    api.admin.add(.post, "/api/v1/users", "Add a staff member; the answer carries their API key, shown this once (admins)",
+                  tag: "staff", request: #"{"name": "Ada Park", "email": "ada@northlight.example", "is_admin": false}"#,
+                  status: .created, response: "CreatedStaffUser") { input in
         struct Body: Decodable {
             let name: String
             let email: String
@@ -32,20 +29,19 @@ func addOrganizationRoutes(_ table: RouteTable) {
         }
         let body = try await input.body(Body.self)
         let (user, key) = try await input.catalog.createStaffUser(
-            name: body.name, email: body.email, isAdmin: body.isAdmin ?? false, createdBy: try input.caller.requireStaff().id)
+            name: body.name, email: body.email, isAdmin: body.isAdmin ?? false, createdBy: input.caller.id)
         return try JSONCoding.response(CreatedStaffUser(user: user, apiKey: key.value), status: .created)
     }
 }
 
 /// Projects and their session defaults.
-func addProjectRoutes(_ table: RouteTable) {
-    table.add(.get, "/api/v1/projects", "Projects, by name", tag: "projects", access: .staff, response: "ProjectList",
-              query: ["limit", "offset"]) { input in
+func addProjectRoutes(_ api: APIRoutes) {
+    api.staff.add(.get, "/api/v1/projects", "Projects, by name", tag: "projects", response: "ProjectList",
+                  query: ["limit", "offset"]) { input in
         try JSONCoding.response(ListResponse(try await input.catalog.projects(page: try input.page())))
     }
-    table.add(.post, "/api/v1/projects", "Create a project", tag: "projects", access: .staff,
-              request: #"{"name": "Feature", "code": "FT", "defaults": {"share_days": 14, "download_original": false}}"#,
-              status: .created, response: "Project") { input in
+    api.staff.add(.post, "/api/v1/projects", "Create a project", tag: "projects", request: #"{"name": "Feature", "code": "FT", "defaults": {"share_days": 14, "download_original": false}}"#,
+                  status: .created, response: "Project") { input in
         struct Body: Decodable {
             let name: String
             let code: String?
@@ -53,56 +49,54 @@ func addProjectRoutes(_ table: RouteTable) {
         }
         let body = try await input.body(Body.self)
         let project = try await input.catalog.createProject(name: body.name, code: body.code, defaults: body.defaults,
-                                                            createdBy: try input.caller.requireStaff().id)
+                                                            createdBy: input.caller.id)
         return try JSONCoding.response(project, status: .created)
     }
-    table.add(.get, "/api/v1/projects/{project_id}", "A project", tag: "projects", access: .staff, response: "Project") { input in
+    api.staff.add(.get, "/api/v1/projects/{project_id}", "A project", tag: "projects", response: "Project") { input in
         try JSONCoding.response(try await input.catalog.project(id: try input.id("project_id")))
     }
-    table.add(.patch, "/api/v1/projects/{project_id}", "Change a project's name, code or session defaults", tag: "projects",
-              access: .staff, request: #"{"name": "Feature Film", "code": null, "defaults": {"require_passphrase": true}}"#,
-              response: "Project") { input in
+    api.staff.add(.patch, "/api/v1/projects/{project_id}", "Change a project's name, code or session defaults", tag: "projects",
+                  request: #"{"name": "Feature Film", "code": null, "defaults": {"require_passphrase": true}}"#,
+                  response: "Project") { input in
         try JSONCoding.response(try await input.catalog.updateProject(
             id: try input.id("project_id"), try await input.body(ProjectUpdate.self)))
     }
-    table.add(.delete, "/api/v1/projects/{project_id}", "Delete a project with its versions and sessions", tag: "projects",
-              access: .staff, status: .noContent, response: nil) { input in
+    api.staff.add(.delete, "/api/v1/projects/{project_id}", "Delete a project with its versions and sessions", tag: "projects",
+                  status: .noContent, response: nil) { input in
         try await input.catalog.deleteProject(id: try input.id("project_id"))
         return Response(status: .noContent)
     }
 }
 
 /// Versions and their files.
-func addVersionRoutes(_ table: RouteTable) {
-    table.add(.get, "/api/v1/projects/{project_id}/versions", "A project's versions, oldest first", tag: "versions",
-              access: .staff, response: "VersionList", query: ["limit", "offset"]) { input in
+func addVersionRoutes(_ api: APIRoutes) {
+    api.staff.add(.get, "/api/v1/projects/{project_id}/versions", "A project's versions, oldest first", tag: "versions",
+                  response: "VersionList", query: ["limit", "offset"]) { input in
         try JSONCoding.response(ListResponse(try await input.catalog.versions(projectID: try input.id("project_id"),
                                                                               page: try input.page())))
     }
-    table.add(.post, "/api/v1/projects/{project_id}/versions", "Create a version (its media comes by upload)",
-              tag: "versions", access: .staff,
-              request: #"{"name": "sh010_comp", "version_number": 3, "shot": "sh010", "task": "comp", "status": "pending review", "client_name": "Opening shot", "default_reason": "Final comp"}"#,
-              status: .created, response: "Version") { input in
+    api.staff.add(.post, "/api/v1/projects/{project_id}/versions", "Create a version (its media comes by upload)",
+                  tag: "versions", request: #"{"name": "sh010_comp", "version_number": 3, "shot": "sh010", "task": "comp", "status": "pending review", "client_name": "Opening shot", "default_reason": "Final comp"}"#,
+                  status: .created, response: "Version") { input in
         let version = try await input.catalog.createVersion(projectID: try input.id("project_id"),
                                                             try await input.body(VersionFields.self),
-                                                            createdBy: try input.caller.requireStaff().id)
+                                                            createdBy: input.caller.id)
         return try JSONCoding.response(version, status: .created)
     }
-    table.add(.get, "/api/v1/versions/{version_id}", "A version", tag: "versions", access: .staff, response: "Version") { input in
+    api.staff.add(.get, "/api/v1/versions/{version_id}", "A version", tag: "versions", response: "Version") { input in
         try JSONCoding.response(try await input.catalog.version(id: try input.id("version_id")))
     }
-    table.add(.patch, "/api/v1/versions/{version_id}", "Change a version's fields", tag: "versions", access: .staff,
-              request: #"{"status": "approved", "shot": null}"#, response: "Version") { input in
+    api.staff.add(.patch, "/api/v1/versions/{version_id}", "Change a version's fields", tag: "versions", request: #"{"status": "approved", "shot": null}"#, response: "Version") { input in
         try JSONCoding.response(try await input.catalog.updateVersion(id: try input.id("version_id"),
                                                                       try await input.body(VersionFields.self)))
     }
-    table.add(.delete, "/api/v1/versions/{version_id}", "Delete a version, its files and its places in sessions",
-              tag: "versions", access: .staff, status: .noContent, response: nil) { input in
+    api.staff.add(.delete, "/api/v1/versions/{version_id}", "Delete a version, its files and its places in sessions",
+                  tag: "versions", status: .noContent, response: nil) { input in
         try await input.catalog.deleteVersion(id: try input.id("version_id"))
         return Response(status: .noContent)
     }
-    table.add(.get, "/api/v1/versions/{version_id}/components", "A version's files: original, proxy, poster, filmstrip, frame map",
-              tag: "versions", access: .staff, response: "ComponentList") { input in
+    api.staff.add(.get, "/api/v1/versions/{version_id}/components", "A version's files: original, proxy, poster, filmstrip, frame map",
+                  tag: "versions", response: "ComponentList") { input in
         try JSONCoding.response(ListResponse(all: try await input.catalog.components(versionID: try input.id("version_id"))))
     }
 }

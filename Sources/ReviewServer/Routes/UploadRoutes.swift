@@ -36,27 +36,25 @@ struct UploadState: Encodable {
 /// Resumable uploads follow tus's core idea with plain headers: create the upload with its
 /// size, send chunks with `PATCH` and `Upload-Offset: <bytes the server has>`, ask `HEAD`
 /// for the offset after an interruption, and carry on from there.
-func addUploadRoutes(_ table: RouteTable) {
-    table.add(.put, "/api/v1/versions/{version_id}/media",
-              "Upload a version's original in one request (the raw bytes as the body; ?filename=; optional X-Content-SHA256)",
-              tag: "media", access: .staff, status: .accepted, response: "UploadCompleted", query: ["filename"]) { input in
+func addUploadRoutes(_ api: APIRoutes) {
+    api.staff.add(.put, "/api/v1/versions/{version_id}/media",
+                  "Upload a version's original in one request (the raw bytes as the body; ?filename=; optional X-Content-SHA256)",
+                  tag: "media", status: .accepted, response: "UploadCompleted", query: ["filename"]) { input in
         let versionID = try input.id("version_id")
         _ = try await input.catalog.version(id: versionID)
-        guard let fileName = input.request.uri.queryParameters.get("filename"), !fileName.isEmpty else {
+        guard let given = input.request.uri.queryParameters.get("filename"), !given.isEmpty else {
             throw CatalogError(.invalidField, "filename: give the original's file name as ?filename=", field: "filename")
         }
+        let fileName = try Catalog.validUploadFileName(String(given), field: "filename")
         let expected = try expectedSHA256(input.request)
         let limit = input.services.configuration.maximumUpload
         let path = try input.services.store.temporaryPath()
         let writer = try HashingFileWriter(path: path)
         do {
-            for try await buffer in input.request.body {
-                guard writer.size + Int64(buffer.readableBytes) <= limit else {
-                    throw APIError(status: .contentTooLarge, code: "too_large", message: "uploads are limited to \(limit) bytes")
-                }
-                try buffer.withUnsafeReadableBytes { try writer.write($0) }
+            try await receiveBody(input.request, into: writer, limit: limit) {
+                APIError(status: .contentTooLarge, code: "too_large", message: "uploads are limited to \(limit) bytes")
             }
-            let sha256 = try writer.finish()
+            let sha256 = try await input.services.fileWork.run { try writer.finish() }
             let completed = try await finishUpload(input, versionID: versionID, path: path, fileName: fileName,
                                                    size: writer.size, sha256: sha256, expected: expected)
             return try JSONCoding.response(completed, status: .accepted)
@@ -66,11 +64,10 @@ func addUploadRoutes(_ table: RouteTable) {
         }
     }
 
-    table.add(.post, "/api/v1/versions/{version_id}/uploads",
-              "Start a resumable upload of a version's original: its name, size and (optionally) SHA-256",
-              tag: "media", access: .staff,
-              request: #"{"file_name": "sh010_comp_v003.mov", "size": 2147483648, "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"}"#,
-              status: .created, response: "UploadState") { input in
+    api.staff.add(.post, "/api/v1/versions/{version_id}/uploads",
+                  "Start a resumable upload of a version's original: its name, size and (optionally) SHA-256",
+                  tag: "media", request: #"{"file_name": "sh010_comp_v003.mov", "size": 2147483648, "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"}"#,
+                  status: .created, response: "UploadState") { input in
         struct Body: Decodable {
             let fileName: String
             let size: Int64
@@ -84,28 +81,42 @@ func addUploadRoutes(_ table: RouteTable) {
         }
         let upload = try await input.catalog.createUpload(versionID: try input.id("version_id"), fileName: body.fileName,
                                                           size: body.size, sha256: body.sha256,
-                                                          createdBy: try input.caller.requireStaff().id)
-        FileManager.default.createFile(atPath: partialPath(upload.id, input), contents: nil)
+                                                          createdBy: input.caller.id)
+        guard FileManager.default.createFile(atPath: partialPath(upload.id, input), contents: nil) else {
+            // A full disk or a missing folder: the upload could never complete.
+            let code = errno
+            try? await input.catalog.deleteUpload(id: upload.id)
+            throw storageError(POSIXFailure(operation: "create the upload's file", code: code))
+        }
         return try JSONCoding.response(state(upload, offset: 0), status: .created,
                                        headers: [.location: "/api/v1/uploads/\(upload.id)", uploadOffset: "0"])
     }
 
-    table.add(.get, "/api/v1/uploads/{upload_id}", "A resumable upload's state: how many bytes the server has",
-              tag: "media", access: .staff, response: "UploadState") { input in
+    api.staff.add(.get, "/api/v1/uploads/{upload_id}", "A resumable upload's state: how many bytes the server has",
+                  tag: "media", response: "UploadState") { input in
         let upload = try await input.catalog.upload(id: try input.id("upload_id"))
         let offset = currentOffset(upload.id, input)
         return try JSONCoding.response(state(upload, offset: offset), headers: [uploadOffset: String(offset)])
     }
 
-    table.add(.patch, "/api/v1/uploads/{upload_id}",
-              "Send the next chunk (raw bytes) with Upload-Offset: the server's current offset; the last chunk completes the upload",
-              tag: "media", access: .staff, response: "UploadState") { input in
+    api.staff.add(.patch, "/api/v1/uploads/{upload_id}",
+                  "Send the next chunk (raw bytes) with Upload-Offset: the server's current offset; the last chunk completes the upload",
+                  tag: "media", response: "UploadState") { input in
         let upload = try await input.catalog.upload(id: try input.id("upload_id"))
-        let path = partialPath(upload.id, input)
-        let offset = currentOffset(upload.id, input)
         guard let claimed = input.request.headers[uploadOffset].flatMap({ Int64($0) }) else {
             throw APIError(status: .badRequest, code: "offset_required", message: "send the Upload-Offset header")
         }
+        // One chunk at a time: the offset check and the write are one step per upload, so two
+        // chunks sent at once cannot interleave their bytes; the second is told to wait.
+        guard input.services.uploadsReceiving.begin(upload.id) else {
+            var error = APIError(status: .conflict, code: "upload_busy",
+                                 message: "another chunk of this upload is being received; ask for the offset, then resume")
+            error.headers[uploadOffset] = String(currentOffset(upload.id, input))
+            throw error
+        }
+        defer { input.services.uploadsReceiving.end(upload.id) }
+        let path = partialPath(upload.id, input)
+        let offset = currentOffset(upload.id, input)
         guard claimed == offset else {
             var error = APIError(status: .conflict, code: "offset_mismatch",
                                  message: "the server has \(offset) bytes of this upload; send from there")
@@ -114,14 +125,11 @@ func addUploadRoutes(_ table: RouteTable) {
         }
         let writer = try HashingFileWriter(path: path, appending: true)
         do {
-            for try await buffer in input.request.body {
-                guard writer.size + Int64(buffer.readableBytes) <= upload.size else {
-                    throw APIError(status: .contentTooLarge, code: "too_large",
-                                   message: "the chunk goes past the upload's declared size of \(upload.size) bytes")
-                }
-                try buffer.withUnsafeReadableBytes { try writer.write($0) }
+            try await receiveBody(input.request, into: writer, limit: upload.size) {
+                APIError(status: .contentTooLarge, code: "too_large",
+                         message: "the chunk goes past the upload's declared size of \(upload.size) bytes")
             }
-            _ = try writer.finish()
+            _ = try await input.services.fileWork.run { try writer.finish() }
         } catch {
             // Keep what arrived before the chunk: the client resends it from the old offset.
             truncate(path, Int(offset))
@@ -129,7 +137,8 @@ func addUploadRoutes(_ table: RouteTable) {
         }
         var result = state(upload, offset: writer.size)
         if writer.size == upload.size {
-            let (sha256, size) = try Durability.sha256(ofFile: path)
+            // The hash of exactly the bytes on disk, whatever the client claimed along the way.
+            let (sha256, size) = try await input.services.fileWork.run { try Durability.sha256(ofFile: path) }
             do {
                 let completed = try await finishUpload(input, versionID: upload.versionID, path: path, fileName: upload.fileName,
                                                        size: size, sha256: sha256, expected: upload.sha256)
@@ -146,8 +155,8 @@ func addUploadRoutes(_ table: RouteTable) {
         return try JSONCoding.response(result, headers: [uploadOffset: String(result.offset)])
     }
 
-    table.add(.delete, "/api/v1/uploads/{upload_id}", "Abandon a resumable upload and its bytes", tag: "media",
-              access: .staff, status: .noContent, response: nil) { input in
+    api.staff.add(.delete, "/api/v1/uploads/{upload_id}", "Abandon a resumable upload and its bytes", tag: "media",
+                  status: .noContent, response: nil) { input in
         let upload = try await input.catalog.upload(id: try input.id("upload_id"))
         try? FileManager.default.removeItem(atPath: partialPath(upload.id, input))
         try await input.catalog.deleteUpload(id: upload.id)
@@ -168,7 +177,7 @@ private func expectedSHA256(_ request: Request) throws -> String? {
 }
 
 /// Checks the hash, stores the file as an original, registers it and queues its transcode.
-private func finishUpload(_ input: RouteInput, versionID: UUID, path: String, fileName: String, size: Int64, sha256: String,
+private func finishUpload(_ input: RouteInput<StaffUser>, versionID: UUID, path: String, fileName: String, size: Int64, sha256: String,
                           expected: String?) async throws -> UploadCompleted {
     if let expected, expected != sha256 {
         throw APIError(status: .unprocessableContent, code: "checksum_mismatch",
@@ -177,17 +186,45 @@ private func finishUpload(_ input: RouteInput, versionID: UUID, path: String, fi
     guard size > 0 else {
         throw APIError(status: .unprocessableContent, code: "empty_upload", message: "the upload has no bytes")
     }
-    let stored = try input.services.ingest.storeUpload(temporaryPath: path, fileName: fileName, sha256: sha256)
+    let ingest = input.services.ingest
+    let stored = try await input.services.fileWork.run {
+        try ingest.storeUpload(temporaryPath: path, fileName: fileName, sha256: sha256)
+    }
     let (original, job) = try await input.services.ingest.register(versionID: versionID, path: stored, fileName: fileName,
                                                                   size: size, sha256: sha256)
     return UploadCompleted(original: original, job: job)
 }
 
-private func partialPath(_ id: UUID, _ input: RouteInput) -> String {
+/// Writes a request's body to `writer`, refusing (with `tooLarge`) past `limit` bytes in
+/// all, and answering 400 for a body that ends before its `Content-Length`.
+private func receiveBody(_ request: Request, into writer: HashingFileWriter, limit: Int64,
+                         tooLarge: () -> APIError) async throws {
+    let start = writer.size
+    do {
+        for try await buffer in request.body {
+            guard writer.size + Int64(buffer.readableBytes) <= limit else { throw tooLarge() }
+            try buffer.withUnsafeReadableBytes { try writer.write($0) }
+        }
+    } catch let error as APIError {
+        throw error
+    } catch let error as POSIXFailure {
+        throw error
+    } catch {
+        // The connection ended or broke mid-body.
+        throw APIError(status: .badRequest, code: "incomplete_body",
+                       message: "the body ended after \(writer.size - start) bytes, before it was complete")
+    }
+    if let declared = request.headers[.contentLength].flatMap({ Int64($0) }), writer.size - start != declared {
+        throw APIError(status: .badRequest, code: "incomplete_body",
+                       message: "the body has \(writer.size - start) bytes, not its Content-Length of \(declared)")
+    }
+}
+
+private func partialPath(_ id: UUID, _ input: RouteInput<StaffUser>) -> String {
     input.services.store.absolutePath("tmp/upload-\(id.uuidString.lowercased())")
 }
 
-private func currentOffset(_ id: UUID, _ input: RouteInput) -> Int64 {
+private func currentOffset(_ id: UUID, _ input: RouteInput<StaffUser>) -> Int64 {
     ((try? FileManager.default.attributesOfItem(atPath: partialPath(id, input)))?[.size] as? NSNumber)?.int64Value ?? 0
 }
 

@@ -1,0 +1,119 @@
+import Foundation
+import SQLKit
+
+/// How attempts of one kind are slowed down: a few free, then a wait that doubles with each
+/// attempt, up to a short cap, forgotten after a while.
+///
+/// The cap is short on purpose: counting by client address also counts the people behind the
+/// same NAT, and one of them mistyping must not shut the others out for long. Counting by
+/// link as well bounds a guesser who changes addresses.
+public struct ThrottleRule: Sendable, Hashable {
+    /// Attempts allowed before the first wait.
+    public var freeAttempts: Int
+    /// The first wait, in seconds; each attempt after doubles it.
+    public var firstWait: Int
+    /// The longest wait, in seconds.
+    public var longestWait: Int
+    /// Seconds after the last attempt when the count starts again from zero.
+    public var memory: Int
+
+    public init(freeAttempts: Int, firstWait: Int, longestWait: Int, memory: Int) {
+        self.freeAttempts = freeAttempts
+        self.firstWait = firstWait
+        self.longestWait = longestWait
+        self.memory = memory
+    }
+
+    /// Passphrase attempts, per link and per client address: 5 in a row, then 2 s, 4 s … 60 s
+    /// between tries; a right passphrase does not count.
+    public static let passphrase = ThrottleRule(freeAttempts: 5, firstWait: 2, longestWait: 60, memory: 15 * 60)
+    /// Joins through a shareable link, per client address: 10 in a row, then 5 s, 10 s … 120 s.
+    public static let shareLinkJoin = ThrottleRule(freeAttempts: 10, firstWait: 5, longestWait: 120, memory: 60 * 60)
+
+    /// The wait after the `count`-th attempt, in milliseconds: none while attempts are free,
+    /// then `firstWait` after the last free one, doubling with each attempt after.
+    func wait(afterAttempt count: Int) -> Int64 {
+        guard count >= freeAttempts else { return 0 }
+        let doublings = min(count - freeAttempts, 30)
+        return Int64(min(longestWait, firstWait << doublings)) * 1000
+    }
+}
+
+/// The catalog's throttles: counts of recent attempts by key, shared by every server and
+/// worker process on the catalog, so that a guesser gains nothing by spreading requests.
+///
+/// An attempt is *reserved* before the work it guards (a passphrase check) in a write
+/// transaction, which counts it and refuses it when the key is waiting; so a burst of
+/// concurrent attempts is counted attempt by attempt, never all let through by one look.
+/// An attempt that succeeds is then forgiven.
+extension Catalog {
+    /// Counts an attempt against every key, or refuses it (``CatalogError/Code/throttled``,
+    /// with `retryAfter`) while any of them is in its wait.
+    public func reserveAttempt(keys: [String], rule: ThrottleRule) async throws {
+        try await database.write { db in
+            let now = self.now.storedMilliseconds
+            var counts: [(key: String, count: Int, exists: Bool)] = []
+            for key in keys {
+                let row = try await db.select().columns("attempts", "wait_until", "updated_at").from("throttles")
+                    .where("key", .equal, SQLBind(key)).first()
+                var count = 0
+                if let row {
+                    let waitUntil = try row.decode(column: "wait_until", as: Int64.self)
+                    if waitUntil > now {
+                        let seconds = Int((waitUntil - now + 999) / 1000)
+                        throw CatalogError(.throttled, "too many attempts; try again in \(seconds) second\(seconds == 1 ? "" : "s")",
+                                           retryAfter: seconds)
+                    }
+                    let forgotten = now - (try row.decode(column: "updated_at", as: Int64.self)) > Int64(rule.memory) * 1000
+                    count = forgotten ? 0 : try row.decode(column: "attempts", as: Int.self)
+                }
+                counts.append((key, count + 1, row != nil))
+            }
+            for entry in counts {
+                try await self.storeThrottle(key: entry.key, attempts: entry.count,
+                                             waitUntil: now + rule.wait(afterAttempt: entry.count), now: now,
+                                             exists: entry.exists, db)
+            }
+        }
+    }
+
+    /// Takes back an attempt reserved with ``reserveAttempt(keys:rule:)`` that succeeded (or
+    /// never ran): it no longer counts. A wait already running is left as it is: one right
+    /// answer does not buy a guesser on the same link more tries.
+    public func forgiveAttempt(keys: [String], rule: ThrottleRule) async throws {
+        try await database.write { db in
+            let now = self.now.storedMilliseconds
+            for key in keys {
+                guard let row = try await db.select().columns("attempts", "wait_until").from("throttles")
+                    .where("key", .equal, SQLBind(key)).first()
+                else { continue }
+                let count = max(0, try row.decode(column: "attempts", as: Int.self) - 1)
+                let waitUntil = try row.decode(column: "wait_until", as: Int64.self)
+                if count == 0 && waitUntil <= now {
+                    try await db.delete(from: "throttles").where("key", .equal, SQLBind(key)).run()
+                } else {
+                    try await self.storeThrottle(key: key, attempts: count, waitUntil: waitUntil, now: now, exists: true, db)
+                }
+            }
+        }
+    }
+
+    /// Forgets throttle counts not touched for a day, so the table holds only what is live.
+    public func pruneThrottles() async throws {
+        try await database.write { db in
+            try await db.delete(from: "throttles")
+                .where("updated_at", .lessThan, SQLBind(self.now.storedMilliseconds - 86_400_000)).run()
+        }
+    }
+
+    private func storeThrottle(key: String, attempts: Int, waitUntil: Int64, now: Int64, exists: Bool,
+                               _ db: any SQLDatabase) async throws {
+        if exists {
+            try await db.update("throttles").set("attempts", to: SQLBind(attempts)).set("wait_until", to: SQLBind(waitUntil))
+                .set("updated_at", to: SQLBind(now)).where("key", .equal, SQLBind(key)).run()
+        } else {
+            try await db.insert(into: "throttles").columns("key", "attempts", "wait_until", "updated_at")
+                .values(SQLBind(key), SQLBind(attempts), SQLBind(waitUntil), SQLBind(now)).run()
+        }
+    }
+}
