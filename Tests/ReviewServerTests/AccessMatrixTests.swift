@@ -48,6 +48,8 @@ struct AccessMatrixTests {
         let jobID: UUID
         let batchID: UUID
         let webhookID: UUID
+        /// An item of another session of the same project, for ids used outside their session.
+        let foreignItemID: UUID
     }
 
     /// How one route is tried.
@@ -76,7 +78,7 @@ struct AccessMatrixTests {
         let share = try await catalog.rotateShareLink(sessionID: session.id)
 
         // Another session's collaborator, let in to their own session.
-        let elsewhere = try await catalog.createSession(projectID: project.id)
+        let elsewhere = try await catalog.createSession(projectID: project.id, versionIDs: [versions[0]])
         let (_, otherInvite) = try await catalog.addCollaborator(sessionID: elsewhere.id, name: "Other", email: nil)
         let other = server.anonymous
         #expect(try await other.post("/api/v1/review/access", ["token": otherInvite.value]).status == 200)
@@ -151,7 +153,8 @@ struct AccessMatrixTests {
             inviteToken: invite.value, shareToken: share.value,
             clients: [.none: server.anonymous, .otherCollaborator: other, .linkVisitor: visitor, .collaborator: client,
                       .staff: server.admin],
-            uploadID: upload.id, jobID: job.id, batchID: batchID, webhookID: webhook.id)
+            uploadID: upload.id, jobID: job.id, batchID: batchID, webhookID: webhook.id,
+            foreignItemID: try #require(try await catalog.items(sessionID: elsewhere.id).first).id)
     }
 
     /// Claims job `id` as "matrix", the way a worker would; jobs earlier worlds left queued
@@ -279,6 +282,14 @@ struct AccessMatrixTests {
                         let want = Self.expected(row.kind, actor: actor, state: state, success: success)
                         #expect(answer.status == want,
                                 "\(state) · \(actor) · \(key): got \(answer.status) \(answer.errorCode ?? ""), want \(want)")
+                        tried += 1
+                    }
+                    if case .collaborator = row.kind, path.contains("{item_id}"), state == .withinSchedule {
+                        // The collaborator's own session in the path, an item of another session: as if it did not exist.
+                        let foreign = concrete.replacingOccurrences(of: world.itemIDs[0].uuidString,
+                                                                    with: world.foreignItemID.uuidString)
+                        let answer = try await world.clients[.collaborator]!.send(method.uppercased(), foreign)
+                        #expect(answer.status == 404, "\(key) with another session's item: got \(answer.status)")
                         tried += 1
                     }
                 }

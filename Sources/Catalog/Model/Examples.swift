@@ -22,8 +22,23 @@ public enum Examples {
     public static let component = Component(
         id: UUID(uuidString: "7B8C9D0E-1F2A-4B3C-8D4E-5F6A7B8C9D0E")!, versionID: versionID, kind: .proxy,
         profile: "review-1080", path: "derived/6f0f3a5e/review-1080/proxy.mp4", fileName: "sh010_comp_v003.mp4",
-        size: 48_213_004, sha256: String(repeating: "ab", count: 32), mediaInfo: "{}",
+        size: 48_213_004, sha256: String(repeating: "ab", count: 32),
+        mediaInfo: #"{"frame_count":240,"first_frame_number":1001,"has_audio":true,"height":1080,"pixel_aspect":"1/1","rate":"24000/1001","start_timecode":"01:00:00:00","variable_rate":false,"width":1920}"#,
         sourceSHA256: String(repeating: "cd", count: 32), createdAt: when)
+    /// A ready version's review outputs: the proxy, its poster, filmstrip and frame map.
+    public static let components: [Component] = [
+        component,
+        derived(.poster, "poster.jpg", id: "7B8C9D0E-1F2A-4B3C-8D4E-5F6A7B8C9D01", info: #"{"frame":120,"height":1080,"name":"poster.jpg","width":1920}"#),
+        derived(.filmstrip, "filmstrip.jpg", id: "7B8C9D0E-1F2A-4B3C-8D4E-5F6A7B8C9D02", info: #"{"columns":10,"frame_count":240,"image":"filmstrip.jpg","rows":1,"tile_height":90,"tile_width":160,"tiles":[{"frame":0,"x":0,"y":0},{"frame":24,"x":160,"y":0}]}"#),
+        derived(.framemap, "framemap.json", id: "7B8C9D0E-1F2A-4B3C-8D4E-5F6A7B8C9D03", info: nil),
+    ]
+
+    private static func derived(_ kind: Component.Kind, _ name: String, id: String, info: String?) -> Component {
+        Component(id: UUID(uuidString: id)!, versionID: versionID, kind: kind, profile: "review-1080",
+                  path: "derived/6f0f3a5e/review-1080/\(name)", fileName: name, size: 120_000,
+                  sha256: String(repeating: "ef", count: 32), mediaInfo: info, sourceSHA256: String(repeating: "cd", count: 32),
+                  createdAt: when)
+    }
     public static let session = ReviewSession(
         id: sessionID, projectID: projectID, title: "Client review 23 Nov", description: "Comp finals",
         startsAt: when, endsAt: when.addingTimeInterval(7 * 86_400), closedAt: when,

@@ -149,6 +149,17 @@ extension Catalog {
         }
     }
 
+    /// The components of several versions at once, by version (versions without any are absent).
+    public func components(versionIDs: [UUID]) async throws -> [UUID: [Component]] {
+        guard !versionIDs.isEmpty else { return [:] }
+        return try await database.read { db in
+            let rows = try await db.select().column("*").from("components")
+                .where("version_id", .in, SQLBind.group(versionIDs.map(\.uuidString)))
+                .orderBy("kind").orderBy("profile").all()
+            return Dictionary(grouping: try rows.map(Component.init(row:)), by: \.versionID)
+        }
+    }
+
     /// Registers a version's original (replacing any earlier one), puts its media state to
     /// `processing`, and queues the transcode for `profile`, all in one transaction: the
     /// original is never registered without its job.

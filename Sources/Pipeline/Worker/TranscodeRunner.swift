@@ -1,5 +1,6 @@
 import Catalog
 import Foundation
+import FrameTime
 import Logging
 import Media
 import Synchronization
@@ -192,11 +193,23 @@ struct TranscodeRunner {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         func json(_ value: some Encodable) -> String? { (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } }
+        // The frame map knows what people call frame 0 and whether the source's times were irregular.
+        let frameMapPath = store.absolutePath((folder as NSString).appendingPathComponent(Name.frameMap))
+        let frameMap = try? JSONDecoder().decode(FrameMap.self, from: Data(contentsOf: URL(fileURLWithPath: frameMapPath)))
+        var variableRate = false
+        if case .variable = frameMap?.timing { variableRate = true }
         var outputs: [Catalog.Output] = []
         if let proxy = manifest.proxy {
-            outputs.append(try output(.proxy, proxy.name, info: json(proxy)))
+            let playback = PlaybackInfo(
+                frameCount: proxy.frameCount, rate: proxy.rate, firstFrameNumber: frameMap?.firstFrameNumber ?? 0,
+                startTimecode: proxy.startTimecode, width: proxy.width, height: proxy.height, hasAudio: proxy.hasAudio,
+                variableRate: variableRate)
+            outputs.append(try output(.proxy, proxy.name, info: json(playback)))
         } else if let review = manifest.reviewImage {
-            outputs.append(try output(.proxy, review.name, info: json(review)))
+            let playback = PlaybackInfo(
+                frameCount: 1, rate: manifest.rate, firstFrameNumber: frameMap?.firstFrameNumber ?? 0, startTimecode: nil,
+                width: review.width, height: review.height, hasAudio: false, variableRate: false)
+            outputs.append(try output(.proxy, review.name, info: json(playback)))
         }
         outputs.append(try output(.poster, manifest.poster.name, info: json(manifest.poster)))
         outputs.append(try output(.filmstrip, Name.filmstrip, info: json(manifest.filmstrip)))

@@ -1,3 +1,4 @@
+import Foundation
 /// Any JSON value, to read examples and write the OpenAPI document.
 indirect enum JSONValue: Codable, Sendable, Equatable {
     case null
@@ -7,6 +8,12 @@ indirect enum JSONValue: Codable, Sendable, Equatable {
     case string(String)
     case array([JSONValue])
     case object([String: JSONValue])
+
+    /// The value `text` holds as JSON, or `nil` when it is not JSON.
+    init?(json text: String) {
+        guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(text.utf8)) else { return nil }
+        self = value
+    }
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()

@@ -131,6 +131,9 @@ struct OpenAPIDocument {
         let invite = CollaboratorInvite(collaborator: Examples.collaborator,
                                         inviteURL: "https://review.northlight.example/review/invite/di_example", emailed: true)
         let access = CollaboratorAccess(collaborator: Examples.collaborator, session: Examples.session)
+        let base = "/api/v1/review/sessions/\(Examples.session.id)/items/\(Examples.item.id)"
+        let reviewItem = ReviewItemView(Examples.item, media: PlayerMedia(Examples.components, profile: "review-1080", base: base),
+                                        settings: Examples.session.settings)
         return [
             "Health": ["status": "ok"],
             "StaffUser": encoded(Examples.staffUser),
@@ -141,7 +144,7 @@ struct OpenAPIDocument {
             "ProjectList": list(Examples.project),
             "Version": encoded(Examples.version),
             "VersionList": list(Examples.version),
-            "ComponentList": list(Examples.component),
+            "ComponentList": list(ComponentView(Examples.component)),
             "ReviewSession": encoded(Examples.session),
             "ReviewSessionList": list(Examples.session),
             "ClonedSession": encoded(ClonedSession(session: Examples.session, invites: [invite])),
@@ -153,11 +156,12 @@ struct OpenAPIDocument {
             "CollaboratorInvite": encoded(invite),
             "CollaboratorInviteList": list(invite),
             "ReviewSessionView": encoded(ReviewSessionView(access, studio: "Northlight VFX")),
-            "ReviewItemList": list(ReviewItemView(Examples.item)),
-            "UploadCompleted": encoded(UploadCompleted(original: Examples.component, job: Examples.job)),
+            "ReviewItem": encoded(reviewItem),
+            "ReviewItemList": list(reviewItem),
+            "UploadCompleted": encoded(UploadCompleted(original: ComponentView(Examples.component), job: Examples.job)),
             "UploadState": encoded(UploadState(
                 id: Examples.job.id, versionID: Examples.version.id, fileName: "sh010_comp_v003.mov", size: 2_147_483_648,
-                offset: 1_048_576, complete: true, original: Examples.component, job: Examples.job)),
+                offset: 1_048_576, complete: true, original: ComponentView(Examples.component), job: Examples.job)),
             "Job": encoded(Examples.job),
             "JobList": list(Examples.job),
             "WorkerList": list(Examples.worker),

@@ -89,21 +89,132 @@ struct ReviewSessionView: Encodable {
     }
 }
 
-/// What a collaborator sees of an item: the client-facing name, never internal fields.
+/// A version's file as the API shows it: `media_info` is the stored JSON object itself.
+struct ComponentView: Encodable, Sendable {
+    let component: Component
+
+    init(_ component: Component) {
+        self.component = component
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, versionID = "version_id", kind, profile, path, fileName = "file_name", size, sha256
+        case mediaInfo = "media_info", sourceSHA256 = "source_sha256", createdAt = "created_at"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(component.id, forKey: .id)
+        try container.encode(component.versionID, forKey: .versionID)
+        try container.encode(component.kind, forKey: .kind)
+        try container.encode(component.profile, forKey: .profile)
+        try container.encode(component.path, forKey: .path)
+        try container.encode(component.fileName, forKey: .fileName)
+        try container.encode(component.size, forKey: .size)
+        try container.encode(component.sha256, forKey: .sha256)
+        try container.encode(component.mediaInfo.flatMap(JSONValue.init(json:)), forKey: .mediaInfo)
+        try container.encode(component.sourceSHA256, forKey: .sourceSHA256)
+        try container.encode(component.createdAt, forKey: .createdAt)
+    }
+}
+
+/// What a player needs of an item's media: where its files are, and the frame facts to show
+/// it frame-exactly. Times are rational strings (`24000/1001`), never floats.
+struct PlayerMedia: Encodable, Sendable {
+    let proxyURL: String
+    let posterURL: String?
+    let filmstripURL: String?
+    /// The filmstrip's tile layout (which frame each tile shows, and where).
+    let filmstrip: JSONValue?
+    let frameMapURL: String?
+    /// A frame grab: replace `{frame}` with the frame index (from 0).
+    let frameURL: String
+    let frameCount: Int
+    let rate: String
+    let firstFrameNumber: Int
+    let startTimecode: String?
+    /// Seconds, as a rational: frames ÷ rate.
+    let duration: String
+    let width: Int
+    let height: Int
+    let pixelAspect: String
+    let hasAudio: Bool
+    let variableRate: Bool
+
+    /// The media of `components` (a version's), served under `base`; `nil` until the proxy exists.
+    init?(_ components: [Component], profile: String, base: String) {
+        guard let proxy = components.first(where: { $0.kind == .proxy && $0.profile == profile }),
+            let playback = proxy.playbackInfo
+        else { return nil }
+        func has(_ kind: Component.Kind) -> Component? { components.first { $0.kind == kind && $0.profile == profile } }
+        proxyURL = base + "/download/proxy"
+        posterURL = has(.poster).map { _ in base + "/download/poster" }
+        let filmstripComponent = has(.filmstrip)
+        filmstripURL = filmstripComponent.map { _ in base + "/download/filmstrip" }
+        filmstrip = filmstripComponent?.mediaInfo.flatMap(JSONValue.init(json:))
+        frameMapURL = has(.framemap).map { _ in base + "/download/framemap" }
+        frameURL = base + "/frames/{frame}"
+        frameCount = playback.frameCount
+        rate = playback.rate.framesPerSecond.description
+        firstFrameNumber = playback.firstFrameNumber
+        startTimecode = playback.startTimecode
+        duration = playback.duration.description
+        width = playback.width
+        height = playback.height
+        pixelAspect = playback.pixelAspect.description
+        hasAudio = playback.hasAudio
+        variableRate = playback.variableRate
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case proxyURL = "proxy_url", posterURL = "poster_url", filmstripURL = "filmstrip_url", filmstrip
+        case frameMapURL = "frame_map_url", frameURL = "frame_url", frameCount = "frame_count", rate
+        case firstFrameNumber = "first_frame_number", startTimecode = "start_timecode", duration, width, height
+        case pixelAspect = "pixel_aspect", hasAudio = "has_audio", variableRate = "variable_rate"
+    }
+}
+
+/// What a collaborator sees of an item: the client-facing name, never internal fields, and
+/// what the player needs.
 struct ReviewItemView: Encodable, Sendable {
+    /// What this collaborator may download of the item, as the session allows.
+    struct Downloads: Encodable, Sendable {
+        let original: Bool
+        let proxy: Bool
+    }
+
     let id: UUID
     let position: Int
     let name: String
     let versionLabel: String?
     let reason: String?
+    /// `nil` while the version has no review media yet.
+    let media: PlayerMedia?
+    let downloads: Downloads
 
-    init(_ item: SessionItem) {
+    init(_ item: SessionItem, media: PlayerMedia?, settings: SessionSettings) {
         id = item.id
         position = item.position
         name = item.clientName ?? item.versionName
         versionLabel = item.versionLabel
         reason = item.reason
+        self.media = media
+        downloads = Downloads(original: settings.downloadOriginal && media != nil, proxy: settings.downloadProxy && media != nil)
     }
 
-    enum CodingKeys: String, CodingKey { case id, position, name, versionLabel = "version_label", reason }
+    /// The views of a session's items for `access`'s collaborator, with their media.
+    static func all(_ items: [SessionItem], access: CollaboratorAccess, catalog: Catalog, profile: String) async throws
+        -> [ReviewItemView]
+    {
+        let components = try await catalog.components(versionIDs: items.map(\.versionID))
+        return items.map { item in
+            let base = "/api/v1/review/sessions/\(access.session.id)/items/\(item.id)"
+            return ReviewItemView(item, media: PlayerMedia(components[item.versionID] ?? [], profile: profile, base: base),
+                                  settings: access.session.settings)
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, position, name, versionLabel = "version_label", reason, media, downloads
+    }
 }

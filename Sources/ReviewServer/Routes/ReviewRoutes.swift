@@ -42,8 +42,17 @@ func addReviewRoutes(_ api: APIRoutes) {
     }
     api.collaborator.add(.get, "/api/v1/review/sessions/{session_id}/items", "The session's items in review order, as collaborators see them",
                          tag: "review", response: "ReviewItemList") { input in
-        try JSONCoding.response(ListResponse(all: try await input.catalog.items(sessionID: input.caller.session.id)
-            .map(ReviewItemView.init)))
+        let items = try await input.catalog.items(sessionID: input.caller.session.id)
+        return try JSONCoding.response(ListResponse(all: try await ReviewItemView.all(
+            items, access: input.caller, catalog: input.catalog, profile: input.services.ingest.profile)))
+    }
+    api.collaborator.add(.get, "/api/v1/review/sessions/{session_id}/items/{item_id}",
+                         "One item, as collaborators see it, with what the player needs", tag: "review",
+                         response: "ReviewItem") { input in
+        let item = try await input.catalog.item(id: try input.id("item_id"), sessionID: input.caller.session.id)
+        let views = try await ReviewItemView.all([item], access: input.caller, catalog: input.catalog,
+                                                 profile: input.services.ingest.profile)
+        return try JSONCoding.response(views[0])
     }
     api.open.add(.post, "/api/v1/review/logout", "Log this browser out of every session its cookie holds",
                  tag: "review", status: .noContent, response: nil) { input in

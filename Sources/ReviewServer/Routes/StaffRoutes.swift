@@ -97,6 +97,7 @@ func addVersionRoutes(_ api: APIRoutes) {
     }
     api.staff.add(.get, "/api/v1/versions/{version_id}/components", "A version's files: original, proxy, poster, filmstrip, frame map",
                   tag: "versions", response: "ComponentList") { input in
-        try JSONCoding.response(ListResponse(all: try await input.catalog.components(versionID: try input.id("version_id"))))
+        try JSONCoding.response(ListResponse(all: try await input.catalog.components(versionID: try input.id("version_id"))
+            .map(ComponentView.init)))
     }
 }

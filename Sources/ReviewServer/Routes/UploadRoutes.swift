@@ -6,7 +6,7 @@ import Pipeline
 
 /// What an upload that completed answers.
 struct UploadCompleted: Encodable {
-    let original: Component
+    let original: ComponentView
     let job: Job
 }
 
@@ -18,7 +18,7 @@ struct UploadState: Encodable {
     let size: Int64
     let offset: Int64
     let complete: Bool
-    var original: Component?
+    var original: ComponentView?
     var job: Job?
 
     enum CodingKeys: String, CodingKey {
@@ -192,7 +192,7 @@ private func finishUpload(_ input: RouteInput<StaffUser>, versionID: UUID, path:
     }
     let (original, job) = try await input.services.ingest.register(versionID: versionID, path: stored, fileName: fileName,
                                                                   size: size, sha256: sha256)
-    return UploadCompleted(original: original, job: job)
+    return UploadCompleted(original: ComponentView(original), job: job)
 }
 
 /// Writes a request's body to `writer`, refusing (with `tooLarge`) past `limit` bytes in
