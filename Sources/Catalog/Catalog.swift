@@ -62,7 +62,7 @@ public final class Catalog: Sendable {
         self.passphraseCost = passphraseCost
         self.blocking = blocking
         self.ownsBlockingPool = ownsBlockingPool
-        passphraseLane = blocking.lane("passphrase checks", limit: max(2, blocking.threadCount), refusal: .throttled)
+        passphraseLane = blocking.lane("passphrase checks", limit: 2 * blocking.threadCount, refusal: .throttled)
     }
 
     /// Closes the connections (once their work is done); the catalog must not be used after.

@@ -257,6 +257,65 @@ struct PipelineTests {
         _ = server.stop()
     }
 
+    @Test("a worker that stalls past its lease: another completes the job, the stalled one's outputs are discarded, the job completes once")
+    func lostLease() async throws {
+        let directory = try TemporaryDirectory()
+        let long = directory.path("long.mov")
+        try Subprocess.run("ffmpeg", ["-v", "error", "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=24,trim=end_frame=480",
+                                      "-c:v", "libx264", "-preset", "ultrafast", long])
+        let server = try ServeProcess(dataDirectory: directory.path("data"), arguments: ["--no-worker"])
+        let api = server.api
+        let receiver = try WebhookReceiver()
+        _ = try await api.send("POST", "/api/v1/webhooks", json: [
+            "url": "http://127.0.0.1:\(receiver.port)/dailies", "events": ["transcode.succeeded"]])
+        let (_, version) = try await api.makeVersion()
+        let job = try #require(try await api.send("PUT", "/api/v1/versions/\(version)/media?filename=long.mov",
+                                                  file: URL(fileURLWithPath: long)).json["job"] as? [String: Any])
+        let jobID = try #require(job["id"] as? String)
+
+        let stalled = try WorkerProcess(dataDirectory: directory.path("data"), leaseSeconds: 2)
+        let deadline = Date().addingTimeInterval(120)
+        while Date() < deadline, (try await api.send("GET", "/api/v1/jobs/\(jobID)").json["progress_done"] as? Int ?? 0) < 24 {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        // The worker stalls (a long GC pause, a frozen VM) without dying: its lease runs out.
+        kill(stalled.process.processIdentifier, SIGSTOP)
+        let rescuer = try WorkerProcess(dataDirectory: directory.path("data"), leaseSeconds: 2)
+        #expect(try await api.waitForMedia(version)["media_state"] as? String == "ready")
+        let registered = try await api.send("GET", "/api/v1/versions/\(version)/components").json["data"] as? [[String: Any]] ?? []
+
+        // The stalled worker wakes up, finds its lease gone, and drops what it made.
+        kill(stalled.process.processIdentifier, SIGCONT)
+        let folder = directory.path("data/derived/\(version.lowercased())/review-1080")
+        let settle = Date().addingTimeInterval(60)
+        while Date() < settle, (try FileManager.default.contentsOfDirectory(atPath: folder)).count > 1 {
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        try await Task.sleep(for: .seconds(3))  // several of its heartbeats: time to do anything wrong
+        #expect(stalled.process.isRunning, "losing a lease is a result, not a crash")
+        // Both workers deliver webhooks: wait until nothing is left to deliver.
+        while Date() < settle, (try await api.send("GET", "/api/v1/jobs?kind=webhook&state=succeeded").json["data"] as? [Any])?
+            .isEmpty ?? true {
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        _ = stalled.stop()
+        _ = rescuer.stop()
+
+        let finished = try await api.send("GET", "/api/v1/jobs/\(jobID)").json
+        #expect(finished["state"] as? String == "succeeded" && finished["attempts"] as? Int == 2, "\(finished)")
+        let components = try await api.send("GET", "/api/v1/versions/\(version)/components").json["data"] as? [[String: Any]] ?? []
+        #expect(components.compactMap { $0["id"] as? String }.sorted() == registered.compactMap { $0["id"] as? String }.sorted(),
+                "the rescuer's registration stands, untouched")
+        let runs = try FileManager.default.contentsOfDirectory(atPath: folder)
+        #expect(runs.count == 1, "only the registered run's folder remains: \(runs)")
+        for component in components where component["kind"] as? String != "original" {
+            #expect(FileManager.default.fileExists(atPath: directory.path("data/" + (component["path"] as? String ?? ""))))
+        }
+        let succeeded = receiver.deliveries().filter { $0["event"] == "transcode.succeeded" }
+        #expect(succeeded.count == 1, "the job completed once: \(succeeded.count) transcode.succeeded deliveries")
+        #expect(server.stop() == 0)
+    }
+
     @Test("a worker crashing on a poison file: the job fails after its attempts with the reason, the server stays up")
     func crashingWorker() async throws {
         let directory = try TemporaryDirectory()

@@ -117,7 +117,12 @@ struct StaffAPI: Sendable {
         if let file {
             (data, response) = try await Self.session.upload(for: request, fromFile: file)
         } else {
-            if let json { request.httpBody = try JSONSerialization.data(withJSONObject: json) }
+            if let json {
+                request.httpBody = try JSONSerialization.data(withJSONObject: json)
+                if request.value(forHTTPHeaderField: "Content-Type") == nil {
+                    request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+                }
+            }
             if let body { request.httpBody = body }
             (data, response) = try await Self.session.data(for: request)
         }

@@ -19,8 +19,12 @@ struct TestServer {
     /// The first admin's API key.
     let adminKey: String
 
+    /// The port the server listens on.
+    var port: Int { Int(baseURL.split(separator: ":").last ?? "") ?? 0 }
+
     /// Runs `body` against a server started for it, then stops the server and removes its data.
-    static func run(mail: ServerConfiguration.MailSettings = .outbox, _ body: (TestServer) async throws -> Void) async throws {
+    static func run(mail: ServerConfiguration.MailSettings = .outbox, trustedProxies: [String] = ["127.0.0.1"],
+                    _ body: (TestServer) async throws -> Void) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dailies-server-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         // Many passphrase hashes in an unoptimized build: the cheap cost (the catalog's own tests use the real one).
@@ -32,7 +36,7 @@ struct TestServer {
         // The test clients stand for many people: each says where it is through X-Forwarded-For,
         // believed from loopback only, so per-address throttles see them apart.
         let configuration = ServerConfiguration(host: "127.0.0.1", port: 0, dataDirectory: directory,
-                                                publicURL: "http://review.test", mail: mail, trustedProxies: ["127.0.0.1"])
+                                                publicURL: "http://review.test", mail: mail, trustedProxies: trustedProxies)
         let application = try await buildApplication(configuration, catalog: catalog, logger: logger) { channel in
             continuation.yield(channel.localAddress?.port ?? 0)
         }

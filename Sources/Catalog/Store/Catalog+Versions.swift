@@ -204,23 +204,20 @@ extension Catalog {
     }
 
     /// Registers a transcode's outputs for `profile` in one transaction, replacing the
-    /// previous ones, and marks the version ready. Returns the paths the replaced
-    /// components pointed at, for the caller to delete once nothing refers to them.
+    /// previous ones, completes the job and marks the version ready.
     ///
     /// - Parameters:
-    ///   - jobID, owner: the transcode job, which completes in the same transaction; when
-    ///     `owner` no longer holds its lease nothing is registered and ``CatalogError/Code/conflict`` is thrown.
+    ///   - jobID, owner: the transcode job, which completes in the same transaction.
+    /// - Returns: ``LeaseStatus/held`` when registered; ``LeaseStatus/lost`` when `owner` no
+    ///   longer holds the job's lease (another worker took it), and then nothing is
+    ///   registered: the caller discards its outputs.
     @discardableResult
     public func registerOutputs(versionID: UUID, profile: String, sourceSHA256: String, _ outputs: [Output],
-                                completingJob jobID: UUID, owner: String) async throws -> [String]
+                                completingJob jobID: UUID, owner: String) async throws -> LeaseStatus
     {
         try await database.write { db in
             _ = try await self.version(id: versionID, db)
-            guard try await self.completeOwnedJob(jobID, owner: owner, db) else {
-                throw CatalogError(.conflict, "the job's lease was lost; another worker owns it now")
-            }
-            let replaced = try await db.select().column("path").from("components").where("version_id", .equal, versionID.bind)
-                .where("profile", .equal, SQLBind(profile)).all().map { try $0.string("path") }
+            guard try await self.completeOwnedJob(jobID, owner: owner, db) else { return .lost }
             try await db.delete(from: "components").where("version_id", .equal, versionID.bind)
                 .where("profile", .equal, SQLBind(profile)).run()
             for output in outputs {
@@ -229,8 +226,7 @@ extension Catalog {
                     size: output.size, sha256: output.sha256, mediaInfo: output.mediaInfo, sourceSHA256: sourceSHA256, db)
             }
             try await self.setMediaState(versionID: versionID, .ready, error: nil, db)
-            let kept = Set(outputs.map(\.path))
-            return replaced.filter { !kept.contains($0) }
+            return .held
         }
     }
 

@@ -111,23 +111,23 @@ struct TranscodeRunner {
 
         switch result {
         case .success(let manifest):
-            do {
-                let outputs = try Self.outputs(of: manifest, in: folder, store: store)
-                try await catalog.registerOutputs(
-                    versionID: payload.versionID, profile: profile.name, sourceSHA256: original.sha256, outputs,
-                    completingJob: job.id, owner: owner)
-                // Every other run folder of this version and profile is now either replaced outputs
-                // or what a dead or superseded worker left half-written.
-                store.removeDerived(siblingsOf: folder)
-                var succeeded = event
-                succeeded.components = outputs.map(\.kind.rawValue)
-                try await catalog.emit(.transcodeSucceeded, data: succeeded)
-                logger.info("transcoded version \(payload.versionID) (\(profile.name)): \(manifest.frameCount) frames")
-            } catch let error as CatalogError where error.code == .conflict {
+            let outputs = try Self.outputs(of: manifest, in: folder, store: store)
+            let registration = try await catalog.registerOutputs(
+                versionID: payload.versionID, profile: profile.name, sourceSHA256: original.sha256, outputs,
+                completingJob: job.id, owner: owner)
+            guard registration == .held else {
+                // Another worker took the job over while this one was stalled: its run counts, not this one.
                 store.removeDerived(folder)
                 logger.warning("job \(job.id) lost its lease before registering; its outputs were dropped")
                 return
             }
+            // Every other run folder of this version and profile is now either replaced outputs
+            // or what a dead or superseded worker left half-written.
+            store.removeDerived(siblingsOf: folder)
+            var succeeded = event
+            succeeded.components = outputs.map(\.kind.rawValue)
+            try await catalog.emit(.transcodeSucceeded, data: succeeded)
+            logger.info("transcoded version \(payload.versionID) (\(profile.name)): \(manifest.frameCount) frames")
         case .failure(let error):
             store.removeDerived(folder)
             switch Interruption(rawValue: interruption.load(ordering: .relaxed)) ?? .none {

@@ -59,6 +59,10 @@ struct CollaboratorAuthenticator: RouterMiddleware {
         let sessions = try await catalog.loginSessions(cookie.loginIDs)
         // Newest first: a fresh invite for the same session wins over an older login.
         guard let loginID = cookie.loginIDs.reversed().first(where: { sessions[$0] == sessionID }) else {
+            if sessions.count < cookie.loginIDs.count {
+                // A login of this cookie has ended (logged out, revoked): it may have been this session's.
+                throw CatalogError(.invalidToken, "this access has ended; open your invite link again")
+            }
             throw APIError(status: .forbidden, code: "forbidden", message: "you are not invited to this session")
         }
         var context = context

@@ -38,6 +38,11 @@ public struct ServerConfiguration: Sendable {
         self.frameGrabLimit = frameGrabLimit
     }
 
+    /// Whether `text` is an IP address or a CIDR range, as ``trustedProxies`` takes.
+    public static func isAddressOrRange(_ text: String) -> Bool {
+        IPNetwork(text) != nil
+    }
+
     /// Where invitations are delivered.
     public enum MailSettings: Sendable, Hashable {
         /// Into a maildir in the data directory (`outbox/new`), for people or a mail agent to pick up.

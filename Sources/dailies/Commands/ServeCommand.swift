@@ -58,10 +58,24 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The largest upload accepted, in GiB.", valueName: "GiB"))
     var maxUpload = 200
 
+    @Option(name: .customLong("trusted-proxy"), help: ArgumentHelp(
+        "A reverse proxy in front of the server (an address or CIDR range; repeat for more) whose X-Forwarded-For "
+            + "header gives the client's address for throttles. From anyone else the header is ignored.",
+        valueName: "address"))
+    var trustedProxies: [String] = []
+
+    @Option(help: ArgumentHelp(
+        "Frame grabs queued or running at once; past that a grab answers 503 with Retry-After.", valueName: "count"))
+    var frameGrabLimit = 32
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
         guard (1...64).contains(workerConcurrency) else { throw ValidationError("--worker-concurrency must be 1 to 64") }
         guard maxUpload > 0 else { throw ValidationError("--max-upload must be at least 1 GiB") }
+        guard (1...4096).contains(frameGrabLimit) else { throw ValidationError("--frame-grab-limit must be 1 to 4096") }
+        for proxy in trustedProxies where !ServerConfiguration.isAddressOrRange(proxy) {
+            throw ValidationError("--trusted-proxy '\(proxy)' is not an IP address or a CIDR range such as 10.0.0.0/8")
+        }
         if let publicURL, URL(string: publicURL)?.scheme == nil {
             throw ValidationError("--public-url must be a full address such as https://review.studio.example")
         }
@@ -83,7 +97,8 @@ struct ServeCommand: AsyncParsableCommand {
                       password: ProcessInfo.processInfo.environment["DAILIES_SMTP_PASSWORD"])
             } ?? .outbox
             let configuration = ServerConfiguration(host: host, port: port, dataDirectory: data.dataDirectory,
-                                                    publicURL: publicURL, mail: mail, maximumUpload: Int64(maxUpload) << 30)
+                                                    publicURL: publicURL, mail: mail, maximumUpload: Int64(maxUpload) << 30,
+                                                    trustedProxies: trustedProxies, frameGrabLimit: frameGrabLimit)
             var logger = Logger(label: "dailies.server")
             logger.logLevel = .info
             let supervisor = noWorker ? nil : WorkerSupervisor(
