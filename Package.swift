@@ -15,6 +15,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
         // Without default traits: Dailies needs none of swift-configuration's support.
@@ -66,8 +67,10 @@ let package = Package(
                 "Pipeline",
                 "Media",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
@@ -80,6 +83,7 @@ let package = Package(
                 "Media",
                 "FrameTime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
 
@@ -88,10 +92,14 @@ let package = Package(
         .target(name: "MediaTestSupport", dependencies: ["Media", "FrameTime"], path: "Tests/MediaTestSupport"),
         .testTarget(name: "FrameTimeTests", dependencies: ["FrameTime", "CFFmpeg"]),
         .testTarget(name: "MediaTests", dependencies: ["Media", "FrameTime", "MediaTestSupport"]),
-        .testTarget(name: "CatalogTests", dependencies: ["Catalog"]),
-        .testTarget(name: "ReviewServerTests", dependencies: ["ReviewServer", "Catalog", "Pipeline", "MediaTestSupport"]),
+        .testTarget(name: "CatalogTests", dependencies: ["Catalog", .product(name: "SQLKit", package: "sql-kit")]),
+        .testTarget(name: "ReviewServerTests", dependencies: [
+            "ReviewServer", "Catalog", "Pipeline", "MediaTestSupport",
+            .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"),
+        ]),
+        // Builds the dailies executable the tests run as real processes.
         .testTarget(name: "DailiesCLITests", dependencies: [
-            "MediaTestSupport", "dailies", .product(name: "Crypto", package: "swift-crypto"),
+            "MediaTestSupport", "Media", "dailies", .product(name: "Crypto", package: "swift-crypto"),
         ]),
     ],
     swiftLanguageModes: [.v6]

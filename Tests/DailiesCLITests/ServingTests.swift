@@ -58,7 +58,7 @@ struct ServingTests {
             return try await group.reduce(into: []) { $0.append($1) }
         }
         sampling.cancel()
-        let peak = max(try await sampling.value, try Self.threads(of: server))
+        let peak = max(await sampling.value, try Self.threads(of: server))
 
         var grabbed = 0
         for (frame, answer) in answers {

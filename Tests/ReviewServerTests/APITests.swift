@@ -109,7 +109,7 @@ struct APITests {
             ]
             for (method, path, json, raw, status, code) in cases {
                 let answer = try await staff.send(method, path, json: json, raw: raw)
-                #expect(answer.status == status, "\(method) \(path) \(String(describing: json ?? raw))")
+                #expect(answer.status == status, "\(method) \(path) \(String(describing: json ?? raw as Any))")
                 #expect(answer.errorCode == code, "\(method) \(path): \(String(decoding: answer.body, as: UTF8.self))")
                 let message = (answer.json["error"] as? [String: Any])?["message"] as? String ?? ""
                 #expect(message.count > 8, "a clear message: \(message)")

@@ -41,6 +41,26 @@ enum CatalogDialect: Sendable {
         }
     }
 
+    /// What an engine's own error means for the caller, when it means something: a write that
+    /// clashes with a unique key is a conflict (409), not a server fault; a full disk is a
+    /// service that cannot take writes now (503).
+    func refusal(for error: any Error) -> CatalogError? {
+        switch self {
+        case .sqlite:
+            guard let error = error as? SQLiteError else { return nil }
+            switch error.reason {
+            case .constraintUniqueFailed, .constraintPrimaryKeyFailed, .constraintUniqueRowIDFailed:
+                return CatalogError(.conflict, "a record with the same unique value already exists")
+            case .constraintForeignKeyFailed:
+                return CatalogError(.conflict, "the change refers to a record that no longer exists, or one still referred to")
+            case .full:
+                return CatalogError(.unavailable, "the disk holding the catalog is full", retryAfter: 60)
+            default:
+                return nil
+            }
+        }
+    }
+
     /// Settings for a connection that only ever reads: a write through it fails loudly
     /// instead of slipping past the writer.
     var readOnlySetup: [SQLQueryString] {
@@ -155,7 +175,7 @@ final class CatalogDatabase: Sendable {
             return result
         } catch {
             try? await database.raw("ROLLBACK").run()
-            throw error
+            throw dialect.refusal(for: error) ?? error
         }
     }
 }

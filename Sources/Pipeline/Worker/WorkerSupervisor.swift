@@ -4,7 +4,6 @@ import Glibc
 import Catalog
 import Foundation
 import Logging
-import Media
 import Synchronization
 
 /// Keeps one worker process running beside the server: starts `dailies worker`, and when it
@@ -17,7 +16,7 @@ public final class WorkerSupervisor: Sendable {
     private let concurrency: Int
     private let catalog: Catalog
     private let logger: Logger
-    private let stopping = CancellationFlag()
+    private let stopping = Atomic<Bool>(false)
     private let current = Mutex<Process?>(nil)
 
     public init(executable: String, dataDirectory: String, concurrency: Int = 1, catalog: Catalog,
@@ -32,13 +31,16 @@ public final class WorkerSupervisor: Sendable {
     /// Runs workers until ``stop()``.
     public func run() async {
         var pause = 1
-        while !stopping.isCancelled {
+        while !stopping.load(ordering: .acquiring) {
             let id = "worker-\(UUID().uuidString.prefix(8).lowercased())"
             let process = Process()
             process.executableURL = URL(fileURLWithPath: executable)
             process.arguments = ["worker", "--data-dir", dataDirectory, "--worker-id", id, "--concurrency", String(concurrency)]
             process.standardInput = FileHandle.nullDevice
             let started = Date()
+            // Told of the exit by Foundation, so no thread sits waiting for it.
+            let (exits, exited) = AsyncStream<Void>.makeStream()
+            process.terminationHandler = { _ in exited.finish() }
             do {
                 try process.run()
             } catch {
@@ -48,9 +50,9 @@ public final class WorkerSupervisor: Sendable {
                 continue
             }
             current.withLock { $0 = process }
-            await onThread { process.waitUntilExit() }
+            for await _ in exits {}
             current.withLock { $0 = nil }
-            if stopping.isCancelled { break }
+            if stopping.load(ordering: .acquiring) { break }
 
             let reason = Self.describe(process)
             logger.error("worker \(id) \(reason); starting another")
@@ -70,7 +72,7 @@ public final class WorkerSupervisor: Sendable {
 
     /// Stops the worker gracefully (SIGTERM: its jobs go back to the queue) and stops supervising.
     public func stop() {
-        stopping.cancel()
+        stopping.store(true, ordering: .releasing)
         current.withLock { process in
             if let process, process.isRunning { kill(process.processIdentifier, SIGTERM) }
         }
