@@ -16,6 +16,38 @@ struct ServeCommandTests {
         return (response as? HTTPURLResponse)?.statusCode ?? 0
     }
 
+    @Test("the README's curl tour runs as written against a real server")
+    func readmeTour() async throws {
+        let readme = try String(contentsOf: Fixture.directory.deletingLastPathComponent().appendingPathComponent("README.md"),
+                                encoding: .utf8)
+        let tour = try #require(readme.components(separatedBy: "A short tour with curl").dropFirst().first)
+        let block = try #require(tour.components(separatedBy: "```sh\n").dropFirst().first?.components(separatedBy: "```").first)
+        let lines = block.split(separator: "\n").map(String.init).filter { $0.hasPrefix("curl ") }
+        #expect(lines.count >= 5)
+
+        let directory = try TemporaryDirectory()
+        let server = try ServeProcess(dataDirectory: directory.path("data"))
+        let key = try #require(server.adminKey)
+        // Each answer's id stands for the next lines' <… id>, in the order the tour makes them.
+        var ids: [String: String] = [:]
+        let made = ["project id", "version id", "session id", "collaborator id"]
+        for (index, line) in lines.enumerated() {
+            var command = line.replacingOccurrences(of: "localhost:8080", with: server.url)
+            for (name, id) in ids { command = command.replacingOccurrences(of: "<\(name)>", with: id) }
+            #expect(!command.contains("<"), "every placeholder is known by now: \(command)")
+            let run = try Subprocess.run("/bin/sh", ["-c", "K='\(key)'; " + command.replacingOccurrences(of: "curl -s", with: "curl -sS --fail-with-body")],
+                                         check: false)
+            #expect(run.status == 0, "\(line)\n→ \(run.standardOutputText) \(run.standardErrorText)")
+            let answer = (try? JSONSerialization.jsonObject(with: run.standardOutput)) as? [String: Any] ?? [:]
+            if index < made.count {
+                let id = (answer["id"] as? String) ?? ((answer["collaborator"] as? [String: Any])?["id"] as? String)
+                ids[made[index]] = try #require(id, "\(line) answers an id: \(run.standardOutputText)")
+            }
+        }
+        #expect(FileManager.default.fileExists(atPath: directory.path("data/outbox/new")), "the invite went to the outbox")
+        #expect(server.stop() == 0)
+    }
+
     @Test("first start creates the admin and prints its key once; SIGTERM stops it cleanly")
     func firstStart() async throws {
         let directory = try TemporaryDirectory()
