@@ -319,7 +319,7 @@ struct PipelineTests {
     @Test("a worker crashing on a poison file: the job fails after its attempts with the reason, the server stays up")
     func crashingWorker() async throws {
         let directory = try TemporaryDirectory()
-        let server = try ServeProcess(dataDirectory: directory.path("data"), environment: ["DAILIES_TEST_CRASH_ON": "poison"])
+        let server = try ServeProcess(dataDirectory: directory.path("data"), arguments: ["--test-worker-crash-on", "poison"])
         let api = server.api
         let (project, version) = try await api.makeVersion()
         let job = try #require(try await api.send("PUT", "/api/v1/versions/\(version)/media?filename=poison.mov",

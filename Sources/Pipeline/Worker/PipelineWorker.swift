@@ -1,7 +1,6 @@
 import Catalog
 import Foundation
 import Logging
-import Media
 
 /// A worker: claims jobs from the catalog's queue and runs them, `concurrency` transcodes
 /// at once plus a lane of its own for webhook deliveries, so a slow receiver never holds a
@@ -21,6 +20,10 @@ public final class PipelineWorker: Sendable {
         public var heartbeatInterval: Duration
         /// How long to wait before asking again when the queue is empty.
         public var idlePoll: Duration
+        /// For tests only: abort the process, as a decoder crashing on a poison file would,
+        /// when a transcode's original has this in its file name. `nil` (always, outside
+        /// tests) never crashes.
+        public var crashOnFileNameContaining: String?
 
         public init(id: String = "worker-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))",
                     concurrency: Int = 1, lease: Duration = .seconds(30), heartbeatInterval: Duration = .seconds(3),
@@ -37,7 +40,7 @@ public final class PipelineWorker: Sendable {
     private let catalog: Catalog
     private let store: any BlobStore
     private let logger: Logger
-    private let stopping = CancellationFlag()
+    private let stopping = ShutdownSignal()
 
     public init(catalog: Catalog, store: any BlobStore, configuration: Configuration = Configuration(),
                 logger: Logger = Logger(label: "dailies.worker")) {
@@ -49,7 +52,7 @@ public final class PipelineWorker: Sendable {
 
     /// Asks the worker to stop; ``run()`` returns once running jobs have stopped.
     public func stop() {
-        stopping.cancel()
+        stopping.raise()
     }
 
     /// Runs until ``stop()``.
@@ -58,8 +61,13 @@ public final class PipelineWorker: Sendable {
         try await catalog.registerWorker(id: configuration.id, host: host, pid: Int(ProcessInfo.processInfo.processIdentifier),
                                          concurrency: configuration.concurrency)
         logger.info("worker \(configuration.id) started with \(configuration.concurrency) transcode lane(s)")
-        let runner = TranscodeRunner(catalog: catalog, store: store, owner: configuration.id, lease: configuration.lease,
-                                     heartbeatInterval: configuration.heartbeatInterval, logger: logger, shutdown: stopping)
+        // Transcodes block a thread each for their whole length: threads of their own, one per lane.
+        let transcodeThreads = BlockingPool(threads: configuration.concurrency)
+        let runner = TranscodeRunner(
+            catalog: catalog, store: store, owner: configuration.id, lease: configuration.lease,
+            heartbeatInterval: configuration.heartbeatInterval, logger: logger, shutdown: stopping,
+            threads: transcodeThreads.lane("transcodes", limit: configuration.concurrency),
+            crashOnFileNameContaining: configuration.crashOnFileNameContaining)
         let delivery = WebhookDelivery(catalog: catalog, owner: configuration.id, logger: logger)
         await withTaskGroup(of: Void.self) { group in
             for _ in 0..<configuration.concurrency {
@@ -67,19 +75,20 @@ public final class PipelineWorker: Sendable {
             }
             group.addTask { await self.lane(kinds: [.webhook]) { await delivery.run($0) } }
             group.addTask {
-                while !self.stopping.isCancelled {
+                while !self.stopping.isRaised {
                     try? await Task.sleep(for: .seconds(5))
                     try? await self.catalog.workerHeartbeat(id: self.configuration.id)
                 }
             }
         }
+        await transcodeThreads.shutdown()
         try? await catalog.removeWorker(id: configuration.id)
         logger.info("worker \(configuration.id) stopped")
     }
 
     /// Claims and runs jobs of `kinds` one after another until the worker stops.
     private func lane(kinds: [Job.Kind], _ body: (Job) async -> Void) async {
-        while !stopping.isCancelled {
+        while !stopping.isRaised {
             let job: Job?
             do {
                 job = try await catalog.claimJob(kinds: kinds, owner: configuration.id, lease: configuration.lease)

@@ -33,7 +33,11 @@ struct TranscodeRunner {
     let heartbeatInterval: Duration
     let logger: Logger
     /// Raised when the worker shuts down: the running transcode stops and its job goes back.
-    let shutdown: CancellationFlag
+    let shutdown: ShutdownSignal
+    /// Where transcodes run: the worker's own threads, one per transcode lane.
+    let threads: BlockingPool.Lane
+    /// For tests only: see ``PipelineWorker/Configuration/crashOnFileNameContaining``.
+    let crashOnFileNameContaining: String?
 
     /// Why a transcode stopped early.
     private enum Interruption: Int {
@@ -66,8 +70,8 @@ struct TranscodeRunner {
             return
         }
         try await catalog.emit(.transcodeStarted, data: event)
-        if let marker = ProcessInfo.processInfo.environment["DAILIES_TEST_CRASH_ON"], original.fileName.contains(marker) {
-            // A test hook: behave like a decoder crashing on a poison file.
+        if let marker = crashOnFileNameContaining, original.fileName.contains(marker) {
+            // Told to, by a test's configuration: behave like a decoder crashing on a poison file.
             abort()
         }
 
@@ -80,7 +84,7 @@ struct TranscodeRunner {
         let heartbeat = Task {
             while !Task.isCancelled {
                 try? await Task.sleep(for: heartbeatInterval)
-                if shutdown.isCancelled { cancellation.cancel() }
+                if shutdown.isRaised { cancellation.cancel() }
                 guard let status = try? await catalog.heartbeat(
                     jobID: job.id, owner: owner, lease: lease, progressDone: progress.load(ordering: .relaxed),
                     progressTotal: total.load(ordering: .relaxed))
@@ -98,14 +102,23 @@ struct TranscodeRunner {
         }
         let source = store.absolutePath(original.path)
         let output = store.absolutePath(folder)
-        let result = await onThread {
-            Result { () throws(MediaError) -> TranscodeManifest in
-                try Transcoder.transcode(source, to: output, options: TranscodeOptions(profile: profile),
-                                         cancellation: cancellation) { update in
-                    progress.store(update.framesDone, ordering: .relaxed)
-                    total.store(update.totalFrames, ordering: .relaxed)
+        let result: Result<TranscodeManifest, MediaError>
+        do {
+            result = try await threads.run {
+                Result { () throws(MediaError) -> TranscodeManifest in
+                    try Transcoder.transcode(source, to: output, options: TranscodeOptions(profile: profile),
+                                             cancellation: cancellation) { update in
+                        progress.store(update.framesDone, ordering: .relaxed)
+                        total.store(update.totalFrames, ordering: .relaxed)
+                    }
                 }
             }
+        } catch {
+            // The worker's own threads are as many as its lanes: this happens only while it stops.
+            heartbeat.cancel()
+            store.removeDerived(folder)
+            try await catalog.releaseJob(jobID: job.id, owner: owner)
+            return
         }
         heartbeat.cancel()
 
@@ -139,7 +152,7 @@ struct TranscodeRunner {
             case .none:
                 break
             }
-            if shutdown.isCancelled && error.code == .cancelled {
+            if shutdown.isRaised && error.code == .cancelled {
                 try await catalog.releaseJob(jobID: job.id, owner: owner)
                 return
             }
@@ -215,13 +228,5 @@ struct TranscodeRunner {
         outputs.append(try output(.filmstrip, Name.filmstrip, info: json(manifest.filmstrip)))
         outputs.append(try output(.framemap, Name.frameMap, info: nil))
         return outputs
-    }
-}
-
-/// Runs blocking work on a thread of its own, so the async world (heartbeats, the server)
-/// goes on meanwhile.
-func onThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
-    await withCheckedContinuation { continuation in
-        Thread.detachNewThread { continuation.resume(returning: body()) }
     }
 }

@@ -14,13 +14,16 @@ public final class WorkerSupervisor: Sendable {
     private let executable: String
     private let dataDirectory: String
     private let concurrency: Int
+    private let extraArguments: [String]
     private let catalog: Catalog
     private let logger: Logger
-    private let stopping = Atomic<Bool>(false)
+    private let stopping = ShutdownSignal()
     private let current = Mutex<Process?>(nil)
 
+    /// - Parameter extraArguments: more arguments for each `dailies worker` (tests pass theirs here).
     public init(executable: String, dataDirectory: String, concurrency: Int = 1, catalog: Catalog,
-                logger: Logger = Logger(label: "dailies.supervisor")) {
+                extraArguments: [String] = [], logger: Logger = Logger(label: "dailies.supervisor")) {
+        self.extraArguments = extraArguments
         self.executable = executable
         self.dataDirectory = dataDirectory
         self.concurrency = concurrency
@@ -31,11 +34,11 @@ public final class WorkerSupervisor: Sendable {
     /// Runs workers until ``stop()``.
     public func run() async {
         var pause = 1
-        while !stopping.load(ordering: .acquiring) {
+        while !stopping.isRaised {
             let id = "worker-\(UUID().uuidString.prefix(8).lowercased())"
             let process = Process()
             process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = ["worker", "--data-dir", dataDirectory, "--worker-id", id, "--concurrency", String(concurrency)]
+            process.arguments = ["worker", "--data-dir", dataDirectory, "--worker-id", id, "--concurrency", String(concurrency)] + extraArguments
             process.standardInput = FileHandle.nullDevice
             let started = Date()
             // Told of the exit by Foundation, so no thread sits waiting for it.
@@ -52,7 +55,7 @@ public final class WorkerSupervisor: Sendable {
             current.withLock { $0 = process }
             for await _ in exits {}
             current.withLock { $0 = nil }
-            if stopping.load(ordering: .acquiring) { break }
+            if stopping.isRaised { break }
 
             let reason = Self.describe(process)
             logger.error("worker \(id) \(reason); starting another")
@@ -72,7 +75,7 @@ public final class WorkerSupervisor: Sendable {
 
     /// Stops the worker gracefully (SIGTERM: its jobs go back to the queue) and stops supervising.
     public func stop() {
-        stopping.store(true, ordering: .releasing)
+        stopping.raise()
         current.withLock { process in
             if let process, process.isRunning { kill(process.processIdentifier, SIGTERM) }
         }

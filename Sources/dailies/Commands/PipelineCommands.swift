@@ -30,6 +30,10 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Seconds a claimed job stays this worker's without a heartbeat.", visibility: .hidden))
     var leaseSeconds = 30
 
+    @Option(help: ArgumentHelp("For tests only: crash like a decoder would on originals whose name contains this.",
+                               visibility: .private))
+    var testCrashOn: String?
+
     func validate() throws {
         guard (1...64).contains(concurrency) else { throw ValidationError("--concurrency must be 1 to 64") }
     }
@@ -43,6 +47,7 @@ struct WorkerCommand: AsyncParsableCommand {
                 concurrency: concurrency, lease: .seconds(leaseSeconds),
                 heartbeatInterval: .milliseconds(max(200, leaseSeconds * 1000 / 10)))
             if let workerID { configuration.id = workerID }
+            configuration.crashOnFileNameContaining = testCrashOn
             let worker = PipelineWorker(catalog: catalog, store: try LocalBlobStore(dataDirectory: data.dataDirectory),
                                         configuration: configuration, logger: logger)
             let interrupts = InterruptHandler { worker.stop() }

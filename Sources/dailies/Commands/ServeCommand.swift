@@ -68,6 +68,10 @@ struct ServeCommand: AsyncParsableCommand {
         "Frame grabs queued or running at once; past that a grab answers 503 with Retry-After.", valueName: "count"))
     var frameGrabLimit = 32
 
+    @Option(help: ArgumentHelp("For tests only: the supervised worker crashes on originals whose name contains this.",
+                               visibility: .private))
+    var testWorkerCrashOn: String?
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
         guard (1...64).contains(workerConcurrency) else { throw ValidationError("--worker-concurrency must be 1 to 64") }
@@ -103,7 +107,7 @@ struct ServeCommand: AsyncParsableCommand {
             logger.logLevel = .info
             let supervisor = noWorker ? nil : WorkerSupervisor(
                 executable: currentExecutable(), dataDirectory: data.dataDirectory, concurrency: workerConcurrency,
-                catalog: catalog)
+                catalog: catalog, extraArguments: testWorkerCrashOn.map { ["--test-crash-on", $0] } ?? [])
             try await runServer(configuration, catalog: catalog, supervisor: supervisor, logger: logger) { url in
                 print("""
                     Dailies is listening on \(url)   (data: \(data.dataDirectory))
