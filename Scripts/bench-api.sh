@@ -92,15 +92,22 @@ if [ -z "$url" ] || [ -z "$key" ]; then
 fi
 echo "Server $dailies (pid $server) at $url" >&2
 
+server_log_tail() { # lines: the server's last lines, without libav's per-grab warnings ("[swscaler @ 0x...] ...")
+  local noise
+  noise=$(grep -cE '^\[[^]]+ @ 0x[0-9a-f]+\]' "$work/server.log" || true)
+  grep -vE '^\[[^]]+ @ 0x[0-9a-f]+\]' "$work/server.log" | tail -n "$1" >&2
+  [ "$noise" -eq 0 ] || echo "(and $noise lines of libav warnings)" >&2
+}
+
 status=0
 "$python" Scripts/bench-api.py --base-url "$url" --api-key "$key" --server-pid "$server" --seconds "$seconds" \
   "${media[@]}" || status=$?
 if ! kill -0 "$server" 2>/dev/null; then
   echo "error: the server died during the benchmark; the end of its output:" >&2
-  tail -n 30 "$work/server.log" >&2
+  server_log_tail 30
   status=1
 elif [ "$status" -ne 0 ]; then
   echo "The end of the server's output:" >&2
-  tail -n 15 "$work/server.log" >&2
+  server_log_tail 15
 fi
 exit "$status"
