@@ -288,6 +288,7 @@ class ServerSampler:
         self.threads = []
         self.rss_kb = []
         self.cpu_start = self.cpu_end = None
+        self.machine_start = self.machine_end = None
 
     def read_status(self):
         fields = {}
@@ -297,13 +298,22 @@ class ServerSampler:
                 fields[key] = value.split()
         return fields
 
+    @staticmethod
+    def machine_seconds():
+        """(CPU time every process on the machine has used, on all cores; time the hypervisor
+        gave this machine's cores to other machines), from /proc/stat."""
+        with open("/proc/stat") as stat:
+            user, nice, system, idle, iowait, irq, softirq, steal = map(int, stat.readline().split()[1:9])
+        tick = os.sysconf("SC_CLK_TCK")
+        return (user + nice + system + irq + softirq) / tick, steal / tick
+
     def cpu_seconds(self):
         with open(f"/proc/{self.pid}/stat") as stat:
             fields = stat.read().rsplit(")", 1)[1].split()  # after the command name, which may hold spaces
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
     async def run(self, stop):
-        self.cpu_start = self.cpu_seconds()
+        self.cpu_start, self.machine_start = self.cpu_seconds(), self.machine_seconds()
         while not stop.is_set():
             fields = self.read_status()
             self.threads.append(int(fields["Threads"][0]))
@@ -312,7 +322,7 @@ class ServerSampler:
                 await asyncio.wait_for(stop.wait(), 0.25)
             except asyncio.TimeoutError:
                 pass
-        self.cpu_end = self.cpu_seconds()
+        self.cpu_end, self.machine_end = self.cpu_seconds(), self.machine_seconds()
 
     def peak_hwm_kb(self):
         return int(self.read_status()["VmHWM"][0])
@@ -320,8 +330,6 @@ class ServerSampler:
 
 async def run_load(name, seconds, users, staff, base, pid, detail_route, frames_of_item, server_pid, storm=None):
     """One run of the normal load (and the storm, when given); returns its measurements."""
-    with open("/proc/loadavg") as file:
-        loadavg = " ".join(file.read().split()[:3])  # 1, 5, 15 minutes: other work on the machine
     sampler = ServerSampler(server_pid)
     stop = asyncio.Event()
     sampling = asyncio.create_task(sampler.run(stop))
@@ -341,7 +349,6 @@ async def run_load(name, seconds, users, staff, base, pid, detail_route, frames_
     log(f"  {name}: {sum(len(v) for v in recorder.latencies.values())} requests in {elapsed:.1f} s, "
         f"{recorder.failed()} failed")
     return {"recorder": recorder, "seconds": seconds, "elapsed": elapsed, "drain": max(0, recorder.last_answer - deadline),
-            "loadavg": loadavg,
             "sampler": sampler, "client_cpu": client_cpu, "storm": storm}
 
 
@@ -368,12 +375,15 @@ def table(run):
     print(f"  (requests: every one started in the {seconds} s, for p50/p99; req/s: the successful answers within them; "
           f"the last answer came {run['drain']:.1f} s after the end)")
     sampler = run["sampler"]
-    cpu = (sampler.cpu_end - sampler.cpu_start) / elapsed * 100
+    server_cpu = sampler.cpu_end - sampler.cpu_start
+    # What neither the server nor this client used: other work on the machine (and the idle worker).
+    others = max(0, sampler.machine_end[0] - sampler.machine_start[0] - server_cpu - run["client_cpu"])
+    steal = sampler.machine_end[1] - sampler.machine_start[1]
     print(f"  server: {max(sampler.threads)} threads at most (from {min(sampler.threads)}), "
           f"peak RSS {max(sampler.rss_kb) / 1024:.1f} MiB ({len(sampler.rss_kb)} samples of /proc/PID/status "
-          f"every 0.25 s), CPU {cpu:.0f}% of one core")
-    print(f"  load client: CPU {run['client_cpu'] / elapsed * 100:.0f}% of one core (it shares the machine's cores); "
-          f"load average before the run {run['loadavg']}")
+          f"every 0.25 s), CPU {server_cpu / elapsed * 100:.0f}% of one core")
+    print(f"  load client: CPU {run['client_cpu'] / elapsed * 100:.0f}% of one core; other processes on the machine: "
+          f"{others / elapsed * 100:.0f}% of one core; hypervisor steal: {steal / elapsed * 100:.0f}% of one core")
     return p99s
 
 
