@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages Dailies needs that are missing: FFmpeg's libraries and
 # headers (the media engine), pkg-config (how SwiftPM finds them), and the ffmpeg/ffprobe
-# tools that author fixtures and check results in the tests. Installs nothing when all are
-# present. Needs root or sudo for apt-get; never asks questions.
+# tools that author fixtures and check results in the tests, and python3 with its venv module
+# (Scripts/python-venv.sh makes the venv the Python tools run in). Installs nothing when all
+# are present. Needs root or sudo for apt-get; never asks questions.
 set -euo pipefail
 
 packages=(
   pkg-config
   libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev
   ffmpeg
-  python3
+  python3 python3-venv
   curl
 )
 
