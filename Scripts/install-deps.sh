@@ -3,8 +3,8 @@
 # headers (the media engine), pkg-config (how SwiftPM finds them), and the ffmpeg/ffprobe
 # tools that author fixtures and check results in the tests, and python3 with its venv module
 # (Scripts/python-venv.sh makes the venv the Python tools run in), and curl (the README's tour,
-# which a test runs). Installs nothing when all
-# are present. Needs root or sudo for apt-get; never asks questions.
+# which a test runs). Installs nothing when all are present. Needs root or sudo for apt-get;
+# never asks questions.
 set -euo pipefail
 
 packages=(
