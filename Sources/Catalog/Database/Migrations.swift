@@ -114,6 +114,14 @@ enum Migrations {
             """,
             "ALTER TABLE components ADD COLUMN source_sha256 TEXT",
         ]),
+        Step(version: 3, name: "webhook lanes and allowed networks", statements: [
+            // Jobs of one lane run one at a time (a webhook's deliveries: one receiver), so a
+            // dead receiver holds one delivery slot, not all of them. NULL: no lane.
+            "ALTER TABLE jobs ADD COLUMN lane_key TEXT",
+            "CREATE INDEX jobs_by_lane ON jobs (lane_key, state)",
+            // Private networks webhooks may reach, comma-separated CIDR blocks; empty: none.
+            "ALTER TABLE organization ADD COLUMN webhook_allowed_networks TEXT NOT NULL DEFAULT ''",
+        ]),
     ]
 
     /// Applies every step not applied yet, each in its own transaction.

@@ -88,7 +88,8 @@ extension Catalog {
 
     /// Queues a delivery of `event` with `data` to every enabled webhook subscribed to it.
     /// Deliveries are jobs of their own: a failing receiver is retried with backoff and never
-    /// holds up the pipeline.
+    /// holds up the pipeline. Each webhook's deliveries share a lane, so they run one at a time
+    /// and a receiver that hangs holds one delivery slot, never the others'.
     public func emit(_ event: Webhook.Event, data: some Encodable) async throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -99,7 +100,8 @@ extension Catalog {
             for webhook in try await self.webhooks(db) where webhook.enabled && webhook.events.contains(event) {
                 let job = WebhookJob(webhookID: webhook.id, event: event.rawValue, body: body)
                 _ = try await self.enqueue(.webhook, payload: String(decoding: try JSONEncoder().encode(job), as: UTF8.self),
-                                           idempotencyKey: nil, maxAttempts: 8, batchID: nil, db)
+                                           idempotencyKey: nil, maxAttempts: 8, batchID: nil,
+                                           laneKey: Webhook.laneKey(webhook.id), db)
             }
         }
     }
