@@ -89,10 +89,6 @@ extension Catalog {
     }
 
     private func organizationSettings(_ db: any SQLDatabase) async throws -> OrganizationSettings {
-        guard let row = try await db.select().columns("name", "reply_to", "share_links_enabled").from("organization")
-            .where("id", .equal, SQLBind("default")).first()
-        else { throw CatalogError(.notFound, "the catalog has no organization settings") }
-        return OrganizationSettings(name: try row.string("name"), replyTo: try row.optionalString("reply_to"),
-                                    shareLinksEnabled: try row.bool("share_links_enabled"))
+        try await organizationRow(db).settings
     }
 }

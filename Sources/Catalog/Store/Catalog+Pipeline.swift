@@ -45,17 +45,27 @@ extension Catalog {
     // MARK: Webhooks
 
     /// Subscribes `url` to `events`; the secret that signs deliveries is made here.
+    ///
+    /// Refuses what can be refused before anything is sent (see ``WebhookTarget`` and
+    /// ``WebhookAddressPolicy``): other schemes, credentials in the URL, and hosts that are
+    /// literal addresses the deliveries may not reach. Names are judged at each delivery, by
+    /// the addresses they resolve to then.
     public func createWebhook(url: String, events: [Webhook.Event]) async throws -> Webhook {
-        guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""),
-            parsed.host?.isEmpty == false
-        else { throw CatalogError.invalid("url", "must be an http or https address") }
+        let target = try WebhookTarget(url: url)
         guard !events.isEmpty else { throw CatalogError.invalid("events", "must name at least one event") }
-        let webhook = Webhook(id: UUID(), url: url, secret: SecretToken.generate(prefix: "whsec_").value,
+        let webhook = Webhook(id: UUID(), url: url.trimmingCharacters(in: .whitespaces),
+                              secret: SecretToken.generate(prefix: "whsec_").value,
                               events: Array(Set(events)).sorted { $0.rawValue < $1.rawValue }, enabled: true,
                               createdAt: now)
         try await database.write { db in
+            if let address = target.literalAddress {
+                let policy = WebhookAddressPolicy(allowedNetworks: try await self.organizationRow(db).settings.allowedNetworks)
+                if let refusal = policy.refusal(of: address, host: target.host) {
+                    throw CatalogError.invalid("url", refusal)
+                }
+            }
             try await db.insert(into: "webhooks").columns("id", "url", "secret", "events", "enabled", "created_at", "created_by")
-                .values(webhook.id.bind, SQLBind(url), SQLBind(webhook.secret),
+                .values(webhook.id.bind, SQLBind(webhook.url), SQLBind(webhook.secret),
                         SQLBind(webhook.events.map(\.rawValue).joined(separator: ",")), SQLBind(true), webhook.createdAt.bind,
                         SQLBind(String?.none)).run()
         }

@@ -8,12 +8,15 @@ func addOrganizationRoutes(_ table: RouteTable) {
               response: "StaffUser") { input in
         try JSONCoding.response(try input.caller.requireStaff())
     }
-    table.add(.get, "/api/v1/organization", "The studio's name, reply-to address and share-link switch", tag: "staff",
-              access: .staff, response: "Organization") { input in
+    table.add(.get, "/api/v1/organization",
+              "The studio's name, reply-to address, share-link switch and the private networks webhooks may reach",
+              tag: "staff", access: .staff, response: "Organization") { input in
         try JSONCoding.response(try await input.catalog.organization())
     }
-    table.add(.patch, "/api/v1/organization", "Change the studio's settings (admins)", tag: "staff", access: .admin,
-              request: #"{"name": "Northlight VFX", "reply_to": "producers@northlight.example", "share_links_enabled": true}"#,
+    table.add(.patch, "/api/v1/organization",
+              "Change the studio's settings, among them the private networks (CIDR) webhooks may reach (admins)",
+              tag: "staff", access: .admin,
+              request: #"{"name": "Northlight VFX", "reply_to": "producers@northlight.example", "share_links_enabled": true, "webhook_allowed_networks": ["10.20.0.0/16"]}"#,
               response: "Organization") { input in
         try JSONCoding.response(try await input.catalog.updateOrganization(try await input.body(OrganizationUpdate.self)))
     }
