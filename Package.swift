@@ -16,6 +16,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.0"),
         // Without default traits: Dailies needs none of swift-configuration's support.
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0", traits: []),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
@@ -54,6 +56,11 @@ let package = Package(
                 "FrameTime",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+                // The webhook client: HTTP/1.1 over a connection to the exact address checked.
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
         .target(
@@ -86,6 +93,7 @@ let package = Package(
         .testTarget(name: "FrameTimeTests", dependencies: ["FrameTime", "CFFmpeg"]),
         .testTarget(name: "MediaTests", dependencies: ["Media", "FrameTime", "MediaTestSupport"]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog"]),
+        .testTarget(name: "WebhookTests", dependencies: ["Pipeline", "Catalog", "MediaTestSupport"]),
         .testTarget(name: "ReviewServerTests", dependencies: ["ReviewServer", "Catalog", "Pipeline", "MediaTestSupport"]),
         .testTarget(name: "DailiesCLITests", dependencies: [
             "MediaTestSupport", "dailies", .product(name: "Crypto", package: "swift-crypto"),

@@ -63,10 +63,11 @@ final class ServeProcess: @unchecked Sendable {
 final class WorkerProcess: @unchecked Sendable {
     let process = Process()
 
-    init(dataDirectory: String, leaseSeconds: Int = 30, concurrency: Int = 1) throws {
+    init(dataDirectory: String, leaseSeconds: Int = 30, concurrency: Int = 1, environment: [String: String] = [:]) throws {
         process.executableURL = URL(fileURLWithPath: dailiesExecutable)
         process.arguments = ["worker", "--data-dir", dataDirectory, "--lease-seconds", String(leaseSeconds),
                              "--concurrency", String(concurrency)]
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -140,6 +141,19 @@ struct StaffAPI: Sendable {
         let version = try #require(try await send("POST", "/api/v1/projects/\(projectID)/versions", json: ["name": name])
             .json["id"] as? String)
         return (projectID, version)
+    }
+
+    /// Polls the webhook deliveries until `count` of them have ended (succeeded, failed or
+    /// cancelled); returns them all, newest first.
+    func waitForDeliveries(ended count: Int, timeout: TimeInterval = 120) async throws -> [[String: Any]] {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            let jobs = try await send("GET", "/api/v1/jobs?kind=webhook").json["data"] as? [[String: Any]] ?? []
+            let ended = jobs.filter { ["succeeded", "failed", "cancelled"].contains($0["state"] as? String ?? "") }
+            if ended.count >= count { return jobs }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+        throw TestFailure("fewer than \(count) webhook deliveries ended in \(Int(timeout)) s")
     }
 
     /// Polls the version until its media state is one of `states`.

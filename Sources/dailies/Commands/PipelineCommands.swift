@@ -43,6 +43,10 @@ struct WorkerCommand: AsyncParsableCommand {
                 concurrency: concurrency, lease: .seconds(leaseSeconds),
                 heartbeatInterval: .milliseconds(max(200, leaseSeconds * 1000 / 10)))
             if let workerID { configuration.id = workerID }
+            // Test-only: the suites' webhook receivers listen on loopback, which deliveries
+            // never reach otherwise. Read here, into the worker's configuration, and nowhere else.
+            configuration.webhooks.allowLoopbackForTests =
+                ProcessInfo.processInfo.environment[WebhookConfiguration.testLoopbackVariable] == "1"
             let worker = PipelineWorker(catalog: catalog, store: try LocalBlobStore(dataDirectory: data.dataDirectory),
                                         configuration: configuration, logger: logger)
             let interrupts = InterruptHandler { worker.stop() }
