@@ -96,7 +96,8 @@ func addJobRoutes(_ table: RouteTable) {
         try JSONCoding.response(ListResponse(all: try await input.catalog.webhooks()))
     }
     table.add(.post, "/api/v1/webhooks",
-              "Subscribe an address to events; deliveries are signed with the secret in the answer (admins)", tag: "webhooks",
+              "Subscribe an http(s) address to events; deliveries are signed with the secret in the answer; loopback, "
+                  + "link-local and unlisted private addresses are refused (admins)", tag: "webhooks",
               access: .admin, request: #"{"url": "https://pipeline.studio.example/dailies", "events": ["transcode.succeeded", "transcode.failed"]}"#,
               status: .created, response: "Webhook") { input in
         struct Body: Decodable {
