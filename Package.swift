@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.0"),
         // Without default traits: Dailies needs none of swift-configuration's support.
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0", traits: []),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
@@ -58,6 +59,11 @@ let package = Package(
                 "FrameTime",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+                // The webhook client: HTTP/1.1 over a connection to the exact address checked.
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
         .target(
@@ -97,6 +103,7 @@ let package = Package(
             "ReviewServer", "Catalog", "Pipeline", "MediaTestSupport",
             .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"),
         ]),
+        .testTarget(name: "WebhookTests", dependencies: ["Pipeline", "Catalog", "MediaTestSupport"]),
         // Builds the dailies executable the tests run as real processes.
         .testTarget(name: "DailiesCLITests", dependencies: [
             "MediaTestSupport", "Media", "dailies", .product(name: "Crypto", package: "swift-crypto"),

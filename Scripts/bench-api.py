@@ -162,7 +162,10 @@ async def seed(api, media, storm_tokens):
         # The proxy's probe (media_info) says how many frames there are to grab from.
         components = (await api.call("GET", f"/api/v1/versions/{vid}/components"))["data"]
         proxy = next((c for c in components if c["kind"] == "proxy"), None)
-        count = find_key(json.loads(proxy["media_info"]), "frame_count") if proxy and proxy.get("media_info") else None
+        info = proxy.get("media_info") if proxy else None
+        if isinstance(info, str):  # servers before the playback info sent it as JSON text
+            info = json.loads(info)
+        count = find_key(info, "frame_count") if info else None
         frame_counts[vid] = count
     log(f"  ready after {time.monotonic() - started:.1f} s; frames: {sorted(set(frame_counts.values()), key=str)}")
 

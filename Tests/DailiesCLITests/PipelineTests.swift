@@ -10,49 +10,17 @@ import Testing
 struct PipelineTests {
     init() { Libav.setLogLevel(.quiet) }
 
-    /// A receiver of webhooks: Python's HTTP server, printing each delivery as a JSON line.
-    final class WebhookReceiver: @unchecked Sendable {
-        let process = Process()
-        let output = Pipe()
-        let port = Int.random(in: 30000..<40000)
-
-        init(answering status: Int = 200) throws {
-            let script = """
-                import http.server, json, sys
-                class Hook(http.server.BaseHTTPRequestHandler):
-                    def do_POST(self):
-                        body = self.rfile.read(int(self.headers['Content-Length'])).decode()
-                        print(json.dumps({"event": self.headers['X-Dailies-Event'], "delivery": self.headers['X-Dailies-Delivery'],
-                                          "signature": self.headers['X-Dailies-Signature'], "body": body}), flush=True)
-                        self.send_response(\(status)); self.end_headers()
-                    def log_message(self, *args): pass
-                http.server.HTTPServer(('127.0.0.1', \(port)), Hook).serve_forever()
-                """
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", "-c", script]
-            process.standardOutput = output
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            Thread.sleep(forTimeInterval: 0.5)
-        }
-
-        /// The deliveries so far (stops the receiver).
-        func deliveries() -> [[String: String]] {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            return String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                .split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: String] }
-        }
-    }
+    /// The receivers listen on loopback, which webhook deliveries reach only when told so.
+    static let loopbackForTests = ["--test-webhook-loopback"]
 
     @Test("end to end: upload over HTTP, the worker transcodes, outputs registered, original downloads byte for byte")
     func endToEnd() async throws {
         let directory = try TemporaryDirectory()
-        let server = try ServeProcess(dataDirectory: directory.path("data"))
+        let server = try ServeProcess(dataDirectory: directory.path("data"), arguments: Self.loopbackForTests)
         let api = server.api
-        let receiver = try WebhookReceiver()
+        let receiver = try WebhookReceivers([.answer(200)])
         let hook = try await api.send("POST", "/api/v1/webhooks", json: [
-            "url": "http://127.0.0.1:\(receiver.port)/dailies",
+            "url": "http://localhost:\(receiver.ports[0])/dailies",
             "events": ["media.uploaded", "transcode.started", "transcode.succeeded"]])
         let secret = try #require(hook.json["secret"] as? String)
 
@@ -89,15 +57,15 @@ struct PipelineTests {
         #expect(picture.width == 480 && FrameBarcode.read(picture)?.index == 17)
 
         // Webhooks heard of it, signed.
-        try await Task.sleep(for: .seconds(2))
-        let deliveries = receiver.deliveries()
-        #expect(Set(deliveries.compactMap { $0["event"] }) == ["media.uploaded", "transcode.started", "transcode.succeeded"])
+        try await receiver.wait { events in events.filter { $0.kind == "request" }.count >= 3 }
+        let deliveries = receiver.requests(0)
+        #expect(Set(deliveries.compactMap { $0.headers["x-dailies-event"] }) == ["media.uploaded", "transcode.started", "transcode.succeeded"])
         for delivery in deliveries {
-            let body = delivery["body"] ?? ""
-            let expected = HMAC<SHA256>.authenticationCode(for: Data(body.utf8), using: SymmetricKey(data: Data(secret.utf8)))
+            let expected = HMAC<SHA256>.authenticationCode(for: Data(delivery.body.utf8), using: SymmetricKey(data: Data(secret.utf8)))
                 .map { String(format: "%02x", $0) }.joined()
-            #expect(delivery["signature"] == "sha256=" + expected)
-            #expect(body.contains(version))
+            #expect(delivery.headers["x-dailies-signature"] == "sha256=" + expected)
+            #expect(delivery.headers["host"] == "localhost:\(receiver.ports[0])")
+            #expect(delivery.body.contains(version))
         }
         #expect(server.stop() == 0)
     }
@@ -265,22 +233,22 @@ struct PipelineTests {
                                       "-c:v", "libx264", "-preset", "ultrafast", long])
         let server = try ServeProcess(dataDirectory: directory.path("data"), arguments: ["--no-worker"])
         let api = server.api
-        let receiver = try WebhookReceiver()
+        let receiver = try WebhookReceivers([.answer(200)])
         _ = try await api.send("POST", "/api/v1/webhooks", json: [
-            "url": "http://127.0.0.1:\(receiver.port)/dailies", "events": ["transcode.succeeded"]])
+            "url": "http://localhost:\(receiver.ports[0])/dailies", "events": ["transcode.succeeded"]])
         let (_, version) = try await api.makeVersion()
         let job = try #require(try await api.send("PUT", "/api/v1/versions/\(version)/media?filename=long.mov",
                                                   file: URL(fileURLWithPath: long)).json["job"] as? [String: Any])
         let jobID = try #require(job["id"] as? String)
 
-        let stalled = try WorkerProcess(dataDirectory: directory.path("data"), leaseSeconds: 2)
+        let stalled = try WorkerProcess(dataDirectory: directory.path("data"), leaseSeconds: 2, arguments: Self.loopbackForTests)
         let deadline = Date().addingTimeInterval(120)
         while Date() < deadline, (try await api.send("GET", "/api/v1/jobs/\(jobID)").json["progress_done"] as? Int ?? 0) < 24 {
             try await Task.sleep(for: .milliseconds(100))
         }
         // The worker stalls (a long GC pause, a frozen VM) without dying: its lease runs out.
         kill(stalled.process.processIdentifier, SIGSTOP)
-        let rescuer = try WorkerProcess(dataDirectory: directory.path("data"), leaseSeconds: 2)
+        let rescuer = try WorkerProcess(dataDirectory: directory.path("data"), leaseSeconds: 2, arguments: Self.loopbackForTests)
         #expect(try await api.waitForMedia(version)["media_state"] as? String == "ready")
         let registered = try await api.send("GET", "/api/v1/versions/\(version)/components").json["data"] as? [[String: Any]] ?? []
 
@@ -293,11 +261,9 @@ struct PipelineTests {
         }
         try await Task.sleep(for: .seconds(3))  // several of its heartbeats: time to do anything wrong
         #expect(stalled.process.isRunning, "losing a lease is a result, not a crash")
-        // Both workers deliver webhooks: wait until nothing is left to deliver.
-        while Date() < settle, (try await api.send("GET", "/api/v1/jobs?kind=webhook&state=succeeded").json["data"] as? [Any])?
-            .isEmpty ?? true {
-            try await Task.sleep(for: .milliseconds(200))
-        }
+        // Both workers deliver webhooks: wait for the delivery, then a little more for any second one.
+        try await receiver.wait { !$0.filter { $0.kind == "request" }.isEmpty }
+        try await Task.sleep(for: .seconds(2))
         _ = stalled.stop()
         _ = rescuer.stop()
 
@@ -311,7 +277,7 @@ struct PipelineTests {
         for component in components where component["kind"] as? String != "original" {
             #expect(FileManager.default.fileExists(atPath: directory.path("data/" + (component["path"] as? String ?? ""))))
         }
-        let succeeded = receiver.deliveries().filter { $0["event"] == "transcode.succeeded" }
+        let succeeded = receiver.requests(0).filter { $0.headers["x-dailies-event"] == "transcode.succeeded" }
         #expect(succeeded.count == 1, "the job completed once: \(succeeded.count) transcode.succeeded deliveries")
         #expect(server.stop() == 0)
     }
@@ -404,6 +370,87 @@ struct PipelineTests {
             let retried = try await api.send("POST", "/api/v1/jobs/\(stopped["id"] as? String ?? "")/retry").json
             #expect(retried["state"] as? String == "queued" && retried["attempts"] as? Int == 0)
         }
+        _ = server.stop()
+    }
+
+    @Test("a receiver that accepts and never answers holds one delivery slot: a healthy receiver hears everything meanwhile")
+    func deadReceiverDoesNotStarveOthers() async throws {
+        let receivers = try WebhookReceivers([.neverAnswer, .answer(200)])
+        let directory = try TemporaryDirectory()
+        let server = try ServeProcess(dataDirectory: directory.path("data"), arguments: ["--no-worker"] + Self.loopbackForTests)
+        let api = server.api
+        // The dead receiver's webhook is the older, so by age alone its deliveries would come first.
+        for port in receivers.ports {
+            let hook = try await api.send("POST", "/api/v1/webhooks", json: [
+                "url": "http://localhost:\(port)/hook", "events": ["media.uploaded"]])
+            #expect(hook.status == 201, "\(hook.json)")
+        }
+        let (project, _) = try await api.makeVersion("first")
+        for number in 0..<3 {
+            let version = try await api.makeVersion("v\(number)", project: project).version
+            let upload = try await api.send("PUT", "/api/v1/versions/\(version)/media?filename=clip\(number).bin",
+                                            body: Data("not media \(number)".utf8))
+            #expect(upload.status == 202)
+        }
+        let queued = try await api.send("GET", "/api/v1/jobs?state=queued&kind=webhook").json
+        #expect((queued["pagination"] as? [String: Any])?["total"] as? Int == 6, "three deliveries to each receiver wait")
+
+        let worker = try WorkerProcess(dataDirectory: directory.path("data"), arguments: Self.loopbackForTests)
+        let events = try await receivers.wait { events in events.filter { $0.receiver == 1 && $0.kind == "request" }.count == 3 }
+        let third = try #require(events.indices.filter { events[$0].receiver == 1 && events[$0].kind == "request" }.last,
+                                 "the healthy receiver got all three deliveries")
+        let meanwhile = events[...third].filter { $0.receiver == 0 }
+        #expect(meanwhile.filter { $0.kind == "accepted" }.count <= 1, "the dead receiver holds at most one slot")
+        #expect(!meanwhile.contains { $0.kind == "closed" },
+                "the healthy receiver's deliveries all came while the dead one's first was still in flight: \(events.map(\.kind))")
+        let dead = try await receivers.wait { events in events.contains { $0.receiver == 0 && $0.kind == "accepted" } }
+        #expect(dead.filter { $0.receiver == 0 && $0.kind == "accepted" }.count == 1, "one delivery to the dead receiver at a time")
+        _ = worker.stop()
+        _ = server.stop()
+    }
+
+    @Test("a delivery to an address the worker may not reach fails for good, saying why; nothing reaches it")
+    func refusedAddress() async throws {
+        let receivers = try WebhookReceivers([.answer(200)])
+        let directory = try TemporaryDirectory()
+        // As in production: no test configuration, so loopback is refused.
+        let server = try ServeProcess(dataDirectory: directory.path("data"))
+        let api = server.api
+        let literal = try await api.send("POST", "/api/v1/webhooks", json: [
+            "url": "http://0x7f000001:\(receivers.ports[0])/hook", "events": ["media.uploaded"]])
+        #expect(literal.status == 422)
+        #expect(String(decoding: literal.body, as: UTF8.self).contains("refused: 0x7f000001 is 127.0.0.1, a loopback address"))
+        // A name is judged when it is resolved, at each delivery.
+        let hook = try await api.send("POST", "/api/v1/webhooks", json: [
+            "url": "http://localhost:\(receivers.ports[0])/hook", "events": ["media.uploaded"]])
+        #expect(hook.status == 201)
+        let (_, version) = try await api.makeVersion()
+        _ = try await api.send("PUT", "/api/v1/versions/\(version)/media?filename=clip.bin", body: Data("not media".utf8))
+        let jobs = try await api.waitForDeliveries(ended: 1)
+        let delivery = try #require(jobs.first)
+        #expect(delivery["state"] as? String == "failed" && delivery["attempts"] as? Int == 1, "not retried: \(delivery)")
+        #expect(delivery["last_error"] as? String == "refused: 127.0.0.1 is a loopback address (localhost resolves to it)")
+        #expect(receivers.events().isEmpty)
+        _ = server.stop()
+    }
+
+    @Test("a 302 answer fails the delivery for good; its Location is never visited")
+    func redirectNotFollowed() async throws {
+        let receivers = try WebhookReceivers([.redirect(toReceiver: 1), .answer(200)])
+        let directory = try TemporaryDirectory()
+        let server = try ServeProcess(dataDirectory: directory.path("data"), arguments: Self.loopbackForTests)
+        let api = server.api
+        let hook = try await api.send("POST", "/api/v1/webhooks", json: [
+            "url": "http://localhost:\(receivers.ports[0])/hook", "events": ["media.uploaded"]])
+        #expect(hook.status == 201)
+        let (_, version) = try await api.makeVersion()
+        _ = try await api.send("PUT", "/api/v1/versions/\(version)/media?filename=clip.bin", body: Data("not media".utf8))
+        let jobs = try await api.waitForDeliveries(ended: 1)
+        let delivery = try #require(jobs.first)
+        #expect(delivery["state"] as? String == "failed" && delivery["attempts"] as? Int == 1, "\(delivery)")
+        #expect(delivery["last_error"] as? String == "the receiver answered HTTP 302; redirects are not followed")
+        #expect(receivers.requests(0).count == 1)
+        #expect(receivers.requests(1).isEmpty, "the redirect's target heard nothing")
         _ = server.stop()
     }
 }

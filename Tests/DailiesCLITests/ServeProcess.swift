@@ -15,11 +15,10 @@ final class ServeProcess: @unchecked Sendable {
     var url = ""
 
     /// Starts `dailies serve` on a free port; waits until it listens.
-    init(dataDirectory: String, arguments: [String] = [], environment: [String: String] = [:]) throws {
+    init(dataDirectory: String, arguments: [String] = []) throws {
         self.dataDirectory = dataDirectory
         process.executableURL = URL(fileURLWithPath: dailiesExecutable)
         process.arguments = ["serve", "--data-dir", dataDirectory, "--port", "0"] + arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -63,10 +62,10 @@ final class ServeProcess: @unchecked Sendable {
 final class WorkerProcess: @unchecked Sendable {
     let process = Process()
 
-    init(dataDirectory: String, leaseSeconds: Int = 30, concurrency: Int = 1) throws {
+    init(dataDirectory: String, leaseSeconds: Int = 30, concurrency: Int = 1, arguments: [String] = []) throws {
         process.executableURL = URL(fileURLWithPath: dailiesExecutable)
         process.arguments = ["worker", "--data-dir", dataDirectory, "--lease-seconds", String(leaseSeconds),
-                             "--concurrency", String(concurrency)]
+                             "--concurrency", String(concurrency)] + arguments
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -145,6 +144,19 @@ struct StaffAPI: Sendable {
         let version = try #require(try await send("POST", "/api/v1/projects/\(projectID)/versions", json: ["name": name])
             .json["id"] as? String)
         return (projectID, version)
+    }
+
+    /// Polls the webhook deliveries until `count` of them have ended (succeeded, failed or
+    /// cancelled); returns them all, newest first.
+    func waitForDeliveries(ended count: Int, timeout: TimeInterval = 120) async throws -> [[String: Any]] {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            let jobs = try await send("GET", "/api/v1/jobs?kind=webhook").json["data"] as? [[String: Any]] ?? []
+            let ended = jobs.filter { ["succeeded", "failed", "cancelled"].contains($0["state"] as? String ?? "") }
+            if ended.count >= count { return jobs }
+            try await Task.sleep(for: .milliseconds(250))
+        }
+        throw TestFailure("fewer than \(count) webhook deliveries ended in \(Int(timeout)) s")
     }
 
     /// Polls the version until its media state is one of `states`.

@@ -146,7 +146,7 @@ struct AccessMatrixTests {
         let upload = try await catalog.createUpload(versionID: versions[1], fileName: "clip.mov", size: 10, sha256: nil,
                                                     createdBy: nil)
         #expect(FileManager.default.createFile(atPath: store.absolutePath("tmp/upload-\(upload.id.uuidString.lowercased())"), contents: nil))
-        let webhook = try await catalog.createWebhook(url: "http://127.0.0.1:9/hook", events: [.transcodeFailed])
+        let webhook = try await catalog.createWebhook(url: "http://localhost:9/hook", events: [.transcodeFailed])
         return World(
             projectID: project.id, sessionID: session.id, versionIDs: versions, spareVersionID: versions[2],
             itemIDs: try await catalog.items(sessionID: session.id).map(\.id), collaboratorID: collaborator.id,
@@ -202,7 +202,7 @@ struct AccessMatrixTests {
         case "PATCH /api/v1/uploads/{upload_id}": return Row(kind: staff, raw: "0123456789", headers: ["Upload-Offset": "0"])
         case "POST /api/v1/projects/{project_id}/reprocess": return Row(kind: staff, body: [:])
         case "POST /api/v1/webhooks":
-            return Row(kind: staff, body: ["url": "http://127.0.0.1:9/other", "events": ["transcode.succeeded"]])
+            return Row(kind: staff, body: ["url": "http://localhost:9/other", "events": ["transcode.succeeded"]])
         default:
             // Reads, deletes and actions without a body.
             guard key.hasPrefix("GET /api/v1/") || key.hasPrefix("DELETE /api/v1/") || key.hasPrefix("POST /api/v1/")

@@ -128,6 +128,12 @@ enum Migrations {
                 created_at BIGINT NOT NULL)
             """,
             "CREATE INDEX logins_by_collaborator ON collaborator_logins (collaborator_id)",
+            // Jobs of one lane run one at a time (a webhook's deliveries: one receiver), so a
+            // dead receiver holds one delivery slot, not all of them. NULL: no lane.
+            "ALTER TABLE jobs ADD COLUMN lane_key TEXT",
+            "CREATE INDEX jobs_by_lane ON jobs (lane_key, state)",
+            // Private networks webhooks may reach, comma-separated CIDR blocks; empty: none.
+            "ALTER TABLE organization ADD COLUMN webhook_allowed_networks TEXT NOT NULL DEFAULT ''",
         ]),
     ]
 

@@ -12,7 +12,7 @@ public enum Examples {
     public static let staffUser = StaffUser(id: staffID, name: "Ada Park", email: "ada@northlight.example", isAdmin: true,
                                             createdAt: when, createdBy: staffID)
     public static let organization = OrganizationSettings(name: "Northlight VFX", replyTo: "producers@northlight.example",
-                                                          shareLinksEnabled: true)
+                                                          shareLinksEnabled: true, webhookAllowedNetworks: ["10.20.0.0/16"])
     public static let project = Project(id: projectID, name: "Feature", code: "FT", defaults: .standard, createdAt: when,
                                         createdBy: staffID)
     public static let version = Version(

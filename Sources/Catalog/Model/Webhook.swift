@@ -20,6 +20,9 @@ public struct Webhook: Sendable, Hashable, Codable, Identifiable {
     public let createdAt: Timestamp
 
     enum CodingKeys: String, CodingKey { case id, url, secret, events, enabled, createdAt = "created_at" }
+
+    /// The job lane of a webhook's deliveries: one receiver, one delivery at a time.
+    static func laneKey(_ id: UUID) -> String { "webhook:\(id.uuidString)" }
 }
 
 /// A resumable upload in progress: its bytes so far are in a file the pipeline keeps.

@@ -26,18 +26,19 @@ public struct JobFilter: Sendable, Hashable {
 
 extension Catalog {
     /// Puts a job on the queue; with an `idempotencyKey`, an active job of the same key is
-    /// returned instead of a second one.
+    /// returned instead of a second one. Jobs with the same `laneKey` run one at a time (see
+    /// ``claimJob(kinds:owner:lease:)``).
     public func enqueue(_ kind: Job.Kind, payload: some Encodable, idempotencyKey: String? = nil, maxAttempts: Int = 3,
-                        batchID: UUID? = nil) async throws -> Job {
+                        batchID: UUID? = nil, laneKey: String? = nil) async throws -> Job {
         let text = String(decoding: try JSONEncoder().encode(payload), as: UTF8.self)
         return try await database.write { db in
             try await self.enqueue(kind, payload: text, idempotencyKey: idempotencyKey, maxAttempts: maxAttempts,
-                                   batchID: batchID, db)
+                                   batchID: batchID, laneKey: laneKey, db)
         }
     }
 
     func enqueue(_ kind: Job.Kind, payload: String, idempotencyKey: String?, maxAttempts: Int, batchID: UUID?,
-                 _ db: any SQLDatabase) async throws -> Job {
+                 laneKey: String? = nil, _ db: any SQLDatabase) async throws -> Job {
         if let idempotencyKey, let existing = try await db.select().column("*").from("jobs")
             .where("idempotency_key", .equal, SQLBind(idempotencyKey))
             .where("state", .in, [Job.State.queued.rawValue, Job.State.running.rawValue]).first()
@@ -52,18 +53,24 @@ extension Catalog {
         try await db.insert(into: "jobs")
             .columns("id", "kind", "payload", "state", "attempts", "max_attempts", "lease_owner", "lease_expires_at",
                      "heartbeat_at", "progress_done", "progress_total", "last_error", "run_after", "cancel_requested",
-                     "idempotency_key", "batch_id", "created_at", "started_at", "finished_at", "updated_at")
+                     "idempotency_key", "batch_id", "created_at", "started_at", "finished_at", "updated_at", "lane_key")
             .values(job.id.bind, SQLBind(kind.rawValue), SQLBind(payload), SQLBind(job.state.rawValue), SQLBind(0),
                     SQLBind(job.maxAttempts), SQLBind(String?.none), SQLBind(Int64?.none), SQLBind(Int64?.none), SQLBind(0),
                     SQLBind(0), SQLBind(String?.none), created.bind, SQLBind(false), SQLBind(idempotencyKey), batchID.bind,
-                    created.bind, SQLBind(Int64?.none), SQLBind(Int64?.none), created.bind)
+                    created.bind, SQLBind(Int64?.none), SQLBind(Int64?.none), created.bind, SQLBind(laneKey))
             .run()
         return job
     }
 
-    /// Claims the oldest runnable job of `kinds` for `owner`: a queued job whose backoff has
+    /// Claims the next runnable job of `kinds` for `owner`: a queued job whose backoff has
     /// passed, or a running one whose lease ran out (its worker died). Atomic: two workers
     /// never claim the same job.
+    ///
+    /// Jobs come in order of when they may next run (`run_after`), then age: a retry waits its
+    /// backoff behind work that came in meanwhile instead of jumping ahead by age. A job
+    /// whose lane (``enqueue(_:payload:idempotencyKey:maxAttempts:batchID:laneKey:)``) already
+    /// has a job running under a live lease is passed over, so one receiver that never answers
+    /// holds one delivery slot however many deliveries wait for it.
     public func claimJob(kinds: [Job.Kind], owner: String, lease: Duration) async throws -> Job? {
         try await database.write { db in
             let now = self.now
@@ -74,9 +81,22 @@ extension Catalog {
             let abandoned = SQLBinaryExpression(
                 SQLBinaryExpression(SQLColumn("state"), .equal, SQLBind(Job.State.running.rawValue)), .and,
                 SQLBinaryExpression(SQLColumn("lease_expires_at"), .lessThan, now.bind))
+            // No job of the same lane running under a live lease. SQLite's single writer makes
+            // this check and the claim below one step; on PostgreSQL, where claims will skip
+            // locked rows instead, two workers could pass it together, so the lane itself will
+            // need a lock there.
+            let laneBusy = SQLSubquery.select { $0
+                .column(SQLLiteral.numeric("1"))
+                .from(SQLAlias(SQLIdentifier("jobs"), as: SQLIdentifier("busy")))
+                .where(SQLColumn("lane_key", table: "busy"), .equal, SQLColumn("lane_key", table: "jobs"))
+                .where(SQLColumn("state", table: "busy"), .equal, SQLBind(Job.State.running.rawValue))
+                .where(SQLColumn("lease_expires_at", table: "busy"), .greaterThanOrEqual, now.bind)
+            }
+            let laneFree: SQLQueryString = "(\(ident: "lane_key") IS NULL OR NOT EXISTS \(laneBusy))"
             let runnable = db.select().column("*").from("jobs").where("kind", .in, kinds.map(\.rawValue))
                 .where(SQLGroupExpression(SQLBinaryExpression(queued, .or, abandoned)))
-                .orderBy("created_at").orderBy("id").limit(1)
+                .where(laneFree)
+                .orderBy("run_after").orderBy("created_at").orderBy("id").limit(1)
             guard let row = try await runnable.first() else { return nil }
             var job = try Job(row: row)
             if job.state == .running && job.attempts >= job.maxAttempts {

@@ -28,9 +28,14 @@ extension Catalog {
             if let name = update.name { settings.name = try Validate.name(name, field: "name") }
             if let replyTo = update.replyTo { settings.replyTo = try Validate.optionalEmail(replyTo, field: "reply_to") }
             if let enabled = update.shareLinksEnabled { settings.shareLinksEnabled = enabled }
+            if let networks = update.webhookAllowedNetworks {
+                settings.webhookAllowedNetworks = try Validate.allowedNetworks(networks, field: "webhook_allowed_networks")
+            }
             try await db.update("organization")
                 .set("name", to: SQLBind(settings.name)).set("reply_to", to: SQLBind(settings.replyTo))
-                .set("share_links_enabled", to: SQLBind(settings.shareLinksEnabled)).set("updated_at", to: self.now.bind)
+                .set("share_links_enabled", to: SQLBind(settings.shareLinksEnabled))
+                .set("webhook_allowed_networks", to: SQLBind(settings.webhookAllowedNetworks.joined(separator: ",")))
+                .set("updated_at", to: self.now.bind)
                 .where("id", .equal, SQLBind("default")).run()
             return settings
         }
@@ -47,30 +52,37 @@ extension Catalog {
         }
     }
 
-    private func organizationRow(_ db: any SQLDatabase) async throws -> (settings: OrganizationSettings, secret: String) {
-        guard let row = try await db.select().columns("name", "reply_to", "share_links_enabled", "cookie_secret")
+    func organizationRow(_ db: any SQLDatabase) async throws -> (settings: OrganizationSettings, secret: String) {
+        guard let row = try await db.select()
+            .columns("name", "reply_to", "share_links_enabled", "webhook_allowed_networks", "cookie_secret")
             .from("organization").where("id", .equal, SQLBind("default")).first()
         else { throw CatalogError(.notFound, "the catalog has no organization settings") }
+        let networks = try row.string("webhook_allowed_networks").split(separator: ",").map(String.init)
         return (OrganizationSettings(name: try row.string("name"), replyTo: try row.optionalString("reply_to"),
-                                     shareLinksEnabled: try row.bool("share_links_enabled")),
+                                     shareLinksEnabled: try row.bool("share_links_enabled"), webhookAllowedNetworks: networks),
                 try row.string("cookie_secret"))
     }
 }
 
-/// Changes to ``OrganizationSettings``: `nil` leaves a field alone; an empty `replyTo` clears it.
+/// Changes to ``OrganizationSettings``: `nil` leaves a field alone; an empty `replyTo` clears
+/// it; `webhookAllowedNetworks` replaces the whole list (empty: no private network).
 public struct OrganizationUpdate: Sendable, Decodable {
     public var name: String?
     public var replyTo: String?
     public var shareLinksEnabled: Bool?
+    public var webhookAllowedNetworks: [String]?
 
-    public init(name: String? = nil, replyTo: String? = nil, shareLinksEnabled: Bool? = nil) {
+    public init(name: String? = nil, replyTo: String? = nil, shareLinksEnabled: Bool? = nil,
+                webhookAllowedNetworks: [String]? = nil) {
         self.name = name
         self.replyTo = replyTo
         self.shareLinksEnabled = shareLinksEnabled
+        self.webhookAllowedNetworks = webhookAllowedNetworks
     }
 
     enum CodingKeys: String, CodingKey {
         case name, replyTo = "reply_to", shareLinksEnabled = "share_links_enabled"
+        case webhookAllowedNetworks = "webhook_allowed_networks"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -79,5 +91,7 @@ public struct OrganizationUpdate: Sendable, Decodable {
         // null clears the reply-to address, as an empty string does.
         replyTo = try container.decodePatch(String.self, forKey: .replyTo).map { $0 ?? "" }
         shareLinksEnabled = try container.decodeIfPresent(Bool.self, forKey: .shareLinksEnabled)
+        // null clears the list, as an empty one does.
+        webhookAllowedNetworks = try container.decodePatch([String].self, forKey: .webhookAllowedNetworks).map { $0 ?? [] }
     }
 }

@@ -50,17 +50,27 @@ extension Catalog {
     // MARK: Webhooks
 
     /// Subscribes `url` to `events`; the secret that signs deliveries is made here.
+    ///
+    /// Refuses what can be refused before anything is sent (see ``WebhookTarget`` and
+    /// ``WebhookAddressPolicy``): other schemes, credentials in the URL, and hosts that are
+    /// literal addresses the deliveries may not reach. Names are judged at each delivery, by
+    /// the addresses they resolve to then.
     public func createWebhook(url: String, events: [Webhook.Event]) async throws -> Webhook {
-        guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""),
-            parsed.host?.isEmpty == false
-        else { throw CatalogError.invalid("url", "must be an http or https address") }
+        let target = try WebhookTarget(url: url)
         guard !events.isEmpty else { throw CatalogError.invalid("events", "must name at least one event") }
-        let webhook = Webhook(id: UUID(), url: url, secret: SecretToken.generate(prefix: "whsec_").value,
+        let webhook = Webhook(id: UUID(), url: url.trimmingCharacters(in: .whitespaces),
+                              secret: SecretToken.generate(prefix: "whsec_").value,
                               events: Array(Set(events)).sorted { $0.rawValue < $1.rawValue }, enabled: true,
                               createdAt: now)
         try await database.write { db in
+            if let address = target.literalAddress {
+                let policy = WebhookAddressPolicy(allowedNetworks: try await self.organizationRow(db).settings.allowedNetworks)
+                if let refusal = policy.refusal(of: address, host: target.host) {
+                    throw CatalogError.invalid("url", refusal)
+                }
+            }
             try await db.insert(into: "webhooks").columns("id", "url", "secret", "events", "enabled", "created_at", "created_by")
-                .values(webhook.id.bind, SQLBind(url), SQLBind(webhook.secret),
+                .values(webhook.id.bind, SQLBind(webhook.url), SQLBind(webhook.secret),
                         SQLBind(webhook.events.map(\.rawValue).joined(separator: ",")), SQLBind(true), webhook.createdAt.bind,
                         SQLBind(String?.none)).run()
         }
@@ -93,7 +103,8 @@ extension Catalog {
 
     /// Queues a delivery of `event` with `data` to every enabled webhook subscribed to it.
     /// Deliveries are jobs of their own: a failing receiver is retried with backoff and never
-    /// holds up the pipeline.
+    /// holds up the pipeline. Each webhook's deliveries share a lane, so they run one at a time
+    /// and a receiver that hangs holds one delivery slot, never the others'.
     public func emit(_ event: Webhook.Event, data: some Encodable) async throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -104,7 +115,8 @@ extension Catalog {
             for webhook in try await self.webhooks(db) where webhook.enabled && webhook.events.contains(event) {
                 let job = WebhookJob(webhookID: webhook.id, event: event.rawValue, body: body)
                 _ = try await self.enqueue(.webhook, payload: String(decoding: try JSONEncoder().encode(job), as: UTF8.self),
-                                           idempotencyKey: nil, maxAttempts: 8, batchID: nil, db)
+                                           idempotencyKey: nil, maxAttempts: 8, batchID: nil,
+                                           laneKey: Webhook.laneKey(webhook.id), db)
             }
         }
     }

@@ -69,6 +69,26 @@ enum Validate {
         }
         return value
     }
+
+    /// Networks webhooks may reach: CIDR blocks (`10.20.0.0/16`, `fd00:1234::/32`), at most
+    /// 100, none overlapping a range webhooks never reach (loopback, link-local…). Returns them
+    /// in their usual spelling, without repeats.
+    static func allowedNetworks(_ values: [String], field: String) throws(CatalogError) -> [String] {
+        guard values.count <= 100 else { throw CatalogError.invalid(field, "lists more than 100 networks") }
+        var networks: [String] = []
+        for value in values {
+            let text = value.trimmingCharacters(in: .whitespaces)
+            guard let network = IPNetwork(text) else {
+                throw CatalogError.invalid(field, "'\(text.prefix(100))' is not a network in CIDR form such as 10.20.0.0/16 "
+                                           + "(the address's bits beyond the prefix must be zero)")
+            }
+            if let refusal = WebhookAddressPolicy.refusal(ofAllowed: network) {
+                throw CatalogError.invalid(field, refusal)
+            }
+            if !networks.contains(network.description) { networks.append(network.description) }
+        }
+        return networks
+    }
 }
 
 extension KeyedDecodingContainer {

@@ -3,8 +3,9 @@ import Foundation
 import Logging
 
 /// A worker: claims jobs from the catalog's queue and runs them, `concurrency` transcodes
-/// at once plus a lane of its own for webhook deliveries, so a slow receiver never holds a
-/// transcode up.
+/// at once plus lanes of their own for webhook deliveries (``WebhookConfiguration/concurrency``),
+/// so a slow receiver never holds a transcode up, and, as the queue never gives out two
+/// deliveries to one webhook at once, never holds other receivers up either.
 ///
 /// `dailies worker` runs one; `dailies serve` supervises one in a child process, so that a
 /// decoder crashing on a hostile file takes down only the worker. ``stop()`` is graceful:
@@ -20,6 +21,8 @@ public final class PipelineWorker: Sendable {
         public var heartbeatInterval: Duration
         /// How long to wait before asking again when the queue is empty.
         public var idlePoll: Duration
+        /// How webhooks are delivered.
+        public var webhooks: WebhookConfiguration
         /// For tests only: abort the process, as a decoder crashing on a poison file would,
         /// when a transcode's original has this in its file name. `nil` (always, outside
         /// tests) never crashes.
@@ -27,13 +30,18 @@ public final class PipelineWorker: Sendable {
 
         public init(id: String = "worker-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))",
                     concurrency: Int = 1, lease: Duration = .seconds(30), heartbeatInterval: Duration = .seconds(3),
-                    idlePoll: Duration = .milliseconds(500)) {
+                    idlePoll: Duration = .milliseconds(500), webhooks: WebhookConfiguration = WebhookConfiguration()) {
             self.id = id
             self.concurrency = max(1, concurrency)
             self.lease = lease
             self.heartbeatInterval = heartbeatInterval
             self.idlePoll = idlePoll
+            self.webhooks = webhooks
         }
+
+        /// A delivery sends no heartbeats, so its lease must outlast the longest delivery,
+        /// whatever the transcode lease; otherwise another slot would claim it again mid-flight.
+        var webhookLease: Duration { max(lease, webhooks.answerTimeout + .seconds(20)) }
     }
 
     public let configuration: Configuration
@@ -60,7 +68,13 @@ public final class PipelineWorker: Sendable {
         let host = ProcessInfo.processInfo.hostName
         try await catalog.registerWorker(id: configuration.id, host: host, pid: Int(ProcessInfo.processInfo.processIdentifier),
                                          concurrency: configuration.concurrency)
-        logger.info("worker \(configuration.id) started with \(configuration.concurrency) transcode lane(s)")
+        logger.info("""
+            worker \(configuration.id) started with \(configuration.concurrency) transcode lane(s) \
+            and \(configuration.webhooks.concurrency) webhook lane(s)
+            """)
+        if configuration.webhooks.allowLoopbackForTests {
+            logger.warning("webhook deliveries may reach loopback addresses: a test configuration")
+        }
         // Transcodes block a thread each for their whole length: threads of their own, one per lane.
         let transcodeThreads = BlockingPool(threads: configuration.concurrency)
         let runner = TranscodeRunner(
@@ -68,12 +82,17 @@ public final class PipelineWorker: Sendable {
             heartbeatInterval: configuration.heartbeatInterval, logger: logger, shutdown: stopping,
             threads: transcodeThreads.lane("transcodes", limit: configuration.concurrency),
             crashOnFileNameContaining: configuration.crashOnFileNameContaining)
-        let delivery = WebhookDelivery(catalog: catalog, owner: configuration.id, logger: logger)
+        let delivery = WebhookDelivery(catalog: catalog, owner: configuration.id, configuration: configuration.webhooks,
+                                       logger: logger)
         await withTaskGroup(of: Void.self) { group in
             for _ in 0..<configuration.concurrency {
-                group.addTask { await self.lane(kinds: [.transcode]) { await runner.run($0) } }
+                group.addTask { await self.lane(kinds: [.transcode], lease: self.configuration.lease) { await runner.run($0) } }
             }
-            group.addTask { await self.lane(kinds: [.webhook]) { await delivery.run($0) } }
+            for _ in 0..<configuration.webhooks.concurrency {
+                group.addTask {
+                    await self.lane(kinds: [.webhook], lease: self.configuration.webhookLease) { await delivery.run($0) }
+                }
+            }
             group.addTask {
                 while !self.stopping.isRaised {
                     try? await Task.sleep(for: .seconds(5))
@@ -87,11 +106,11 @@ public final class PipelineWorker: Sendable {
     }
 
     /// Claims and runs jobs of `kinds` one after another until the worker stops.
-    private func lane(kinds: [Job.Kind], _ body: (Job) async -> Void) async {
+    private func lane(kinds: [Job.Kind], lease: Duration, _ body: (Job) async -> Void) async {
         while !stopping.isRaised {
             let job: Job?
             do {
-                job = try await catalog.claimJob(kinds: kinds, owner: configuration.id, lease: configuration.lease)
+                job = try await catalog.claimJob(kinds: kinds, owner: configuration.id, lease: lease)
             } catch {
                 logger.error("cannot claim a job: \(error)")
                 job = nil

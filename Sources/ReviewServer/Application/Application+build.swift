@@ -22,11 +22,9 @@ public func buildApplication(
     case .smtp(let host, let port, let username, let password):
         SMTPDelivery(host: host, port: port, username: username, password: password)
     }
-    let trustedProxies = try configuration.trustedProxies.map { text in
-        guard let network = IPNetwork(text) else {
-            throw CatalogError(.invalidField, "trusted proxies: '\(text)' is not an IP address or a CIDR range", field: "trusted_proxies")
-        }
-        return network
+    guard let trustedProxies = TrustedProxies(configuration.trustedProxies) else {
+        throw CatalogError(.invalidField, "trusted proxies: each must be an IP address or a CIDR block",
+                           field: "trusted_proxies")
     }
     let store = try LocalBlobStore(dataDirectory: configuration.dataDirectory)
     let services = ServerServices(

@@ -40,7 +40,7 @@ public struct ServerConfiguration: Sendable {
 
     /// Whether `text` is an IP address or a CIDR range, as ``trustedProxies`` takes.
     public static func isAddressOrRange(_ text: String) -> Bool {
-        IPNetwork(text) != nil
+        TrustedProxies([text]) != nil
     }
 
     /// Where invitations are delivered.

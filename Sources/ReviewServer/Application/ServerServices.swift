@@ -10,7 +10,7 @@ struct ServerServices: Sendable {
     let configuration: ServerConfiguration
     let cookieKey: SymmetricKeyBox
     /// Proxies whose `X-Forwarded-For` is believed.
-    let trustedProxies: [IPNetwork]
+    let trustedProxies: TrustedProxies
     let mailer: any MailDelivery
     /// Where originals and review outputs live.
     let store: any BlobStore

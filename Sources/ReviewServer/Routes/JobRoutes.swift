@@ -93,7 +93,8 @@ func addJobRoutes(_ api: APIRoutes) {
         try JSONCoding.response(ListResponse(all: try await input.catalog.webhooks()))
     }
     api.admin.add(.post, "/api/v1/webhooks",
-                  "Subscribe an address to events; deliveries are signed with the secret in the answer (admins)", tag: "webhooks",
+                  "Subscribe an http(s) address to events; deliveries are signed with the secret in the answer; loopback, "
+                      + "link-local and unlisted private addresses are refused (admins)", tag: "webhooks",
                   request: #"{"url": "https://pipeline.studio.example/dailies", "events": ["transcode.succeeded", "transcode.failed"]}"#,
                   status: .created, response: "Webhook") { input in
         struct Body: Decodable {

@@ -7,11 +7,14 @@ func addOrganizationRoutes(_ api: APIRoutes) {
     api.staff.add(.get, "/api/v1/me", "The staff member this API key belongs to", tag: "staff", response: "StaffUser") { input in
         try JSONCoding.response(input.caller)
     }
-    api.staff.add(.get, "/api/v1/organization", "The studio's name, reply-to address and share-link switch", tag: "staff",
-                  response: "Organization") { input in
+    api.staff.add(.get, "/api/v1/organization",
+                  "The studio's name, reply-to address, share-link switch and the private networks webhooks may reach",
+                  tag: "staff", response: "Organization") { input in
         try JSONCoding.response(try await input.catalog.organization())
     }
-    api.admin.add(.patch, "/api/v1/organization", "Change the studio's settings (admins)", tag: "staff", request: #"{"name": "Northlight VFX", "reply_to": "producers@northlight.example", "share_links_enabled": true}"#,
+    api.admin.add(.patch, "/api/v1/organization",
+                  "Change the studio's settings, among them the private networks (CIDR) webhooks may reach (admins)",
+                  tag: "staff", request: #"{"name": "Northlight VFX", "reply_to": "producers@northlight.example", "share_links_enabled": true, "webhook_allowed_networks": ["10.20.0.0/16"]}"#,
                   response: "Organization") { input in
         try JSONCoding.response(try await input.catalog.updateOrganization(try await input.body(OrganizationUpdate.self)))
     }

@@ -34,6 +34,10 @@ struct WorkerCommand: AsyncParsableCommand {
                                visibility: .private))
     var testCrashOn: String?
 
+    @Flag(help: ArgumentHelp("For tests only: webhook deliveries may reach loopback, where the tests' receivers listen.",
+                             visibility: .private))
+    var testWebhookLoopback = false
+
     func validate() throws {
         guard (1...64).contains(concurrency) else { throw ValidationError("--concurrency must be 1 to 64") }
     }
@@ -48,6 +52,7 @@ struct WorkerCommand: AsyncParsableCommand {
                 heartbeatInterval: .milliseconds(max(200, leaseSeconds * 1000 / 10)))
             if let workerID { configuration.id = workerID }
             configuration.crashOnFileNameContaining = testCrashOn
+            configuration.webhooks.allowLoopbackForTests = testWebhookLoopback
             let worker = PipelineWorker(catalog: catalog, store: try LocalBlobStore(dataDirectory: data.dataDirectory),
                                         configuration: configuration, logger: logger)
             let interrupts = InterruptHandler { worker.stop() }

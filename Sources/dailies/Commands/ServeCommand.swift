@@ -72,6 +72,9 @@ struct ServeCommand: AsyncParsableCommand {
                                visibility: .private))
     var testWorkerCrashOn: String?
 
+    @Flag(help: ArgumentHelp("For tests only: the supervised worker's webhooks may reach loopback.", visibility: .private))
+    var testWebhookLoopback = false
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
         guard (1...64).contains(workerConcurrency) else { throw ValidationError("--worker-concurrency must be 1 to 64") }
@@ -107,7 +110,9 @@ struct ServeCommand: AsyncParsableCommand {
             logger.logLevel = .info
             let supervisor = noWorker ? nil : WorkerSupervisor(
                 executable: currentExecutable(), dataDirectory: data.dataDirectory, concurrency: workerConcurrency,
-                catalog: catalog, extraArguments: testWorkerCrashOn.map { ["--test-crash-on", $0] } ?? [])
+                catalog: catalog,
+                extraArguments: (testWorkerCrashOn.map { ["--test-crash-on", $0] } ?? [])
+                    + (testWebhookLoopback ? ["--test-webhook-loopback"] : []))
             try await runServer(configuration, catalog: catalog, supervisor: supervisor, logger: logger) { url in
                 print("""
                     Dailies is listening on \(url)   (data: \(data.dataDirectory))
