@@ -72,9 +72,13 @@ final class FrameConverter {
         let rotation = isUpright ? 0 : self.rotation
         let preTurn = rotation == 90 || rotation == 270 ? size.transposed : size
         try prepare(scaled, width: preTurn.width, height: preTurn.height)
+        // libswscale is given the plain YUV formats for JPEG's full-range ones (the same layout);
+        // the range is set explicitly in configureColour, so nothing is lost and libswscale has
+        // no "deprecated pixel format" to warn about on every grab.
         scaler = sws_getCachedContext(
-            scaler, s.width, s.height, AVPixelFormat(rawValue: s.format), Int32(preTurn.width), Int32(preTurn.height),
-            format.pixelFormat, (preTurn.width < Int(s.width) ? SWS_AREA : SWS_BICUBIC) | SWS_ACCURATE_RND, nil, nil, nil)
+            scaler, s.width, s.height, AVPixelFormat(rawValue: s.format).withoutJPEGRange, Int32(preTurn.width),
+            Int32(preTurn.height), format.pixelFormat.withoutJPEGRange,
+            (preTurn.width < Int(s.width) ? SWS_AREA : SWS_BICUBIC) | SWS_ACCURATE_RND, nil, nil, nil)
         guard let scaler else {
             throw MediaError(.libavFailure, path: path, reason: "libswscale cannot convert \(s.width)×\(s.height) "
                 + "\(Libav.string(av_get_pix_fmt_name(AVPixelFormat(rawValue: s.format))) ?? "?") to \(format)")
@@ -174,6 +178,17 @@ extension FrameConverter {
 }
 
 extension AVPixelFormat {
+    /// The plain YUV format a JPEG full-range one (`yuvj420p` …) shares its layout with.
+    var withoutJPEGRange: AVPixelFormat {
+        switch self {
+        case AV_PIX_FMT_YUVJ420P: AV_PIX_FMT_YUV420P
+        case AV_PIX_FMT_YUVJ422P: AV_PIX_FMT_YUV422P
+        case AV_PIX_FMT_YUVJ444P: AV_PIX_FMT_YUV444P
+        case AV_PIX_FMT_YUVJ440P: AV_PIX_FMT_YUV440P
+        default: self
+        }
+    }
+
     /// Whether the format holds RGB rather than YUV or gray.
     var isRGB: Bool {
         av_pix_fmt_desc_get(self).map { $0.pointee.flags & UInt64(AV_PIX_FMT_FLAG_RGB) != 0 } ?? false

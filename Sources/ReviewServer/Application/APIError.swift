@@ -81,8 +81,9 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch {
             if let answer = APIError.from(error) {
-                if answer.status.kind == .serverError {
+                if answer.status.kind == .serverError && answer.status != .serviceUnavailable {
                     // A damaged record or a failed store: people answer for these, so log them.
+                    // (A 503 is the server shedding load on purpose, with Retry-After.)
                     context.logger.error("\(answer.status.code) on \(request.method) \(request.uri.path): \(answer.message)")
                 }
                 return try answer.response(from: request, context: context)

@@ -26,7 +26,7 @@ public struct ServerConfiguration: Sendable {
 
     public init(host: String = "127.0.0.1", port: Int = 8080, dataDirectory: String = "dailies-data",
                 publicURL: String? = nil, mail: MailSettings = .outbox, maximumJSONBody: Int = 1 << 20,
-                maximumUpload: Int64 = 200 << 30, trustedProxies: [String] = [], frameGrabLimit: Int = 32) {
+                maximumUpload: Int64 = 200 << 30, trustedProxies: [String] = [], frameGrabLimit: Int = 256) {
         self.host = host
         self.port = port
         self.dataDirectory = dataDirectory

@@ -66,7 +66,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: ArgumentHelp(
         "Frame grabs queued or running at once; past that a grab answers 503 with Retry-After.", valueName: "count"))
-    var frameGrabLimit = 32
+    var frameGrabLimit = 256
 
     @Option(help: ArgumentHelp("For tests only: the supervised worker crashes on originals whose name contains this.",
                                visibility: .private))
