@@ -119,6 +119,18 @@ extension Catalog {
         }
     }
 
+    /// Ends logins older than `age` (the access cookie's lifetime: no browser still holds
+    /// them). Returns how many ended.
+    @discardableResult
+    public func pruneLogins(olderThan age: Duration) async throws -> Int {
+        try await database.write { db in
+            let cutoff = SQLBind(self.now.storedMilliseconds - Int64(age.components.seconds) * 1000)
+            let stale = try await db.count("collaborator_logins", where: "created_at", lessThan: cutoff)
+            try await db.delete(from: "collaborator_logins").where("created_at", .lessThan, cutoff).run()
+            return stale
+        }
+    }
+
     func insertLogin(collaboratorID: UUID, _ db: any SQLDatabase) async throws -> UUID {
         let id = UUID()
         try await db.insert(into: "collaborator_logins").columns("id", "collaborator_id", "created_at")

@@ -27,8 +27,10 @@ public struct ThrottleRule: Sendable, Hashable {
     /// Passphrase attempts, per link and per client address: 5 in a row, then 2 s, 4 s … 60 s
     /// between tries; a right passphrase does not count.
     public static let passphrase = ThrottleRule(freeAttempts: 5, firstWait: 2, longestWait: 60, memory: 15 * 60)
-    /// Joins through a shareable link, per client address: 10 in a row, then 5 s, 10 s … 120 s.
-    public static let shareLinkJoin = ThrottleRule(freeAttempts: 10, firstWait: 5, longestWait: 120, memory: 60 * 60)
+    /// Joins through a shareable link, per client address: 20 in a row, then 2 s, 4 s … 10 s
+    /// between joins. A client's whole office behind one NAT can still join within minutes;
+    /// a script making collaborators by the hundred cannot.
+    public static let shareLinkJoin = ThrottleRule(freeAttempts: 20, firstWait: 2, longestWait: 10, memory: 10 * 60)
 
     /// The wait after the `count`-th attempt, in milliseconds: none while attempts are free,
     /// then `firstWait` after the last free one, doubling with each attempt after.
@@ -99,10 +101,14 @@ extension Catalog {
     }
 
     /// Forgets throttle counts not touched for a day, so the table holds only what is live.
-    public func pruneThrottles() async throws {
+    /// Returns how many were forgotten.
+    @discardableResult
+    public func pruneThrottles() async throws -> Int {
         try await database.write { db in
-            try await db.delete(from: "throttles")
-                .where("updated_at", .lessThan, SQLBind(self.now.storedMilliseconds - 86_400_000)).run()
+            let cutoff = SQLBind(self.now.storedMilliseconds - 86_400_000)
+            let stale = try await db.count("throttles", where: "updated_at", lessThan: cutoff)
+            try await db.delete(from: "throttles").where("updated_at", .lessThan, cutoff).run()
+            return stale
         }
     }
 

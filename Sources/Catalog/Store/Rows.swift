@@ -73,6 +73,13 @@ extension Optional where Wrapped == Date {
 }
 
 extension SQLDatabase {
+    /// How many rows of `table` have `column < value`.
+    func count(_ table: String, where column: String, lessThan value: SQLBind) async throws -> Int {
+        let row = try await select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(table)
+            .where(SQLColumn(column), .lessThan, value).first()
+        return try row?.decode(column: "n", as: Int.self) ?? 0
+    }
+
     /// How many rows of `table` match `column = value`.
     func count(_ table: String, where column: String, equals value: SQLBind) async throws -> Int {
         let row = try await select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(table)

@@ -38,7 +38,8 @@ public func buildApplication(
     return Application(
         router: router, configuration: .init(address: .hostname(configuration.host, port: configuration.port),
                                              serverName: "Dailies"),
-        services: backgroundServices, onServerRunning: onServerRunning, logger: logger)
+        services: backgroundServices + [CatalogHousekeeping(catalog: catalog, logger: logger)],
+        onServerRunning: onServerRunning, logger: logger)
 }
 
 /// The router with every route; separate so the route list can be inspected.

@@ -39,9 +39,16 @@ final class FrameGrabberPool: Sendable {
     func jpeg(path: String, frame: Int, width: Int?) async throws -> [UInt8] {
         try await lane.run {
             let entry = try self.borrow(path)
-            let jpeg = try entry.grabber.image(frame: frame, width: width, format: .jpeg(quality: 3))
-            self.giveBack(entry)
-            return jpeg
+            do {
+                let jpeg = try entry.grabber.image(frame: frame, width: width, format: .jpeg(quality: 3))
+                self.giveBack(entry)
+                return jpeg
+            } catch let error as MediaError where error.code == .invalidFrame {
+                // A frame out of range leaves the grabber as it was: keep it warm.
+                self.giveBack(entry)
+                throw error
+            }
+            // Any other failure drops the grabber (closed with its last reference): the next grab opens afresh.
         }
     }
 

@@ -1,0 +1,28 @@
+import Catalog
+import Logging
+import ServiceLifecycle
+
+/// Clears what the catalog no longer needs, every few minutes while the server runs: throttle
+/// counts no one has touched for a day, and logins older than any access cookie.
+struct CatalogHousekeeping: Service {
+    let catalog: Catalog
+    let logger: Logger
+    var interval: Duration = .seconds(600)
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    let throttles = try await catalog.pruneThrottles()
+                    let logins = try await catalog.pruneLogins(olderThan: .seconds(AccessCookie.lifetime))
+                    if throttles + logins > 0 {
+                        logger.info("housekeeping: forgot \(throttles) throttle count(s) and \(logins) expired login(s)")
+                    }
+                } catch {
+                    logger.warning("housekeeping could not prune the catalog: \(error)")
+                }
+                try? await Task.sleep(for: interval)
+            }
+        }
+    }
+}
