@@ -15,11 +15,14 @@ struct WebhookClientTests {
     }
 
     private let testPolicy = WebhookAddressPolicy(allowLoopbackForTests: true)
+    /// For tests that are not about timeouts: a CI machine running every suite at once can
+    /// keep a Python receiver waiting for seconds.
+    private let patient = WebhookConfiguration(connectTimeout: .seconds(30), answerTimeout: .seconds(60))
 
     @Test("a POST arrives whole, with Host from the URL, at the address the name resolved to")
     func delivers() async throws {
         let receivers = try WebhookReceivers([.answer(204)])
-        let client = WebhookClient(configuration: WebhookConfiguration())
+        let client = WebhookClient(configuration: patient)
         let status = try await client.post(try request("http://localhost:\(receivers.ports[0])/hooks/dailies?team=comp"),
                                            policy: testPolicy)
         #expect(status == 204)
@@ -82,7 +85,7 @@ struct WebhookClientTests {
     @Test("a redirect is an answer, never followed: the place it points to hears nothing")
     func redirectNotFollowed() async throws {
         let receivers = try WebhookReceivers([.redirect(toReceiver: 1), .answer(200)])
-        let client = WebhookClient(configuration: WebhookConfiguration())
+        let client = WebhookClient(configuration: patient)
         let status = try await client.post(try request("http://localhost:\(receivers.ports[0])/"), policy: testPolicy)
         #expect(status == 302)
         #expect(receivers.requests(0).count == 1)
