@@ -48,6 +48,27 @@ struct ServeCommandTests {
         #expect(server.stop() == 0)
     }
 
+    @Test("a server killed outright leaves no worker behind: the orphaned worker stops itself")
+    func orphanedWorkerStops() async throws {
+        let directory = try TemporaryDirectory()
+        let server = try ServeProcess(dataDirectory: directory.path("data"))
+        var workerPID: Int32?
+        let deadline = Date().addingTimeInterval(60)
+        while workerPID == nil, Date() < deadline {
+            let workers = try await server.api.send("GET", "/api/v1/workers").json["data"] as? [[String: Any]] ?? []
+            workerPID = (workers.first?["pid"] as? Int).map(Int32.init)
+            if workerPID == nil { try await Task.sleep(for: .milliseconds(200)) }
+        }
+        let pid = try #require(workerPID, "the supervised worker registers itself")
+        #expect(kill(pid, 0) == 0)
+        #expect(server.stop(SIGKILL) == SIGKILL)
+        let gone = Date().addingTimeInterval(30)
+        while kill(pid, 0) == 0, Date() < gone {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(kill(pid, 0) != 0, "worker \(pid) outlived its server")
+    }
+
     @Test("first start creates the admin and prints its key once; SIGTERM stops it cleanly")
     func firstStart() async throws {
         let directory = try TemporaryDirectory()

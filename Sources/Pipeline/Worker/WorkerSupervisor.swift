@@ -38,7 +38,8 @@ public final class WorkerSupervisor: Sendable {
             let id = "worker-\(UUID().uuidString.prefix(8).lowercased())"
             let process = Process()
             process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = ["worker", "--data-dir", dataDirectory, "--worker-id", id, "--concurrency", String(concurrency)] + extraArguments
+            process.arguments = ["worker", "--data-dir", dataDirectory, "--worker-id", id, "--concurrency", String(concurrency),
+                                 "--parent", String(getpid())] + extraArguments
             process.standardInput = FileHandle.nullDevice
             let started = Date()
             // Told of the exit by Foundation, so no thread sits waiting for it.

@@ -30,6 +30,10 @@ struct WorkerCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Seconds a claimed job stays this worker's without a heartbeat.", visibility: .hidden))
     var leaseSeconds = 30
 
+    @Option(help: ArgumentHelp("The supervising server's process id (set by dailies serve): stop when it is gone.",
+                               visibility: .hidden))
+    var parent: Int32?
+
     @Option(help: ArgumentHelp("For tests only: crash like a decoder would on originals whose name contains this.",
                                visibility: .private))
     var testCrashOn: String?
@@ -57,6 +61,21 @@ struct WorkerCommand: AsyncParsableCommand {
                                         configuration: configuration, logger: logger)
             let interrupts = InterruptHandler { worker.stop() }
             defer { withExtendedLifetime(interrupts) {} }
+            // A server killed outright (SIGKILL, the OOM killer) cannot stop its worker: the
+            // worker notices it has been orphaned and stops itself, giving its jobs back.
+            let orphanWatch = parent.map { [logger] parent in
+                Task {
+                    while !Task.isCancelled {
+                        if getppid() != parent {
+                            logger.warning("the server supervising this worker is gone; stopping")
+                            worker.stop()
+                            return
+                        }
+                        try? await Task.sleep(for: .milliseconds(500))
+                    }
+                }
+            }
+            defer { orphanWatch?.cancel() }
             try await worker.run()
         }
     }
