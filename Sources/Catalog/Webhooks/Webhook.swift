@@ -24,33 +24,3 @@ public struct Webhook: Sendable, Hashable, Codable, Identifiable {
     /// The job lane of a webhook's deliveries: one receiver, one delivery at a time.
     static func laneKey(_ id: UUID) -> String { "webhook:\(id.uuidString)" }
 }
-
-/// A resumable upload in progress: its bytes so far are in a file the pipeline keeps.
-public struct Upload: Sendable, Hashable, Codable, Identifiable {
-    public let id: UUID
-    public let versionID: UUID
-    public let fileName: String
-    /// The whole upload's size in bytes.
-    public let size: Int64
-    /// The SHA-256 the client promised, checked when the last byte arrives.
-    public let sha256: String?
-    public let createdAt: Timestamp
-
-    enum CodingKeys: String, CodingKey {
-        case id, versionID = "version_id", fileName = "file_name", size, sha256, createdAt = "created_at"
-    }
-}
-
-/// A worker process that said it is alive.
-public struct WorkerRecord: Sendable, Hashable, Codable {
-    public let id: String
-    public let host: String
-    public let pid: Int
-    public let concurrency: Int
-    public let startedAt: Timestamp
-    public let heartbeatAt: Timestamp
-
-    enum CodingKeys: String, CodingKey {
-        case id, host, pid, concurrency, startedAt = "started_at", heartbeatAt = "heartbeat_at"
-    }
-}

@@ -1,0 +1,113 @@
+import Foundation
+import SQLKit
+
+/// Reprocessing: a project's versions transcoded again as one batch, followed to its end.
+extension Catalog {
+    /// What a reprocess of a project would do with each version.
+    public struct ReprocessPlan: Sendable {
+        /// Versions whose outputs for the profile are missing or made from another original.
+        public let toProcess: [UUID]
+        /// Versions already up to date.
+        public let upToDate: [UUID]
+        /// Versions without an original to process.
+        public let withoutMedia: [UUID]
+    }
+
+    /// Which of a project's versions a reprocess for `profile` must transcode; with
+    /// `onlyFailed`, just the versions whose media failed.
+    public func reprocessPlan(projectID: UUID, profile: String, onlyFailed: Bool) async throws -> ReprocessPlan {
+        try await database.read { db in
+            _ = try await self.project(id: projectID, db)
+            let versions = try await db.select().column("*").from("versions").where("project_id", .equal, projectID.bind)
+                .orderBy("created_at").orderBy("id").all().map(Version.init(row:))
+            var toProcess: [UUID] = []
+            var upToDate: [UUID] = []
+            var withoutMedia: [UUID] = []
+            for version in versions {
+                let components = try await db.select().column("*").from("components")
+                    .where("version_id", .equal, version.id.bind).all().map(Component.init(row:))
+                guard let original = components.first(where: { $0.kind == .original }) else {
+                    withoutMedia.append(version.id)
+                    continue
+                }
+                if onlyFailed {
+                    if version.mediaState == .failed { toProcess.append(version.id) } else { upToDate.append(version.id) }
+                    continue
+                }
+                let output = components.first { $0.profile == profile && ($0.kind == .proxy || $0.kind == .poster) }
+                if version.mediaState == .ready, output?.sourceSHA256 == original.sha256 {
+                    upToDate.append(version.id)
+                } else {
+                    toProcess.append(version.id)
+                }
+            }
+            return ReprocessPlan(toProcess: toProcess, upToDate: upToDate, withoutMedia: withoutMedia)
+        }
+    }
+
+    /// Queues transcodes of `versionIDs` for `profile` as one batch, marking them processing.
+    public func enqueueReprocess(projectID: UUID, versionIDs: [UUID], profile: String) async throws -> (batchID: UUID, jobs: [Job]) {
+        try await database.write { db in
+            let batchID = UUID()
+            try await db.insert(into: "batches").columns("id", "project_id", "profile", "total", "created_at", "finished_at")
+                .values(batchID.bind, projectID.bind, SQLBind(profile), SQLBind(versionIDs.count), self.now.bind,
+                        SQLBind(Int64?.none)).run()
+            var jobs: [Job] = []
+            for versionID in versionIDs {
+                let payload = TranscodeJob(versionID: versionID, profile: profile)
+                jobs.append(try await self.enqueue(
+                    .transcode, payload: String(decoding: try JSONEncoder().encode(payload), as: UTF8.self),
+                    idempotencyKey: payload.idempotencyKey, maxAttempts: 3, batchID: batchID, db))
+                try await self.setMediaState(versionID: versionID, .processing, error: nil, db)
+            }
+            return (batchID, jobs)
+        }
+    }
+
+    /// How a reprocess batch stands.
+    public struct BatchSummary: Sendable, Hashable, Codable {
+        public let batchID: UUID
+        public let projectID: UUID
+        public let profile: String
+        public let total: Int
+        public let succeeded: Int
+        public let failed: Int
+        public let cancelled: Int
+        /// Queued or running.
+        public let active: Int
+
+        enum CodingKeys: String, CodingKey {
+            case batchID = "batch_id", projectID = "project_id", profile, total, succeeded, failed, cancelled, active
+        }
+    }
+
+    public func batchSummary(id: UUID) async throws -> BatchSummary {
+        try await database.read { db in try await self.batchSummary(id: id, db) }
+    }
+
+    private func batchSummary(id: UUID, _ db: any SQLDatabase) async throws -> BatchSummary {
+        guard let batch = try await db.select().column("*").from("batches").where("id", .equal, id.bind).first() else {
+            throw CatalogError.notFound("reprocess batch", id)
+        }
+        let states = try await db.select().column("state").from("jobs").where("batch_id", .equal, id.bind).all()
+            .map { try $0.string("state") }
+        func count(_ state: Job.State) -> Int { states.filter { $0 == state.rawValue }.count }
+        return BatchSummary(batchID: id, projectID: try batch.uuid("project_id"), profile: try batch.string("profile"),
+                            total: try batch.int("total"), succeeded: count(.succeeded), failed: count(.failed),
+                            cancelled: count(.cancelled), active: count(.queued) + count(.running))
+    }
+
+    /// When batch `id` has no active job left and was not finished before, marks it finished
+    /// and returns its summary; otherwise `nil`. Exactly one caller sees the summary.
+    public func finishBatchIfDone(id: UUID) async throws -> BatchSummary? {
+        try await database.write { db in
+            let summary = try await self.batchSummary(id: id, db)
+            guard summary.active == 0 else { return nil }
+            guard try await db.select().column("id").from("batches").where("id", .equal, id.bind)
+                .where("finished_at", .is, SQLLiteral.null).first() != nil
+            else { return nil }
+            try await db.update("batches").set("finished_at", to: self.now.bind).where("id", .equal, id.bind).run()
+            return summary
+        }
+    }
+}
