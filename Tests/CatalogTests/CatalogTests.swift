@@ -51,8 +51,8 @@ struct CatalogTests {
             #expect(await catalogErrorCode { _ = try await catalog.createProject(name: "") } == .invalidField)
             #expect(await catalogErrorCode { _ = try await catalog.createProject(name: String(repeating: "x", count: 201)) } == .invalidField)
             let updated = try await catalog.updateProject(id: project.id, ProjectUpdate(
-                code: .some(nil), defaults: ProjectDefaultsUpdate(shareDays: 14, downloadOriginal: true)))
-            #expect(updated.code == nil && updated.defaults.shareDays == 14 && updated.defaults.downloadOriginal)
+                code: .some(nil), defaults: ProjectDefaultsUpdate(settings: .init(downloadOriginal: true), shareDays: 14)))
+            #expect(updated.code == nil && updated.defaults.shareDays == 14 && updated.defaults.settings.downloadOriginal)
             #expect(await catalogErrorCode {
                 _ = try await catalog.updateProject(id: project.id, ProjectUpdate(defaults: ProjectDefaultsUpdate(shareDays: 0)))
             } == .invalidField)
@@ -64,7 +64,7 @@ struct CatalogTests {
     @Test("a new session has the defaults; settings inherit until overridden")
     func sessionDefaults() async throws {
         try await withCatalog { catalog in
-            let project = try await catalog.createProject(name: "Show", defaults: ProjectDefaultsUpdate(downloadOriginal: true))
+            let project = try await catalog.createProject(name: "Show", defaults: ProjectDefaultsUpdate(settings: .init(downloadOriginal: true)))
             let before = Date()
             let session = try await catalog.createSession(projectID: project.id)
             #expect(session.title == "New review session" && session.description.isEmpty)
@@ -75,7 +75,7 @@ struct CatalogTests {
             let changed = try await catalog.updateSession(id: session.id, SessionFields(
                 settings: SessionSettingsUpdate(downloadOriginal: .some(false), allowComments: .some(false))))
             #expect(!changed.settings.downloadOriginal && !changed.settings.allowComments)
-            _ = try await catalog.updateProject(id: project.id, ProjectUpdate(defaults: ProjectDefaultsUpdate(downloadProxy: false)))
+            _ = try await catalog.updateProject(id: project.id, ProjectUpdate(defaults: ProjectDefaultsUpdate(settings: .init(downloadProxy: false))))
             #expect(try await catalog.session(id: session.id).settings.downloadProxy == false, "still inherited")
             let inherited = try await catalog.updateSession(id: session.id, SessionFields(
                 settings: SessionSettingsUpdate(downloadOriginal: .some(nil))))

@@ -24,50 +24,6 @@ public struct ProjectUpdate: Sendable, Decodable {
     }
 }
 
-/// Changes to a project's session defaults: `nil` leaves a setting alone.
-public struct ProjectDefaultsUpdate: Sendable, Codable {
-    public var requirePassphrase: Bool?
-    public var shareDays: Int?
-    public var allowComments: Bool?
-    public var commentsVisibleToOthers: Bool?
-    public var downloadOriginal: Bool?
-    public var downloadProxy: Bool?
-    public var emailThumbnails: Bool?
-    public var shareLinkEnabled: Bool?
-
-    public init(requirePassphrase: Bool? = nil, shareDays: Int? = nil, allowComments: Bool? = nil,
-                commentsVisibleToOthers: Bool? = nil, downloadOriginal: Bool? = nil, downloadProxy: Bool? = nil,
-                emailThumbnails: Bool? = nil, shareLinkEnabled: Bool? = nil) {
-        self.requirePassphrase = requirePassphrase
-        self.shareDays = shareDays
-        self.allowComments = allowComments
-        self.commentsVisibleToOthers = commentsVisibleToOthers
-        self.downloadOriginal = downloadOriginal
-        self.downloadProxy = downloadProxy
-        self.emailThumbnails = emailThumbnails
-        self.shareLinkEnabled = shareLinkEnabled
-    }
-
-    func applied(to defaults: ProjectDefaults) throws(CatalogError) -> ProjectDefaults {
-        var result = defaults
-        if let requirePassphrase { result.requirePassphrase = requirePassphrase }
-        if let shareDays {
-            guard (1...3650).contains(shareDays) else { throw CatalogError.invalid("defaults.share_days", "must be 1 to 3650 days") }
-            result.shareDays = shareDays
-        }
-        if let allowComments { result.allowComments = allowComments }
-        if let commentsVisibleToOthers { result.commentsVisibleToOthers = commentsVisibleToOthers }
-        if let downloadOriginal { result.downloadOriginal = downloadOriginal }
-        if let downloadProxy { result.downloadProxy = downloadProxy }
-        if let emailThumbnails { result.emailThumbnails = emailThumbnails }
-        if let shareLinkEnabled { result.shareLinkEnabled = shareLinkEnabled }
-        return result
-    }
-
-    /// The same keys as the defaults themselves.
-    typealias CodingKeys = ProjectDefaults.CodingKeys
-}
-
 extension Catalog {
     /// Creates a project; its session defaults start from ``ProjectDefaults/standard``.
     public func createProject(name: String, code: String? = nil, defaults: ProjectDefaultsUpdate? = nil,
@@ -79,13 +35,11 @@ extension Catalog {
             try await self.checkProjectNameFree(name, except: nil, db)
             let project = Project(id: UUID(), name: name, code: code, defaults: defaults, createdAt: self.now, createdBy: createdBy)
             try await db.insert(into: "projects")
-                .columns("id", "name", "code", "require_passphrase", "share_days", "allow_comments", "comments_visible",
-                         "download_original", "download_proxy", "email_thumbnails", "share_link_enabled", "created_at",
-                         "created_by")
-                .values(project.id.bind, SQLBind(name), SQLBind(code), SQLBind(defaults.requirePassphrase),
-                        SQLBind(defaults.shareDays), SQLBind(defaults.allowComments), SQLBind(defaults.commentsVisibleToOthers),
-                        SQLBind(defaults.downloadOriginal), SQLBind(defaults.downloadProxy), SQLBind(defaults.emailThumbnails),
-                        SQLBind(defaults.shareLinkEnabled), project.createdAt.bind, createdBy.bind)
+                .columns(["id", "name", "code", "share_days", "email_thumbnails", "created_at", "created_by"]
+                         + defaults.settings.columns.map(\.0))
+                .values([project.id.bind, SQLBind(name), SQLBind(code), SQLBind(defaults.shareDays),
+                         SQLBind(defaults.emailThumbnails), project.createdAt.bind, createdBy.bind]
+                        + defaults.settings.columns.map(\.1))
                 .run()
             return project
         }
@@ -130,13 +84,12 @@ extension Catalog {
             }
             if let code = update.code { project.code = try Validate.optionalName(code, field: "code", maximum: 32) }
             if let defaults = update.defaults { project.defaults = try defaults.applied(to: project.defaults) }
-            let d = project.defaults
-            try await db.update("projects")
+            let update = db.update("projects")
                 .set("name", to: SQLBind(project.name)).set("code", to: SQLBind(project.code))
-                .set("require_passphrase", to: SQLBind(d.requirePassphrase)).set("share_days", to: SQLBind(d.shareDays))
-                .set("allow_comments", to: SQLBind(d.allowComments)).set("comments_visible", to: SQLBind(d.commentsVisibleToOthers))
-                .set("download_original", to: SQLBind(d.downloadOriginal)).set("download_proxy", to: SQLBind(d.downloadProxy))
-                .set("email_thumbnails", to: SQLBind(d.emailThumbnails)).set("share_link_enabled", to: SQLBind(d.shareLinkEnabled))
+                .set("share_days", to: SQLBind(project.defaults.shareDays))
+                .set("email_thumbnails", to: SQLBind(project.defaults.emailThumbnails))
+            for (column, value) in project.defaults.settings.columns { update.set(SQLColumn(column), to: value) }
+            try await update
                 .where("id", .equal, id.bind).run()
             return project
         }
@@ -163,11 +116,8 @@ extension Project {
     init(row: any SQLRow) throws {
         self.init(
             id: try row.uuid("id"), name: try row.string("name"), code: try row.optionalString("code"),
-            defaults: ProjectDefaults(
-                requirePassphrase: try row.bool("require_passphrase"), shareDays: try row.int("share_days"),
-                allowComments: try row.bool("allow_comments"), commentsVisibleToOthers: try row.bool("comments_visible"),
-                downloadOriginal: try row.bool("download_original"), downloadProxy: try row.bool("download_proxy"),
-                emailThumbnails: try row.bool("email_thumbnails"), shareLinkEnabled: try row.bool("share_link_enabled")),
+            defaults: ProjectDefaults(settings: try SessionSettings(columnsOf: row), shareDays: try row.int("share_days"),
+                                      emailThumbnails: try row.bool("email_thumbnails")),
             createdAt: try row.timestamp("created_at"), createdBy: try row.optionalUUID("created_by"))
     }
 }

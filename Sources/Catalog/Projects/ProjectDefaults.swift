@@ -1,37 +1,78 @@
-/// A project's defaults for new sessions.
+/// A project's defaults for new sessions: the settings they inherit, and two of the
+/// project's own. Its JSON is one flat object, the settings' keys beside `share_days` and
+/// `email_thumbnails`.
 public struct ProjectDefaults: Sendable, Hashable, Codable {
-    public var requirePassphrase: Bool
+    /// The settings a session inherits until it sets its own.
+    public var settings: SessionSettings
     /// How many days a new session's schedule runs.
     public var shareDays: Int
-    public var allowComments: Bool
-    public var commentsVisibleToOthers: Bool
-    public var downloadOriginal: Bool
-    public var downloadProxy: Bool
     /// Invite emails show thumbnails of the session's versions.
     public var emailThumbnails: Bool
-    public var shareLinkEnabled: Bool
 
     /// What a studio expects before deciding otherwise: a week, comments on and shared,
     /// proxies downloadable, originals not, no passphrase, shareable links allowed.
     public static let standard = ProjectDefaults(
-        requirePassphrase: false, shareDays: 7, allowComments: true, commentsVisibleToOthers: true,
-        downloadOriginal: false, downloadProxy: true, emailThumbnails: true, shareLinkEnabled: true)
+        settings: SessionSettings(downloadOriginal: false, downloadProxy: true, requirePassphrase: false,
+                                  shareLinkEnabled: true, allowComments: true, commentsVisibleToOthers: true),
+        shareDays: 7, emailThumbnails: true)
 
-    public init(requirePassphrase: Bool, shareDays: Int, allowComments: Bool, commentsVisibleToOthers: Bool,
-                downloadOriginal: Bool, downloadProxy: Bool, emailThumbnails: Bool, shareLinkEnabled: Bool) {
-        self.requirePassphrase = requirePassphrase
+    public init(settings: SessionSettings, shareDays: Int, emailThumbnails: Bool) {
+        self.settings = settings
         self.shareDays = shareDays
-        self.allowComments = allowComments
-        self.commentsVisibleToOthers = commentsVisibleToOthers
-        self.downloadOriginal = downloadOriginal
-        self.downloadProxy = downloadProxy
         self.emailThumbnails = emailThumbnails
-        self.shareLinkEnabled = shareLinkEnabled
     }
 
-    enum CodingKeys: String, CodingKey {
-        case requirePassphrase = "require_passphrase", shareDays = "share_days", allowComments = "allow_comments"
-        case commentsVisibleToOthers = "comments_visible_to_others", downloadOriginal = "download_original"
-        case downloadProxy = "download_proxy", emailThumbnails = "email_thumbnails", shareLinkEnabled = "share_link_enabled"
+    enum CodingKeys: String, CodingKey { case shareDays = "share_days", emailThumbnails = "email_thumbnails" }
+
+    public init(from decoder: any Decoder) throws {
+        settings = try SessionSettings(from: decoder)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        shareDays = try container.decode(Int.self, forKey: .shareDays)
+        emailThumbnails = try container.decode(Bool.self, forKey: .emailThumbnails)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        try settings.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(shareDays, forKey: .shareDays)
+        try container.encode(emailThumbnails, forKey: .emailThumbnails)
+    }
+}
+
+/// Changes to a project's session defaults: `nil` leaves a setting alone.
+public struct ProjectDefaultsUpdate: Sendable, Codable {
+    public var settings: SessionSettingValues<Bool?>
+    public var shareDays: Int?
+    public var emailThumbnails: Bool?
+
+    public init(settings: SessionSettingValues<Bool?> = .init(), shareDays: Int? = nil, emailThumbnails: Bool? = nil) {
+        self.settings = settings
+        self.shareDays = shareDays
+        self.emailThumbnails = emailThumbnails
+    }
+
+    func applied(to defaults: ProjectDefaults) throws(CatalogError) -> ProjectDefaults {
+        if let shareDays, !(1...3650).contains(shareDays) {
+            throw CatalogError.invalid("defaults.share_days", "must be 1 to 3650 days")
+        }
+        return ProjectDefaults(settings: settings.resolved(over: defaults.settings), shareDays: shareDays ?? defaults.shareDays,
+                               emailThumbnails: emailThumbnails ?? defaults.emailThumbnails)
+    }
+
+    /// The same keys as the defaults themselves.
+    typealias CodingKeys = ProjectDefaults.CodingKeys
+
+    public init(from decoder: any Decoder) throws {
+        settings = try SessionSettingValues(from: decoder)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        shareDays = try container.decodeIfPresent(Int.self, forKey: .shareDays)
+        emailThumbnails = try container.decodeIfPresent(Bool.self, forKey: .emailThumbnails)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        try settings.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encodeIfPresent(shareDays, forKey: .shareDays)
+        try container.encodeIfPresent(emailThumbnails, forKey: .emailThumbnails)
     }
 }

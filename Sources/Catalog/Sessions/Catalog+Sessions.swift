@@ -37,47 +37,6 @@ public struct SessionFields: Sendable, Decodable {
     }
 }
 
-/// Changes to a session's own settings: absent leaves one alone, `null` inherits the project's.
-public struct SessionSettingsUpdate: Sendable, Decodable {
-    public var downloadOriginal: Bool??
-    public var downloadProxy: Bool??
-    public var requirePassphrase: Bool??
-    public var shareLinkEnabled: Bool??
-    public var allowComments: Bool??
-    public var commentsVisibleToOthers: Bool??
-
-    public init(downloadOriginal: Bool?? = nil, downloadProxy: Bool?? = nil, requirePassphrase: Bool?? = nil,
-                shareLinkEnabled: Bool?? = nil, allowComments: Bool?? = nil, commentsVisibleToOthers: Bool?? = nil) {
-        self.downloadOriginal = downloadOriginal
-        self.downloadProxy = downloadProxy
-        self.requirePassphrase = requirePassphrase
-        self.shareLinkEnabled = shareLinkEnabled
-        self.allowComments = allowComments
-        self.commentsVisibleToOthers = commentsVisibleToOthers
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: SessionSettingOverrides.CodingKeys.self)
-        downloadOriginal = try c.decodePatch(Bool.self, forKey: .downloadOriginal)
-        downloadProxy = try c.decodePatch(Bool.self, forKey: .downloadProxy)
-        requirePassphrase = try c.decodePatch(Bool.self, forKey: .requirePassphrase)
-        shareLinkEnabled = try c.decodePatch(Bool.self, forKey: .shareLinkEnabled)
-        allowComments = try c.decodePatch(Bool.self, forKey: .allowComments)
-        commentsVisibleToOthers = try c.decodePatch(Bool.self, forKey: .commentsVisibleToOthers)
-    }
-
-    func applied(to overrides: SessionSettingOverrides) -> SessionSettingOverrides {
-        var o = overrides
-        if let downloadOriginal { o.downloadOriginal = downloadOriginal }
-        if let downloadProxy { o.downloadProxy = downloadProxy }
-        if let requirePassphrase { o.requirePassphrase = requirePassphrase }
-        if let shareLinkEnabled { o.shareLinkEnabled = shareLinkEnabled }
-        if let allowComments { o.allowComments = allowComments }
-        if let commentsVisibleToOthers { o.commentsVisibleToOthers = commentsVisibleToOthers }
-        return o
-    }
-}
-
 extension Catalog {
     /// Creates a session in a project, optionally from a selection of its versions.
     ///
@@ -94,8 +53,8 @@ extension Catalog {
             let endsAt = fields.endsAt?.truncatedToMilliseconds
                 ?? startsAt.addingTimeInterval(TimeInterval(project.defaults.shareDays) * 86_400)
             try Validate.schedule(startsAt: startsAt, endsAt: endsAt)
-            let overrides = (fields.settings ?? SessionSettingsUpdate()).applied(to: SessionSettingOverrides())
-            let settings = overrides.resolved(over: project.defaults)
+            let overrides = (fields.settings ?? SessionSettingsUpdate()).resolved(over: SessionSettingOverrides())
+            let settings = overrides.resolved(over: project.defaults.settings)
             try Self.checkPassphraseRequirement(settings, hasPassphrase: passphraseHash != nil)
             let session = ReviewSession(
                 id: UUID(), projectID: projectID,
@@ -114,16 +73,13 @@ extension Catalog {
     }
 
     private func insert(_ session: ReviewSession, passphraseHash: PassphraseHash?, _ db: any SQLDatabase) async throws {
-        let o = session.overrides
         try await db.insert(into: "review_sessions")
-            .columns("id", "project_id", "title", "description", "starts_at", "ends_at", "closed_at", "download_original",
-                     "download_proxy", "require_passphrase", "share_link_enabled", "allow_comments", "comments_visible",
-                     "passphrase_hash", "share_token_digest", "created_at", "created_by", "updated_at")
-            .values(session.id.bind, session.projectID.bind, SQLBind(session.title), SQLBind(session.description),
-                    session.startsAt.bind, session.endsAt.bind, session.closedAt.bind, SQLBind(o.downloadOriginal),
-                    SQLBind(o.downloadProxy), SQLBind(o.requirePassphrase), SQLBind(o.shareLinkEnabled),
-                    SQLBind(o.allowComments), SQLBind(o.commentsVisibleToOthers), SQLBind(passphraseHash?.encoded),
-                    SQLBind(String?.none), session.createdAt.bind, session.createdBy.bind, session.updatedAt.bind)
+            .columns(["id", "project_id", "title", "description", "starts_at", "ends_at", "closed_at", "passphrase_hash",
+                      "share_token_digest", "created_at", "created_by", "updated_at"] + session.overrides.columns.map(\.0))
+            .values([session.id.bind, session.projectID.bind, SQLBind(session.title), SQLBind(session.description),
+                     session.startsAt.bind, session.endsAt.bind, session.closedAt.bind, SQLBind(passphraseHash?.encoded),
+                     SQLBind(String?.none), session.createdAt.bind, session.createdBy.bind, session.updatedAt.bind]
+                    + session.overrides.columns.map(\.1))
             .run()
     }
 
@@ -155,7 +111,7 @@ extension Catalog {
             if let endsAt = fields.endsAt { session.endsAt = endsAt.truncatedToMilliseconds }
             try Validate.schedule(startsAt: session.startsAt, endsAt: session.endsAt)
             if let settings = fields.settings {
-                session.overrides = settings.applied(to: session.overrides)
+                session.overrides = settings.resolved(over: session.overrides)
                 session.settings = session.overrides.resolved(over: record.projectDefaults)
             }
             var passphraseHash = record.passphraseHash
@@ -165,16 +121,12 @@ extension Catalog {
             }
             try Self.checkPassphraseRequirement(session.settings, hasPassphrase: session.hasPassphrase)
             session.updatedAt = self.now
-            let o = session.overrides
-            try await db.update("review_sessions")
+            let update = db.update("review_sessions")
                 .set("title", to: SQLBind(session.title)).set("description", to: SQLBind(session.description))
                 .set("starts_at", to: session.startsAt.bind).set("ends_at", to: session.endsAt.bind)
-                .set("download_original", to: SQLBind(o.downloadOriginal)).set("download_proxy", to: SQLBind(o.downloadProxy))
-                .set("require_passphrase", to: SQLBind(o.requirePassphrase))
-                .set("share_link_enabled", to: SQLBind(o.shareLinkEnabled)).set("allow_comments", to: SQLBind(o.allowComments))
-                .set("comments_visible", to: SQLBind(o.commentsVisibleToOthers))
                 .set("passphrase_hash", to: SQLBind(passphraseHash?.encoded)).set("updated_at", to: session.updatedAt.bind)
-                .where("id", .equal, id.bind).run()
+            for (column, value) in session.overrides.columns { update.set(SQLColumn(column), to: value) }
+            try await update.where("id", .equal, id.bind).run()
             return session
         }
     }
@@ -279,21 +231,13 @@ extension Catalog {
     /// A session with what only the catalog sees: its project's defaults and its secrets.
     struct SessionRecord {
         var session: ReviewSession
-        var projectDefaults: ProjectDefaults
+        var projectDefaults: SessionSettings
         var passphraseHash: PassphraseHash?
         var shareTokenDigest: String?
 
         init(row: any SQLRow) throws {
-            let projectDefaults = ProjectDefaults(
-                requirePassphrase: try row.bool("p_require_passphrase"), shareDays: try row.int("p_share_days"),
-                allowComments: try row.bool("p_allow_comments"), commentsVisibleToOthers: try row.bool("p_comments_visible"),
-                downloadOriginal: try row.bool("p_download_original"), downloadProxy: try row.bool("p_download_proxy"),
-                emailThumbnails: try row.bool("p_email_thumbnails"), shareLinkEnabled: try row.bool("p_share_link_enabled"))
-            let overrides = SessionSettingOverrides(
-                downloadOriginal: try row.optionalBool("download_original"), downloadProxy: try row.optionalBool("download_proxy"),
-                requirePassphrase: try row.optionalBool("require_passphrase"),
-                shareLinkEnabled: try row.optionalBool("share_link_enabled"), allowComments: try row.optionalBool("allow_comments"),
-                commentsVisibleToOthers: try row.optionalBool("comments_visible"))
+            let projectDefaults = try SessionSettings(columnsOf: row, prefix: "p_")
+            let overrides = try SessionSettingOverrides(columnsOf: row)
             passphraseHash = try row.optionalString("passphrase_hash").map(PassphraseHash.init(encoded:))
             shareTokenDigest = try row.optionalString("share_token_digest")
             self.projectDefaults = projectDefaults
@@ -310,9 +254,8 @@ extension Catalog {
     /// Sessions joined with their projects' defaults.
     func sessionQuery(_ db: any SQLDatabase) -> SQLSelectBuilder {
         var query = db.select().column(SQLColumn("*", table: "review_sessions"))
-        for column in ["require_passphrase", "share_days", "allow_comments", "comments_visible", "download_original",
-                       "download_proxy", "email_thumbnails", "share_link_enabled"] {
-            query = query.column(SQLColumn(column, table: "projects"), as: "p_" + column)
+        for setting in SessionSetting.allCases {
+            query = query.column(SQLColumn(setting.column, table: "projects"), as: "p_" + setting.column)
         }
         return query.from("review_sessions")
             .join("projects", on: SQLColumn("project_id", table: "review_sessions"), .equal, SQLColumn("id", table: "projects"))
