@@ -24,6 +24,11 @@ public struct JobFilter: Sendable, Hashable {
     }
 }
 
+/// The job queue. A job moves from state to state by narrow updates of the columns each
+/// step owns (a heartbeat writes the lease and the progress, a cancel `cancel_requested`),
+/// never by writing back a whole row read before: workers and staff change one job at once,
+/// and once claims on PostgreSQL skip locked rows instead of waiting for one writer, a whole
+/// row written back would undo the other's change.
 extension Catalog {
     /// Puts a job on the queue; with an `idempotencyKey`, an active job of the same key is
     /// returned instead of a second one. Jobs with the same `laneKey` run one at a time (see
@@ -39,27 +44,19 @@ extension Catalog {
 
     func enqueue(_ kind: Job.Kind, payload: String, idempotencyKey: String?, maxAttempts: Int, batchID: UUID?,
                  laneKey: String? = nil, _ db: any SQLDatabase) async throws -> Job {
-        if let idempotencyKey, let existing = try await db.select().column("*").from("jobs")
+        if let idempotencyKey, let existing = try await db.select(JobRow.self)
             .where("idempotency_key", .equal, SQLBind(idempotencyKey))
-            .where("state", .in, [Job.State.queued.rawValue, Job.State.running.rawValue]).first()
+            .where("state", .in, [Job.State.queued.rawValue, Job.State.running.rawValue]).first(JobRow.self)
         {
-            return try Job(row: existing)
+            return Job(existing)
         }
-        let created = now
-        let job = Job(id: UUID(), kind: kind, payload: payload, state: .queued, attempts: 0, maxAttempts: max(1, maxAttempts),
-                      leaseOwner: nil, leaseExpiresAt: nil, heartbeatAt: nil, progressDone: 0, progressTotal: 0,
-                      lastError: nil, runAfter: created, cancelRequested: false, idempotencyKey: idempotencyKey,
-                      batchID: batchID, createdAt: created, startedAt: nil, finishedAt: nil, updatedAt: created)
-        try await db.insert(into: "jobs")
-            .columns("id", "kind", "payload", "state", "attempts", "max_attempts", "lease_owner", "lease_expires_at",
-                     "heartbeat_at", "progress_done", "progress_total", "last_error", "run_after", "cancel_requested",
-                     "idempotency_key", "batch_id", "created_at", "started_at", "finished_at", "updated_at", "lane_key")
-            .values(job.id.bind, SQLBind(kind.rawValue), SQLBind(payload), SQLBind(job.state.rawValue), SQLBind(0),
-                    SQLBind(job.maxAttempts), SQLBind(String?.none), SQLBind(Int64?.none), SQLBind(Int64?.none), SQLBind(0),
-                    SQLBind(0), SQLBind(String?.none), created.bind, SQLBind(false), SQLBind(idempotencyKey), batchID.bind,
-                    created.bind, SQLBind(Int64?.none), SQLBind(Int64?.none), created.bind, SQLBind(laneKey))
-            .run()
-        return job
+        let created = StoredTime(now)
+        let row = JobRow(id: UUID(), kind: kind, payload: payload, state: .queued, attempts: 0, maxAttempts: max(1, maxAttempts),
+                         leaseOwner: nil, leaseExpiresAt: nil, heartbeatAt: nil, progressDone: 0, progressTotal: 0, lastError: nil,
+                         runAfter: created, cancelRequested: false, idempotencyKey: idempotencyKey, batchId: batchID,
+                         createdAt: created, startedAt: nil, finishedAt: nil, updatedAt: created, laneKey: laneKey)
+        try await db.insert(row)
+        return Job(row)
     }
 
     /// Claims the next runnable job of `kinds` for `owner`: a queued job whose backoff has
@@ -93,12 +90,12 @@ extension Catalog {
                 .where(SQLColumn("lease_expires_at", table: "busy"), .greaterThanOrEqual, now.bind)
             }
             let laneFree: SQLQueryString = "(\(ident: "lane_key") IS NULL OR NOT EXISTS \(laneBusy))"
-            let runnable = db.select().column("*").from("jobs").where("kind", .in, kinds.map(\.rawValue))
+            let runnable = db.select(JobRow.self).where("kind", .in, kinds.map(\.rawValue))
                 .where(SQLGroupExpression(SQLBinaryExpression(queued, .or, abandoned)))
                 .where(laneFree)
                 .orderBy("run_after").orderBy("created_at").orderBy("id").limit(1)
-            guard let row = try await runnable.first() else { return nil }
-            var job = try Job(row: row)
+            guard let row = try await runnable.first(JobRow.self) else { return nil }
+            var job = Job(row)
             if job.state == .running && job.attempts >= job.maxAttempts {
                 // Its worker died on the last attempt: that was the end of it, and of its version's media.
                 let reason = "its worker stopped answering on the last attempt"
@@ -190,8 +187,8 @@ extension Catalog {
     /// Records that the worker `owner` died: each job it held counts a failed run with `reason`.
     public func failJobs(leasedBy owner: String, reason: String) async throws -> [Job] {
         let held = try await database.read { db in
-            try await db.select().column("id").from("jobs").where("lease_owner", .equal, SQLBind(owner))
-                .where("state", .equal, SQLBind(Job.State.running.rawValue)).all().map { try $0.uuid("id") }
+            try await db.select(JobRow.self).where("lease_owner", .equal, SQLBind(owner))
+                .where("state", .equal, SQLBind(Job.State.running.rawValue)).all(JobRow.self).map(\.id)
         }
         var failed: [Job] = []
         for id in held {
@@ -243,10 +240,8 @@ extension Catalog {
     }
 
     func job(id: UUID, _ db: any SQLDatabase) async throws -> Job {
-        guard let row = try await db.select().column("*").from("jobs").where("id", .equal, id.bind).first() else {
-            throw CatalogError.notFound("job", id)
-        }
-        return try Job(row: row)
+        guard let row = try await db.row(JobRow.self, id: id) else { throw CatalogError.notFound("job", id) }
+        return Job(row)
     }
 
     /// Jobs, newest first.
@@ -259,19 +254,18 @@ extension Catalog {
                 if let batch = filter.batchID { query = query.where("batch_id", .equal, batch.bind) }
                 return query
             }
-            let rows = try await filtered(db.select().column("*").from("jobs"))
-                .orderBy(SQLColumn("created_at"), SQLDirection.descending).orderBy("id").limit(page.limit).offset(page.offset).all()
+            let rows = try await filtered(db.select(JobRow.self))
+                .orderBy(SQLColumn("created_at"), SQLDirection.descending).orderBy("id").limit(page.limit).offset(page.offset)
+                .all(JobRow.self)
             let total = try await filtered(db.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("jobs"))
                 .first()?.decode(column: "n", as: Int.self) ?? 0
-            return PageResult(items: try rows.map(Job.init(row:)), total: total, page: page)
+            return PageResult(items: rows.map(Job.init), total: total, page: page)
         }
     }
 
     private func ownedJob(_ id: UUID, owner: String, _ db: any SQLDatabase) async throws -> Job? {
-        guard let row = try await db.select().column("*").from("jobs").where("id", .equal, id.bind)
-            .where("lease_owner", .equal, SQLBind(owner)).where("state", .equal, SQLBind(Job.State.running.rawValue)).first()
-        else { return nil }
-        return try Job(row: row)
+        try await db.select(JobRow.self).where("id", .equal, id.bind).where("lease_owner", .equal, SQLBind(owner))
+            .where("state", .equal, SQLBind(Job.State.running.rawValue)).first(JobRow.self).map(Job.init)
     }
 
     private func finish(_ id: UUID, state: Job.State, error: String?, _ db: any SQLDatabase) async throws {
@@ -284,23 +278,5 @@ extension Catalog {
 extension Duration {
     var seconds: TimeInterval {
         TimeInterval(components.seconds) + TimeInterval(components.attoseconds) / 1e18
-    }
-}
-
-extension Job {
-    init(row: any SQLRow) throws {
-        guard let kind = Kind(rawValue: try row.string("kind")), let state = State(rawValue: try row.string("state")) else {
-            throw row.damaged("a job of unknown kind or state")
-        }
-        self.init(
-            id: try row.uuid("id"), kind: kind, payload: try row.string("payload"), state: state,
-            attempts: try row.int("attempts"), maxAttempts: try row.int("max_attempts"),
-            leaseOwner: try row.optionalString("lease_owner"), leaseExpiresAt: try row.optionalTimestamp("lease_expires_at"),
-            heartbeatAt: try row.optionalTimestamp("heartbeat_at"), progressDone: try row.int("progress_done"),
-            progressTotal: try row.int("progress_total"), lastError: try row.optionalString("last_error"),
-            runAfter: try row.timestamp("run_after"), cancelRequested: try row.bool("cancel_requested"),
-            idempotencyKey: try row.optionalString("idempotency_key"), batchID: try row.optionalUUID("batch_id"),
-            createdAt: try row.timestamp("created_at"), startedAt: try row.optionalTimestamp("started_at"),
-            finishedAt: try row.optionalTimestamp("finished_at"), updatedAt: try row.timestamp("updated_at"))
     }
 }

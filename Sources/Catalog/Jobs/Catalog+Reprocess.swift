@@ -49,9 +49,8 @@ extension Catalog {
     public func enqueueReprocess(projectID: UUID, versionIDs: [UUID], profile: String) async throws -> (batchID: UUID, jobs: [Job]) {
         try await database.write { db in
             let batchID = UUID()
-            try await db.insert(into: "batches").columns("id", "project_id", "profile", "total", "created_at", "finished_at")
-                .values(batchID.bind, projectID.bind, SQLBind(profile), SQLBind(versionIDs.count), self.now.bind,
-                        SQLBind(Int64?.none)).run()
+            try await db.insert(BatchRow(id: batchID, projectId: projectID, profile: profile, total: versionIDs.count,
+                                         createdAt: StoredTime(self.now), finishedAt: nil))
             var jobs: [Job] = []
             for versionID in versionIDs {
                 let payload = TranscodeJob(versionID: versionID, profile: profile)
@@ -86,15 +85,12 @@ extension Catalog {
     }
 
     private func batchSummary(id: UUID, _ db: any SQLDatabase) async throws -> BatchSummary {
-        guard let batch = try await db.select().column("*").from("batches").where("id", .equal, id.bind).first() else {
-            throw CatalogError.notFound("reprocess batch", id)
-        }
-        let states = try await db.select().column("state").from("jobs").where("batch_id", .equal, id.bind).all()
-            .map { try $0.string("state") }
-        func count(_ state: Job.State) -> Int { states.filter { $0 == state.rawValue }.count }
-        return BatchSummary(batchID: id, projectID: try batch.uuid("project_id"), profile: try batch.string("profile"),
-                            total: try batch.int("total"), succeeded: count(.succeeded), failed: count(.failed),
-                            cancelled: count(.cancelled), active: count(.queued) + count(.running))
+        guard let batch = try await db.row(BatchRow.self, id: id) else { throw CatalogError.notFound("reprocess batch", id) }
+        let states = try await db.select(JobRow.self).where("batch_id", .equal, id.bind).all(JobRow.self).map(\.state)
+        func count(_ state: Job.State) -> Int { states.filter { $0 == state }.count }
+        return BatchSummary(batchID: id, projectID: batch.projectId, profile: batch.profile, total: batch.total,
+                            succeeded: count(.succeeded), failed: count(.failed), cancelled: count(.cancelled),
+                            active: count(.queued) + count(.running))
     }
 
     /// When batch `id` has no active job left and was not finished before, marks it finished
@@ -103,10 +99,9 @@ extension Catalog {
         try await database.write { db in
             let summary = try await self.batchSummary(id: id, db)
             guard summary.active == 0 else { return nil }
-            guard try await db.select().column("id").from("batches").where("id", .equal, id.bind)
-                .where("finished_at", .is, SQLLiteral.null).first() != nil
-            else { return nil }
-            try await db.update("batches").set("finished_at", to: self.now.bind).where("id", .equal, id.bind).run()
+            guard var batch = try await db.row(BatchRow.self, id: id), batch.finishedAt == nil else { return nil }
+            batch.finishedAt = StoredTime(self.now)
+            try await db.update(batch)
             return summary
         }
     }

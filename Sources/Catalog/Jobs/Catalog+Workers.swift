@@ -6,8 +6,8 @@ extension Catalog {
     public func registerWorker(id: String, host: String, pid: Int, concurrency: Int) async throws {
         try await database.write { db in
             try await db.delete(from: "workers").where("id", .equal, SQLBind(id)).run()
-            try await db.insert(into: "workers").columns("id", "host", "pid", "concurrency", "started_at", "heartbeat_at")
-                .values(SQLBind(id), SQLBind(host), SQLBind(pid), SQLBind(concurrency), self.now.bind, self.now.bind).run()
+            let now = StoredTime(self.now)
+            try await db.insert(WorkerRow(id: id, host: host, pid: pid, concurrency: concurrency, startedAt: now, heartbeatAt: now))
         }
     }
 
@@ -26,12 +26,9 @@ extension Catalog {
     /// Workers that sent a heartbeat within `window`.
     public func liveWorkers(within window: Duration = .seconds(15)) async throws -> [WorkerRecord] {
         try await database.read { db in
-            try await db.select().column("*").from("workers")
-                .where("heartbeat_at", .greaterThanOrEqual, self.now.addingTimeInterval(-window.seconds).bind).all().map { row in
-                    WorkerRecord(id: try row.string("id"), host: try row.string("host"), pid: try row.int("pid"),
-                                 concurrency: try row.int("concurrency"), startedAt: try row.timestamp("started_at"),
-                                 heartbeatAt: try row.timestamp("heartbeat_at"))
-                }
+            try await db.select(WorkerRow.self)
+                .where("heartbeat_at", .greaterThanOrEqual, self.now.addingTimeInterval(-window.seconds).bind)
+                .all(WorkerRow.self).map(WorkerRecord.init)
         }
     }
 }
