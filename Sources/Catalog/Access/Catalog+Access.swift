@@ -143,7 +143,7 @@ extension Catalog {
             .where("share_token_digest", .equal, SQLBind(digest)).first()
         else { throw CatalogError(.invalidToken, "this share link is not valid (it may have been turned off or replaced)") }
         let record = try await sessionRecord(id: try row.uuid("id"), db)
-        let organization = try await organizationSettings(db)
+        let organization = try await organizationRow(db).settings
         guard organization.shareLinksEnabled, record.session.settings.shareLinkEnabled else {
             throw CatalogError(.shareLinkDisabled, "shareable links are turned off for this session")
         }
@@ -198,13 +198,5 @@ extension Catalog {
         }
         guard matches else { throw CatalogError(.passphraseWrong, "the passphrase is not right") }
         try await forgiveAttempt(keys: keys, rule: .passphrase)
-    }
-
-    private func organizationSettings(_ db: any SQLDatabase) async throws -> OrganizationSettings {
-        guard let row = try await db.select().columns("name", "reply_to", "share_links_enabled").from("organization")
-            .where("id", .equal, SQLBind("default")).first()
-        else { throw CatalogError(.notFound, "the catalog has no organization settings") }
-        return OrganizationSettings(name: try row.string("name"), replyTo: try row.optionalString("reply_to"),
-                                    shareLinksEnabled: try row.bool("share_links_enabled"))
     }
 }

@@ -6,13 +6,10 @@ extension Catalog {
     /// Creates the one organization row on first start, with a fresh cookie-signing secret.
     func ensureOrganization() async throws {
         try await database.write { db in
-            guard try await db.count("organization", where: "id", equals: SQLBind("default")) == 0 else { return }
+            guard try await db.count(OrganizationRow.table, where: "id", equals: SQLBind(OrganizationRow.only)) == 0 else { return }
             let secret = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.base64URLEncoded
-            try await db.insert(into: "organization")
-                .columns("id", "name", "reply_to", "share_links_enabled", "cookie_secret", "updated_at")
-                .values(SQLBind("default"), SQLBind("Dailies"), SQLBind(String?.none), SQLBind(true), SQLBind(secret),
-                        self.now.bind)
-                .run()
+            try await db.insert(OrganizationRow(id: OrganizationRow.only, name: "Dailies", replyTo: nil, shareLinksEnabled: true,
+                                                cookieSecret: secret, updatedAt: StoredTime(self.now), webhookAllowedNetworks: ""))
         }
     }
 
@@ -24,19 +21,17 @@ extension Catalog {
     /// Changes the studio's settings; `nil` fields stay as they are.
     public func updateOrganization(_ update: OrganizationUpdate) async throws -> OrganizationSettings {
         try await database.write { db in
-            var settings = try await self.organizationRow(db).settings
+            var row = try await self.organizationRow(db)
+            var settings = row.settings
             if let name = update.name { settings.name = try Validate.name(name, field: "name") }
             if let replyTo = update.replyTo { settings.replyTo = try Validate.optionalEmail(replyTo, field: "reply_to") }
             if let enabled = update.shareLinksEnabled { settings.shareLinksEnabled = enabled }
             if let networks = update.webhookAllowedNetworks {
                 settings.webhookAllowedNetworks = try Validate.allowedNetworks(networks, field: "webhook_allowed_networks")
             }
-            try await db.update("organization")
-                .set("name", to: SQLBind(settings.name)).set("reply_to", to: SQLBind(settings.replyTo))
-                .set("share_links_enabled", to: SQLBind(settings.shareLinksEnabled))
-                .set("webhook_allowed_networks", to: SQLBind(settings.webhookAllowedNetworks.joined(separator: ",")))
-                .set("updated_at", to: self.now.bind)
-                .where("id", .equal, SQLBind("default")).run()
+            row.settings = settings
+            row.updatedAt = StoredTime(self.now)
+            try await db.update(row)
             return settings
         }
     }
@@ -44,7 +39,7 @@ extension Catalog {
     /// The key collaborator cookies are signed with.
     public func cookieSigningKey() async throws -> SymmetricKey {
         try await database.read { db in
-            let secret = try await self.organizationRow(db).secret
+            let secret = try await self.organizationRow(db).cookieSecret
             guard let bytes = Data(base64URLEncoded: secret) else {
                 throw CatalogError(.damaged, "the organization row's cookie secret is damaged")
             }
@@ -52,15 +47,11 @@ extension Catalog {
         }
     }
 
-    func organizationRow(_ db: any SQLDatabase) async throws -> (settings: OrganizationSettings, secret: String) {
-        guard let row = try await db.select()
-            .columns("name", "reply_to", "share_links_enabled", "webhook_allowed_networks", "cookie_secret")
-            .from("organization").where("id", .equal, SQLBind("default")).first()
+    func organizationRow(_ db: any SQLDatabase) async throws -> OrganizationRow {
+        guard let row = try await db.select(OrganizationRow.self).where("id", .equal, SQLBind(OrganizationRow.only))
+            .first(OrganizationRow.self)
         else { throw CatalogError(.notFound, "the catalog has no organization settings") }
-        let networks = try row.string("webhook_allowed_networks").split(separator: ",").map(String.init)
-        return (OrganizationSettings(name: try row.string("name"), replyTo: try row.optionalString("reply_to"),
-                                     shareLinksEnabled: try row.bool("share_links_enabled"), webhookAllowedNetworks: networks),
-                try row.string("cookie_secret"))
+        return row
     }
 }
 

@@ -14,15 +14,11 @@ extension Catalog {
             if try await db.count("staff_users", where: "email", equals: SQLBind(email.lowercased())) > 0 {
                 throw CatalogError(.conflict, "a staff member with email \(email) already exists", field: "email")
             }
-            let user = StaffUser(id: UUID(), name: name, email: email.lowercased(), isAdmin: isAdmin, createdAt: self.now,
-                                 createdBy: createdBy)
-            try await db.insert(into: "staff_users")
-                .columns("id", "name", "email", "is_admin", "created_at", "created_by")
-                .values(user.id.bind, SQLBind(user.name), SQLBind(user.email), SQLBind(user.isAdmin), user.createdAt.bind,
-                        createdBy.bind)
-                .run()
-            let key = try await self.insertAPIKey(for: user.id, db)
-            return (user, key)
+            let row = StaffUserRow(id: UUID(), name: name, email: email.lowercased(), isAdmin: isAdmin,
+                                   createdAt: StoredTime(self.now), createdBy: createdBy)
+            try await db.insert(row)
+            let key = try await self.insertAPIKey(for: row.id, db)
+            return (StaffUser(row), key)
         }
     }
 
@@ -38,42 +34,37 @@ extension Catalog {
 
     private func insertAPIKey(for userID: UUID, _ db: any SQLDatabase) async throws -> SecretToken {
         let key = SecretToken.generate(prefix: "dk_")
-        try await db.insert(into: "api_keys").columns("id", "user_id", "key_digest", "created_at", "revoked_at")
-            .values(UUID().bind, userID.bind, SQLBind(key.digest), now.bind, SQLBind(Int64?.none)).run()
+        try await db.insert(APIKeyRow(id: UUID(), userId: userID, keyDigest: key.digest, createdAt: StoredTime(now), revokedAt: nil))
         return key
     }
 
     /// The staff member an API key belongs to, or `nil` for an unknown or revoked key.
     public func staffUser(apiKey: String) async throws -> StaffUser? {
         try await database.read { db in
-            guard let row = try await db.select().columns(SQLColumn("*", table: "staff_users")).from("api_keys")
+            try await db.select().columns(SQLColumn("*", table: "staff_users")).from("api_keys")
                 .join("staff_users", on: SQLColumn("user_id", table: "api_keys"), .equal, SQLColumn("id", table: "staff_users"))
                 .where(SQLColumn("key_digest", table: "api_keys"), .equal, SQLBind(SecretToken.digest(of: apiKey)))
                 .where(SQLColumn("revoked_at", table: "api_keys"), .is, SQLLiteral.null)
-                .first()
-            else { return nil }
-            return try StaffUser(row: row)
+                .first(StaffUserRow.self).map(StaffUser.init)
         }
     }
 
     /// A staff member by id.
     public func staffUser(id: UUID) async throws -> StaffUser {
         try await database.read { db in
-            guard let row = try await db.select().column("*").from("staff_users").where("id", .equal, id.bind).first() else {
-                throw CatalogError.notFound("staff member", id)
-            }
-            return try StaffUser(row: row)
+            guard let row = try await db.row(StaffUserRow.self, id: id) else { throw CatalogError.notFound("staff member", id) }
+            return StaffUser(row)
         }
     }
 
     /// Every staff member, by name.
     public func staffUsers(page: Page = .default) async throws -> PageResult<StaffUser> {
         try await database.read { db in
-            let rows = try await db.select().column("*").from("staff_users").orderBy("name").orderBy("id")
-                .limit(page.limit).offset(page.offset).all()
+            let rows = try await db.select(StaffUserRow.self).orderBy("name").orderBy("id")
+                .limit(page.limit).offset(page.offset).all(StaffUserRow.self)
             let total = try await db.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
                 .from("staff_users").first()?.decode(column: "n", as: Int.self) ?? 0
-            return PageResult(items: try rows.map(StaffUser.init(row:)), total: total, page: page)
+            return PageResult(items: rows.map(StaffUser.init), total: total, page: page)
         }
     }
 
@@ -83,13 +74,5 @@ extension Catalog {
             try await db.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("staff_users")
                 .first()?.decode(column: "n", as: Int.self) ?? 0
         }
-    }
-}
-
-extension StaffUser {
-    init(row: any SQLRow) throws {
-        self.init(id: try row.uuid("id"), name: try row.string("name"), email: try row.string("email"),
-                  isAdmin: try row.bool("is_admin"), createdAt: try row.timestamp("created_at"),
-                  createdBy: try row.optionalUUID("created_by"))
     }
 }

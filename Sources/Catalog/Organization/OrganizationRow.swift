@@ -1,0 +1,24 @@
+/// The row of `organization`, the only one: the studio's settings and the secret that signs
+/// access cookies.
+struct OrganizationRow: TableRow {
+    static let table = "organization"
+    /// The one row's id.
+    static let only = "default"
+    var id: String, name: String, replyTo: String?, shareLinksEnabled: Bool, cookieSecret: String, updatedAt: StoredTime
+    /// Comma-separated CIDR blocks; empty: none.
+    var webhookAllowedNetworks: String
+
+    /// The studio's settings, as the row holds them.
+    var settings: OrganizationSettings {
+        get {
+            OrganizationSettings(name: name, replyTo: replyTo, shareLinksEnabled: shareLinksEnabled,
+                                 webhookAllowedNetworks: webhookAllowedNetworks.split(separator: ",").map(String.init))
+        }
+        set {
+            name = newValue.name
+            replyTo = newValue.replyTo
+            shareLinksEnabled = newValue.shareLinksEnabled
+            webhookAllowedNetworks = newValue.webhookAllowedNetworks.joined(separator: ",")
+        }
+    }
+}
