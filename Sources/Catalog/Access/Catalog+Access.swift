@@ -32,10 +32,10 @@ extension Catalog {
     public func logIn(inviteToken: String, passphrase: String?, from client: String) async throws -> CollaboratorLogin {
         let digest = SecretToken.digest(of: inviteToken)
         let (access, record) = try await database.read { db in
-            guard let row = try await db.select().column("id").from("collaborators")
-                .where("token_digest", .equal, SQLBind(digest)).first()
+            guard let invited = try await db.select(CollaboratorRow.self).where("token_digest", .equal, SQLBind(digest))
+                .first(CollaboratorRow.self)
             else { throw CatalogError(.invalidToken, "this invite link is not valid (it may have been replaced by a newer one)") }
-            let access = try await self.checkedAccess(collaboratorID: try row.uuid("id"), db)
+            let access = try await self.checkedAccess(collaboratorID: invited.id, db)
             return (access, try await self.sessionRecord(id: access.session.id, db))
         }
         try await checkPassphrase(passphrase, for: record, link: digest, client: client)
@@ -139,10 +139,9 @@ extension Catalog {
     }
 
     private func shareLinkSession(digest: String, _ db: any SQLDatabase) async throws -> SessionRecord {
-        guard let row = try await db.select().column("id").from("review_sessions")
-            .where("share_token_digest", .equal, SQLBind(digest)).first()
+        guard let row = try await sessionQuery(db).where("share_token_digest", .equal, SQLBind(digest)).first()
         else { throw CatalogError(.invalidToken, "this share link is not valid (it may have been turned off or replaced)") }
-        let record = try await sessionRecord(id: try row.uuid("id"), db)
+        let record = try SessionRecord(row: row)
         let organization = try await organizationRow(db).settings
         guard organization.shareLinksEnabled, record.session.settings.shareLinkEnabled else {
             throw CatalogError(.shareLinkDisabled, "shareable links are turned off for this session")
@@ -152,9 +151,9 @@ extension Catalog {
     }
 
     private func checkedAccess(collaboratorID: UUID, _ db: any SQLDatabase) async throws -> CollaboratorAccess {
-        guard let row = try await db.select().column("*").from("collaborators").where("id", .equal, collaboratorID.bind).first()
+        guard let row = try await db.row(CollaboratorRow.self, id: collaboratorID)
         else { throw CatalogError(.invalidToken, "this access is no longer valid; open your invite link again") }
-        let collaborator = try Collaborator(row: row)
+        let collaborator = Collaborator(row)
         guard !collaborator.isRevoked else {
             throw CatalogError(.accessRevoked, "your access to this session has been withdrawn")
         }

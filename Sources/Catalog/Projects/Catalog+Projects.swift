@@ -34,13 +34,7 @@ extension Catalog {
         return try await database.write { db in
             try await self.checkProjectNameFree(name, except: nil, db)
             let project = Project(id: UUID(), name: name, code: code, defaults: defaults, createdAt: self.now, createdBy: createdBy)
-            try await db.insert(into: "projects")
-                .columns(["id", "name", "code", "share_days", "email_thumbnails", "created_at", "created_by"]
-                         + defaults.settings.columns.map(\.0))
-                .values([project.id.bind, SQLBind(name), SQLBind(code), SQLBind(defaults.shareDays),
-                         SQLBind(defaults.emailThumbnails), project.createdAt.bind, createdBy.bind]
-                        + defaults.settings.columns.map(\.1))
-                .run()
+            try await db.insert(ProjectRow(project), defaults.settings.columns)
             return project
         }
     }
@@ -52,13 +46,12 @@ extension Catalog {
     /// A project by name (for the CLI), or `nil`.
     public func project(named name: String) async throws -> Project? {
         try await database.read { db in
-            try await db.select().column("*").from("projects").where("name", .equal, SQLBind(name)).first()
-                .map(Project.init(row:))
+            try await db.select(ProjectRow.self).where("name", .equal, SQLBind(name)).first().map(Project.init(row:))
         }
     }
 
     func project(id: UUID, _ db: any SQLDatabase) async throws -> Project {
-        guard let row = try await db.select().column("*").from("projects").where("id", .equal, id.bind).first() else {
+        guard let row = try await db.select(ProjectRow.self).where("id", .equal, id.bind).first() else {
             throw CatalogError.notFound("project", id)
         }
         return try Project(row: row)
@@ -67,7 +60,7 @@ extension Catalog {
     /// Projects by name.
     public func projects(page: Page = .default) async throws -> PageResult<Project> {
         try await database.read { db in
-            let rows = try await db.select().column("*").from("projects").orderBy("name").orderBy("id")
+            let rows = try await db.select(ProjectRow.self).orderBy("name").orderBy("id")
                 .limit(page.limit).offset(page.offset).all()
             let total = try await db.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("projects")
                 .first()?.decode(column: "n", as: Int.self) ?? 0
@@ -84,13 +77,7 @@ extension Catalog {
             }
             if let code = update.code { project.code = try Validate.optionalName(code, field: "code", maximum: 32) }
             if let defaults = update.defaults { project.defaults = try defaults.applied(to: project.defaults) }
-            let update = db.update("projects")
-                .set("name", to: SQLBind(project.name)).set("code", to: SQLBind(project.code))
-                .set("share_days", to: SQLBind(project.defaults.shareDays))
-                .set("email_thumbnails", to: SQLBind(project.defaults.emailThumbnails))
-            for (column, value) in project.defaults.settings.columns { update.set(SQLColumn(column), to: value) }
-            try await update
-                .where("id", .equal, id.bind).run()
+            try await db.update(ProjectRow(project), project.defaults.settings.columns)
             return project
         }
     }
@@ -109,15 +96,5 @@ extension Catalog {
         if try await query.first() != nil {
             throw CatalogError(.conflict, "a project named \(name) already exists", field: "name")
         }
-    }
-}
-
-extension Project {
-    init(row: any SQLRow) throws {
-        self.init(
-            id: try row.uuid("id"), name: try row.string("name"), code: try row.optionalString("code"),
-            defaults: ProjectDefaults(settings: try SessionSettings(columnsOf: row), shareDays: try row.int("share_days"),
-                                      emailThumbnails: try row.bool("email_thumbnails")),
-            createdAt: try row.timestamp("created_at"), createdBy: try row.optionalUUID("created_by"))
     }
 }

@@ -37,8 +37,8 @@ extension Catalog {
     }
 
     func collaborators(sessionID: UUID, _ db: any SQLDatabase) async throws -> [Collaborator] {
-        try await db.select().column("*").from("collaborators").where("session_id", .equal, sessionID.bind)
-            .orderBy("created_at").orderBy("id").all().map(Collaborator.init(row:))
+        try await db.select(CollaboratorRow.self).where("session_id", .equal, sessionID.bind)
+            .orderBy("created_at").orderBy("id").all(CollaboratorRow.self).map(Collaborator.init)
     }
 
     public func collaborator(id: UUID) async throws -> Collaborator {
@@ -46,10 +46,12 @@ extension Catalog {
     }
 
     func collaborator(id: UUID, _ db: any SQLDatabase) async throws -> Collaborator {
-        guard let row = try await db.select().column("*").from("collaborators").where("id", .equal, id.bind).first() else {
-            throw CatalogError.notFound("collaborator", id)
-        }
-        return try Collaborator(row: row)
+        Collaborator(try await collaboratorRow(id: id, db))
+    }
+
+    private func collaboratorRow(id: UUID, _ db: any SQLDatabase) async throws -> CollaboratorRow {
+        guard let row = try await db.row(CollaboratorRow.self, id: id) else { throw CatalogError.notFound("collaborator", id) }
+        return row
     }
 
     /// Invites someone (who need not be staff) with a personal link, whose token is
@@ -73,19 +75,14 @@ extension Catalog {
         let collaborator = Collaborator(
             id: UUID(), sessionID: sessionID, name: name, email: email, role: role, staffUserID: staffUserID,
             joinedByShareLink: joinedByShareLink, invitedAt: nil, revokedAt: nil, createdAt: now, createdBy: createdBy)
-        try await db.insert(into: "collaborators")
-            .columns("id", "session_id", "name", "email", "role", "staff_user_id", "joined_by_share_link", "token_digest",
-                     "invited_at", "revoked_at", "created_at", "created_by")
-            .values(collaborator.id.bind, sessionID.bind, SQLBind(name), SQLBind(email), SQLBind(role.rawValue),
-                    staffUserID.bind, SQLBind(joinedByShareLink), SQLBind(token.digest), SQLBind(Int64?.none),
-                    SQLBind(Int64?.none), collaborator.createdAt.bind, createdBy.bind)
-            .run()
+        try await db.insert(CollaboratorRow(collaborator, tokenDigest: token.digest))
         return (collaborator, token)
     }
 
     public func updateCollaborator(sessionID: UUID, id: UUID, _ update: CollaboratorUpdate) async throws -> Collaborator {
         try await database.write { db in
-            var collaborator = try await self.collaborator(id: id, db)
+            let row = try await self.collaboratorRow(id: id, db)
+            var collaborator = Collaborator(row)
             guard collaborator.sessionID == sessionID else { throw CatalogError.notFound("collaborator in this session", id) }
             if let name = update.name { collaborator.name = try Validate.name(name, field: "name") }
             if let email = update.email { collaborator.email = try Validate.optionalEmail(email) }
@@ -93,9 +90,7 @@ extension Catalog {
             if let revoked = update.revoked, revoked != collaborator.isRevoked {
                 collaborator.revokedAt = revoked ? self.now : nil
             }
-            try await db.update("collaborators").set("name", to: SQLBind(collaborator.name))
-                .set("email", to: SQLBind(collaborator.email)).set("role", to: SQLBind(collaborator.role.rawValue))
-                .set("revoked_at", to: collaborator.revokedAt.bind).where("id", .equal, id.bind).run()
+            try await db.update(CollaboratorRow(collaborator, tokenDigest: row.tokenDigest))
             if collaborator.isRevoked {
                 // Every browser let in as them is logged out; restoring access takes a new invite.
                 try await db.delete(from: "collaborator_logins").where("collaborator_id", .equal, id.bind).run()
@@ -116,15 +111,13 @@ extension Catalog {
     /// records when; the token is returned once, to be sent.
     public func issueInvite(sessionID: UUID, collaboratorID: UUID) async throws -> (Collaborator, SecretToken) {
         try await database.write { db in
-            var collaborator = try await self.collaborator(id: collaboratorID, db)
-            guard collaborator.sessionID == sessionID else {
-                throw CatalogError.notFound("collaborator in this session", collaboratorID)
-            }
+            var row = try await self.collaboratorRow(id: collaboratorID, db)
+            guard row.sessionId == sessionID else { throw CatalogError.notFound("collaborator in this session", collaboratorID) }
             let token = SecretToken.generate(prefix: "di_")
-            collaborator.invitedAt = self.now
-            try await db.update("collaborators").set("token_digest", to: SQLBind(token.digest))
-                .set("invited_at", to: collaborator.invitedAt.bind).where("id", .equal, collaboratorID.bind).run()
-            return (collaborator, token)
+            row.tokenDigest = token.digest
+            row.invitedAt = StoredTime(self.now)
+            try await db.update(row)
+            return (Collaborator(row), token)
         }
     }
 
@@ -138,18 +131,5 @@ extension Catalog {
             return try await self.insertCollaborator(sessionID: id, name: user.name, email: user.email, role: .approver,
                                                      staffUserID: user.id, joinedByShareLink: false, createdBy: user.id, db).0
         }
-    }
-}
-
-extension Collaborator {
-    init(row: any SQLRow) throws {
-        guard let role = Role(rawValue: try row.string("role")) else {
-            throw row.damaged("an unknown collaborator role")
-        }
-        self.init(id: try row.uuid("id"), sessionID: try row.uuid("session_id"), name: try row.string("name"),
-                  email: try row.optionalString("email"), role: role, staffUserID: try row.optionalUUID("staff_user_id"),
-                  joinedByShareLink: try row.bool("joined_by_share_link"), invitedAt: try row.optionalTimestamp("invited_at"),
-                  revokedAt: try row.optionalTimestamp("revoked_at"), createdAt: try row.timestamp("created_at"),
-                  createdBy: try row.optionalUUID("created_by"))
     }
 }

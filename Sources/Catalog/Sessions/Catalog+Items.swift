@@ -34,16 +34,16 @@ extension Catalog {
     /// One item of a session; an item of another session is not found, as if it did not exist.
     public func item(id: UUID, sessionID: UUID) async throws -> SessionItem {
         try await database.read { db in
-            guard let row = try await db.select().column("*").from("session_items").where("id", .equal, id.bind)
-                .where("session_id", .equal, sessionID.bind).first()
+            guard let row = try await db.select(ItemRow.self).where("id", .equal, id.bind)
+                .where("session_id", .equal, sessionID.bind).first(ItemRow.self)
             else { throw CatalogError.notFound("item in this session", id) }
-            return try SessionItem(row: row)
+            return SessionItem(row)
         }
     }
 
     func items(sessionID: UUID, _ db: any SQLDatabase) async throws -> [SessionItem] {
-        try await db.select().column("*").from("session_items").where("session_id", .equal, sessionID.bind)
-            .orderBy("position").orderBy("created_at").all().map(SessionItem.init(row:))
+        try await db.select(ItemRow.self).where("session_id", .equal, sessionID.bind)
+            .orderBy("position").orderBy("created_at").all(ItemRow.self).map(SessionItem.init)
     }
 
     /// Adds versions of the session's project, in the order given, at `position` (the end
@@ -87,13 +87,7 @@ extension Catalog {
                 id: UUID(), sessionID: sessionID, versionID: versionID, position: insertAt + offset, versionName: version.name,
                 versionLabel: version.versionLabel, clientName: version.clientName, reason: version.defaultReason,
                 createdAt: now, createdBy: createdBy)
-            try await db.insert(into: "session_items")
-                .columns("id", "session_id", "version_id", "position", "version_name", "version_label", "client_name",
-                         "reason", "created_at", "created_by")
-                .values(item.id.bind, sessionID.bind, versionID.bind, SQLBind(item.position), SQLBind(item.versionName),
-                        SQLBind(item.versionLabel), SQLBind(item.clientName), SQLBind(item.reason), item.createdAt.bind,
-                        createdBy.bind)
-                .run()
+            try await db.insert(ItemRow(item))
             added.append(item)
         }
         let order = Array(existing.prefix(insertAt)) + added + Array(existing.dropFirst(insertAt))
@@ -154,8 +148,7 @@ extension Catalog {
             }
             if let clientName = update.clientName { item.clientName = try Validate.optionalName(clientName, field: "client_name") }
             if let reason = update.reason { item.reason = try Validate.optionalText(reason, field: "reason", maximum: 2000) }
-            try await db.update("session_items").set("client_name", to: SQLBind(item.clientName))
-                .set("reason", to: SQLBind(item.reason)).where("id", .equal, itemID.bind).run()
+            try await db.update(ItemRow(item))
             return item
         }
     }
@@ -171,15 +164,5 @@ extension Catalog {
         for (position, id) in order.enumerated() where current[id] != position {
             try await db.update("session_items").set("position", to: SQLBind(position)).where("id", .equal, id.bind).run()
         }
-    }
-}
-
-extension SessionItem {
-    init(row: any SQLRow) throws {
-        self.init(id: try row.uuid("id"), sessionID: try row.uuid("session_id"), versionID: try row.uuid("version_id"),
-                  position: try row.int("position"), versionName: try row.string("version_name"),
-                  versionLabel: try row.optionalString("version_label"), clientName: try row.optionalString("client_name"),
-                  reason: try row.optionalString("reason"), createdAt: try row.timestamp("created_at"),
-                  createdBy: try row.optionalUUID("created_by"))
     }
 }

@@ -63,24 +63,15 @@ extension Catalog {
                 startsAt: startsAt, endsAt: endsAt, closedAt: nil, overrides: overrides,
                 settings: settings, hasPassphrase: passphraseHash != nil,
                 createdAt: created, createdBy: createdBy, updatedAt: created)
-            try await self.insert(session, passphraseHash: passphraseHash, db)
+            let record = SessionRecord(session: session, projectDefaults: project.defaults.settings,
+                                       passphraseHash: passphraseHash, shareTokenDigest: nil)
+            try await db.insert(record.row, session.overrides.columns)
             if !versionIDs.isEmpty {
                 _ = try await self.insertItems(sessionID: session.id, projectID: projectID, versionIDs: versionIDs,
                                                at: nil, createdBy: createdBy, db)
             }
             return session
         }
-    }
-
-    private func insert(_ session: ReviewSession, passphraseHash: PassphraseHash?, _ db: any SQLDatabase) async throws {
-        try await db.insert(into: "review_sessions")
-            .columns(["id", "project_id", "title", "description", "starts_at", "ends_at", "closed_at", "passphrase_hash",
-                      "share_token_digest", "created_at", "created_by", "updated_at"] + session.overrides.columns.map(\.0))
-            .values([session.id.bind, session.projectID.bind, SQLBind(session.title), SQLBind(session.description),
-                     session.startsAt.bind, session.endsAt.bind, session.closedAt.bind, SQLBind(passphraseHash?.encoded),
-                     SQLBind(String?.none), session.createdAt.bind, session.createdBy.bind, session.updatedAt.bind]
-                    + session.overrides.columns.map(\.1))
-            .run()
     }
 
     public func session(id: UUID) async throws -> ReviewSession {
@@ -103,7 +94,7 @@ extension Catalog {
     public func updateSession(id: UUID, _ fields: SessionFields) async throws -> ReviewSession {
         let newPassphraseHash = try await hashPassphrase(fields.passphrase ?? nil)
         return try await database.write { db in
-            let record = try await self.sessionRecord(id: id, db)
+            var record = try await self.sessionRecord(id: id, db)
             var session = record.session
             if let title = fields.title { session.title = try Validate.name(title, field: "title") }
             if let description = fields.description { session.description = try Validate.text(description, field: "description") }
@@ -114,19 +105,14 @@ extension Catalog {
                 session.overrides = settings.resolved(over: session.overrides)
                 session.settings = session.overrides.resolved(over: record.projectDefaults)
             }
-            var passphraseHash = record.passphraseHash
             if fields.passphrase != nil {
-                passphraseHash = newPassphraseHash
-                session.hasPassphrase = passphraseHash != nil
+                record.passphraseHash = newPassphraseHash
+                session.hasPassphrase = newPassphraseHash != nil
             }
             try Self.checkPassphraseRequirement(session.settings, hasPassphrase: session.hasPassphrase)
             session.updatedAt = self.now
-            let update = db.update("review_sessions")
-                .set("title", to: SQLBind(session.title)).set("description", to: SQLBind(session.description))
-                .set("starts_at", to: session.startsAt.bind).set("ends_at", to: session.endsAt.bind)
-                .set("passphrase_hash", to: SQLBind(passphraseHash?.encoded)).set("updated_at", to: session.updatedAt.bind)
-            for (column, value) in session.overrides.columns { update.set(SQLColumn(column), to: value) }
-            try await update.where("id", .equal, id.bind).run()
+            record.session = session
+            try await db.update(record.row, session.overrides.columns)
             return session
         }
     }
@@ -149,13 +135,12 @@ extension Catalog {
 
     private func setClosed(id: UUID, closed: Bool) async throws -> ReviewSession {
         try await database.write { db in
-            var session = try await self.sessionRecord(id: id, db).session
-            guard session.isClosed != closed else { return session }
-            session.closedAt = closed ? self.now : nil
-            session.updatedAt = self.now
-            try await db.update("review_sessions").set("closed_at", to: session.closedAt.bind)
-                .set("updated_at", to: session.updatedAt.bind).where("id", .equal, id.bind).run()
-            return session
+            var record = try await self.sessionRecord(id: id, db)
+            guard record.session.isClosed != closed else { return record.session }
+            record.session.closedAt = closed ? self.now : nil
+            record.session.updatedAt = self.now
+            try await db.update(record.row, record.session.overrides.columns)
+            return record.session
         }
     }
 
@@ -168,21 +153,23 @@ extension Catalog {
             let record = try await self.sessionRecord(id: id, db)
             let project = try await self.project(id: record.session.projectID, db)
             let created = self.now
-            var clone = record.session
-            clone = ReviewSession(
-                id: UUID(), projectID: clone.projectID, title: try Validate.name(clone.title + " (copy)", field: "title"),
-                description: clone.description, startsAt: created,
+            let original = record.session
+            var clone = record
+            clone.shareTokenDigest = nil
+            clone.session = ReviewSession(
+                id: UUID(), projectID: original.projectID, title: try Validate.name(original.title + " (copy)", field: "title"),
+                description: original.description, startsAt: created,
                 endsAt: created.addingTimeInterval(TimeInterval(project.defaults.shareDays) * 86_400), closedAt: nil,
-                overrides: clone.overrides, settings: clone.settings, hasPassphrase: clone.hasPassphrase,
+                overrides: original.overrides, settings: original.settings, hasPassphrase: original.hasPassphrase,
                 createdAt: created, createdBy: createdBy, updatedAt: created)
-            try await self.insert(clone, passphraseHash: record.passphraseHash, db)
+            try await db.insert(clone.row, original.overrides.columns)
             var invites: [(Collaborator, SecretToken)] = []
-            for original in try await self.collaborators(sessionID: id, db) where !original.isRevoked && !original.joinedByShareLink {
+            for invited in try await self.collaborators(sessionID: id, db) where !invited.isRevoked && !invited.joinedByShareLink {
                 invites.append(try await self.insertCollaborator(
-                    sessionID: clone.id, name: original.name, email: original.email, role: original.role,
-                    staffUserID: original.staffUserID, joinedByShareLink: false, createdBy: createdBy, db))
+                    sessionID: clone.session.id, name: invited.name, email: invited.email, role: invited.role,
+                    staffUserID: invited.staffUserID, joinedByShareLink: false, createdBy: createdBy, db))
             }
-            return (clone, invites)
+            return (clone.session, invites)
         }
     }
 
@@ -192,10 +179,10 @@ extension Catalog {
         try await database.write { db in
             var record = try await self.sessionRecord(id: sessionID, db)
             let token = SecretToken.generate(prefix: "ds_")
+            record.shareTokenDigest = token.digest
             record.session.overrides.shareLinkEnabled = true
-            try await db.update("review_sessions").set("share_token_digest", to: SQLBind(token.digest))
-                .set("share_link_enabled", to: SQLBind(true)).set("updated_at", to: self.now.bind)
-                .where("id", .equal, sessionID.bind).run()
+            record.session.updatedAt = self.now
+            try await db.update(record.row, record.session.overrides.columns)
             return token
         }
     }
@@ -203,10 +190,11 @@ extension Catalog {
     /// Turns the shareable link off; visitors who joined keep their access.
     public func disableShareLink(sessionID: UUID) async throws -> ReviewSession {
         try await database.write { db in
-            _ = try await self.sessionRecord(id: sessionID, db)
-            try await db.update("review_sessions").set("share_token_digest", to: SQLBind(String?.none))
-                .set("share_link_enabled", to: SQLBind(false)).set("updated_at", to: self.now.bind)
-                .where("id", .equal, sessionID.bind).run()
+            var record = try await self.sessionRecord(id: sessionID, db)
+            record.shareTokenDigest = nil
+            record.session.overrides.shareLinkEnabled = false
+            record.session.updatedAt = self.now
+            try await db.update(record.row, record.session.overrides.columns)
             return try await self.sessionRecord(id: sessionID, db).session
         }
     }
@@ -224,41 +212,6 @@ extension Catalog {
         if settings.requirePassphrase && !hasPassphrase {
             throw CatalogError.invalid("passphrase", "the session requires a passphrase: give one, or turn require_passphrase off")
         }
-    }
-
-    // MARK: Rows
-
-    /// A session with what only the catalog sees: its project's defaults and its secrets.
-    struct SessionRecord {
-        var session: ReviewSession
-        var projectDefaults: SessionSettings
-        var passphraseHash: PassphraseHash?
-        var shareTokenDigest: String?
-
-        init(row: any SQLRow) throws {
-            let projectDefaults = try SessionSettings(columnsOf: row, prefix: "p_")
-            let overrides = try SessionSettingOverrides(columnsOf: row)
-            passphraseHash = try row.optionalString("passphrase_hash").map(PassphraseHash.init(encoded:))
-            shareTokenDigest = try row.optionalString("share_token_digest")
-            self.projectDefaults = projectDefaults
-            session = ReviewSession(
-                id: try row.uuid("id"), projectID: try row.uuid("project_id"), title: try row.string("title"),
-                description: try row.string("description"), startsAt: try row.timestamp("starts_at"),
-                endsAt: try row.timestamp("ends_at"), closedAt: try row.optionalTimestamp("closed_at"), overrides: overrides,
-                settings: overrides.resolved(over: projectDefaults), hasPassphrase: passphraseHash != nil,
-                createdAt: try row.timestamp("created_at"), createdBy: try row.optionalUUID("created_by"),
-                updatedAt: try row.timestamp("updated_at"))
-        }
-    }
-
-    /// Sessions joined with their projects' defaults.
-    func sessionQuery(_ db: any SQLDatabase) -> SQLSelectBuilder {
-        var query = db.select().column(SQLColumn("*", table: "review_sessions"))
-        for setting in SessionSetting.allCases {
-            query = query.column(SQLColumn(setting.column, table: "projects"), as: "p_" + setting.column)
-        }
-        return query.from("review_sessions")
-            .join("projects", on: SQLColumn("project_id", table: "review_sessions"), .equal, SQLColumn("id", table: "projects"))
     }
 
     func sessionRecord(id: UUID, _ db: any SQLDatabase) async throws -> SessionRecord {

@@ -143,16 +143,21 @@ extension Optional: SessionSettingValue where Wrapped: SessionSettingValue {
     }
 }
 
-/// The settings as the catalog stores them: a column each in `projects` (the defaults) and
-/// `review_sessions` (the overrides, `NULL` inheriting).
+/// The settings as the catalog stores them: a column each beside the other columns of a row of
+/// `projects` (the defaults) or `review_sessions` (the overrides, `NULL` inheriting).
 extension SessionSettingValues where Value: Codable {
-    /// The settings stored in `row`, whose columns' names may carry a `prefix` (in a join).
-    init(columnsOf row: some SQLRow, prefix: String = "") throws {
-        try self.init { try row.decode(column: prefix + $0.column, as: Value.self) }
-    }
-
-    /// The settings as column values, to insert or set.
+    /// The settings as column values, to write with their row.
     var columns: [(String, any SQLExpression)] {
         SessionSetting.allCases.map { ($0.column, SQLBind(self[$0])) }
+    }
+}
+
+extension SQLRow {
+    /// The session settings stored in this row of `Row`'s table, their columns' names led by
+    /// `prefix` (in a join).
+    ///
+    /// - Throws: ``CatalogError/Code/damaged`` when they cannot be read, as ``decode(_:)``.
+    func settings<Row: TableRow, Value: Codable>(of _: Row.Type, prefix: String = "") throws -> SessionSettingValues<Value> {
+        try reading(Row.self) { try SessionSettingValues { try decode(column: prefix + $0.column, as: Value.self) } }
     }
 }
