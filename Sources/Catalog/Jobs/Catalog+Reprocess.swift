@@ -18,14 +18,14 @@ extension Catalog {
     public func reprocessPlan(projectID: UUID, profile: String, onlyFailed: Bool) async throws -> ReprocessPlan {
         try await database.read { db in
             _ = try await self.project(id: projectID, db)
-            let versions = try await db.select().column("*").from("versions").where("project_id", .equal, projectID.bind)
-                .orderBy("created_at").orderBy("id").all().map(Version.init(row:))
+            let versions = try await db.select(VersionRow.self).where("project_id", .equal, projectID.bind)
+                .orderBy("created_at").orderBy("id").all(VersionRow.self).map(Version.init)
             var toProcess: [UUID] = []
             var upToDate: [UUID] = []
             var withoutMedia: [UUID] = []
             for version in versions {
-                let components = try await db.select().column("*").from("components")
-                    .where("version_id", .equal, version.id.bind).all().map(Component.init(row:))
+                let components = try await db.select(ComponentRow.self).where("version_id", .equal, version.id.bind)
+                    .all(ComponentRow.self).map(Component.init)
                 guard let original = components.first(where: { $0.kind == .original }) else {
                     withoutMedia.append(version.id)
                     continue

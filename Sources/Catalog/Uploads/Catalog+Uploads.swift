@@ -18,23 +18,17 @@ extension Catalog {
         }
         return try await database.write { db in
             _ = try await self.version(id: versionID, db)
-            let upload = Upload(id: UUID(), versionID: versionID, fileName: fileName, size: size, sha256: sha256?.lowercased(),
-                                createdAt: self.now)
-            try await db.insert(into: "uploads").columns("id", "version_id", "file_name", "size", "sha256", "created_at", "created_by")
-                .values(upload.id.bind, versionID.bind, SQLBind(fileName), SQLBind(size), SQLBind(upload.sha256),
-                        upload.createdAt.bind, createdBy.bind).run()
-            return upload
+            let row = UploadRow(id: UUID(), versionId: versionID, fileName: fileName, size: size, sha256: sha256?.lowercased(),
+                                createdAt: StoredTime(self.now), createdBy: createdBy)
+            try await db.insert(row)
+            return Upload(row)
         }
     }
 
     public func upload(id: UUID) async throws -> Upload {
         try await database.read { db in
-            guard let row = try await db.select().column("*").from("uploads").where("id", .equal, id.bind).first() else {
-                throw CatalogError.notFound("upload", id)
-            }
-            return Upload(id: try row.uuid("id"), versionID: try row.uuid("version_id"), fileName: try row.string("file_name"),
-                          size: Int64(try row.int("size")), sha256: try row.optionalString("sha256"),
-                          createdAt: try row.timestamp("created_at"))
+            guard let row = try await db.row(UploadRow.self, id: id) else { throw CatalogError.notFound("upload", id) }
+            return Upload(row)
         }
     }
 

@@ -72,14 +72,7 @@ extension Catalog {
             createdAt: created, createdBy: createdBy, updatedAt: created))
         return try await database.write { db in
             _ = try await self.project(id: projectID, db)
-            try await db.insert(into: "versions")
-                .columns("id", "project_id", "name", "version_number", "shot", "asset", "task", "status", "client_name",
-                         "default_reason", "media_state", "media_error", "created_at", "created_by", "updated_at")
-                .values(version.id.bind, projectID.bind, SQLBind(version.name), SQLBind(version.versionNumber),
-                        SQLBind(version.shot), SQLBind(version.asset), SQLBind(version.task), SQLBind(version.status),
-                        SQLBind(version.clientName), SQLBind(version.defaultReason), SQLBind(version.mediaState.rawValue),
-                        SQLBind(version.mediaError), version.createdAt.bind, createdBy.bind, version.updatedAt.bind)
-                .run()
+            try await db.insert(VersionRow(version))
             return version
         }
     }
@@ -89,19 +82,17 @@ extension Catalog {
     }
 
     func version(id: UUID, _ db: any SQLDatabase) async throws -> Version {
-        guard let row = try await db.select().column("*").from("versions").where("id", .equal, id.bind).first() else {
-            throw CatalogError.notFound("version", id)
-        }
-        return try Version(row: row)
+        guard let row = try await db.row(VersionRow.self, id: id) else { throw CatalogError.notFound("version", id) }
+        return Version(row)
     }
 
     /// A project's versions, oldest first.
     public func versions(projectID: UUID, page: Page = .default) async throws -> PageResult<Version> {
         try await database.read { db in
             _ = try await self.project(id: projectID, db)
-            let rows = try await db.select().column("*").from("versions").where("project_id", .equal, projectID.bind)
-                .orderBy("created_at").orderBy("id").limit(page.limit).offset(page.offset).all()
-            return PageResult(items: try rows.map(Version.init(row:)),
+            let rows = try await db.select(VersionRow.self).where("project_id", .equal, projectID.bind)
+                .orderBy("created_at").orderBy("id").limit(page.limit).offset(page.offset).all(VersionRow.self)
+            return PageResult(items: rows.map(Version.init),
                               total: try await db.count("versions", where: "project_id", equals: projectID.bind), page: page)
         }
     }
@@ -110,13 +101,7 @@ extension Catalog {
         try await database.write { db in
             var version = try fields.applied(to: try await self.version(id: id, db))
             version.updatedAt = self.now
-            try await db.update("versions")
-                .set("name", to: SQLBind(version.name)).set("version_number", to: SQLBind(version.versionNumber))
-                .set("shot", to: SQLBind(version.shot)).set("asset", to: SQLBind(version.asset))
-                .set("task", to: SQLBind(version.task)).set("status", to: SQLBind(version.status))
-                .set("client_name", to: SQLBind(version.clientName)).set("default_reason", to: SQLBind(version.defaultReason))
-                .set("updated_at", to: version.updatedAt.bind)
-                .where("id", .equal, id.bind).run()
+            try await db.update(VersionRow(version))
             return version
         }
     }
@@ -133,8 +118,8 @@ extension Catalog {
     public func deleteVersion(id: UUID) async throws {
         try await database.write { db in
             _ = try await self.version(id: id, db)
-            let sessions = try await db.select().distinct().column("session_id").from("session_items")
-                .where("version_id", .equal, id.bind).all().map { try $0.uuid("session_id") }
+            let sessions = Set(try await db.select(ItemRow.self).where("version_id", .equal, id.bind).all(ItemRow.self)
+                .map(\.sessionId))
             try await db.delete(from: "versions").where("id", .equal, id.bind).run()
             for session in sessions { try await self.renumberItems(sessionID: session, db) }
         }
@@ -144,8 +129,8 @@ extension Catalog {
     public func components(versionID: UUID) async throws -> [Component] {
         try await database.read { db in
             _ = try await self.version(id: versionID, db)
-            return try await db.select().column("*").from("components").where("version_id", .equal, versionID.bind)
-                .orderBy("kind").orderBy("profile").all().map(Component.init(row:))
+            return try await db.select(ComponentRow.self).where("version_id", .equal, versionID.bind)
+                .orderBy("kind").orderBy("profile").all(ComponentRow.self).map(Component.init)
         }
     }
 
@@ -153,10 +138,10 @@ extension Catalog {
     public func components(versionIDs: [UUID]) async throws -> [UUID: [Component]] {
         guard !versionIDs.isEmpty else { return [:] }
         return try await database.read { db in
-            let rows = try await db.select().column("*").from("components")
+            let rows = try await db.select(ComponentRow.self)
                 .where("version_id", .in, SQLBind.group(versionIDs.map(\.uuidString)))
-                .orderBy("kind").orderBy("profile").all()
-            return Dictionary(grouping: try rows.map(Component.init(row:)), by: \.versionID)
+                .orderBy("kind").orderBy("profile").all(ComponentRow.self)
+            return Dictionary(grouping: rows.map(Component.init), by: \.versionID)
         }
     }
 
@@ -239,46 +224,12 @@ extension Catalog {
     private func replaceComponent(versionID: UUID, kind: Component.Kind, profile: String?, path: String, fileName: String,
                                   size: Int64, sha256: String, mediaInfo: String?, sourceSHA256: String?,
                                   _ db: any SQLDatabase) async throws -> Component {
-        let component = Component(id: UUID(), versionID: versionID, kind: kind, profile: profile, path: path, fileName: fileName,
-                                  size: size, sha256: sha256, mediaInfo: mediaInfo, sourceSHA256: sourceSHA256, createdAt: now)
+        let row = ComponentRow(id: UUID(), versionId: versionID, kind: kind, profile: profile ?? "", path: path,
+                               fileName: fileName, size: size, sha256: sha256, mediaInfo: mediaInfo, createdAt: StoredTime(now),
+                               sourceSha256: sourceSHA256)
         try await db.delete(from: "components").where("version_id", .equal, versionID.bind)
-            .where("kind", .equal, SQLBind(kind.rawValue)).where("profile", .equal, SQLBind(profile ?? "")).run()
-        try await db.insert(into: "components")
-            .columns("id", "version_id", "kind", "profile", "path", "file_name", "size", "sha256", "media_info",
-                     "source_sha256", "created_at")
-            .values(component.id.bind, versionID.bind, SQLBind(kind.rawValue), SQLBind(profile ?? ""), SQLBind(path),
-                    SQLBind(fileName), SQLBind(size), SQLBind(sha256), SQLBind(mediaInfo), SQLBind(sourceSHA256),
-                    component.createdAt.bind)
-            .run()
-        return component
-    }
-}
-
-extension Version {
-    init(row: any SQLRow) throws {
-        guard let state = MediaState(rawValue: try row.string("media_state")) else {
-            throw row.damaged("an unknown media state")
-        }
-        self.init(
-            id: try row.uuid("id"), projectID: try row.uuid("project_id"), name: try row.string("name"),
-            versionNumber: try row.optionalInt("version_number"), shot: try row.optionalString("shot"),
-            asset: try row.optionalString("asset"), task: try row.optionalString("task"), status: try row.string("status"),
-            clientName: try row.optionalString("client_name"), defaultReason: try row.optionalString("default_reason"),
-            mediaState: state, mediaError: try row.optionalString("media_error"), createdAt: try row.timestamp("created_at"),
-            createdBy: try row.optionalUUID("created_by"), updatedAt: try row.timestamp("updated_at"))
-    }
-}
-
-extension Component {
-    init(row: any SQLRow) throws {
-        guard let kind = Kind(rawValue: try row.string("kind")) else {
-            throw row.damaged("an unknown component kind")
-        }
-        let profile = try row.string("profile")
-        self.init(id: try row.uuid("id"), versionID: try row.uuid("version_id"), kind: kind,
-                  profile: profile.isEmpty ? nil : profile, path: try row.string("path"), fileName: try row.string("file_name"),
-                  size: Int64(try row.int("size")), sha256: try row.string("sha256"),
-                  mediaInfo: try row.optionalString("media_info"), sourceSHA256: try row.optionalString("source_sha256"),
-                  createdAt: try row.timestamp("created_at"))
+            .where("kind", .equal, SQLBind(kind.rawValue)).where("profile", .equal, SQLBind(row.profile)).run()
+        try await db.insert(row)
+        return Component(row)
     }
 }

@@ -23,10 +23,7 @@ extension Catalog {
                     throw CatalogError.invalid("url", refusal)
                 }
             }
-            try await db.insert(into: "webhooks").columns("id", "url", "secret", "events", "enabled", "created_at", "created_by")
-                .values(webhook.id.bind, SQLBind(webhook.url), SQLBind(webhook.secret),
-                        SQLBind(webhook.events.map(\.rawValue).joined(separator: ",")), SQLBind(true), webhook.createdAt.bind,
-                        SQLBind(String?.none)).run()
+            try await db.insert(WebhookRow(webhook))
         }
         return webhook
     }
@@ -48,11 +45,7 @@ extension Catalog {
     }
 
     private func webhooks(_ db: any SQLDatabase) async throws -> [Webhook] {
-        try await db.select().column("*").from("webhooks").orderBy("created_at").all().map { row in
-            Webhook(id: try row.uuid("id"), url: try row.string("url"), secret: try row.string("secret"),
-                    events: try row.string("events").split(separator: ",").compactMap { Webhook.Event(rawValue: String($0)) },
-                    enabled: try row.bool("enabled"), createdAt: try row.timestamp("created_at"))
-        }
+        try await db.select(WebhookRow.self).orderBy("created_at").all(WebhookRow.self).map(Webhook.init)
     }
 
     /// Queues a delivery of `event` with `data` to every enabled webhook subscribed to it.
