@@ -88,10 +88,9 @@ extension Catalog {
     /// The access a stored login still gives, checked now (revoked, closed, schedule).
     public func access(loginID: UUID) async throws -> CollaboratorAccess {
         try await database.read { db in
-            guard let row = try await db.select().column("collaborator_id").from("collaborator_logins")
-                .where("id", .equal, loginID.bind).first()
+            guard let login = try await db.row(LoginRow.self, id: loginID)
             else { throw CatalogError(.invalidToken, "this access has ended; open your invite link again") }
-            return try await self.checkedAccess(collaboratorID: try row.uuid("collaborator_id"), db)
+            return try await self.checkedAccess(collaboratorID: login.collaboratorId, db)
         }
     }
 
@@ -100,14 +99,13 @@ extension Catalog {
     public func loginSessions(_ loginIDs: [UUID]) async throws -> [UUID: UUID] {
         guard !loginIDs.isEmpty else { return [:] }
         return try await database.read { db in
-            let rows = try await db.select().column(SQLColumn("id", table: "collaborator_logins"))
-                .column(SQLColumn("session_id", table: "collaborators")).from("collaborator_logins")
-                .join("collaborators", on: SQLColumn("collaborator_id", table: "collaborator_logins"), .equal,
-                      SQLColumn("id", table: "collaborators"))
-                .where(SQLColumn("id", table: "collaborator_logins"), .in, SQLBind.group(loginIDs.map(\.uuidString))).all()
-            var sessions: [UUID: UUID] = [:]
-            for row in rows { sessions[try row.uuid("id")] = try row.uuid("session_id") }
-            return sessions
+            let logins = try await db.select(LoginRow.self).where("id", .in, SQLBind.group(loginIDs.map(\.uuidString)))
+                .all(LoginRow.self)
+            guard !logins.isEmpty else { return [:] }
+            let collaborators = try await db.select(CollaboratorRow.self)
+                .where("id", .in, SQLBind.group(logins.map(\.collaboratorId.uuidString))).all(CollaboratorRow.self)
+            let sessionOf = Dictionary(uniqueKeysWithValues: collaborators.map { ($0.id, $0.sessionId) })
+            return logins.reduce(into: [:]) { sessions, login in sessions[login.id] = sessionOf[login.collaboratorId] }
         }
     }
 
@@ -132,10 +130,9 @@ extension Catalog {
     }
 
     func insertLogin(collaboratorID: UUID, _ db: any SQLDatabase) async throws -> UUID {
-        let id = UUID()
-        try await db.insert(into: "collaborator_logins").columns("id", "collaborator_id", "created_at")
-            .values(id.bind, collaboratorID.bind, now.bind).run()
-        return id
+        let login = LoginRow(id: UUID(), collaboratorId: collaboratorID, createdAt: StoredTime(now))
+        try await db.insert(login)
+        return login.id
     }
 
     private func shareLinkSession(digest: String, _ db: any SQLDatabase) async throws -> SessionRecord {

@@ -54,27 +54,26 @@ extension Catalog {
     public func reserveAttempt(keys: [String], rule: ThrottleRule) async throws {
         try await database.write { db in
             let now = self.now.storedMilliseconds
-            var counts: [(key: String, count: Int, exists: Bool)] = []
+            var counted: [(row: ThrottleRow, exists: Bool)] = []
             for key in keys {
-                let row = try await db.select().columns("attempts", "wait_until", "updated_at").from("throttles")
-                    .where("key", .equal, SQLBind(key)).first()
-                var count = 0
-                if let row {
-                    let waitUntil = try row.decode(column: "wait_until", as: Int64.self)
+                let stored = try await self.throttle(key, db)
+                var attempts = 1
+                if let stored {
+                    let waitUntil = stored.waitUntil.milliseconds
                     if waitUntil > now {
                         let seconds = Int((waitUntil - now + 999) / 1000)
                         throw CatalogError(.throttled, "too many attempts; try again in \(seconds) second\(seconds == 1 ? "" : "s")",
                                            retryAfter: seconds)
                     }
-                    let forgotten = now - (try row.decode(column: "updated_at", as: Int64.self)) > Int64(rule.memory) * 1000
-                    count = forgotten ? 0 : try row.decode(column: "attempts", as: Int.self)
+                    let forgotten = now - stored.updatedAt.milliseconds > Int64(rule.memory) * 1000
+                    attempts += forgotten ? 0 : stored.attempts
                 }
-                counts.append((key, count + 1, row != nil))
+                let waitUntil = StoredTime(milliseconds: now + rule.wait(afterAttempt: attempts))
+                counted.append((ThrottleRow(key: key, attempts: attempts, waitUntil: waitUntil, updatedAt: StoredTime(milliseconds: now)),
+                                stored != nil))
             }
-            for entry in counts {
-                try await self.storeThrottle(key: entry.key, attempts: entry.count,
-                                             waitUntil: now + rule.wait(afterAttempt: entry.count), now: now,
-                                             exists: entry.exists, db)
+            for (row, exists) in counted {
+                if exists { try await db.update(row) } else { try await db.insert(row) }
             }
         }
     }
@@ -86,15 +85,13 @@ extension Catalog {
         try await database.write { db in
             let now = self.now.storedMilliseconds
             for key in keys {
-                guard let row = try await db.select().columns("attempts", "wait_until").from("throttles")
-                    .where("key", .equal, SQLBind(key)).first()
-                else { continue }
-                let count = max(0, try row.decode(column: "attempts", as: Int.self) - 1)
-                let waitUntil = try row.decode(column: "wait_until", as: Int64.self)
-                if count == 0 && waitUntil <= now {
+                guard var row = try await self.throttle(key, db) else { continue }
+                row.attempts = max(0, row.attempts - 1)
+                if row.attempts == 0 && row.waitUntil.milliseconds <= now {
                     try await db.delete(from: "throttles").where("key", .equal, SQLBind(key)).run()
                 } else {
-                    try await self.storeThrottle(key: key, attempts: count, waitUntil: waitUntil, now: now, exists: true, db)
+                    row.updatedAt = StoredTime(milliseconds: now)
+                    try await db.update(row)
                 }
             }
         }
@@ -112,14 +109,7 @@ extension Catalog {
         }
     }
 
-    private func storeThrottle(key: String, attempts: Int, waitUntil: Int64, now: Int64, exists: Bool,
-                               _ db: any SQLDatabase) async throws {
-        if exists {
-            try await db.update("throttles").set("attempts", to: SQLBind(attempts)).set("wait_until", to: SQLBind(waitUntil))
-                .set("updated_at", to: SQLBind(now)).where("key", .equal, SQLBind(key)).run()
-        } else {
-            try await db.insert(into: "throttles").columns("key", "attempts", "wait_until", "updated_at")
-                .values(SQLBind(key), SQLBind(attempts), SQLBind(waitUntil), SQLBind(now)).run()
-        }
+    private func throttle(_ key: String, _ db: any SQLDatabase) async throws -> ThrottleRow? {
+        try await db.select(ThrottleRow.self).where("key", .equal, SQLBind(key)).first(ThrottleRow.self)
     }
 }
