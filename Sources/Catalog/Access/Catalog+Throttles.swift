@@ -69,8 +69,8 @@ extension Catalog {
                     attempts += forgotten ? 0 : stored.attempts
                 }
                 let waitUntil = StoredTime(milliseconds: now + rule.wait(afterAttempt: attempts))
-                counted.append((ThrottleRow(key: key, attempts: attempts, waitUntil: waitUntil, updatedAt: StoredTime(milliseconds: now)),
-                                stored != nil))
+                let row = ThrottleRow(key: key, attempts: attempts, waitUntil: waitUntil, updatedAt: StoredTime(milliseconds: now))
+                counted.append((row, stored != nil))
             }
             for (row, exists) in counted {
                 if exists { try await db.update(row) } else { try await db.insert(row) }

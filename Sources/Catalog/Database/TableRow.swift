@@ -136,13 +136,10 @@ extension SQLRow {
     }
 }
 
-/// Binding catalog values in the stored forms, for `where` clauses.
+/// Catalog values bound in their stored forms, for `where` clauses and the narrow updates
+/// that move a job or a version's media along.
 extension UUID {
     var bind: SQLBind { SQLBind(uuidString) }
-}
-
-extension Optional where Wrapped == UUID {
-    var bind: SQLBind { SQLBind(self?.uuidString) }
 }
 
 extension Date {
@@ -166,58 +163,5 @@ extension SQLDatabase {
         let row = try await select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(table)
             .where(SQLColumn(column), .equal, value).first()
         return try row?.decode(column: "n", as: Int.self) ?? 0
-    }
-}
-
-// MARK: Reading column by column, until every table has its row
-
-extension SQLRow {
-    func damaged(_ what: String) -> CatalogError {
-        let id = (try? decode(column: "id", as: String.self)) ?? "without an id"
-        return CatalogError(.damaged, "the catalog's row \(id) is damaged: \(what)")
-    }
-
-    func uuid(_ column: String) throws -> UUID {
-        let text = try decode(column: column, as: String.self)
-        guard let id = UUID(uuidString: text) else {
-            throw damaged("a malformed id '\(text)' in \(column)")
-        }
-        return id
-    }
-
-    func optionalUUID(_ column: String) throws -> UUID? {
-        try decode(column: column, as: String?.self).flatMap(UUID.init(uuidString:))
-    }
-
-    func string(_ column: String) throws -> String {
-        try decode(column: column, as: String.self)
-    }
-
-    func optionalString(_ column: String) throws -> String? {
-        try decode(column: column, as: String?.self)
-    }
-
-    func int(_ column: String) throws -> Int {
-        try decode(column: column, as: Int.self)
-    }
-
-    func optionalInt(_ column: String) throws -> Int? {
-        try decode(column: column, as: Int?.self)
-    }
-
-    func bool(_ column: String) throws -> Bool {
-        try decode(column: column, as: Bool.self)
-    }
-
-    func optionalBool(_ column: String) throws -> Bool? {
-        try decode(column: column, as: Bool?.self)
-    }
-
-    func timestamp(_ column: String) throws -> Timestamp {
-        Timestamp(storedMilliseconds: try decode(column: column, as: Int64.self))
-    }
-
-    func optionalTimestamp(_ column: String) throws -> Timestamp? {
-        try decode(column: column, as: Int64?.self).map(Timestamp.init(storedMilliseconds:))
     }
 }

@@ -65,7 +65,7 @@ extension Catalog {
                 createdAt: created, createdBy: createdBy, updatedAt: created)
             let record = SessionRecord(session: session, projectDefaults: project.defaults.settings,
                                        passphraseHash: passphraseHash, shareTokenDigest: nil)
-            try await db.insert(record.row, session.overrides.columns)
+            try await db.insert(record)
             if !versionIDs.isEmpty {
                 _ = try await self.insertItems(sessionID: session.id, projectID: projectID, versionIDs: versionIDs,
                                                at: nil, createdBy: createdBy, db)
@@ -112,7 +112,7 @@ extension Catalog {
             try Self.checkPassphraseRequirement(session.settings, hasPassphrase: session.hasPassphrase)
             session.updatedAt = self.now
             record.session = session
-            try await db.update(record.row, session.overrides.columns)
+            try await db.update(record)
             return session
         }
     }
@@ -139,7 +139,7 @@ extension Catalog {
             guard record.session.isClosed != closed else { return record.session }
             record.session.closedAt = closed ? self.now : nil
             record.session.updatedAt = self.now
-            try await db.update(record.row, record.session.overrides.columns)
+            try await db.update(record)
             return record.session
         }
     }
@@ -162,7 +162,7 @@ extension Catalog {
                 endsAt: created.addingTimeInterval(TimeInterval(project.defaults.shareDays) * 86_400), closedAt: nil,
                 overrides: original.overrides, settings: original.settings, hasPassphrase: original.hasPassphrase,
                 createdAt: created, createdBy: createdBy, updatedAt: created)
-            try await db.insert(clone.row, original.overrides.columns)
+            try await db.insert(clone)
             var invites: [(Collaborator, SecretToken)] = []
             for invited in try await self.collaborators(sessionID: id, db) where !invited.isRevoked && !invited.joinedByShareLink {
                 invites.append(try await self.insertCollaborator(
@@ -182,7 +182,7 @@ extension Catalog {
             record.shareTokenDigest = token.digest
             record.session.overrides.shareLinkEnabled = true
             record.session.updatedAt = self.now
-            try await db.update(record.row, record.session.overrides.columns)
+            try await db.update(record)
             return token
         }
     }
@@ -194,7 +194,7 @@ extension Catalog {
             record.shareTokenDigest = nil
             record.session.overrides.shareLinkEnabled = false
             record.session.updatedAt = self.now
-            try await db.update(record.row, record.session.overrides.columns)
+            try await db.update(record)
             return try await self.sessionRecord(id: sessionID, db).session
         }
     }

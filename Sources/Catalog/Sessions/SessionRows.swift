@@ -57,6 +57,18 @@ extension Catalog.SessionRecord {
     }
 }
 
+extension SQLDatabase {
+    /// Inserts a session's row, its overrides beside it.
+    func insert(_ record: Catalog.SessionRecord) async throws {
+        try await insert(record.row, record.session.overrides.columns)
+    }
+
+    /// Writes a session's row, its overrides beside it, over the stored one.
+    func update(_ record: Catalog.SessionRecord) async throws {
+        try await update(record.row, record.session.overrides.columns)
+    }
+}
+
 /// A row of `session_items`.
 struct ItemRow: TableRow {
     static let table = "session_items"
