@@ -64,7 +64,8 @@ struct CatalogTests {
     @Test("a new session has the defaults; settings inherit until overridden")
     func sessionDefaults() async throws {
         try await withCatalog { catalog in
-            let project = try await catalog.createProject(name: "Show", defaults: ProjectDefaultsUpdate(settings: .init(downloadOriginal: true)))
+            let project = try await catalog.createProject(
+                name: "Show", defaults: ProjectDefaultsUpdate(settings: .init(downloadOriginal: true)))
             let before = Date()
             let session = try await catalog.createSession(projectID: project.id)
             #expect(session.title == "New review session" && session.description.isEmpty)
@@ -75,7 +76,8 @@ struct CatalogTests {
             let changed = try await catalog.updateSession(id: session.id, SessionFields(
                 settings: SessionSettingsUpdate(downloadOriginal: .some(false), allowComments: .some(false))))
             #expect(!changed.settings.downloadOriginal && !changed.settings.allowComments)
-            _ = try await catalog.updateProject(id: project.id, ProjectUpdate(defaults: ProjectDefaultsUpdate(settings: .init(downloadProxy: false))))
+            _ = try await catalog.updateProject(
+                id: project.id, ProjectUpdate(defaults: ProjectDefaultsUpdate(settings: .init(downloadProxy: false))))
             #expect(try await catalog.session(id: session.id).settings.downloadProxy == false, "still inherited")
             let inherited = try await catalog.updateSession(id: session.id, SessionFields(
                 settings: SessionSettingsUpdate(downloadOriginal: .some(nil))))

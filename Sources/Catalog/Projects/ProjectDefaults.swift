@@ -40,7 +40,7 @@ public struct ProjectDefaults: Sendable, Hashable, Codable {
 }
 
 /// Changes to a project's session defaults: `nil` leaves a setting alone.
-public struct ProjectDefaultsUpdate: Sendable, Codable {
+public struct ProjectDefaultsUpdate: Sendable, Decodable {
     public var settings: SessionSettingValues<Bool?>
     public var shareDays: Int?
     public var emailThumbnails: Bool?
@@ -67,12 +67,5 @@ public struct ProjectDefaultsUpdate: Sendable, Codable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         shareDays = try container.decodeIfPresent(Int.self, forKey: .shareDays)
         emailThumbnails = try container.decodeIfPresent(Bool.self, forKey: .emailThumbnails)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        try settings.encode(to: encoder)
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encodeIfPresent(shareDays, forKey: .shareDays)
-        try container.encodeIfPresent(emailThumbnails, forKey: .emailThumbnails)
     }
 }

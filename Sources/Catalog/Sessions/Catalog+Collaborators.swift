@@ -72,25 +72,26 @@ extension Catalog {
         -> (Collaborator, SecretToken)
     {
         let token = SecretToken.generate(prefix: "di_")
-        let collaborator = Collaborator(
-            id: UUID(), sessionID: sessionID, name: name, email: email, role: role, staffUserID: staffUserID,
-            joinedByShareLink: joinedByShareLink, invitedAt: nil, revokedAt: nil, createdAt: now, createdBy: createdBy)
-        try await db.insert(CollaboratorRow(collaborator, tokenDigest: token.digest))
-        return (collaborator, token)
+        let row = CollaboratorRow(
+            id: UUID(), sessionId: sessionID, name: name, email: email, role: role, staffUserId: staffUserID,
+            joinedByShareLink: joinedByShareLink, tokenDigest: token.digest, invitedAt: nil, revokedAt: nil,
+            createdAt: StoredTime(now), createdBy: createdBy)
+        try await db.insert(row)
+        return (Collaborator(row), token)
     }
 
     public func updateCollaborator(sessionID: UUID, id: UUID, _ update: CollaboratorUpdate) async throws -> Collaborator {
         try await database.write { db in
-            let row = try await self.collaboratorRow(id: id, db)
-            var collaborator = Collaborator(row)
-            guard collaborator.sessionID == sessionID else { throw CatalogError.notFound("collaborator in this session", id) }
-            if let name = update.name { collaborator.name = try Validate.name(name, field: "name") }
-            if let email = update.email { collaborator.email = try Validate.optionalEmail(email) }
-            if let role = update.role { collaborator.role = role }
-            if let revoked = update.revoked, revoked != collaborator.isRevoked {
-                collaborator.revokedAt = revoked ? self.now : nil
+            var row = try await self.collaboratorRow(id: id, db)
+            guard row.sessionId == sessionID else { throw CatalogError.notFound("collaborator in this session", id) }
+            if let name = update.name { row.name = try Validate.name(name, field: "name") }
+            if let email = update.email { row.email = try Validate.optionalEmail(email) }
+            if let role = update.role { row.role = role }
+            if let revoked = update.revoked, revoked != (row.revokedAt != nil) {
+                row.revokedAt = revoked ? StoredTime(self.now) : nil
             }
-            try await db.update(CollaboratorRow(collaborator, tokenDigest: row.tokenDigest))
+            try await db.update(row)
+            let collaborator = Collaborator(row)
             if collaborator.isRevoked {
                 // Every browser let in as them is logged out; restoring access takes a new invite.
                 try await db.delete(from: "collaborator_logins").where("collaborator_id", .equal, id.bind).run()

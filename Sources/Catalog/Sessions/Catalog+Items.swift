@@ -33,12 +33,14 @@ extension Catalog {
 
     /// One item of a session; an item of another session is not found, as if it did not exist.
     public func item(id: UUID, sessionID: UUID) async throws -> SessionItem {
-        try await database.read { db in
-            guard let row = try await db.select(ItemRow.self).where("id", .equal, id.bind)
-                .where("session_id", .equal, sessionID.bind).first(ItemRow.self)
-            else { throw CatalogError.notFound("item in this session", id) }
-            return SessionItem(row)
-        }
+        try await database.read { db in SessionItem(try await self.itemRow(id: id, sessionID: sessionID, db)) }
+    }
+
+    private func itemRow(id: UUID, sessionID: UUID, _ db: any SQLDatabase) async throws -> ItemRow {
+        guard let row = try await db.select(ItemRow.self).where("id", .equal, id.bind)
+            .where("session_id", .equal, sessionID.bind).first(ItemRow.self)
+        else { throw CatalogError.notFound("item in this session", id) }
+        return row
     }
 
     func items(sessionID: UUID, _ db: any SQLDatabase) async throws -> [SessionItem] {
@@ -83,12 +85,12 @@ extension Catalog {
             guard version.projectID == projectID else {
                 throw CatalogError.invalid("version_ids", "version \(versionID) belongs to another project")
             }
-            let item = SessionItem(
-                id: UUID(), sessionID: sessionID, versionID: versionID, position: insertAt + offset, versionName: version.name,
+            let row = ItemRow(
+                id: UUID(), sessionId: sessionID, versionId: versionID, position: insertAt + offset, versionName: version.name,
                 versionLabel: version.versionLabel, clientName: version.clientName, reason: version.defaultReason,
-                createdAt: now, createdBy: createdBy)
-            try await db.insert(ItemRow(item))
-            added.append(item)
+                createdAt: StoredTime(now), createdBy: createdBy)
+            try await db.insert(row)
+            added.append(SessionItem(row))
         }
         let order = Array(existing.prefix(insertAt)) + added + Array(existing.dropFirst(insertAt))
         try await write(order: order.map(\.id), sessionID: sessionID, db)
@@ -143,13 +145,11 @@ extension Catalog {
     public func updateItem(sessionID: UUID, itemID: UUID, _ update: SessionItemUpdate) async throws -> SessionItem {
         try await database.write { db in
             _ = try await self.openSessionRecord(id: sessionID, db)
-            guard var item = try await self.items(sessionID: sessionID, db).first(where: { $0.id == itemID }) else {
-                throw CatalogError.notFound("item in this session", itemID)
-            }
-            if let clientName = update.clientName { item.clientName = try Validate.optionalName(clientName, field: "client_name") }
-            if let reason = update.reason { item.reason = try Validate.optionalText(reason, field: "reason", maximum: 2000) }
-            try await db.update(ItemRow(item))
-            return item
+            var row = try await self.itemRow(id: itemID, sessionID: sessionID, db)
+            if let clientName = update.clientName { row.clientName = try Validate.optionalName(clientName, field: "client_name") }
+            if let reason = update.reason { row.reason = try Validate.optionalText(reason, field: "reason", maximum: 2000) }
+            try await db.update(row)
+            return SessionItem(row)
         }
     }
 

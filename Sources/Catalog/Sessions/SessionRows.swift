@@ -76,14 +76,6 @@ struct ItemRow: TableRow {
     var clientName: String?, reason: String?, createdAt: StoredTime, createdBy: UUID?
 }
 
-extension ItemRow {
-    init(_ item: SessionItem) {
-        self.init(id: item.id, sessionId: item.sessionID, versionId: item.versionID, position: item.position,
-                  versionName: item.versionName, versionLabel: item.versionLabel, clientName: item.clientName,
-                  reason: item.reason, createdAt: StoredTime(item.createdAt), createdBy: item.createdBy)
-    }
-}
-
 extension SessionItem {
     init(_ row: ItemRow) {
         self.init(id: row.id, sessionID: row.sessionId, versionID: row.versionId, position: row.position,
@@ -98,16 +90,6 @@ struct CollaboratorRow: TableRow {
     var id: UUID, sessionId: UUID, name: String, email: String?, role: Collaborator.Role, staffUserId: UUID?
     var joinedByShareLink: Bool, tokenDigest: String?, invitedAt: StoredTime?, revokedAt: StoredTime?
     var createdAt: StoredTime, createdBy: UUID?
-}
-
-extension CollaboratorRow {
-    init(_ collaborator: Collaborator, tokenDigest: String?) {
-        self.init(id: collaborator.id, sessionId: collaborator.sessionID, name: collaborator.name, email: collaborator.email,
-                  role: collaborator.role, staffUserId: collaborator.staffUserID, joinedByShareLink: collaborator.joinedByShareLink,
-                  tokenDigest: tokenDigest, invitedAt: collaborator.invitedAt.map(StoredTime.init),
-                  revokedAt: collaborator.revokedAt.map(StoredTime.init), createdAt: StoredTime(collaborator.createdAt),
-                  createdBy: collaborator.createdBy)
-    }
 }
 
 extension Collaborator {

@@ -20,8 +20,9 @@ public enum SessionSetting: String, CodingKey, CaseIterable, Sendable {
     /// Collaborators see each other's comments.
     case commentsVisibleToOthers = "comments_visible_to_others"
 
-    /// The setting's column in `projects` and `review_sessions`: its key, but for
-    /// `comments_visible`, which kept its first name (a released column is never renamed).
+    /// The setting's column in `projects` and `review_sessions`: its key, except that
+    /// `comments_visible_to_others` is stored as `comments_visible` (released columns keep
+    /// their names).
     var column: String { self == .commentsVisibleToOthers ? "comments_visible" : rawValue }
 }
 
