@@ -37,7 +37,8 @@ public typealias SessionSettingOverrides = SessionSettingValues<Bool?>
 /// goes back to inheriting the project's.
 public typealias SessionSettingsUpdate = SessionSettingValues<Bool??>
 
-/// One value of `Value` for each ``SessionSetting``.
+/// One value of `Value` for each ``SessionSetting`` (which says what each setting means),
+/// coded under the settings' API keys as ``SessionSettingValue`` says for `Value`.
 public struct SessionSettingValues<Value: Sendable & Hashable>: Sendable, Hashable {
     public var downloadOriginal: Value
     public var downloadProxy: Value
@@ -108,7 +109,9 @@ extension SessionSettingValues: Codable where Value: SessionSettingValue {
 public protocol SessionSettingValue: Codable, Sendable, Hashable {
     /// What a JSON `null` stands for at this level, if anything.
     static var settingForNull: Self? { get }
+    /// The value under `key`, as this level reads it.
     static func decodeSetting<Key: CodingKey>(from container: KeyedDecodingContainer<Key>, forKey key: Key) throws -> Self
+    /// Writes the value under `key`; at an optional level, `nil` writes nothing.
     func encodeSetting<Key: CodingKey>(to container: inout KeyedEncodingContainer<Key>, forKey key: Key) throws
 }
 
