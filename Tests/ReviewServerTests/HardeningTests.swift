@@ -68,7 +68,7 @@ struct HardeningTests {
                                               headers: ["Upload-Offset": "0", "Content-Type": "application/offset+octet-stream"])
             #expect(second.status == 409 && second.errorCode == "upload_busy", "\(second.status) \(second.errorCode ?? "")")
             try slow.send("AAAAA")
-            let first = try slow.response()
+            let first = await slow.response()
             #expect(first.hasPrefix("HTTP/1.1 200"), "\(first.prefix(200))")
             let state = try await staff.get("/api/v1/uploads/\(upload)")
             #expect(state.json["offset"] as? Int == 10)
@@ -98,7 +98,7 @@ struct HardeningTests {
                 only forty bytes of the thousand promised
                 """)
             short.finishSending()
-            let answer = try short.response()
+            let answer = await short.response()
             #expect(answer.hasPrefix("HTTP/1.1 400"), "\(answer.prefix(300))")
             #expect(answer.contains("incomplete_body"))
             #expect(try await server.catalog.components(versionID: UUID(uuidString: version)!).isEmpty, "nothing registered")
@@ -179,7 +179,7 @@ struct HardeningTests {
 
 /// A plain TCP connection to the test server, for requests URLSession cannot make: a body
 /// sent in parts with pauses, or one that ends early.
-final class RawHTTPConnection {
+final class RawHTTPConnection: @unchecked Sendable {
     private let socket: Int32
 
     init(port: Int) throws {
@@ -209,8 +209,15 @@ final class RawHTTPConnection {
         shutdown(socket, Int32(SHUT_WR))
     }
 
-    /// The response's head and as much body as arrives before the server closes or pauses.
-    func response() throws -> String {
+    /// The response's head and body, read on a thread of its own: a blocking `recv` on the
+    /// Swift task pool (two threads on a 2-core machine) would starve the server under test.
+    func response() async -> String {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(returning: self.blockingResponse()) }
+        }
+    }
+
+    private func blockingResponse() -> String {
         var received = [UInt8]()
         var buffer = [UInt8](repeating: 0, count: 4096)
         while true {
