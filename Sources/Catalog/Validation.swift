@@ -3,45 +3,50 @@ import Foundation
 /// The checks every write passes, shared by the API and the CLI, so bad input gets the same
 /// clear refusal wherever it comes from.
 enum Validate {
-    /// A required one-line name: trimmed, not empty, at most `maximum` characters.
-    static func name(_ value: String, field: String, maximum: Int = 200) throws(CatalogError) -> String {
-        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty else { throw CatalogError.invalid(field, "must not be empty") }
-        guard trimmed.count <= maximum else { throw CatalogError.invalid(field, "is longer than \(maximum) characters") }
-        guard !trimmed.contains(where: { $0.isNewline }) else { throw CatalogError.invalid(field, "must be one line") }
-        return trimmed
+    /// A required one-line name (see ``TextRule/name(maximum:)``), trimmed.
+    static func name(_ value: String, _ rule: TextRule = FieldRules.name, field: String) throws(CatalogError) -> String {
+        try check(value, rule, field: field)
+        return value.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    /// An optional one-line value: empty means none.
-    static func optionalName(_ value: String?, field: String, maximum: Int = 200) throws(CatalogError) -> String? {
-        guard let value, !value.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return nil }
-        return try name(value, field: field, maximum: maximum)
+    /// An optional one-line value: blank means none.
+    static func optionalName(_ value: String?, _ rule: TextRule = FieldRules.label, field: String) throws(CatalogError) -> String? {
+        guard let value else { return nil }
+        try check(value, rule, field: field)
+        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+        return trimmed.isEmpty ? nil : trimmed
     }
 
     /// Free text, at most `maximum` characters.
-    static func text(_ value: String, field: String, maximum: Int = 10_000) throws(CatalogError) -> String {
-        guard value.count <= maximum else { throw CatalogError.invalid(field, "is longer than \(maximum) characters") }
+    static func text(_ value: String, _ rule: TextRule = FieldRules.description, field: String) throws(CatalogError) -> String {
+        try check(value, rule, field: field)
         return value
     }
 
-    static func optionalText(_ value: String?, field: String, maximum: Int = 10_000) throws(CatalogError) -> String? {
+    static func optionalText(_ value: String?, _ rule: TextRule, field: String) throws(CatalogError) -> String? {
         guard let value, !value.isEmpty else { return nil }
-        return try text(value, field: field, maximum: maximum)
+        return try text(value, rule, field: field)
     }
 
-    /// An email address: one `@`, something on each side, a dot in the domain, no spaces.
+    /// An email address: one `@`, something before it, a domain with a dot that neither
+    /// starts nor ends it, and none of the characters ``TextRule/email`` forbids (blanks
+    /// among them: an address is taken as it is, not trimmed).
     static func email(_ value: String, field: String = "email") throws(CatalogError) -> String {
-        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
-        let parts = trimmed.split(separator: "@", omittingEmptySubsequences: false)
-        guard trimmed.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
-            !parts[1].hasPrefix("."), !parts[1].hasSuffix("."), !trimmed.contains(where: { $0.isWhitespace || $0 == "<" || $0 == ">" || $0 == "," })
+        let parts = value.split(separator: "@", omittingEmptySubsequences: false)
+        guard TextRule.email.problem(with: value) == nil, parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
+            !parts[1].hasPrefix("."), !parts[1].hasSuffix(".")
         else { throw CatalogError.invalid(field, "'\(value.prefix(100))' is not an email address") }
-        return trimmed
+        return value
     }
 
     static func optionalEmail(_ value: String?, field: String = "email") throws(CatalogError) -> String? {
         guard let value, !value.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
         return try email(value, field: field)
+    }
+
+    /// Refuses `value` when it breaks `rule`, naming the field.
+    static func check(_ value: String, _ rule: TextRule, field: String) throws(CatalogError) {
+        if let problem = rule.problem(with: value) { throw CatalogError.invalid(field, problem) }
     }
 
     /// A schedule whose end comes after its start.
@@ -51,22 +56,15 @@ enum Validate {
         }
     }
 
-    /// An uploaded original's file name: one line, no folders, no control characters, at
-    /// most 255 bytes (what file systems allow).
+    /// An uploaded original's file name (see ``TextRule/fileName``), trimmed.
     static func fileName(_ value: String, field: String = "file_name") throws(CatalogError) -> String {
-        let trimmed = try name(value, field: field, maximum: 255)
-        guard trimmed.utf8.count <= 255 else { throw CatalogError.invalid(field, "is longer than 255 bytes") }
-        guard !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0 == "/" || $0 == "\\" }),
-            trimmed != ".", trimmed != ".."
-        else { throw CatalogError.invalid(field, "must be a plain file name, without folders or control characters") }
-        return trimmed
+        try check(value, .fileName, field: field)
+        return value.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// A passphrase people can type: 4 to 200 characters.
     static func passphrase(_ value: String) throws(CatalogError) -> String {
-        guard (4...200).contains(value.count) else {
-            throw CatalogError.invalid("passphrase", "must be 4 to 200 characters")
-        }
+        try check(value, .passphrase, field: "passphrase")
         return value
     }
 
@@ -74,7 +72,9 @@ enum Validate {
     /// 100, none overlapping a range webhooks never reach (loopback, link-local…). Returns them
     /// in their usual spelling, without repeats.
     static func allowedNetworks(_ values: [String], field: String) throws(CatalogError) -> [String] {
-        guard values.count <= 100 else { throw CatalogError.invalid(field, "lists more than 100 networks") }
+        guard FieldRules.allowedNetworks.contains(values.count) else {
+            throw CatalogError.invalid(field, "lists more than \(FieldRules.allowedNetworks.upperBound) networks")
+        }
         var networks: [String] = []
         for value in values {
             let text = value.trimmingCharacters(in: .whitespaces)
@@ -98,5 +98,12 @@ extension KeyedDecodingContainer {
         guard contains(key) else { return nil }
         if try decodeNil(forKey: key) { return .some(nil) }
         return .some(try decode(T.self, forKey: key))
+    }
+}
+
+extension Catalog {
+    /// Whether `text` is an email address the catalog takes (see `Validate.email`).
+    public static func isEmailAddress(_ text: String) -> Bool {
+        (try? Validate.email(text)) != nil
     }
 }

@@ -29,7 +29,7 @@ extension Catalog {
     public func createProject(name: String, code: String? = nil, defaults: ProjectDefaultsUpdate? = nil,
                               createdBy: UUID? = nil) async throws -> Project {
         let name = try Validate.name(name, field: "name")
-        let code = try Validate.optionalName(code, field: "code", maximum: 32)
+        let code = try Validate.optionalName(code, FieldRules.projectCode, field: "code")
         let defaults = try (defaults ?? ProjectDefaultsUpdate()).applied(to: .standard)
         return try await database.write { db in
             try await self.checkProjectNameFree(name, except: nil, db)
@@ -75,7 +75,7 @@ extension Catalog {
                 project.name = try Validate.name(name, field: "name")
                 try await self.checkProjectNameFree(project.name, except: id, db)
             }
-            if let code = update.code { project.code = try Validate.optionalName(code, field: "code", maximum: 32) }
+            if let code = update.code { project.code = try Validate.optionalName(code, FieldRules.projectCode, field: "code") }
             if let defaults = update.defaults { project.defaults = try defaults.applied(to: project.defaults) }
             try await db.update(ProjectRow(project), project.defaults.settings.columns)
             return project

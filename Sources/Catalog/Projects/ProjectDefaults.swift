@@ -52,8 +52,8 @@ public struct ProjectDefaultsUpdate: Sendable, Decodable {
     }
 
     func applied(to defaults: ProjectDefaults) throws(CatalogError) -> ProjectDefaults {
-        if let shareDays, !(1...3650).contains(shareDays) {
-            throw CatalogError.invalid("defaults.share_days", "must be 1 to 3650 days")
+        if let shareDays, !FieldRules.shareDays.contains(shareDays) {
+            throw CatalogError.invalid("defaults.share_days", "must be 1 to \(FieldRules.shareDays.upperBound) days")
         }
         return ProjectDefaults(settings: settings.resolved(over: defaults.settings), shareDays: shareDays ?? defaults.shareDays,
                                emailThumbnails: emailThumbnails ?? defaults.emailThumbnails)

@@ -57,7 +57,9 @@ extension Catalog {
         async throws -> [SessionItem]
     {
         guard !versionIDs.isEmpty else { throw CatalogError.invalid("version_ids", "must list at least one version") }
-        guard versionIDs.count <= 1000 else { throw CatalogError.invalid("version_ids", "lists more than 1000 versions") }
+        guard versionIDs.count <= FieldRules.versionsPerRequest.upperBound else {
+            throw CatalogError.invalid("version_ids", "lists more than \(FieldRules.versionsPerRequest.upperBound) versions")
+        }
         return try await database.write { db in
             let record = try await self.openSessionRecord(id: sessionID, db)
             return try await self.insertItems(sessionID: sessionID, projectID: record.session.projectID,
@@ -147,7 +149,7 @@ extension Catalog {
             _ = try await self.openSessionRecord(id: sessionID, db)
             var row = try await self.itemRow(id: itemID, sessionID: sessionID, db)
             if let clientName = update.clientName { row.clientName = try Validate.optionalName(clientName, field: "client_name") }
-            if let reason = update.reason { row.reason = try Validate.optionalText(reason, field: "reason", maximum: 2000) }
+            if let reason = update.reason { row.reason = try Validate.optionalText(reason, FieldRules.reason, field: "reason") }
             try await db.update(row)
             return SessionItem(row)
         }

@@ -46,17 +46,17 @@ public struct VersionFields: Sendable, Decodable {
         var v = version
         if let name { v.name = try Validate.name(name, field: "name") }
         if let versionNumber {
-            if let number = versionNumber, !(0...99_999).contains(number) {
-                throw CatalogError.invalid("version_number", "must be 0 to 99999")
+            if let number = versionNumber, !FieldRules.versionNumber.contains(number) {
+                throw CatalogError.invalid("version_number", "must be 0 to \(FieldRules.versionNumber.upperBound)")
             }
             v.versionNumber = versionNumber
         }
         if let shot { v.shot = try Validate.optionalName(shot, field: "shot") }
         if let asset { v.asset = try Validate.optionalName(asset, field: "asset") }
         if let task { v.task = try Validate.optionalName(task, field: "task") }
-        if let status { v.status = try Validate.name(status, field: "status", maximum: 64) }
+        if let status { v.status = try Validate.name(status, FieldRules.versionStatus, field: "status") }
         if let clientName { v.clientName = try Validate.optionalName(clientName, field: "client_name") }
-        if let defaultReason { v.defaultReason = try Validate.optionalText(defaultReason, field: "default_reason", maximum: 2000) }
+        if let defaultReason { v.defaultReason = try Validate.optionalText(defaultReason, FieldRules.reason, field: "default_reason") }
         return v
     }
 }

@@ -48,8 +48,9 @@ func buildRouter(services: ServerServices) -> Router<AppRequestContext> {
     // Outermost first: every answer, errors included, gets the security headers.
     router.add(middleware: SecurityHeaders())
     router.add(middleware: ErrorMiddleware())
-    router.add(middleware: IdentityReader(catalog: services.catalog, cookieKey: services.cookieKey))
     let api = APIRoutes(router: router, services: services)
+    router.add(middleware: MethodCheck(registry: api.registry))
+    router.add(middleware: IdentityReader(catalog: services.catalog, cookieKey: services.cookieKey))
     addHealthRoutes(api)
     addOrganizationRoutes(api)
     addProjectRoutes(api)
@@ -62,7 +63,8 @@ func buildRouter(services: ServerServices) -> Router<AppRequestContext> {
     addDownloadRoutes(api)
     addJobRoutes(api)
     let document = OpenAPIDocument(operations: api.operations, serverURL: services.publicURL).json
-    api.open.add(.get, "/api/v1/openapi.json", "This document: every route of the API", tag: "meta", response: nil) { _ in
+    api.open.add(.get, "/api/v1/openapi.json", "This document: every route of the API", tag: "meta",
+                 response: .file(["application/json"])) { _ in
         Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: document)))
     }
     return router

@@ -3,7 +3,7 @@ import HTTPTypes
 import Hummingbird
 
 /// The API's JSON: keys as the types spell them (snake_case), times as ISO 8601 UTC with
-/// milliseconds, accepted with or without the fraction.
+/// milliseconds, read as RFC 3339 (any fraction, any offset).
 enum JSONCoding {
     static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
@@ -20,12 +20,9 @@ enum JSONCoding {
         decoder.dateDecodingStrategy = .custom { decoder in
             let container = try decoder.singleValueContainer()
             let text = try container.decode(String.self)
-            if let date = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) {
-                return date
-            }
-            if let date = try? Date(text, strategy: .iso8601) { return date }
+            if let date = RFC3339.date(from: text) { return date }
             throw DecodingError.dataCorruptedError(
-                in: container, debugDescription: "'\(text)' is not an ISO 8601 time such as 2026-11-23T09:00:00Z")
+                in: container, debugDescription: "'\(text)' is not an RFC 3339 time such as 2026-11-23T09:00:00Z")
         }
         return decoder
     }()

@@ -1,9 +1,9 @@
 import Catalog
 import Foundation
+import HTTPTypes
 
-/// The OpenAPI 3.0 document of the API, made from the route table (so it lists exactly the
-/// routes that exist) and from example values encoded as the API encodes them (so its
-/// schemas match the JSON the API sends).
+/// The OpenAPI 3.0 document of the API, written from the routes' declarations (so it lists
+/// exactly the routes that exist, with what each one enforces) and from ``ResponseSchemas``.
 struct OpenAPIDocument {
     let operations: [APIOperation]
     let serverURL: String
@@ -23,8 +23,6 @@ struct OpenAPIDocument {
             methods[operation.method.rawValue.lowercased()] = describe(operation)
             paths[operation.path] = .object(methods)
         }
-        var schemas = Self.responseSchemas.mapValues(Self.schema(of:))
-        schemas["Error"] = Self.schema(of: Self.errorExample)
         return [
             "openapi": "3.0.3",
             "info": [
@@ -33,13 +31,16 @@ struct OpenAPIDocument {
                 "description": .string("""
                     Client review for studios. Staff authenticate with an API key (`Authorization: Bearer <key>`); \
                     collaborators trade their invite link for the `dailies_access` cookie at `POST /api/v1/review/access`. \
-                    Errors answer `{"error": {"code", "message", "field"}}`; lists are paginated with `limit` and `offset`.
+                    Errors answer `{"error": {"code", "message", "field"}}`: 400 when a request does not match this \
+                    document, 422 when it does but breaks a rule the document can only say in words (each operation \
+                    that has such rules lists them), 409 when it clashes with what the catalog holds. Lists are \
+                    paginated with `limit` and `offset`. Times are RFC 3339; the API answers them in UTC.
                     """),
             ],
             "servers": [["url": .string(serverURL)]],
             "paths": .object(paths),
             "components": [
-                "schemas": .object(schemas),
+                "schemas": .object(ResponseSchemas.named.mapValues(\.document)),
                 "securitySchemes": [
                     "apiKey": ["type": "http", "scheme": "bearer", "description": "A staff API key"],
                     "accessCookie": ["type": "apiKey", "in": "cookie", "name": "dailies_access",
@@ -50,129 +51,150 @@ struct OpenAPIDocument {
     }
 
     private func describe(_ operation: APIOperation) -> JSONValue {
-        var parameters: [JSONValue] = []
-        for name in Self.pathParameters(operation.path) {
-            parameters.append(["name": .string(name), "in": "path", "required": true,
-                               "schema": ["type": "string", "format": "uuid"]])
+        let parameters = (operation.pathParameters + operation.parameters).map { parameter -> JSONValue in
+            ["name": .string(parameter.name), "in": .string(parameter.location.rawValue), "required": .bool(parameter.required),
+             "description": .string(parameter.description), "schema": parameter.schema.document]
         }
-        for name in operation.query {
-            parameters.append(["name": .string(name), "in": "query", "required": false,
-                               "schema": ["type": "integer", "minimum": .integer(name == "limit" ? 1 : 0)]])
+        var responses: [String: JSONValue] = [String(operation.status.code): success(operation)]
+        for (status, reasons) in Self.refusals(of: operation) {
+            var response: [String: JSONValue] = ["description": .string(reasons.joined(separator: "; "))]
+            switch status {
+            case 206:
+                response["content"] = ["*/*": ["schema": ["type": "string", "format": "binary"]]]
+            case ..<400:
+                break  // 304: no body
+            default:
+                response["content"] = ["application/json": ["schema": ["$ref": "#/components/schemas/Error"]]]
+            }
+            responses[String(status)] = .object(response)
         }
-        var success: [String: JSONValue] = ["description": .string(operation.summary)]
-        if let schema = operation.responseSchema {
-            success["content"] = ["application/json": ["schema": ["$ref": .string("#/components/schemas/\(schema)")]]]
-        } else if operation.status != .noContent {
-            success["content"] = ["application/json": ["schema": ["type": "object"]]]
-        }
-        let error: JSONValue = ["description": "The request was refused; nothing changed",
-                                "content": ["application/json": ["schema": ["$ref": "#/components/schemas/Error"]]]]
         var result: [String: JSONValue] = [
             "summary": .string(operation.summary),
-            "operationId": .string(Self.operationID(operation)),
+            "operationId": .string(operation.operationID),
             "tags": [.string(operation.tag)],
             "parameters": .array(parameters),
-            "responses": [.init(stringLiteral: String(operation.status.code)): .object(success), "4XX": error],
+            "responses": .object(responses),
         ]
         switch operation.access {
         case .open: result["security"] = []
         case .staff, .admin: result["security"] = [["apiKey": []]]
         case .collaborator: result["security"] = [["accessCookie": []]]
         }
-        if let example = operation.requestExample,
-            let value = try? JSONDecoder().decode(JSONValue.self, from: Data(example.utf8))
-        {
+        switch operation.body {
+        case .json(let schema, let example)?:
             result["requestBody"] = ["required": true, "content": ["application/json": [
-                "schema": Self.schema(of: value), "example": value]]]
+                "schema": schema.document, "example": JSONValue(json: example) ?? .null]]]
+        case .bytes?:
+            result["requestBody"] = ["required": true, "content": ["application/octet-stream": [
+                "schema": ["type": "string", "format": "binary"]]]]
+        case nil:
+            break
         }
         return .object(result)
     }
 
-    static func pathParameters(_ path: String) -> [String] {
-        path.split(separator: "/").filter { $0.hasPrefix("{") }.map { String($0.dropFirst().dropLast()) }
-    }
-
-    static func operationID(_ operation: APIOperation) -> String {
-        let words = operation.path.split(separator: "/").dropFirst(2).map { segment in
-            segment.hasPrefix("{") ? "by_" + segment.dropFirst().dropLast() : String(segment)
+    private func success(_ operation: APIOperation) -> JSONValue {
+        var success: [String: JSONValue] = ["description": .string(operation.summary)]
+        switch operation.response {
+        case .json(let name):
+            precondition(ResponseSchemas.named[name] != nil, "\(operation.path) answers \(name), which has no schema")
+            success["content"] = ["application/json": ["schema": ["$ref": .string("#/components/schemas/\(name)")]]]
+            let links = links(from: operation, answering: name)
+            if !links.isEmpty { success["links"] = .object(links) }
+        case .empty:
+            break
+        case .file(let types):
+            success["content"] = .object(Dictionary(uniqueKeysWithValues: types.map {
+                ($0, ["schema": ["type": "string", "format": "binary"]] as JSONValue)
+            }))
         }
-        return ([operation.method.rawValue.lowercased()] + words).joined(separator: "_")
-            .replacingOccurrences(of: "-", with: "_").replacingOccurrences(of: ".", with: "_")
+        return .object(success)
     }
 
-    /// The JSON schema of `value`'s shape: strings that are UUIDs or times get their formats.
-    static func schema(of value: JSONValue) -> JSONValue {
-        switch value {
-        case .null: return ["nullable": true]
-        case .bool: return ["type": "boolean"]
-        case .integer: return ["type": "integer"]
-        case .number: return ["type": "number"]
-        case .string(let text):
-            if UUID(uuidString: text) != nil { return ["type": "string", "format": "uuid"] }
-            if (try? Date(text, strategy: .iso8601)) != nil
-                || (try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))) != nil
-            {
-                return ["type": "string", "format": "date-time"]
+    /// Every error status `operation` may answer, with the reasons: those of its kind of
+    /// route, then its own.
+    static func refusals(of operation: APIOperation) -> [Int: [String]] {
+        var refusals: [Int: [String]] = [:]
+        func add(_ status: HTTPResponse.Status, _ reason: String) { refusals[status.code, default: []].append(reason) }
+        if !operation.parameters.isEmpty || operation.body != nil {
+            add(.badRequest, "The request does not match this document (the error names the field)")
+        }
+        switch operation.access {
+        case .open: break
+        case .staff: add(.unauthorized, "No valid API key")
+        case .admin:
+            add(.unauthorized, "No valid API key")
+            add(.forbidden, "The key's staff member is not an admin")
+        case .collaborator:
+            add(.unauthorized, "No access cookie for this session")
+            add(.forbidden, "The collaborator's access was revoked, or the session has not started")
+            add(.conflict, "The session is closed")
+            add(.gone, "The session's schedule has ended")
+        }
+        if !operation.pathParameters.isEmpty { add(.notFound, "Nothing has these ids (or a path parameter is malformed)") }
+        switch operation.body {
+        case .json?:
+            add(.contentTooLarge, "The body is larger than the server takes")
+            add(.unsupportedMediaType, "The body is not sent as application/json")
+        case .bytes?:
+            add(.contentTooLarge, "The file is larger than the server takes")
+        case nil: break
+        }
+        for refusal in operation.refusals { add(refusal.status, refusal.reason) }
+        add(.serviceUnavailable, "The server is busy or its storage is full: retry after Retry-After")
+        return refusals
+    }
+
+    // MARK: Links
+
+    /// Where an answer of each schema carries the ids it makes, as JSON pointers, by the path
+    /// parameter each id fills. The first is the resource the answer is about.
+    static let ids: [String: [(parameter: String, pointer: String)]] = [
+        "Project": [("project_id", "/id")],
+        "Version": [("version_id", "/id"), ("project_id", "/project_id")],
+        "ReviewSession": [("session_id", "/id"), ("project_id", "/project_id")],
+        "ClonedSession": [("session_id", "/session/id"), ("project_id", "/session/project_id")],
+        "SessionItemList": [("item_id", "/data/0/id"), ("session_id", "/data/0/session_id")],
+        "Collaborator": [("collaborator_id", "/id"), ("session_id", "/session_id")],
+        "CollaboratorInvite": [("collaborator_id", "/collaborator/id"), ("session_id", "/collaborator/session_id")],
+        "UploadState": [("upload_id", "/id"), ("version_id", "/version_id")],
+        "UploadCompleted": [("job_id", "/job/id"), ("version_id", "/original/version_id")],
+        "ReprocessStarted": [("job_id", "/jobs/0/id"), ("batch_id", "/batch_id")],
+        "Webhook": [("webhook_id", "/id")],
+    ]
+
+    /// OpenAPI links from an operation that creates something to every staff operation that
+    /// takes its id, filling each path parameter from the answer or from the request's own path.
+    private func links(from source: APIOperation, answering schema: String) -> [String: JSONValue] {
+        guard source.method == .post || source.method == .put, let ids = Self.ids[schema], let primary = ids.first else {
+            return [:]
+        }
+        let known = Dictionary(ids.map { ($0.parameter, "$response.body#\($0.pointer)") }, uniquingKeysWith: { first, _ in first })
+        let own = Set(source.pathParameters.map(\.name))
+        var links: [String: JSONValue] = [:]
+        for target in operations where target.access != .collaborator && target.path != source.path
+            && target.pathParameters.contains(where: { $0.name == primary.parameter })
+        {
+            var values: [String: JSONValue] = [:]
+            for parameter in target.pathParameters {
+                if let expression = known[parameter.name] {
+                    values[parameter.name] = .string(expression)
+                } else if own.contains(parameter.name) {
+                    values[parameter.name] = .string("$request.path.\(parameter.name)")
+                }
             }
-            return ["type": "string"]
-        case .array(let elements):
-            return ["type": "array", "items": elements.first.map(schema(of:)) ?? [:]]
-        case .object(let members):
-            return ["type": "object", "properties": .object(members.mapValues(schema(of:)))]
+            // Ids must all come from here; a frame index or a file kind the caller chooses.
+            guard target.pathParameters.allSatisfy({ values[$0.name] != nil || !$0.schema.isIdentifier }) else { continue }
+            links[target.operationID] = ["operationId": .string(target.operationID), "parameters": .object(values)]
         }
+        return links
     }
+}
 
-    /// Each response schema's example, as the API encodes it.
-    static let responseSchemas: [String: JSONValue] = {
-        func encoded(_ value: some Encodable) -> JSONValue {
-            (try? JSONDecoder().decode(JSONValue.self, from: JSONCoding.encoder.encode(value))) ?? .null
-        }
-        func list(_ value: some Encodable & Sendable) -> JSONValue { encoded(ListResponse(all: [value])) }
-        let invite = CollaboratorInvite(collaborator: Examples.collaborator,
-                                        inviteURL: "https://review.northlight.example/review/invite/di_example", emailed: true)
-        let access = CollaboratorAccess(collaborator: Examples.collaborator, session: Examples.session)
-        let base = "/api/v1/review/sessions/\(Examples.session.id)/items/\(Examples.item.id)"
-        let reviewItem = ReviewItemView(Examples.item, media: PlayerMedia(Examples.components, profile: "review-1080", base: base),
-                                        settings: Examples.session.settings)
-        return [
-            "Health": ["status": "ok"],
-            "StaffUser": encoded(Examples.staffUser),
-            "StaffUserList": list(Examples.staffUser),
-            "CreatedStaffUser": encoded(CreatedStaffUser(user: Examples.staffUser, apiKey: "dk_example")),
-            "Organization": encoded(Examples.organization),
-            "Project": encoded(Examples.project),
-            "ProjectList": list(Examples.project),
-            "Version": encoded(Examples.version),
-            "VersionList": list(Examples.version),
-            "ComponentList": list(ComponentView(Examples.component)),
-            "ReviewSession": encoded(Examples.session),
-            "ReviewSessionList": list(Examples.session),
-            "ClonedSession": encoded(ClonedSession(session: Examples.session, invites: [invite])),
-            "ShareLink": encoded(ShareLink(url: "https://review.northlight.example/review/join/ds_example")),
-            "SessionItem": encoded(Examples.item),
-            "SessionItemList": list(Examples.item),
-            "Collaborator": encoded(Examples.collaborator),
-            "CollaboratorList": list(Examples.collaborator),
-            "CollaboratorInvite": encoded(invite),
-            "CollaboratorInviteList": list(invite),
-            "ReviewSessionView": encoded(ReviewSessionView(access, studio: "Northlight VFX")),
-            "ReviewItem": encoded(reviewItem),
-            "ReviewItemList": list(reviewItem),
-            "UploadCompleted": encoded(UploadCompleted(original: ComponentView(Examples.component), job: Examples.job)),
-            "UploadState": encoded(UploadState(
-                id: Examples.job.id, versionID: Examples.version.id, fileName: "sh010_comp_v003.mov", size: 2_147_483_648,
-                offset: 1_048_576, complete: true, original: ComponentView(Examples.component), job: Examples.job)),
-            "Job": encoded(Examples.job),
-            "JobList": list(Examples.job),
-            "WorkerList": list(Examples.worker),
-            "ReprocessStarted": encoded(ReprocessStarted(batchID: Examples.batch.batchID, profile: "review-1080", enqueued: 17,
-                                                         upToDate: 3, withoutMedia: 0, jobs: [Examples.job])),
-            "BatchSummary": encoded(Examples.batch),
-            "Webhook": encoded(Examples.webhook),
-            "WebhookList": list(Examples.webhook),
-        ]
-    }()
-
-    static let errorExample: JSONValue = ["error": ["code": "invalid_field", "message": "title: must not be empty",
-                                                    "field": "title"]]
+extension Schema {
+    /// Whether the schema is an id (a UUID), which a link can fill.
+    var isIdentifier: Bool {
+        if case .string(let string) = shape { return string.format == .uuid }
+        return false
+    }
 }

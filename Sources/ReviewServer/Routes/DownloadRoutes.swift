@@ -9,18 +9,19 @@ import Pipeline
 func addDownloadRoutes(_ api: APIRoutes) {
     api.staff.add(.get, "/api/v1/versions/{version_id}/download/{kind}",
                   "Download a version's file: original, proxy, poster, filmstrip or framemap (Range and If-None-Match honoured)",
-                  tag: "media", response: nil, query: ["profile"]) { input in
+                  tag: "media", parameters: [.profile], response: .file(["*/*"]), refusals: fileRefusals) { input in
         let component = try await findComponent(input, versionID: try input.id("version_id"))
         return try await serve(component, input)
     }
     api.staff.add(.get, "/api/v1/versions/{version_id}/frames/{frame}",
                   "Frame k (from 0) of the version's proxy as a JPEG, exact, at ?width= pixels wide", tag: "media",
-                  response: nil, query: ["width", "profile"]) { input in
+                  parameters: [width, .profile], response: .file(["image/jpeg"])) { input in
         try await frame(input, versionID: try input.id("version_id"))
     }
     api.collaborator.add(.get, "/api/v1/review/sessions/{session_id}/items/{item_id}/download/{kind}",
                          "Download an item's file as a collaborator: the original and the proxy only where the session allows",
-                         tag: "review", response: nil) { input in
+                         tag: "review", parameters: [.profile], response: .file(["*/*"]),
+                         refusals: fileRefusals + [Refusal(.forbidden, "The session does not allow downloading this file")]) { input in
         let versionID = try await collaboratorItemVersion(input)
         let kind = try componentKind(input)
         let settings = input.caller.session.settings
@@ -31,7 +32,8 @@ func addDownloadRoutes(_ api: APIRoutes) {
         return try await serve(try await findComponent(input, versionID: versionID), input)
     }
     api.collaborator.add(.get, "/api/v1/review/sessions/{session_id}/items/{item_id}/frames/{frame}",
-                         "Frame k of an item's proxy as a JPEG, for collaborators", tag: "review", response: nil, query: ["width"]) { input in
+                         "Frame k of an item's proxy as a JPEG, for collaborators", tag: "review",
+                         parameters: [width, .profile], response: .file(["image/jpeg"])) { input in
         try await frame(input, versionID: try await collaboratorItemVersion(input))
     }
 }
@@ -47,7 +49,7 @@ private func componentKind<Caller>(_ input: RouteInput<Caller>) throws -> Compon
 /// The version's component of the path's kind, for `?profile=` (the default profile).
 private func findComponent<Caller>(_ input: RouteInput<Caller>, versionID: UUID) async throws -> Component {
     let kind = try componentKind(input)
-    let profile = input.request.uri.queryParameters.get("profile").map { String($0) } ?? input.services.ingest.profile
+    let profile = input.query("profile") ?? input.services.ingest.profile
     let components = try await input.catalog.components(versionID: versionID)
     guard let component = components.first(where: { $0.kind == kind && (kind == .original || $0.profile == profile) }) else {
         let version = try await input.catalog.version(id: versionID)
@@ -74,17 +76,10 @@ private func serve<Caller>(_ component: Component, _ input: RouteInput<Caller>) 
 }
 
 private func frame<Caller>(_ input: RouteInput<Caller>, versionID: UUID) async throws -> Response {
-    guard let text = input.context.parameters.get("frame"), let frame = Int(text), frame >= 0 else {
-        throw CatalogError(.invalidField, "frame: must be a frame index from 0", field: "frame")
-    }
-    var width: Int?
-    if let text = input.request.uri.queryParameters.get("width") {
-        guard let value = Int(text), (16...4096).contains(value) else {
-            throw CatalogError(.invalidField, "width: must be 16 to 4096 pixels", field: "width")
-        }
-        width = value
-    }
-    let profile = input.request.uri.queryParameters.get("profile").map { String($0) } ?? input.services.ingest.profile
+    // The route's declaration has checked both.
+    let frame = Int(input.context.parameters.get("frame") ?? "") ?? 0
+    let width = input.integerQuery("width")
+    let profile = input.query("profile") ?? input.services.ingest.profile
     guard let proxy = try await input.catalog.components(versionID: versionID)
         .first(where: { $0.kind == .proxy && $0.profile == profile && $0.fileName.hasSuffix(".mp4") })
     else {
@@ -97,7 +92,8 @@ private func frame<Caller>(_ input: RouteInput<Caller>, versionID: UUID) async t
                                                .eTag: "\"\(proxy.sha256)-\(frame)-\(width ?? 0)\""],
                         body: .init(byteBuffer: ByteBuffer(bytes: jpeg)))
     } catch let error as MediaError where error.code == .invalidFrame {
-        throw CatalogError(.invalidField, "frame: \(error.reason)", field: "frame")
+        // A frame past the last is a frame that does not exist.
+        throw APIError(status: .notFound, code: "not_found", message: "frame: \(error.reason)", field: "frame")
     }
 }
 
@@ -106,3 +102,13 @@ private func frame<Caller>(_ input: RouteInput<Caller>, versionID: UUID) async t
 private func collaboratorItemVersion(_ input: RouteInput<CollaboratorAccess>) async throws -> UUID {
     try await input.catalog.item(id: try input.id("item_id"), sessionID: input.caller.session.id).versionID
 }
+
+/// `?width=`: a grab's width in pixels.
+private let width = Parameter.query("width", .integer(16...4096), "The JPEG's width in pixels (the proxy's own by default)")
+
+/// What a file download may answer besides the whole file.
+private let fileRefusals: [Refusal] = [
+    Refusal(.partialContent, "The part of the file asked for with Range"),
+    Refusal(.notModified, "The file has not changed since the ETag given in If-None-Match"),
+    Refusal(.rangeNotSatisfiable, "The Range asked for lies outside the file"),
+]

@@ -20,37 +20,28 @@ struct ReprocessStarted: Encodable {
 /// The job queue, the workers, webhooks and batch reprocessing.
 func addJobRoutes(_ api: APIRoutes) {
     api.staff.add(.get, "/api/v1/jobs", "Jobs, newest first, with their progress (?state=, ?kind=, ?batch_id=)", tag: "jobs",
-                  response: "JobList", query: ["limit", "offset", "state", "kind", "batch_id"]) { input in
-        let query = input.request.uri.queryParameters
+                  parameters: Parameter.page + [
+                      .query("state", .oneOf(Job.State.self), "Only jobs in this state"),
+                      .query("kind", .oneOf(Job.Kind.self), "Only jobs of this kind"),
+                      .query("batch_id", .uuid, "Only the jobs of this reprocess batch"),
+                  ],
+                  response: "JobList") { input in
+        // The route's declaration has checked each value.
         var filter = JobFilter()
-        if let state = query.get("state") {
-            guard let value = Job.State(rawValue: state) else {
-                throw CatalogError(.invalidField, "state: one of queued, running, succeeded, failed, cancelled", field: "state")
-            }
-            filter.state = value
-        }
-        if let kind = query.get("kind") {
-            guard let value = Job.Kind(rawValue: kind) else {
-                throw CatalogError(.invalidField, "kind: one of transcode, webhook", field: "kind")
-            }
-            filter.kind = value
-        }
-        if let batch = query.get("batch_id") {
-            guard let id = UUID(uuidString: String(batch)) else {
-                throw CatalogError(.invalidField, "batch_id: not an id", field: "batch_id")
-            }
-            filter.batchID = id
-        }
+        filter.state = input.query("state").flatMap(Job.State.init(rawValue:))
+        filter.kind = input.query("kind").flatMap(Job.Kind.init(rawValue:))
+        filter.batchID = input.query("batch_id").flatMap(UUID.init(uuidString:))
         return try JSONCoding.response(ListResponse(try await input.catalog.jobs(filter, page: try input.page())))
     }
     api.staff.add(.get, "/api/v1/jobs/{job_id}", "A job and its progress", tag: "jobs", response: "Job") { input in
         try JSONCoding.response(try await input.catalog.job(id: try input.id("job_id")))
     }
     api.staff.add(.post, "/api/v1/jobs/{job_id}/cancel", "Cancel a job: a queued one at once, a running one within seconds",
-                  tag: "jobs", response: "Job") { input in
+                  tag: "jobs", response: "Job", refusals: [.conflict("The job has already ended")]) { input in
         try JSONCoding.response(try await input.catalog.cancelJob(id: try input.id("job_id")))
     }
-    api.staff.add(.post, "/api/v1/jobs/{job_id}/retry", "Queue a failed or cancelled job again", tag: "jobs", response: "Job") { input in
+    api.staff.add(.post, "/api/v1/jobs/{job_id}/retry", "Queue a failed or cancelled job again", tag: "jobs", response: "Job",
+                  refusals: [.conflict("The job has not failed nor been cancelled, or the same work is queued or running")]) { input in
         let job = try await input.catalog.retryJob(id: try input.id("job_id"))
         if job.kind == .transcode, let payload = try? job.decodePayload(TranscodeJob.self) {
             try await input.catalog.setMediaState(versionID: payload.versionID, .processing)
@@ -62,7 +53,10 @@ func addJobRoutes(_ api: APIRoutes) {
     }
     api.staff.add(.post, "/api/v1/projects/{project_id}/reprocess",
                   "Transcode every version of a project again for a profile, skipping those up to date (or only the failed)",
-                  tag: "jobs", request: #"{"profile": "review-1080", "only_failed": false}"#,
+                  tag: "jobs", body: .json(.object([
+                      Schema.oneOf(ProxyProfile.builtIn.map(\.name)).described("The server's own by default").optional("profile"),
+                      Schema.boolean.described("Only the versions whose last transcode failed").optional("only_failed"),
+                  ]), example: #"{"profile": "review-1080", "only_failed": false}"#),
                   status: .accepted, response: "ReprocessStarted") { input in
         struct Body: Decodable {
             let profile: String?
@@ -95,8 +89,14 @@ func addJobRoutes(_ api: APIRoutes) {
     api.admin.add(.post, "/api/v1/webhooks",
                   "Subscribe an http(s) address to events; deliveries are signed with the secret in the answer; loopback, "
                       + "link-local and unlisted private addresses are refused (admins)", tag: "webhooks",
-                  request: #"{"url": "https://pipeline.studio.example/dailies", "events": ["transcode.succeeded", "transcode.failed"]}"#,
-                  status: .created, response: "Webhook") { input in
+                  body: .json(.object([
+                      Schema.httpURL.required("url"),
+                      Schema.array(.oneOf(Webhook.Event.self), count: 1...Webhook.Event.allCases.count, unique: true).required("events"),
+                  ]), example: #"{"url": "https://pipeline.studio.example/dailies", "events": ["transcode.succeeded", "transcode.failed"]}"#),
+                  status: .created, response: "Webhook",
+                  refusals: [.rule("The address names a host (a name or an IP address, with a port from 1 to 65535), carries no "
+                                   + "user name or password, and does not reach loopback, link-local or unlisted private "
+                                   + "networks")]) { input in
         struct Body: Decodable {
             let url: String
             let events: [Webhook.Event]
@@ -104,7 +104,7 @@ func addJobRoutes(_ api: APIRoutes) {
         let body = try await input.body(Body.self)
         return try JSONCoding.response(try await input.catalog.createWebhook(url: body.url, events: body.events), status: .created)
     }
-    api.admin.add(.delete, "/api/v1/webhooks/{webhook_id}", "Remove a webhook (admins)", tag: "webhooks", status: .noContent, response: nil) { input in
+    api.admin.add(.delete, "/api/v1/webhooks/{webhook_id}", "Remove a webhook (admins)", tag: "webhooks", status: .noContent, response: .empty) { input in
         try await input.catalog.deleteWebhook(id: try input.id("webhook_id"))
         return Response(status: .noContent)
     }

@@ -8,8 +8,11 @@ import Hummingbird
 func addReviewRoutes(_ api: APIRoutes) {
     api.open.add(.post, "/api/v1/review/access",
                  "Trade a personal invite token (and the passphrase, when the session asks) for the access cookie",
-                 tag: "review", request: #"{"token": "di_Q2xpZW50IGxpbmsgZXhhbXBsZQ", "passphrase": "north light"}"#,
-                 response: "ReviewSessionView") { input in
+                 tag: "review", body: .json(.object([
+                     Schema.string(linkToken).described("The token at the end of the invite link").required("token"),
+                     Schema.string(TextRule.passphrase).optional("passphrase"),
+                 ]), example: #"{"token": "di_Q2xpZW50IGxpbmsgZXhhbXBsZQ", "passphrase": "north light"}"#),
+                 response: "ReviewSessionView", refusals: admission) { input in
         struct Body: Decodable {
             let token: String
             let passphrase: String?
@@ -21,8 +24,14 @@ func addReviewRoutes(_ api: APIRoutes) {
     }
     api.open.add(.post, "/api/v1/review/join",
                  "Join through a session's shareable link with a name (and the passphrase, when asked); sets the access cookie",
-                 tag: "review", request: #"{"share_token": "ds_U2hhcmUgbGluayBleGFtcGxl", "name": "Sam Visitor", "email": "sam@client.example", "passphrase": "north light"}"#,
-                 response: "ReviewSessionView") { input in
+                 tag: "review", body: .json(.object([
+                     Schema.string(linkToken).described("The token at the end of the shareable link").required("share_token"),
+                     Schema.string(FieldRules.name).required("name"),
+                     Schema.email.orNull("none").optional("email"),
+                     Schema.string(TextRule.passphrase).optional("passphrase"),
+                 ]), example: #"{"share_token": "ds_U2hhcmUgbGluayBleGFtcGxl", "name": "Sam Visitor", "email": "sam@client.example", "passphrase": "north light"}"#),
+                 response: "ReviewSessionView",
+                 refusals: admission + [Refusal(.forbidden, "The session's shareable link is off")]) { input in
         struct Body: Decodable {
             let shareToken: String
             let name: String
@@ -55,7 +64,7 @@ func addReviewRoutes(_ api: APIRoutes) {
         return try JSONCoding.response(views[0])
     }
     api.open.add(.post, "/api/v1/review/logout", "Log this browser out of every session its cookie holds",
-                 tag: "review", status: .noContent, response: nil) { input in
+                 tag: "review", status: .noContent, response: .empty) { input in
         if let cookie = input.caller.cookie {
             try await input.catalog.logOut(loginIDs: cookie.loginIDs)
         }
@@ -72,3 +81,15 @@ private func admit(_ login: CollaboratorLogin, input: RouteInput<Visitor>) async
     response.setCookie(cookie.cookie(key: input.services.cookieKey.key, secure: input.services.secureCookies))
     return response
 }
+
+/// A link's token as the API takes it (the server checks it against the catalog).
+private let linkToken = TextRule(minimum: 1, maximum: 512)
+
+/// Why a link is refused.
+private let admission: [Refusal] = [
+    Refusal(.unauthorized, "The link is not valid, or the session asks for a passphrase"),
+    Refusal(.forbidden, "The passphrase is wrong, access was revoked, or the session has not started"),
+    Refusal(.conflict, "The session is closed"),
+    Refusal(.gone, "The session's schedule has ended"),
+    Refusal(.tooManyRequests, "Too many wrong passphrases or joins from here: wait for Retry-After"),
+]

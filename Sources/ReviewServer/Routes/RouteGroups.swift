@@ -15,22 +15,6 @@ enum RouteAccess: String, Sendable {
     case collaborator
 }
 
-/// One route of the API and what the OpenAPI document says of it.
-struct APIOperation: Sendable {
-    let method: HTTPRequest.Method
-    /// OpenAPI style: `/api/v1/projects/{project_id}`.
-    let path: String
-    let summary: String
-    let tag: String
-    let access: RouteAccess
-    /// An example request body, as JSON text; its shape becomes the request schema.
-    let requestExample: String?
-    let status: HTTPResponse.Status
-    /// The name of the response schema (see ``OpenAPIDocument``), `nil` for an empty body.
-    let responseSchema: String?
-    let query: [String]
-}
-
 /// A caller that the anonymous group lets through: maybe staff, maybe holding a cookie.
 struct Visitor: Sendable {
     let staff: StaffUser?
@@ -54,7 +38,7 @@ struct APIRoutes {
     /// A collaborator of the session in the path (`{session_id}`), let in by the access cookie.
     let collaborator: RouteGroup<CollaboratorAccess>
 
-    private let registry: OperationRegistry
+    let registry: OperationRegistry
 
     init(router: Router<AppRequestContext>, services: ServerServices) {
         let registry = OperationRegistry()
@@ -98,24 +82,70 @@ struct RouteGroup<Caller: Sendable> {
     /// The caller as this group's middleware left it in the context.
     fileprivate let caller: @Sendable (AppRequestContext) throws -> Caller
 
-    /// Registers a route and records it for the OpenAPI document.
+    /// Registers a route and records it for the OpenAPI document. The route checks each
+    /// request against what is declared here (path parameters, then query and header
+    /// parameters; the JSON body when the handler reads it) before its handler acts, so the
+    /// document states exactly what the server enforces.
     ///
     /// - Parameters:
-    ///   - path: OpenAPI style, `{name}` for a parameter.
-    ///   - request: an example JSON body; its shape becomes the request schema.
-    ///   - response: the name of the response schema, `nil` for none.
-    func add(_ method: HTTPRequest.Method, _ path: String, _ summary: String, tag: String, request: String? = nil,
-             status: HTTPResponse.Status = .ok, response: String?, query: [String] = [], handler: @escaping Handler) {
+    ///   - path: OpenAPI style, `{name}` for a parameter (see ``Parameter/path(_:)``).
+    ///   - body: what the request carries, `nil` for nothing.
+    ///   - parameters: its query and header parameters.
+    ///   - response: what it answers on success.
+    ///   - refusals: the errors particular to this route (the document adds the common ones).
+    func add(_ method: HTTPRequest.Method, _ path: String, _ summary: String, tag: String, body: RequestBody? = nil,
+             parameters: [Parameter] = [], status: HTTPResponse.Status = .ok, response: Answer, refusals: [Refusal] = [],
+             handler: @escaping Handler) {
         precondition(access != .collaborator || path.contains("{session_id}"),
                      "a collaborator route names its session in the path: \(path)")
-        registry.record(APIOperation(method: method, path: path, summary: summary, tag: tag, access: access,
-                                     requestExample: request, status: status, responseSchema: response, query: query))
+        if case .json(let schema, let example) = body {
+            // The example the document shows must be a request the route takes.
+            do { try schema.check(JSONValue(json: example) ?? .null) } catch {
+                preconditionFailure("\(method) \(path): its example does not match its schema: \(error.message) at \(error.path)")
+            }
+        }
+        let operation = APIOperation(method: method, path: path, summary: summary, tag: tag, access: access, body: body,
+                                     parameters: parameters, status: status, response: response, refusals: refusals)
+        registry.record(operation)
         let services = services
         let caller = caller
         // Hummingbird writes {name} parameters as :name.
         let routerPath = path.replacingOccurrences(of: "{", with: ":").replacingOccurrences(of: "}", with: "")
         group.on(RouterPath(routerPath), method: method) { request, context in
-            try await handler(RouteInput(request: request, context: context, caller: try caller(context), services: services))
+            let caller = try caller(context)
+            try operation.checkParameters(request, context)
+            return try await handler(RouteInput(request: request, context: context, caller: caller, services: services,
+                                                operation: operation))
+        }
+    }
+}
+
+extension APIOperation {
+    /// Refuses a request whose parameters break the declaration: a malformed path segment
+    /// names nothing (404); a missing or malformed query or header parameter is a bad
+    /// request (400).
+    func checkParameters(_ request: Request, _ context: AppRequestContext) throws {
+        for parameter in pathParameters {
+            let text = context.parameters.get(parameter.name) ?? ""
+            do { _ = try parameter.check(text) } catch {
+                throw APIError(status: .notFound, code: "not_found",
+                               message: "\(parameter.name): '\(text.prefix(64))' names nothing here (\(error.message))")
+            }
+        }
+        for parameter in parameters {
+            let value: String? = switch parameter.location {
+            case .query: request.uri.queryParameters.get(parameter.name).map { String($0) }
+            case .header: HTTPField.Name(parameter.name).flatMap { request.headers[$0] }
+            case .path: nil
+            }
+            guard let value else {
+                if parameter.required {
+                    throw APIError(status: .badRequest, code: "invalid_field", message: "\(parameter.name): is required",
+                                   field: parameter.name)
+                }
+                continue
+            }
+            do { _ = try parameter.check(value) } catch { throw error.apiError }
         }
     }
 }
@@ -127,6 +157,8 @@ struct RouteInput<Caller: Sendable> {
     let context: AppRequestContext
     let caller: Caller
     let services: ServerServices
+    /// The route's declaration: the request has been checked against its parameters.
+    let operation: APIOperation
 
     var catalog: Catalog { services.catalog }
 
@@ -135,9 +167,12 @@ struct RouteInput<Caller: Sendable> {
         try context.pathID(name)
     }
 
-    /// The JSON body as `type`: 415 unless it is sent as JSON, 400 for malformed JSON or
-    /// fields of the wrong type, 413 for a body over the limit.
+    /// The JSON body as `type`: 415 unless it is sent as JSON, 413 for a body over the
+    /// limit, 400 for malformed JSON or a body that does not match the route's schema.
     func body<T: Decodable>(_ type: T.Type) async throws -> T {
+        guard case .json(let schema, _) = operation.body else {
+            preconditionFailure("\(operation.method) \(operation.path) reads a JSON body it does not declare")
+        }
         try requireJSONContentType(request)
         var request = request
         let buffer: ByteBuffer
@@ -148,28 +183,36 @@ struct RouteInput<Caller: Sendable> {
                            message: "the body is larger than \(services.configuration.maximumJSONBody) bytes")
         }
         guard buffer.readableBytes > 0 else { throw APIError.invalidJSON("this request needs a JSON body") }
+        guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(buffer: buffer)) else {
+            throw APIError.invalidJSON("the body is not valid JSON")
+        }
+        let checked: JSONValue
+        do { checked = try schema.check(value) } catch { throw error.apiError }
         do {
-            return try JSONCoding.decoder.decode(T.self, from: Data(buffer: buffer))
+            return try JSONCoding.decoder.decode(T.self, from: JSONCoding.encoder.encode(checked))
         } catch let error as DecodingError {
+            // The schema let it through: the handler's type and its declaration disagree.
             throw APIError.invalidJSON(Self.describe(error))
         } catch let error as CatalogError {
             throw error
-        } catch {
-            throw APIError.invalidJSON("the body is not valid JSON")
         }
     }
 
-    /// `?limit=&offset=` as a page.
-    func page() throws -> Page {
-        let limit = try integerQuery("limit") ?? Page.default.limit
-        let offset = try integerQuery("offset") ?? 0
-        return try Page(limit: limit, offset: offset)
+    /// The query parameter `name`, checked against its declaration.
+    func query(_ name: String) -> String? {
+        precondition(operation.parameters.contains { $0.name == name && $0.location == .query },
+                     "\(operation.path) reads the undeclared query parameter \(name)")
+        return request.uri.queryParameters.get(name).map { String($0) }
     }
 
-    private func integerQuery(_ name: String) throws -> Int? {
-        guard let text = request.uri.queryParameters.get(name) else { return nil }
-        guard let value = Int(text) else { throw CatalogError(.invalidField, "\(name) must be a whole number", field: name) }
-        return value
+    /// The whole-number query parameter `name`, checked against its declaration.
+    func integerQuery(_ name: String) -> Int? {
+        query(name).flatMap { Int($0) }
+    }
+
+    /// `?limit=&offset=` as a page (see ``Parameter/page``).
+    func page() throws -> Page {
+        try Page(limit: integerQuery("limit") ?? Page.default.limit, offset: integerQuery("offset") ?? 0)
     }
 
     private static func describe(_ error: DecodingError) -> String {

@@ -5,14 +5,16 @@ import Hummingbird
 /// Review sessions: create, edit, list, delete, clone, close, reopen, open, share.
 func addSessionRoutes(_ api: APIRoutes) {
     api.staff.add(.get, "/api/v1/projects/{project_id}/sessions", "A project's review sessions, newest first", tag: "sessions",
-                  response: "ReviewSessionList", query: ["limit", "offset"]) { input in
+                  parameters: Parameter.page, response: "ReviewSessionList") { input in
         try JSONCoding.response(ListResponse(try await input.catalog.sessions(projectID: try input.id("project_id"),
                                                                               page: try input.page())))
     }
     api.staff.add(.post, "/api/v1/projects/{project_id}/sessions",
                   "Create a review session, optionally from a selection of versions (title, schedule and settings default from the project)",
-                  tag: "sessions", request: #"{"title": "Client review 23 Nov", "description": "Comp finals", "starts_at": "2026-11-23T09:00:00Z", "ends_at": "2026-11-30T09:00:00Z", "settings": {"download_original": false, "require_passphrase": true}, "passphrase": "north light", "version_ids": ["6F0F3A5E-3C4B-4A8E-9A55-0D5C1B6D2E11"]}"#,
-                  status: .created, response: "ReviewSession") { input in
+                  tag: "sessions", body: .json(sessionFields(creating: true),
+                                               example: #"{"title": "Client review 23 Nov", "description": "Comp finals", "starts_at": "2026-11-23T09:00:00Z", "ends_at": "2026-11-30T09:00:00Z", "settings": {"download_original": false, "require_passphrase": true}, "passphrase": "north light", "version_ids": ["6F0F3A5E-3C4B-4A8E-9A55-0D5C1B6D2E11"]}"#),
+                  status: .created, response: "ReviewSession",
+                  refusals: sessionRules + [.rule("Each version belongs to the project")]) { input in
         struct Body: Decodable {
             let fields: SessionFields
             let versionIDs: [UUID]
@@ -34,12 +36,13 @@ func addSessionRoutes(_ api: APIRoutes) {
     }
     api.staff.add(.patch, "/api/v1/sessions/{session_id}",
                   "Change title, description, schedule, settings (null inherits the project's) or passphrase (null removes it)",
-                  tag: "sessions", request: #"{"title": "Client review", "ends_at": "2026-12-07T18:00:00Z", "settings": {"download_proxy": null}, "passphrase": null}"#,
-                  response: "ReviewSession") { input in
+                  tag: "sessions", body: .json(sessionFields(creating: false),
+                                               example: #"{"title": "Client review", "ends_at": "2026-12-07T18:00:00Z", "settings": {"download_proxy": null}, "passphrase": null}"#),
+                  response: "ReviewSession", refusals: sessionRules) { input in
         try JSONCoding.response(try await input.catalog.updateSession(id: try input.id("session_id"),
                                                                       try await input.body(SessionFields.self)))
     }
-    api.staff.add(.delete, "/api/v1/sessions/{session_id}", "Delete a review session", tag: "sessions", status: .noContent, response: nil) { input in
+    api.staff.add(.delete, "/api/v1/sessions/{session_id}", "Delete a review session", tag: "sessions", status: .noContent, response: .empty) { input in
         try await input.catalog.deleteSession(id: try input.id("session_id"))
         return Response(status: .noContent)
     }
@@ -83,8 +86,13 @@ func addItemRoutes(_ api: APIRoutes) {
     }
     api.staff.add(.post, "/api/v1/sessions/{session_id}/items",
                   "Add versions of the project, in the order given, at a position (the end by default)", tag: "items",
-                  request: #"{"version_ids": ["6F0F3A5E-3C4B-4A8E-9A55-0D5C1B6D2E11"], "position": 0}"#,
-                  status: .created, response: "SessionItemList") { input in
+                  body: .json(.object([
+                      versionIDs.required("version_ids"),
+                      Schema.integer(0...Int(Int32.max)).described("Where the first goes: 0 is first; the end by default")
+                          .optional("position"),
+                  ]), example: #"{"version_ids": ["6F0F3A5E-3C4B-4A8E-9A55-0D5C1B6D2E11"], "position": 0}"#),
+                  status: .created, response: "SessionItemList",
+                  refusals: [.rule("Each version belongs to the session's project; the position is at most the number of items")]) { input in
         struct Body: Decodable {
             let versionIDs: [UUID]
             let position: Int?
@@ -96,27 +104,32 @@ func addItemRoutes(_ api: APIRoutes) {
         return try JSONCoding.response(ListResponse(all: added), status: .created)
     }
     api.staff.add(.post, "/api/v1/sessions/{session_id}/items/remove", "Remove several items at once; the rest close up",
-                  tag: "items", request: #"{"item_ids": ["0A4C6F12-8B1D-4E0B-9C44-2F6E5D3A1B90"]}"#,
+                  tag: "items", body: .json(itemIDs, example: #"{"item_ids": ["0A4C6F12-8B1D-4E0B-9C44-2F6E5D3A1B90"]}"#),
                   response: "SessionItemList") { input in
         let sessionID = try input.id("session_id")
         try await input.catalog.removeItems(sessionID: sessionID, itemIDs: try await input.body(ItemIDs.self).itemIDs)
         return try JSONCoding.response(ListResponse(all: try await input.catalog.items(sessionID: sessionID)))
     }
     api.staff.add(.put, "/api/v1/sessions/{session_id}/items/order", "Set the whole order: every item once", tag: "items",
-                  request: #"{"item_ids": ["0A4C6F12-8B1D-4E0B-9C44-2F6E5D3A1B90"]}"#,
-                  response: "SessionItemList") { input in
+                  body: .json(itemIDs, example: #"{"item_ids": ["0A4C6F12-8B1D-4E0B-9C44-2F6E5D3A1B90"]}"#),
+                  response: "SessionItemList", refusals: [.rule("The list holds each of the session's items exactly once")]) { input in
         let items = try await input.catalog.setItemOrder(sessionID: try input.id("session_id"),
                                                          itemIDs: try await input.body(ItemIDs.self).itemIDs)
         return try JSONCoding.response(ListResponse(all: items))
     }
     api.staff.add(.patch, "/api/v1/sessions/{session_id}/items/{item_id}", "Change an item's client-facing name or reason",
-                  tag: "items", request: #"{"client_name": "Opening shot", "reason": "New grade"}"#,
+                  tag: "items", body: .json(.object([
+                      Schema.string(FieldRules.label).orNull("show the version's name").optional("client_name"),
+                      Schema.string(FieldRules.reason).orNull("none").optional("reason"),
+                  ]), example: #"{"client_name": "Opening shot", "reason": "New grade"}"#),
                   response: "SessionItem") { input in
         try JSONCoding.response(try await input.catalog.updateItem(
             sessionID: try input.id("session_id"), itemID: try input.id("item_id"), try await input.body(SessionItemUpdate.self)))
     }
     api.staff.add(.post, "/api/v1/sessions/{session_id}/items/{item_id}/move", "Move an item to a position (0 is first)",
-                  tag: "items", request: #"{"position": 0}"#, response: "SessionItemList") { input in
+                  tag: "items", body: .json(.object([Schema.integer(0...Int(Int32.max)).required("position")]),
+                                            example: #"{"position": 0}"#),
+                  response: "SessionItemList", refusals: [.rule("The position is less than the number of items")]) { input in
         struct Body: Decodable { let position: Int }
         let items = try await input.catalog.moveItem(sessionID: try input.id("session_id"), itemID: try input.id("item_id"),
                                                      to: try await input.body(Body.self).position)
@@ -138,7 +151,11 @@ func addCollaboratorRoutes(_ api: APIRoutes) {
     }
     api.staff.add(.post, "/api/v1/sessions/{session_id}/collaborators",
                   "Invite someone (no account needed); the answer carries their personal link", tag: "collaborators",
-                  request: #"{"name": "Dana Client", "email": "dana@client.example", "role": "approver"}"#,
+                  body: .json(.object([
+                      Schema.string(FieldRules.name).required("name"),
+                      Schema.email.orNull("none (they get their link some other way)").optional("email"),
+                      Schema.oneOf(Collaborator.Role.self).described("reviewer by default").optional("role"),
+                  ]), example: #"{"name": "Dana Client", "email": "dana@client.example", "role": "approver"}"#),
                   status: .created, response: "CollaboratorInvite") { input in
         struct Body: Decodable {
             let name: String
@@ -154,20 +171,31 @@ func addCollaboratorRoutes(_ api: APIRoutes) {
     }
     api.staff.add(.patch, "/api/v1/sessions/{session_id}/collaborators/{collaborator_id}",
                   "Change a collaborator's name, email or role, or revoke (or restore) their access", tag: "collaborators",
-                  request: #"{"role": "observer", "revoked": true}"#, response: "Collaborator") { input in
+                  body: .json(.object([
+                      Schema.string(FieldRules.name).optional("name"),
+                      Schema.email.orNull("remove their email").optional("email"),
+                      Schema.oneOf(Collaborator.Role.self).optional("role"),
+                      Schema.boolean.described("true ends their access at once; false restores it").optional("revoked"),
+                  ]), example: #"{"role": "observer", "revoked": true}"#),
+                  response: "Collaborator") { input in
         try JSONCoding.response(try await input.catalog.updateCollaborator(
             sessionID: try input.id("session_id"), id: try input.id("collaborator_id"),
             try await input.body(CollaboratorUpdate.self)))
     }
     api.staff.add(.delete, "/api/v1/sessions/{session_id}/collaborators/{collaborator_id}", "Remove a collaborator",
-                  tag: "collaborators", status: .noContent, response: nil) { input in
+                  tag: "collaborators", status: .noContent, response: .empty) { input in
         try await input.catalog.removeCollaborator(sessionID: try input.id("session_id"), id: try input.id("collaborator_id"))
         return Response(status: .noContent)
     }
     api.staff.add(.post, "/api/v1/sessions/{session_id}/invites",
                   "Email invitations (to all, or the collaborators listed) with an optional message; each gets a fresh link",
-                  tag: "collaborators", request: #"{"collaborator_ids": ["2B7D9E10-5C3A-4F6B-8E21-7A9C0D4B3E55"], "message": "Notes by Friday, please."}"#,
-                  response: "CollaboratorInviteList") { input in
+                  tag: "collaborators", body: .json(.object([
+                      Schema.array(.uuid, count: 1...1000, unique: true).described("Everyone with an email when absent")
+                          .optional("collaborator_ids"),
+                      Schema.string(FieldRules.inviteMessage).optional("message"),
+                  ]), example: #"{"collaborator_ids": ["2B7D9E10-5C3A-4F6B-8E21-7A9C0D4B3E55"], "message": "Notes by Friday, please."}"#),
+                  response: "CollaboratorInviteList",
+                  refusals: [.rule("Each collaborator listed belongs to the session and has an email address")]) { input in
         struct Body: Decodable {
             let collaboratorIDs: [UUID]?
             let message: String?
@@ -175,10 +203,35 @@ func addCollaboratorRoutes(_ api: APIRoutes) {
         }
         let sessionID = try input.id("session_id")
         let body = try await input.body(Body.self)
-        if let message = body.message, message.count > 5000 {
-            throw CatalogError(.invalidField, "message: is longer than 5000 characters", field: "message")
-        }
         return try JSONCoding.response(ListResponse(all: try await sendInvites(
             sessionID: sessionID, to: body.collaboratorIDs, message: body.message, input: input)))
     }
 }
+
+/// Up to 1000 versions, each once.
+private let versionIDs = Schema.array(.uuid, count: FieldRules.versionsPerRequest, unique: true)
+
+/// `{"item_ids": [...]}`: at least one item, each once.
+private let itemIDs = Schema.object([Schema.array(.uuid, count: 1...10_000, unique: true).required("item_ids")])
+
+/// A session's fields, as created (everything optional, defaults from the project) or changed.
+private func sessionFields(creating: Bool) -> Schema {
+    let settingsChange = ResponseSchemas.settings(Schema.boolean.orNull("inherit the project's default"), required: false)
+    var properties: [Schema.Property] = [
+        Schema.string(FieldRules.name).described(creating ? "\"New review session\" by default" : nil).optional("title"),
+        Schema.string(FieldRules.description).optional("description"),
+        Schema.dateTime.described(creating ? "Now by default" : nil).optional("starts_at"),
+        Schema.dateTime.described(creating ? "The project's share days after the start by default" : nil).optional("ends_at"),
+        settingsChange.optional("settings"),
+        Schema.string(TextRule.passphrase).orNull("no passphrase").optional("passphrase"),
+    ]
+    if creating {
+        properties.append(versionIDs.described("Versions of the project to review, in order").optional("version_ids"))
+    }
+    return .object(properties)
+}
+
+/// What a session's schema cannot say.
+private let sessionRules: [Refusal] = [
+    .rule("The schedule ends after it starts; a session that requires a passphrase has one"),
+]

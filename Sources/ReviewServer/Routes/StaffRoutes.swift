@@ -14,16 +14,28 @@ func addOrganizationRoutes(_ api: APIRoutes) {
     }
     api.admin.add(.patch, "/api/v1/organization",
                   "Change the studio's settings, among them the private networks (CIDR) webhooks may reach (admins)",
-                  tag: "staff", request: #"{"name": "Northlight VFX", "reply_to": "producers@northlight.example", "share_links_enabled": true, "webhook_allowed_networks": ["10.20.0.0/16"]}"#,
-                  response: "Organization") { input in
+                  tag: "staff", body: .json(.object([
+                      Schema.string(FieldRules.name).optional("name"),
+                      Schema.email.orNull("no reply-to address").optional("reply_to"),
+                      Schema.boolean.optional("share_links_enabled"),
+                      Schema.array(.cidr, count: FieldRules.allowedNetworks)
+                          .orNull("no private network").described("Replaces the whole list").optional("webhook_allowed_networks"),
+                  ]), example: #"{"name": "Northlight VFX", "reply_to": "producers@northlight.example", "share_links_enabled": true, "webhook_allowed_networks": ["10.20.0.0/16"]}"#),
+                  response: "Organization",
+                  refusals: [.rule("Each network is in CIDR form, with no bits set past its prefix, and overlaps no range "
+                                   + "webhooks never reach (loopback, link-local…)")]) { input in
         try JSONCoding.response(try await input.catalog.updateOrganization(try await input.body(OrganizationUpdate.self)))
     }
-    api.admin.add(.get, "/api/v1/users", "Staff members, by name (admins)", tag: "staff", response: "StaffUserList", query: ["limit", "offset"]) { input in
+    api.admin.add(.get, "/api/v1/users", "Staff members, by name (admins)", tag: "staff", parameters: Parameter.page, response: "StaffUserList") { input in
         try JSONCoding.response(ListResponse(try await input.catalog.staffUsers(page: try input.page())))
     }
     api.admin.add(.post, "/api/v1/users", "Add a staff member; the answer carries their API key, shown this once (admins)",
-                  tag: "staff", request: #"{"name": "Ada Park", "email": "ada@northlight.example", "is_admin": false}"#,
-                  status: .created, response: "CreatedStaffUser") { input in
+                  tag: "staff", body: .json(.object([
+                      Schema.string(FieldRules.name).required("name"), Schema.email.required("email"),
+                      Schema.boolean.optional("is_admin"),
+                  ]), example: #"{"name": "Ada Park", "email": "ada@northlight.example", "is_admin": false}"#),
+                  status: .created, response: "CreatedStaffUser",
+                  refusals: [.conflict("A staff member has this email")]) { input in
         struct Body: Decodable {
             let name: String
             let email: String
@@ -39,12 +51,16 @@ func addOrganizationRoutes(_ api: APIRoutes) {
 
 /// Projects and their session defaults.
 func addProjectRoutes(_ api: APIRoutes) {
-    api.staff.add(.get, "/api/v1/projects", "Projects, by name", tag: "projects", response: "ProjectList",
-                  query: ["limit", "offset"]) { input in
+    api.staff.add(.get, "/api/v1/projects", "Projects, by name", tag: "projects", parameters: Parameter.page,
+                  response: "ProjectList") { input in
         try JSONCoding.response(ListResponse(try await input.catalog.projects(page: try input.page())))
     }
-    api.staff.add(.post, "/api/v1/projects", "Create a project", tag: "projects", request: #"{"name": "Feature", "code": "FT", "defaults": {"share_days": 14, "download_original": false}}"#,
-                  status: .created, response: "Project") { input in
+    api.staff.add(.post, "/api/v1/projects", "Create a project", tag: "projects", body: .json(.object([
+                      Schema.string(FieldRules.name).required("name"),
+                      Schema.string(FieldRules.projectCode).orNull("no code").optional("code"),
+                      projectDefaultsChange.optional("defaults"),
+                  ]), example: #"{"name": "Feature", "code": "FT", "defaults": {"share_days": 14, "download_original": false}}"#),
+                  status: .created, response: "Project", refusals: [.conflict("A project has this name")]) { input in
         struct Body: Decodable {
             let name: String
             let code: String?
@@ -59,13 +75,17 @@ func addProjectRoutes(_ api: APIRoutes) {
         try JSONCoding.response(try await input.catalog.project(id: try input.id("project_id")))
     }
     api.staff.add(.patch, "/api/v1/projects/{project_id}", "Change a project's name, code or session defaults", tag: "projects",
-                  request: #"{"name": "Feature Film", "code": null, "defaults": {"require_passphrase": true}}"#,
-                  response: "Project") { input in
+                  body: .json(.object([
+                      Schema.string(FieldRules.name).optional("name"),
+                      Schema.string(FieldRules.projectCode).orNull("remove the code").optional("code"),
+                      projectDefaultsChange.described("Only the defaults given change").optional("defaults"),
+                  ]), example: #"{"name": "Feature Film", "code": null, "defaults": {"require_passphrase": true}}"#),
+                  response: "Project", refusals: [.conflict("A project has this name")]) { input in
         try JSONCoding.response(try await input.catalog.updateProject(
             id: try input.id("project_id"), try await input.body(ProjectUpdate.self)))
     }
     api.staff.add(.delete, "/api/v1/projects/{project_id}", "Delete a project with its versions and sessions", tag: "projects",
-                  status: .noContent, response: nil) { input in
+                  status: .noContent, response: .empty) { input in
         try await input.catalog.deleteProject(id: try input.id("project_id"))
         return Response(status: .noContent)
     }
@@ -74,12 +94,13 @@ func addProjectRoutes(_ api: APIRoutes) {
 /// Versions and their files.
 func addVersionRoutes(_ api: APIRoutes) {
     api.staff.add(.get, "/api/v1/projects/{project_id}/versions", "A project's versions, oldest first", tag: "versions",
-                  response: "VersionList", query: ["limit", "offset"]) { input in
+                  parameters: Parameter.page, response: "VersionList") { input in
         try JSONCoding.response(ListResponse(try await input.catalog.versions(projectID: try input.id("project_id"),
                                                                               page: try input.page())))
     }
     api.staff.add(.post, "/api/v1/projects/{project_id}/versions", "Create a version (its media comes by upload)",
-                  tag: "versions", request: #"{"name": "sh010_comp", "version_number": 3, "shot": "sh010", "task": "comp", "status": "pending review", "client_name": "Opening shot", "default_reason": "Final comp"}"#,
+                  tag: "versions", body: .json(versionFields(creating: true),
+                                               example: #"{"name": "sh010_comp", "version_number": 3, "shot": "sh010", "task": "comp", "status": "pending review", "client_name": "Opening shot", "default_reason": "Final comp"}"#),
                   status: .created, response: "Version") { input in
         let version = try await input.catalog.createVersion(projectID: try input.id("project_id"),
                                                             try await input.body(VersionFields.self),
@@ -89,12 +110,14 @@ func addVersionRoutes(_ api: APIRoutes) {
     api.staff.add(.get, "/api/v1/versions/{version_id}", "A version", tag: "versions", response: "Version") { input in
         try JSONCoding.response(try await input.catalog.version(id: try input.id("version_id")))
     }
-    api.staff.add(.patch, "/api/v1/versions/{version_id}", "Change a version's fields", tag: "versions", request: #"{"status": "approved", "shot": null}"#, response: "Version") { input in
+    api.staff.add(.patch, "/api/v1/versions/{version_id}", "Change a version's fields", tag: "versions",
+                  body: .json(versionFields(creating: false), example: #"{"status": "approved", "shot": null}"#),
+                  response: "Version") { input in
         try JSONCoding.response(try await input.catalog.updateVersion(id: try input.id("version_id"),
                                                                       try await input.body(VersionFields.self)))
     }
     api.staff.add(.delete, "/api/v1/versions/{version_id}", "Delete a version, its files and its places in sessions",
-                  tag: "versions", status: .noContent, response: nil) { input in
+                  tag: "versions", status: .noContent, response: .empty) { input in
         try await input.catalog.deleteVersion(id: try input.id("version_id"))
         return Response(status: .noContent)
     }
@@ -103,4 +126,24 @@ func addVersionRoutes(_ api: APIRoutes) {
         try JSONCoding.response(ListResponse(all: try await input.catalog.components(versionID: try input.id("version_id"))
             .map(ComponentView.init)))
     }
+}
+
+/// A change to a project's session defaults: each setting, the share days, the thumbnail switch.
+private let projectDefaultsChange = Schema.object(
+    SessionSetting.allCases.map { Schema.boolean.optional($0.rawValue) }
+        + [Schema.integer(FieldRules.shareDays).optional("share_days"), Schema.boolean.optional("email_thumbnails")])
+
+/// A version's fields, as created (`name` required) or changed (`null` clears an optional field).
+private func versionFields(creating: Bool) -> Schema {
+    func label(_ name: String) -> Schema.Property {
+        Schema.string(FieldRules.label).orNull("none").optional(name)
+    }
+    return .object([
+        creating ? Schema.string(FieldRules.name).required("name") : Schema.string(FieldRules.name).optional("name"),
+        Schema.integer(FieldRules.versionNumber).orNull("none").optional("version_number"),
+        label("shot"), label("asset"), label("task"),
+        Schema.string(FieldRules.versionStatus).described("\"pending review\" for a new version").optional("status"),
+        label("client_name"),
+        Schema.string(FieldRules.reason).orNull("none").optional("default_reason"),
+    ])
 }

@@ -39,13 +39,17 @@ struct UploadState: Encodable {
 func addUploadRoutes(_ api: APIRoutes) {
     api.staff.add(.put, "/api/v1/versions/{version_id}/media",
                   "Upload a version's original in one request (the raw bytes as the body; ?filename=; optional X-Content-SHA256)",
-                  tag: "media", status: .accepted, response: "UploadCompleted", query: ["filename"]) { input in
+                  tag: "media", body: .bytes,
+                  parameters: [
+                      Parameter(name: "filename", location: .query, schema: .string(TextRule.fileName), required: true,
+                                description: "The original's file name"),
+                      .header("X-Content-SHA256", .sha256, required: false,
+                              "The file's SHA-256: the upload registers nothing unless the bytes match it"),
+                  ],
+                  status: .accepted, response: "UploadCompleted", refusals: storing) { input in
         let versionID = try input.id("version_id")
         _ = try await input.catalog.version(id: versionID)
-        guard let given = input.request.uri.queryParameters.get("filename"), !given.isEmpty else {
-            throw CatalogError(.invalidField, "filename: give the original's file name as ?filename=", field: "filename")
-        }
-        let fileName = try Catalog.validUploadFileName(String(given), field: "filename")
+        let fileName = try Catalog.validUploadFileName(input.query("filename") ?? "", field: "filename")
         let expected = try expectedSHA256(input.request)
         let limit = input.services.configuration.maximumUpload
         let path = try input.services.store.temporaryPath()
@@ -66,8 +70,13 @@ func addUploadRoutes(_ api: APIRoutes) {
 
     api.staff.add(.post, "/api/v1/versions/{version_id}/uploads",
                   "Start a resumable upload of a version's original: its name, size and (optionally) SHA-256",
-                  tag: "media", request: #"{"file_name": "sh010_comp_v003.mov", "size": 2147483648, "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"}"#,
-                  status: .created, response: "UploadState") { input in
+                  tag: "media", body: .json(.object([
+                      Schema.string(TextRule.fileName).required("file_name"),
+                      Schema.integer(1...Int.max).described("In bytes").required("size"),
+                      Schema.sha256.described("Checked when the last byte arrives").optional("sha256"),
+                  ]), example: #"{"file_name": "sh010_comp_v003.mov", "size": 2147483648, "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"}"#),
+                  status: .created, response: "UploadState",
+                  refusals: [Refusal(.contentTooLarge, "The size is over the server's upload limit"), diskFull]) { input in
         struct Body: Decodable {
             let fileName: String
             let size: Int64
@@ -101,7 +110,15 @@ func addUploadRoutes(_ api: APIRoutes) {
 
     api.staff.add(.patch, "/api/v1/uploads/{upload_id}",
                   "Send the next chunk (raw bytes) with Upload-Offset: the server's current offset; the last chunk completes the upload",
-                  tag: "media", response: "UploadState") { input in
+                  tag: "media", body: .bytes,
+                  parameters: [.header("Upload-Offset", .integer(0...Int.max), required: true,
+                                       "How many bytes the server has: the chunk's place in the file")],
+                  response: "UploadState",
+                  refusals: storing + [
+                      .conflict("Upload-Offset is not the server's offset, or another chunk is arriving (the answer's "
+                                + "Upload-Offset says where to resume)"),
+                      Refusal(.contentTooLarge, "The chunk goes past the upload's declared size"),
+                  ]) { input in
         let upload = try await input.catalog.upload(id: try input.id("upload_id"))
         guard let claimed = input.request.headers[uploadOffset].flatMap({ Int64($0) }) else {
             throw APIError(status: .badRequest, code: "offset_required", message: "send the Upload-Offset header")
@@ -156,13 +173,21 @@ func addUploadRoutes(_ api: APIRoutes) {
     }
 
     api.staff.add(.delete, "/api/v1/uploads/{upload_id}", "Abandon a resumable upload and its bytes", tag: "media",
-                  status: .noContent, response: nil) { input in
+                  status: .noContent, response: .empty) { input in
         let upload = try await input.catalog.upload(id: try input.id("upload_id"))
         try? FileManager.default.removeItem(atPath: partialPath(upload.id, input))
         try await input.catalog.deleteUpload(id: upload.id)
         return Response(status: .noContent)
     }
 }
+
+/// What completing an upload can refuse.
+private let storing: [Refusal] = [
+    .rule("The bytes match the SHA-256 given, and there is at least one"),
+    diskFull,
+]
+
+private let diskFull = Refusal(HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage"), "The server's storage is full")
 
 private let uploadOffset = HTTPField.Name("Upload-Offset")!
 private let contentSHA256 = HTTPField.Name("X-Content-SHA256")!

@@ -1,0 +1,175 @@
+import Catalog
+import Foundation
+
+/// The schemas of what the API answers, by the names the document gives them under
+/// `components/schemas`. A field that may be missing is optional (the API leaves out a
+/// field with no value, except where a schema says `nullable`). Tests check every example
+/// the document shows against these, and the fuzzer checks live answers, so a field added to
+/// a type and not here fails a test.
+enum ResponseSchemas {
+    static let named: [String: Schema] = {
+        var schemas: [String: Schema] = [
+            "Error": Schema.object([
+                Schema.object([
+                    Schema.string.described("What went wrong, for programs: not_found, invalid_field, conflict…").required("code"),
+                    Schema.string.described("What went wrong, for people").required("message"),
+                    Schema.string.described("The field at fault (`defaults.share_days`), when one is").optional("field"),
+                ]).required("error"),
+            ]),
+            "Health": Schema.object([Schema.oneOf(["ok"]).required("status")]),
+            "StaffUser": staffUser,
+            "CreatedStaffUser": Schema.object([Schema.ref("StaffUser").required("user"),
+                                         Schema.string.described("The API key, shown this once").required("api_key")]),
+            "Organization": Schema.object([
+                Schema.string.required("name"), Schema.string.optional("reply_to"), Schema.boolean.required("share_links_enabled"),
+                Schema.array(.string).required("webhook_allowed_networks"),
+            ]),
+            "Project": Schema.object([
+                uuid("id"), Schema.string.required("name"), Schema.string.optional("code"),
+                projectDefaults.required("defaults"), time("created_at"), Schema.uuid.optional("created_by"),
+            ]),
+            "Version": Schema.object([
+                uuid("id"), uuid("project_id"), Schema.string.required("name"), Schema.integer().optional("version_number"),
+                Schema.string.optional("shot"), Schema.string.optional("asset"), Schema.string.optional("task"),
+                Schema.string.required("status"), Schema.string.optional("client_name"), Schema.string.optional("default_reason"),
+                Schema.oneOf(Version.MediaState.self).required("media_state"), Schema.string.optional("media_error"),
+                time("created_at"), Schema.uuid.optional("created_by"), time("updated_at"),
+            ]),
+            "Component": Schema.object([
+                uuid("id"), uuid("version_id"), Schema.oneOf(Component.Kind.self).required("kind"),
+                Schema.string.orNull("the original, which belongs to no profile").required("profile"),
+                Schema.string.required("path"), Schema.string.required("file_name"), Schema.integer(0...Int.max).required("size"),
+                Schema.sha256.required("sha256"),
+                Schema.map(.any).orNull("nothing recorded").described("What probing found (originals) or the layout (filmstrips)")
+                    .required("media_info"),
+                Schema.sha256.orNull("an original").described("The original this file was made from").required("source_sha256"),
+                time("created_at"),
+            ]),
+            "ReviewSession": Schema.object([
+                uuid("id"), uuid("project_id"), Schema.string.required("title"), Schema.string.required("description"),
+                time("starts_at"), time("ends_at"), Schema.dateTime.optional("closed_at"),
+                settings(Schema.boolean).described("The settings in force").required("settings"),
+                Schema.object(SessionSetting.allCases.map { Schema.boolean.optional($0.rawValue) })
+                    .described("The settings this session sets itself (the rest come from its project)").required("overrides"),
+                Schema.boolean.required("has_passphrase"), time("created_at"), Schema.uuid.optional("created_by"),
+                time("updated_at"),
+            ]),
+            "ClonedSession": Schema.object([Schema.ref("ReviewSession").required("session"),
+                                      Schema.array(Schema.ref("CollaboratorInvite")).required("invites")]),
+            "ShareLink": Schema.object([Schema.string.required("url")]),
+            "SessionItem": Schema.object([
+                uuid("id"), uuid("session_id"), uuid("version_id"), Schema.integer(0...Int.max).required("position"),
+                Schema.string.required("version_name"), Schema.string.optional("version_label"),
+                Schema.string.optional("client_name"), Schema.string.optional("reason"), time("created_at"),
+                Schema.uuid.optional("created_by"),
+            ]),
+            "Collaborator": Schema.object([
+                uuid("id"), uuid("session_id"), Schema.string.required("name"), Schema.string.optional("email"),
+                Schema.oneOf(Collaborator.Role.self).required("role"), Schema.uuid.optional("staff_user_id"),
+                Schema.boolean.required("joined_by_share_link"), Schema.dateTime.optional("invited_at"),
+                Schema.dateTime.optional("revoked_at"), time("created_at"), Schema.uuid.optional("created_by"),
+            ]),
+            "CollaboratorInvite": Schema.object([
+                Schema.ref("Collaborator").required("collaborator"),
+                Schema.string.described("Their personal link, shown when it is issued").required("invite_url"),
+                Schema.boolean.described("Whether the invitation was handed to the mail system (sent invites)").optional("emailed"),
+            ]),
+            "ReviewSessionView": Schema.object([
+                uuid("id"), Schema.string.required("title"), Schema.string.required("description"), time("starts_at"),
+                time("ends_at"), Schema.string.required("studio"), Schema.boolean.required("download_original"),
+                Schema.boolean.required("download_proxy"), Schema.boolean.required("allow_comments"),
+                Schema.boolean.required("comments_visible_to_others"), Schema.ref("Collaborator").required("you"),
+            ]),
+            "ReviewItem": Schema.object([
+                uuid("id"), Schema.integer(0...Int.max).required("position"), Schema.string.required("name"),
+                Schema.string.optional("version_label"), Schema.string.optional("reason"),
+                playerMedia.described("What the player needs; missing until the proxy is made").optional("media"),
+                Schema.object([Schema.boolean.required("original"), Schema.boolean.required("proxy")]).required("downloads"),
+            ]),
+            "UploadCompleted": Schema.object([Schema.ref("Component").required("original"), Schema.ref("Job").required("job")]),
+            "UploadState": Schema.object([
+                uuid("id"), uuid("version_id"), Schema.string.required("file_name"), Schema.integer(1...Int.max).required("size"),
+                Schema.integer(0...Int.max).required("offset"), Schema.boolean.required("complete"),
+                Schema.ref("Component").optional("original"), Schema.ref("Job").optional("job"),
+            ]),
+            "Job": Schema.object([
+                uuid("id"), Schema.oneOf(Job.Kind.self).required("kind"),
+                Schema.string.described("The job's own JSON, as text").required("payload"),
+                Schema.oneOf(Job.State.self).required("state"), Schema.integer(0...Int.max).required("attempts"),
+                Schema.integer(1...Int.max).required("max_attempts"), Schema.string.optional("lease_owner"),
+                Schema.dateTime.optional("lease_expires_at"), Schema.dateTime.optional("heartbeat_at"),
+                Schema.integer(0...Int.max).required("progress_done"), Schema.integer(0...Int.max).required("progress_total"),
+                Schema.string.optional("last_error"), time("run_after"), Schema.boolean.required("cancel_requested"),
+                Schema.string.optional("idempotency_key"), Schema.uuid.optional("batch_id"), time("created_at"),
+                Schema.dateTime.optional("started_at"), Schema.dateTime.optional("finished_at"), time("updated_at"),
+            ]),
+            "Worker": Schema.object([
+                Schema.string.required("id"), Schema.string.required("host"), Schema.integer().required("pid"),
+                Schema.integer(1...Int.max).required("concurrency"), time("started_at"), time("heartbeat_at"),
+            ]),
+            "ReprocessStarted": Schema.object([
+                Schema.uuid.optional("batch_id"), Schema.string.required("profile"), Schema.integer(0...Int.max).required("enqueued"),
+                Schema.integer(0...Int.max).required("up_to_date"), Schema.integer(0...Int.max).required("without_media"),
+                Schema.array(Schema.ref("Job")).required("jobs"),
+            ]),
+            "BatchSummary": Schema.object([
+                uuid("batch_id"), uuid("project_id"), Schema.string.required("profile"),
+                Schema.integer(0...Int.max).required("total"), Schema.integer(0...Int.max).required("succeeded"),
+                Schema.integer(0...Int.max).required("failed"), Schema.integer(0...Int.max).required("cancelled"),
+                Schema.integer(0...Int.max).described("Queued or running").required("active"),
+            ]),
+            "Webhook": Schema.object([
+                uuid("id"), Schema.string.required("url"),
+                Schema.string.described("Signs each delivery (HMAC-SHA256); shown only when the webhook is created").required("secret"),
+                Schema.array(Schema.oneOf(Webhook.Event.self)).required("events"), Schema.boolean.required("enabled"),
+                time("created_at"),
+            ]),
+        ]
+        // A page of each list the API answers.
+        for (list, element) in [("StaffUserList", "StaffUser"), ("ProjectList", "Project"), ("VersionList", "Version"),
+                                ("ComponentList", "Component"), ("ReviewSessionList", "ReviewSession"),
+                                ("SessionItemList", "SessionItem"), ("CollaboratorList", "Collaborator"),
+                                ("CollaboratorInviteList", "CollaboratorInvite"), ("ReviewItemList", "ReviewItem"),
+                                ("JobList", "Job"), ("WorkerList", "Worker"), ("WebhookList", "Webhook")] {
+            schemas[list] = Schema.object([
+                Schema.array(Schema.ref(element)).required("data"),
+                Schema.object([Schema.integer(0...Int.max).required("total"), Schema.integer(1...Int.max).required("limit"),
+                               Schema.integer(0...Int.max).required("offset")]).required("pagination"),
+            ])
+        }
+        return schemas
+    }()
+
+    private static func uuid(_ name: String) -> Schema.Property { Schema.uuid.required(name) }
+    private static func time(_ name: String) -> Schema.Property { Schema.dateTime.required(name) }
+
+    private static let staffUser = Schema.object([
+        uuid("id"), Schema.string.required("name"), Schema.string.required("email"), Schema.boolean.required("is_admin"),
+        time("created_at"), Schema.uuid.optional("created_by"),
+    ])
+
+    /// The six session settings, each of `value`'s schema.
+    static func settings(_ value: Schema, required: Bool = true) -> Schema {
+        Schema.object(SessionSetting.allCases.map { required ? value.required($0.rawValue) : value.optional($0.rawValue) })
+    }
+
+    private static let projectDefaults = Schema.object(
+        SessionSetting.allCases.map { Schema.boolean.required($0.rawValue) }
+            + [Schema.integer(FieldRules.shareDays).required("share_days"), Schema.boolean.required("email_thumbnails")])
+
+    private static let playerMedia = Schema.object([
+        Schema.string.required("proxy_url"), Schema.string.optional("poster_url"), Schema.string.optional("filmstrip_url"),
+        Schema.map(.any).described("The filmstrip's tile layout").optional("filmstrip"),
+        Schema.string.optional("frame_map_url"),
+        Schema.string.described("A frame grab's URL: put the frame index (from 0) for {frame}").required("frame_url"),
+        Schema.integer(0...Int.max).required("frame_count"),
+        Schema(.string(.init(format: .rational))).described("Frames per second, exact: 24000/1001").required("rate"),
+        Schema.integer().described("The number of frame 0 as people know it (1001 for a sequence from 1001)")
+            .required("first_frame_number"),
+        Schema.string.optional("start_timecode"),
+        Schema(.string(.init(format: .rational))).described("Seconds, exact: 7007/2000").required("duration"),
+        Schema.integer(1...Int.max).required("width"), Schema.integer(1...Int.max).required("height"),
+        Schema(.string(.init(format: .rational))).described("The pixel aspect ratio: 1/1, 4/3").required("pixel_aspect"),
+        Schema.boolean.required("has_audio"), Schema.boolean.required("variable_rate"),
+    ])
+}
