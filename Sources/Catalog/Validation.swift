@@ -32,9 +32,10 @@ enum Validate {
     /// starts nor ends it, and none of the characters ``TextRule/email`` forbids (blanks
     /// among them: an address is taken as it is, not trimmed).
     static func email(_ value: String, field: String = "email") throws(CatalogError) -> String {
-        let parts = value.split(separator: "@", omittingEmptySubsequences: false)
+        // Scalars, not Characters: a combining mark after `@` or `.` must not hide it.
+        let parts = value.unicodeScalars.split(separator: "@", omittingEmptySubsequences: false)
         guard TextRule.email.problem(with: value) == nil, parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
-            !parts[1].hasPrefix("."), !parts[1].hasSuffix(".")
+            parts[1].first != ".", parts[1].last != "."
         else { throw CatalogError.invalid(field, "'\(value.prefix(100))' is not an email address") }
         return value
     }

@@ -99,7 +99,7 @@ struct Parameter: Sendable {
         switch schema.shape {
         case .integer:
             // Digits with an optional minus, as a JSON number is written: "+5" and "0x5" are not numbers here.
-            guard text.wholeMatch(of: /-?[0-9]{1,18}/) != nil, let number = Int(text) else {
+            guard text.wholeMatch(of: /-?[0-9]+/) != nil, let number = Int(text) else {
                 throw SchemaViolation(path: name, message: "must be a whole number")
             }
             value = .integer(number)

@@ -140,6 +140,10 @@ struct OpenAPIDocument {
             add(.contentTooLarge, "The file is larger than the server takes")
         case nil: break
         }
+        if operation.method != .get && operation.access != .open {
+            add(.conflict, "It clashes with what the catalog holds: a record it names changed or went meanwhile, "
+                + "or the session is closed")
+        }
         for refusal in operation.refusals { add(refusal.status, refusal.reason) }
         add(.serviceUnavailable, "The server is busy or its storage is full: retry after Retry-After")
         return refusals

@@ -11,8 +11,17 @@ struct MethodCheck: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let segments = request.uri.path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+        // As the router does: a path's fixed segments win over parameters, so
+        // `/items/order` is that route's, not `/items/{item_id}`'s.
+        var best: [Bool] = []
         var allowed: Set<String> = []
-        for operation in registry.operations where Self.matches(operation.path, segments) {
+        for operation in registry.operations {
+            guard let fixed = Self.match(operation.path, segments) else { continue }
+            if fixed.lexicographicallyPrecedes(best, by: { !$0 && $1 }) { continue }
+            if best.lexicographicallyPrecedes(fixed, by: { !$0 && $1 }) || allowed.isEmpty {
+                best = fixed
+                allowed = []
+            }
             allowed.insert(operation.method.rawValue)
         }
         guard allowed.isEmpty || allowed.contains(request.method.rawValue) else {
@@ -24,12 +33,21 @@ struct MethodCheck: RouterMiddleware {
         return try await next(request, context)
     }
 
-    /// Whether `path` (OpenAPI style, `{name}` for a parameter) matches the request's segments.
-    static func matches(_ path: String, _ segments: ArraySlice<Substring>) -> Bool {
+    /// Whether `path` (OpenAPI style, `{name}` for a parameter) matches the request's
+    /// segments: `nil` when not, else which of its segments are fixed ones.
+    static func match(_ path: String, _ segments: ArraySlice<Substring>) -> [Bool]? {
         let template = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
-        guard template.count == segments.count else { return false }
-        return zip(template, segments).allSatisfy { pattern, segment in
-            pattern.hasPrefix("{") ? !segment.isEmpty : pattern == segment
+        guard template.count == segments.count else { return nil }
+        var fixed: [Bool] = []
+        for (pattern, segment) in zip(template, segments) {
+            if pattern.hasPrefix("{") {
+                guard !segment.isEmpty else { return nil }
+                fixed.append(false)
+            } else {
+                guard pattern == segment else { return nil }
+                fixed.append(true)
+            }
         }
+        return fixed
     }
 }

@@ -39,10 +39,13 @@ struct APIRoutes {
     let collaborator: RouteGroup<CollaboratorAccess>
 
     let registry: OperationRegistry
+    /// What the routes' declarations may depend on: the configuration's limits.
+    let services: ServerServices
 
     init(router: Router<AppRequestContext>, services: ServerServices) {
         let registry = OperationRegistry()
         self.registry = registry
+        self.services = services
         open = RouteGroup(access: .open, group: router.group(), registry: registry, services: services) { context in
             Visitor(staff: context.identity.staff, cookie: context.identity.cookie)
         }

@@ -37,6 +37,7 @@ struct UploadState: Encodable {
 /// size, send chunks with `PATCH` and `Upload-Offset: <bytes the server has>`, ask `HEAD`
 /// for the offset after an interruption, and carry on from there.
 func addUploadRoutes(_ api: APIRoutes) {
+    let maximumUpload = Int(api.services.configuration.maximumUpload)
     api.staff.add(.put, "/api/v1/versions/{version_id}/media",
                   "Upload a version's original in one request (the raw bytes as the body; ?filename=; optional X-Content-SHA256)",
                   tag: "media", body: .bytes,
@@ -72,11 +73,11 @@ func addUploadRoutes(_ api: APIRoutes) {
                   "Start a resumable upload of a version's original: its name, size and (optionally) SHA-256",
                   tag: "media", body: .json(.object([
                       Schema.string(TextRule.fileName).required("file_name"),
-                      Schema.integer(1...Int.max).described("In bytes").required("size"),
+                      Schema.integer(1...maximumUpload).described("In bytes").required("size"),
                       Schema.sha256.described("Checked when the last byte arrives").optional("sha256"),
                   ]), example: #"{"file_name": "sh010_comp_v003.mov", "size": 2147483648, "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"}"#),
                   status: .created, response: "UploadState",
-                  refusals: [Refusal(.contentTooLarge, "The size is over the server's upload limit"), diskFull]) { input in
+                  refusals: [diskFull]) { input in
         struct Body: Decodable {
             let fileName: String
             let size: Int64
@@ -183,7 +184,7 @@ func addUploadRoutes(_ api: APIRoutes) {
 
 /// What completing an upload can refuse.
 private let storing: [Refusal] = [
-    .rule("The bytes match the SHA-256 given, and there is at least one"),
+    .rule("The bytes match the SHA-256 given"),
     diskFull,
 ]
 
@@ -207,9 +208,6 @@ private func finishUpload(_ input: RouteInput<StaffUser>, versionID: UUID, path:
     if let expected, expected != sha256 {
         throw APIError(status: .unprocessableContent, code: "checksum_mismatch",
                        message: "the upload's SHA-256 is \(sha256), not \(expected); nothing was registered")
-    }
-    guard size > 0 else {
-        throw APIError(status: .unprocessableContent, code: "empty_upload", message: "the upload has no bytes")
     }
     let ingest = input.services.ingest
     let stored = try await input.services.fileWork.run {
@@ -242,6 +240,9 @@ private func receiveBody(_ request: Request, into writer: HashingFileWriter, lim
     if let declared = request.headers[.contentLength].flatMap({ Int64($0) }), writer.size - start != declared {
         throw APIError(status: .badRequest, code: "incomplete_body",
                        message: "the body has \(writer.size - start) bytes, not its Content-Length of \(declared)")
+    }
+    guard writer.size > start else {
+        throw APIError(status: .badRequest, code: "empty_body", message: "the request has no bytes: send the file's bytes as its body")
     }
 }
 
