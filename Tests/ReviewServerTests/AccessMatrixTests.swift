@@ -260,7 +260,8 @@ struct AccessMatrixTests {
             for (path, methods) in paths.sorted(by: { $0.key < $1.key }) {
                 for (method, operation) in methods.sorted(by: { $0.key < $1.key }) {
                     let key = "\(method.uppercased()) \(path)"
-                    let success = try #require((operation["responses"] as? [String: Any])?.keys.compactMap(Int.init).first)
+                    let success = try #require((operation["responses"] as? [String: Any])?.keys.compactMap(Int.init)
+                        .filter { (200..<300).contains($0) }.min())
                     let world = try await Self.makeWorld(server, state: state, route: key)
                     guard let row = Self.route(key, world, state: state) else {
                         Issue.record("the matrix has no row for \(key)")

@@ -15,6 +15,17 @@ public func buildApplication(
     services backgroundServices: [any Service] = [],
     onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
 ) async throws -> some ApplicationProtocol {
+    let services = try await makeServices(configuration, catalog: catalog)
+    let (router, _) = buildRouter(services: services)
+    return Application(
+        router: router, configuration: .init(address: .hostname(configuration.host, port: configuration.port),
+                                             serverName: "Dailies"),
+        services: backgroundServices + [CatalogHousekeeping(catalog: catalog, logger: logger)],
+        onServerRunning: onServerRunning, logger: logger)
+}
+
+/// What the routes use: the catalog, the mailer, storage, the pools.
+func makeServices(_ configuration: ServerConfiguration, catalog: Catalog) async throws -> ServerServices {
     let publicURL = (configuration.publicURL ?? "http://\(configuration.host):\(configuration.port)")
         .trimmingCharacters(in: CharacterSet(charactersIn: "/"))
     let mailer: any MailDelivery = switch configuration.mail {
@@ -27,23 +38,18 @@ public func buildApplication(
                            field: "trusted_proxies")
     }
     let store = try LocalBlobStore(dataDirectory: configuration.dataDirectory)
-    let services = ServerServices(
+    return ServerServices(
         catalog: catalog, configuration: configuration, cookieKey: SymmetricKeyBox(key: try await catalog.cookieSigningKey()),
         trustedProxies: trustedProxies, mailer: mailer, store: store, ingest: Ingest(catalog: catalog, store: store),
         grabbers: FrameGrabberPool(lane: catalog.blocking.lane("frame grabs", limit: configuration.frameGrabLimit)),
         // Uploads that arrived whole are never turned away for load: a generous bound, a queue in practice.
         fileWork: catalog.blocking.lane("storing uploads", limit: 256),
         publicURL: publicURL)
-    let router = buildRouter(services: services)
-    return Application(
-        router: router, configuration: .init(address: .hostname(configuration.host, port: configuration.port),
-                                             serverName: "Dailies"),
-        services: backgroundServices + [CatalogHousekeeping(catalog: catalog, logger: logger)],
-        onServerRunning: onServerRunning, logger: logger)
 }
 
-/// The router with every route; separate so the route list can be inspected.
-func buildRouter(services: ServerServices) -> Router<AppRequestContext> {
+/// The router with every route, and the routes' declarations (what the OpenAPI document
+/// is written from); separate so tests can hold the two side by side.
+func buildRouter(services: ServerServices) -> (router: Router<AppRequestContext>, operations: [APIOperation]) {
     let router = Router(context: AppRequestContext.self)
     // Outermost first: every answer, errors included, gets the security headers.
     router.add(middleware: SecurityHeaders())
@@ -67,7 +73,7 @@ func buildRouter(services: ServerServices) -> Router<AppRequestContext> {
                  response: .file(["application/json"])) { _ in
         Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: document)))
     }
-    return router
+    return (router, api.operations)
 }
 
 func addHealthRoutes(_ api: APIRoutes) {

@@ -24,7 +24,7 @@ struct APIOperation: Sendable {
 
     /// The `{name}` parameters of the path, each with its schema.
     var pathParameters: [Parameter] {
-        path.split(separator: "/").filter { $0.hasPrefix("{") }.map { Parameter.path(String($0.dropFirst().dropLast())) }
+        OpenAPIDocument.pathSegments(path).map(Parameter.path)
     }
 
     var operationID: String {

@@ -40,7 +40,12 @@ struct OpenAPIDocument {
             "servers": [["url": .string(serverURL)]],
             "paths": .object(paths),
             "components": [
-                "schemas": .object(ResponseSchemas.named.mapValues(\.document)),
+                "schemas": .object(ResponseSchemas.named.mapValues(\.document).merging(
+                    ResponseSchemas.examples.mapValues { ["example": $0] as JSONValue }) { schema, example in
+                        guard case .object(var members) = schema, case .object(let extra) = example else { return schema }
+                        members.merge(extra) { first, _ in first }
+                        return .object(members)
+                    }),
                 "securitySchemes": [
                     "apiKey": ["type": "http", "scheme": "bearer", "description": "A staff API key"],
                     "accessCookie": ["type": "apiKey", "in": "cookie", "name": "dailies_access",
@@ -147,6 +152,11 @@ struct OpenAPIDocument {
         for refusal in operation.refusals { add(refusal.status, refusal.reason) }
         add(.serviceUnavailable, "The server is busy or its storage is full: retry after Retry-After")
         return refusals
+    }
+
+    /// The `{name}` parameters of an OpenAPI path, by name.
+    static func pathSegments(_ path: String) -> [String] {
+        path.split(separator: "/").filter { $0.hasPrefix("{") }.map { String($0.dropFirst().dropLast()) }
     }
 
     // MARK: Links

@@ -10,7 +10,7 @@ func addReviewRoutes(_ api: APIRoutes) {
                  "Trade a personal invite token (and the passphrase, when the session asks) for the access cookie",
                  tag: "review", body: .json(.object([
                      Schema.string(linkToken).described("The token at the end of the invite link").required("token"),
-                     Schema.string(TextRule.passphrase).optional("passphrase"),
+                     Schema.string(TextRule.passphrase).orNull("none given").optional("passphrase"),
                  ]), example: #"{"token": "di_Q2xpZW50IGxpbmsgZXhhbXBsZQ", "passphrase": "north light"}"#),
                  response: "ReviewSessionView", refusals: admission) { input in
         struct Body: Decodable {
@@ -28,7 +28,7 @@ func addReviewRoutes(_ api: APIRoutes) {
                      Schema.string(linkToken).described("The token at the end of the shareable link").required("share_token"),
                      Schema.string(FieldRules.name).required("name"),
                      Schema.email.orNull("none").optional("email"),
-                     Schema.string(TextRule.passphrase).optional("passphrase"),
+                     Schema.string(TextRule.passphrase).orNull("none given").optional("passphrase"),
                  ]), example: #"{"share_token": "ds_U2hhcmUgbGluayBleGFtcGxl", "name": "Sam Visitor", "email": "sam@client.example", "passphrase": "north light"}"#),
                  response: "ReviewSessionView",
                  refusals: admission + [Refusal(.forbidden, "The session's shareable link is off")]) { input in

@@ -1,0 +1,59 @@
+import Catalog
+import Foundation
+
+extension ResponseSchemas {
+    /// An example of each schema, made from ``Examples`` and encoded as the API encodes
+    /// answers; the document shows them, and a test checks each against its schema.
+    static let examples: [String: JSONValue] = {
+        func encoded(_ value: some Encodable) -> JSONValue {
+            (try? JSONDecoder().decode(JSONValue.self, from: JSONCoding.encoder.encode(value))) ?? .null
+        }
+        func list(_ value: some Encodable & Sendable) -> JSONValue { encoded(ListResponse(all: [value])) }
+        let invite = CollaboratorInvite(collaborator: Examples.collaborator,
+                                        inviteURL: "https://review.northlight.example/review/invite/di_example", emailed: true)
+        let access = CollaboratorAccess(collaborator: Examples.collaborator, session: Examples.session)
+        let base = "/api/v1/review/sessions/\(Examples.session.id)/items/\(Examples.item.id)"
+        let reviewItem = ReviewItemView(Examples.item, media: PlayerMedia(Examples.components, profile: "review-1080", base: base),
+                                        settings: Examples.session.settings)
+        return [
+            "Health": ["status": "ok"],
+        "Error": ["error": ["code": "invalid_field", "message": "title: must not be empty", "field": "title"]],
+        "Component": encoded(ComponentView(Examples.component)),
+        "Worker": encoded(Examples.worker),
+            "StaffUser": encoded(Examples.staffUser),
+            "StaffUserList": list(Examples.staffUser),
+            "CreatedStaffUser": encoded(CreatedStaffUser(user: Examples.staffUser, apiKey: "dk_example")),
+            "Organization": encoded(Examples.organization),
+            "Project": encoded(Examples.project),
+            "ProjectList": list(Examples.project),
+            "Version": encoded(Examples.version),
+            "VersionList": list(Examples.version),
+            "ComponentList": list(ComponentView(Examples.component)),
+            "ReviewSession": encoded(Examples.session),
+            "ReviewSessionList": list(Examples.session),
+            "ClonedSession": encoded(ClonedSession(session: Examples.session, invites: [invite])),
+            "ShareLink": encoded(ShareLink(url: "https://review.northlight.example/review/join/ds_example")),
+            "SessionItem": encoded(Examples.item),
+            "SessionItemList": list(Examples.item),
+            "Collaborator": encoded(Examples.collaborator),
+            "CollaboratorList": list(Examples.collaborator),
+            "CollaboratorInvite": encoded(invite),
+            "CollaboratorInviteList": list(invite),
+            "ReviewSessionView": encoded(ReviewSessionView(access, studio: "Northlight VFX")),
+            "ReviewItem": encoded(reviewItem),
+            "ReviewItemList": list(reviewItem),
+            "UploadCompleted": encoded(UploadCompleted(original: ComponentView(Examples.component), job: Examples.job)),
+            "UploadState": encoded(UploadState(
+                id: Examples.job.id, versionID: Examples.version.id, fileName: "sh010_comp_v003.mov", size: 2_147_483_648,
+                offset: 1_048_576, complete: true, original: ComponentView(Examples.component), job: Examples.job)),
+            "Job": encoded(Examples.job),
+            "JobList": list(Examples.job),
+            "WorkerList": list(Examples.worker),
+            "ReprocessStarted": encoded(ReprocessStarted(batchID: Examples.batch.batchID, profile: "review-1080", enqueued: 17,
+                                                         upToDate: 3, withoutMedia: 0, jobs: [Examples.job])),
+            "BatchSummary": encoded(Examples.batch),
+            "Webhook": encoded(Examples.webhook),
+            "WebhookList": list(Examples.webhook),
+        ]
+    }()
+}
