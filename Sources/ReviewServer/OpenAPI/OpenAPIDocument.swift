@@ -65,7 +65,9 @@ struct OpenAPIDocument {
             var response: [String: JSONValue] = ["description": .string(reasons.joined(separator: "; "))]
             switch status {
             case 206:
-                response["content"] = ["*/*": ["schema": ["type": "string", "format": "binary"]]]
+                response["content"] = .object(Dictionary(uniqueKeysWithValues: FileResponse.allMediaTypes.map {
+                    ($0, ["schema": ["type": "string", "format": "binary"]] as JSONValue)
+                }))
             case ..<400:
                 break  // 304: no body
             default:
@@ -91,7 +93,7 @@ struct OpenAPIDocument {
                 "schema": schema.document, "example": JSONValue(json: example) ?? .null]]]
         case .bytes?:
             result["requestBody"] = ["required": true, "content": ["application/octet-stream": [
-                "schema": ["type": "string", "format": "binary"]]]]
+                "schema": ["type": "string", "format": "binary", "minLength": .integer(1)]]]]
         case nil:
             break
         }

@@ -9,7 +9,7 @@ import Pipeline
 func addDownloadRoutes(_ api: APIRoutes) {
     api.staff.add(.get, "/api/v1/versions/{version_id}/download/{kind}",
                   "Download a version's file: original, proxy, poster, filmstrip or framemap (Range and If-None-Match honoured)",
-                  tag: "media", parameters: [.profile], response: .file(["*/*"]), refusals: fileRefusals) { input in
+                  tag: "media", parameters: [.profile], response: .file(FileResponse.allMediaTypes), refusals: fileRefusals) { input in
         let component = try await findComponent(input, versionID: try input.id("version_id"))
         return try await serve(component, input)
     }
@@ -20,7 +20,7 @@ func addDownloadRoutes(_ api: APIRoutes) {
     }
     api.collaborator.add(.get, "/api/v1/review/sessions/{session_id}/items/{item_id}/download/{kind}",
                          "Download an item's file as a collaborator: the original and the proxy only where the session allows",
-                         tag: "review", parameters: [.profile], response: .file(["*/*"]),
+                         tag: "review", parameters: [.profile], response: .file(FileResponse.allMediaTypes),
                          refusals: fileRefusals + [Refusal(.forbidden, "The session does not allow downloading this file")]) { input in
         let versionID = try await collaboratorItemVersion(input)
         let kind = try componentKind(input)
@@ -72,6 +72,7 @@ private func serve<Caller>(_ component: Component, _ input: RouteInput<Caller>) 
                                          downloadName: name, sha256: component.sha256)
     }
     return try await FileResponse.serve(path: path, sha256: component.sha256, downloadName: component.fileName,
+                                        contentType: component.kind == .framemap ? FileResponse.frameMapType : nil,
                                         request: input.request, context: input.context)
 }
 

@@ -8,8 +8,8 @@ import NIOCore
 /// file), ETag from the file's SHA-256 with If-None-Match (304), the right content type,
 /// and the file's own name in Content-Disposition.
 enum FileResponse {
-    static func serve(path: String, sha256: String, downloadName: String, request: Request, context: AppRequestContext)
-        async throws -> Response
+    static func serve(path: String, sha256: String, downloadName: String, contentType: String? = nil, request: Request,
+                      context: AppRequestContext) async throws -> Response
     {
         var attributes: [FileAttributeKey: Any]
         do {
@@ -20,7 +20,7 @@ enum FileResponse {
         let size = (attributes[.size] as? NSNumber)?.intValue ?? 0
         let etag = "\"\(sha256)\""
         var headers: HTTPFields = [
-            .eTag: etag, .acceptRanges: "bytes", .contentType: contentType(downloadName),
+            .eTag: etag, .acceptRanges: "bytes", .contentType: contentType ?? Self.contentType(downloadName),
             .contentDisposition: disposition(downloadName), .cacheControl: "private, max-age=3600",
         ]
         if let match = request.headers[.ifNoneMatch], match.split(separator: ",").contains(where: {
@@ -82,22 +82,24 @@ enum FileResponse {
         }
     }
 
+    /// The media type a file is served as, by its extension.
+    static let mediaTypes: [String: String] = [
+        "mp4": "video/mp4", "m4v": "video/mp4", "mov": "video/quicktime", "mxf": "application/mxf",
+        "mkv": "video/x-matroska", "webm": "video/webm", "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png",
+        "exr": "image/x-exr", "dpx": "image/x-dpx", "tif": "image/tiff", "tiff": "image/tiff", "tar": "application/x-tar",
+    ]
+
+    /// A frame map's media type: JSON, of our own kind. (A generic `application/json` among a
+    /// download's binary types would have generated clients parse every download as JSON.)
+    static let frameMapType = "application/vnd.dailies.frame-map+json"
+
+    /// Every media type a download may be served as (the document lists them).
+    static var allMediaTypes: [String] {
+        Array(Set(mediaTypes.values).union(["application/octet-stream", frameMapType])).sorted()
+    }
+
     static func contentType(_ name: String) -> String {
-        switch (name as NSString).pathExtension.lowercased() {
-        case "mp4", "m4v": "video/mp4"
-        case "mov": "video/quicktime"
-        case "mxf": "application/mxf"
-        case "mkv": "video/x-matroska"
-        case "webm": "video/webm"
-        case "jpg", "jpeg": "image/jpeg"
-        case "png": "image/png"
-        case "exr": "image/x-exr"
-        case "dpx": "image/x-dpx"
-        case "tif", "tiff": "image/tiff"
-        case "json": "application/json"
-        case "tar": "application/x-tar"
-        default: "application/octet-stream"
-        }
+        mediaTypes[(name as NSString).pathExtension.lowercased()] ?? "application/octet-stream"
     }
 
     /// `attachment` with the name in ASCII and, when it is not ASCII, in UTF-8 too (RFC 6266).

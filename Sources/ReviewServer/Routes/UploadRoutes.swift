@@ -116,9 +116,8 @@ func addUploadRoutes(_ api: APIRoutes) {
                                        "How many bytes the server has: the chunk's place in the file")],
                   response: "UploadState",
                   refusals: storing + [
-                      .conflict("Upload-Offset is not the server's offset, or another chunk is arriving (the answer's "
-                                + "Upload-Offset says where to resume)"),
-                      Refusal(.contentTooLarge, "The chunk goes past the upload's declared size"),
+                      .conflict("Upload-Offset is not the server's offset, another chunk is arriving (the answer's "
+                                + "Upload-Offset says where to resume), or the chunk goes past the upload's declared size"),
                   ]) { input in
         let upload = try await input.catalog.upload(id: try input.id("upload_id"))
         guard let claimed = input.request.headers[uploadOffset].flatMap({ Int64($0) }) else {
@@ -144,7 +143,8 @@ func addUploadRoutes(_ api: APIRoutes) {
         let writer = try HashingFileWriter(path: path, appending: true)
         do {
             try await receiveBody(input.request, into: writer, limit: upload.size) {
-                APIError(status: .contentTooLarge, code: "too_large",
+                // The upload's state, not a size limit of the server's, refuses it: as a wrong offset does.
+                APIError(status: .conflict, code: "past_declared_size",
                          message: "the chunk goes past the upload's declared size of \(upload.size) bytes")
             }
             _ = try await input.services.fileWork.run { try writer.finish() }
