@@ -20,58 +20,46 @@ swift build --build-tests
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 total=0
-round() {
+
+# Runs one round: the command's output goes to the terminal and to $log; `count` reads how
+# many tests ran from $log. Fails on a failing command, and on a round that ran no test.
+run_round() {
+  local label=$1 count=$2
+  shift 2
   : > "$log"
   set +e
-  swift test --skip-build "$@" 2>&1 < /dev/null | tee "$log"
+  "$@" 2>&1 < /dev/null | tee "$log"
   local status=${PIPESTATUS[0]}
   set -e
-  # Swift Testing ends with "Test run with N tests in M suites passed/failed".
   local ran
-  ran=$(sed -n 's/.*Test run with \([0-9][0-9]*\) tests\{0,1\} .*/\1/p' "$log" | tail -n 1)
+  ran=$("$count")
   if [ "$status" -ne 0 ]; then
-    echo "error: swift test $* failed (exit $status)" >&2
+    echo "error: $label failed (exit $status)" >&2
     exit "$status"
   fi
   if [ -z "$ran" ] || [ "$ran" -eq 0 ]; then
-    echo "error: no tests ran in swift test $*" >&2
+    echo "error: no tests ran in $label" >&2
     exit 1
   fi
   total=$((total + ran))
 }
+
+# Swift Testing ends with "Test run with N tests in M suites passed/failed".
+swift_count() { sed -n 's/.*Test run with \([0-9][0-9]*\) tests\{0,1\} .*/\1/p' "$log" | tail -n 1; }
+# pytest ends with "N passed in Ms" (", K skipped" and the like may sit beside it); with no
+# test collected it exits 5, which fails the round like any other non-zero exit.
+pytest_count() { grep -oE '[0-9]+ passed' "$log" | tail -n 1 | cut -d' ' -f1 || true; }
+
+round() { run_round "swift test $*" swift_count swift test --skip-build "$@"; }
 
 round --filter DailiesCLITests
 round --filter 'MediaTests|FrameTimeTests'
 round --skip 'DailiesCLITests|MediaTests|FrameTimeTests'
 
-contract_round() {
-  local python
-  python=$(Scripts/python-venv.sh)
-  : > "$log"
-  set +e
-  # No cache provider: pytest would leave .pytest_cache/ in the work tree.
-  DAILIES_BIN="$PWD/.build/debug/dailies" "$python" -m pytest -p no:cacheprovider --tb=short \
-    --durations=0 Tests/Contract 2>&1 < /dev/null | tee "$log"
-  local status=${PIPESTATUS[0]}
-  set -e
-  # pytest ends with "N passed in Ms" (", K skipped" and the like may sit beside it).
-  local ran
-  ran=$(grep -oE '[0-9]+ passed' "$log" | tail -n 1 | cut -d' ' -f1 || true)
-  if [ "$status" -eq 5 ]; then
-    echo "error: pytest collected no tests in Tests/Contract (exit 5)" >&2
-    exit 1
-  fi
-  if [ "$status" -ne 0 ]; then
-    echo "error: pytest Tests/Contract failed (exit $status)" >&2
-    exit "$status"
-  fi
-  if [ -z "$ran" ] || [ "$ran" -eq 0 ]; then
-    echo "error: no tests passed in pytest Tests/Contract" >&2
-    exit 1
-  fi
-  total=$((total + ran))
-}
+python=$(Scripts/python-venv.sh)
+export DAILIES_BIN="$PWD/.build/debug/dailies"
+# No cache provider: pytest would leave .pytest_cache/ in the work tree.
+run_round "pytest Tests/Contract" pytest_count "$python" -m pytest -p no:cacheprovider --tb=short --durations=0 Tests/Contract
 
-contract_round
 echo "All $total tests passed."
 echo "$total passed, 0 failed"

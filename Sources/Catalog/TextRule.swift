@@ -50,6 +50,17 @@ public struct TextRule: Sendable, Hashable {
     /// by the pattern the API states.
     public static let email = TextRule(minimum: 3, maximum: 254, forbidden: .blanks + .addressSeparators)
 
+    /// The rule in words: "One line, not blank, 1 to 200 characters (Unicode code points)".
+    public var summary: String {
+        var parts: [String] = []
+        if forbidden.ranges.contains(where: { $0.contains("\n") }) { parts.append("one line") }
+        if let notOnly { parts.append(notOnly == .blanks ? "not blank" : "more than blanks and dots") }
+        if forbidden.ranges.contains(where: { $0.contains("/") }) { parts.append("no slashes or control characters") }
+        parts.append(minimum > 0 ? "\(minimum) to \(maximum) characters" : "at most \(maximum) characters")
+        let text = parts.joined(separator: ", ")
+        return text.prefix(1).uppercased() + text.dropFirst() + " (Unicode code points)"
+    }
+
     /// Why `value` breaks the rule, or `nil` when it keeps it.
     public func problem(with value: String) -> String? {
         let count = value.unicodeScalars.count

@@ -17,7 +17,7 @@ enum Validate {
         return trimmed.isEmpty ? nil : trimmed
     }
 
-    /// Free text, at most `maximum` characters.
+    /// Free text, as long as `rule` allows.
     static func text(_ value: String, _ rule: TextRule = FieldRules.description, field: String) throws(CatalogError) -> String {
         try check(value, rule, field: field)
         return value

@@ -41,11 +41,7 @@ struct OpenAPIDocument {
             "paths": .object(paths),
             "components": [
                 "schemas": .object(ResponseSchemas.named.mapValues(\.document).merging(
-                    ResponseSchemas.examples.mapValues { ["example": $0] as JSONValue }) { schema, example in
-                        guard case .object(var members) = schema, case .object(let extra) = example else { return schema }
-                        members.merge(extra) { first, _ in first }
-                        return .object(members)
-                    }),
+                    ResponseSchemas.examples) { schema, example in Self.adding(example: example, to: schema) }),
                 "securitySchemes": [
                     "apiKey": ["type": "http", "scheme": "bearer", "description": "A staff API key"],
                     "accessCookie": ["type": "apiKey", "in": "cookie", "name": "dailies_access",
@@ -53,6 +49,13 @@ struct OpenAPIDocument {
                 ],
             ],
         ]
+    }
+
+    /// A schema's document with its example beside it.
+    private static func adding(example: JSONValue, to schema: JSONValue) -> JSONValue {
+        guard case .object(var members) = schema else { return schema }
+        members["example"] = example
+        return .object(members)
     }
 
     private func describe(_ operation: APIOperation) -> JSONValue {

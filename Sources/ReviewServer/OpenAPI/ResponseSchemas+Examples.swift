@@ -17,9 +17,9 @@ extension ResponseSchemas {
                                         settings: Examples.session.settings)
         return [
             "Health": ["status": "ok"],
-        "Error": ["error": ["code": "invalid_field", "message": "title: must not be empty", "field": "title"]],
-        "Component": encoded(ComponentView(Examples.component)),
-        "Worker": encoded(Examples.worker),
+            "Error": ["error": ["code": "invalid_field", "message": "title: must not be empty", "field": "title"]],
+            "Component": encoded(ComponentView(Examples.component)),
+            "Worker": encoded(Examples.worker),
             "StaffUser": encoded(Examples.staffUser),
             "StaffUserList": list(Examples.staffUser),
             "CreatedStaffUser": encoded(CreatedStaffUser(user: Examples.staffUser, apiKey: "dk_example")),

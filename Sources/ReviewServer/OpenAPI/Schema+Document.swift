@@ -4,6 +4,7 @@ extension Schema {
     /// The schema as the OpenAPI 3.0 document writes it.
     var document: JSONValue {
         var result: [String: JSONValue]
+        var summary: String?
         switch shape {
         case .any:
             result = [:]
@@ -29,6 +30,8 @@ extension Schema {
                 if rule.minimum > 0 { result["minLength"] = .integer(rule.minimum) }
                 result["maxLength"] = .integer(rule.maximum)
                 if result["pattern"] == nil, let pattern = rule.pattern { result["pattern"] = .string(pattern) }
+                // The pattern in words, for people reading the document.
+                if string.format == nil { summary = rule.summary }
             }
         case .array(let items, let count, let unique):
             result = ["type": "array", "items": items.document]
@@ -46,7 +49,8 @@ extension Schema {
             result = ["type": "object", "additionalProperties": values.document]
         }
         if nullable { result["nullable"] = true }
-        if let description { result["description"] = .string(description) }
+        let text = [summary, description].compactMap { $0 }.joined(separator: ". ")
+        if !text.isEmpty { result["description"] = .string(text) }
         return .object(result)
     }
 }
