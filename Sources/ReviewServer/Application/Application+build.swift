@@ -70,7 +70,7 @@ func buildRouter(services: ServerServices) -> (router: Router<AppRequestContext>
     addJobRoutes(api)
     let document = OpenAPIDocument(operations: api.operations, serverURL: services.publicURL).json
     api.open.add(.get, "/api/v1/openapi.json", "This document: every route of the API", tag: "meta",
-                 response: .file(["application/json"])) { _ in
+                 response: "OpenAPIDocument") { _ in
         Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: document)))
     }
     return (router, api.operations)

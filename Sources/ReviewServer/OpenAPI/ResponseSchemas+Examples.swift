@@ -17,6 +17,7 @@ extension ResponseSchemas {
                                         settings: Examples.session.settings)
         return [
             "Health": ["status": "ok"],
+            "OpenAPIDocument": ["openapi": "3.0.3", "info": ["title": "Dailies API", "version": "1"], "paths": [:]],
             "Error": ["error": ["code": "invalid_field", "message": "title: must not be empty", "field": "title"]],
             "Component": encoded(ComponentView(Examples.component)),
             "Worker": encoded(Examples.worker),

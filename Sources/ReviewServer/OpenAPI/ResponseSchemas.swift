@@ -17,6 +17,7 @@ enum ResponseSchemas {
                 ]).required("error"),
             ]),
             "Health": Schema.object([Schema.oneOf(["ok"]).required("status")]),
+            "OpenAPIDocument": Schema.map(.any).described("An OpenAPI 3.0 document: this one"),
             "StaffUser": staffUser,
             "CreatedStaffUser": Schema.object([Schema.ref("StaffUser").required("user"),
                                          Schema.string.described("The API key, shown this once").required("api_key")]),
