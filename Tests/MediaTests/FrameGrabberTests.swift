@@ -75,6 +75,28 @@ struct FrameGrabberTests {
         #expect(FrameBarcode.read(try grabber.picture(frame: 47, width: 100, layout: .gray8))?.index == 47)
     }
 
+    @Test("a pool lends warm grabbers: its grabs are exact from many tasks at once, and a frame out of range keeps the grabber")
+    func pool() async throws {
+        let pool = FrameGrabberPool(capacity: 2)
+        let path = Fixture.path("vp9-noaudio.webm")
+        let directory = try TemporaryDirectory()
+        // Eight grabs at once on two files' worth of capacity: each takes a grabber of its own.
+        let frames = [3, 47, 0, 21, 8, 33, 12, 40]
+        let jpegs = try await withThrowingTaskGroup(of: (Int, [UInt8]).self) { group in
+            for frame in frames { group.addTask { (frame, try pool.jpeg(path: path, frame: frame, width: 320)) } }
+            return try await group.reduce(into: [(Int, [UInt8])]()) { $0.append($1) }
+        }
+        for (frame, jpeg) in jpegs {
+            let file = directory.path("grab-\(frame).jpg")
+            try Data(jpeg).write(to: URL(fileURLWithPath: file))
+            #expect(FrameBarcode.read(try #require(try VideoFrameReader(file).next(.gray8)).picture)?.index == frame)
+        }
+        #expect(throws: MediaError.self) { _ = try pool.jpeg(path: path, frame: 48, width: nil) }
+        #expect(throws: MediaError.self) { _ = try pool.jpeg(path: directory.path("missing.mp4"), frame: 0, width: nil) }
+        // The grabber that refused frame 48 is still good.
+        #expect(try pool.withGrabber(for: path) { grabber throws(MediaError) in grabber.info.video.frameCount } == 48)
+    }
+
     @Test("broken input fails with its error", arguments: Fixture.broken.map(\.name))
     func broken(name: String) {
         do {

@@ -2,6 +2,7 @@ import Catalog
 import Foundation
 import Hummingbird
 import Logging
+import Media
 import ServiceLifecycle
 import NIOCore
 import Pipeline
@@ -41,7 +42,8 @@ func makeServices(_ configuration: ServerConfiguration, catalog: Catalog) async 
     return ServerServices(
         catalog: catalog, configuration: configuration, cookieKey: SymmetricKeyBox(key: try await catalog.cookieSigningKey()),
         trustedProxies: trustedProxies, mailer: mailer, store: store, ingest: Ingest(catalog: catalog, store: store),
-        grabbers: FrameGrabberPool(lane: catalog.blocking.lane("frame grabs", limit: configuration.frameGrabLimit)),
+        grabbers: FrameGrabs(pool: FrameGrabberPool(),
+                             lane: catalog.blocking.lane("frame grabs", limit: configuration.frameGrabLimit)),
         // Uploads that arrived whole are never turned away for load: a generous bound, a queue in practice.
         fileWork: catalog.blocking.lane("storing uploads", limit: 256),
         publicURL: publicURL)

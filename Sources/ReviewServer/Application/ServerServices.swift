@@ -17,7 +17,7 @@ struct ServerServices: Sendable {
     /// Registers originals and queues their transcodes.
     let ingest: Ingest
     /// Open frame grabbers of proxies, kept warm between requests.
-    let grabbers: FrameGrabberPool
+    let grabbers: FrameGrabs
     /// Hashing and flushing files (uploads): off the request's own thread, on the blocking pool.
     let fileWork: BlockingPool.Lane
     /// Resumable uploads receiving a chunk now.

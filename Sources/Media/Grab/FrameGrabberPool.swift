@@ -1,0 +1,76 @@
+import Synchronization
+
+/// Open frame grabbers, kept warm between grabs so a grab pays only for seeking and
+/// decoding, not for opening and indexing the file. The API server's frame grabs use it,
+/// and so can workers and reports (frame receipts).
+///
+/// A grab decodes, which blocks: callers run ``withGrabber(for:_:)`` on a bounded pool of
+/// their own. A grabber is not thread-safe, so each grab takes one out of the pool for
+/// itself (opening another when all of a file's are busy) and puts it back after; at most
+/// `capacity` idle grabbers stay open, the least recently used closed first.
+public final class FrameGrabberPool: Sendable {
+    /// A grabber lent to one grab at a time.
+    private final class Entry: @unchecked Sendable {
+        let path: String
+        let grabber: FrameGrabber
+        init(path: String, grabber: FrameGrabber) {
+            self.path = path
+            self.grabber = grabber
+        }
+    }
+
+    private let capacity: Int
+    /// Idle grabbers, most recently used last.
+    private let idle = Mutex<[Entry]>([])
+
+    public init(capacity: Int = 8) {
+        self.capacity = capacity
+    }
+
+    /// Runs `body` with a grabber of the movie at `path`, to itself for the call.
+    ///
+    /// The grabber goes back to the pool after, unless `body` failed other than with a frame
+    /// out of range: a grabber that failed is dropped (closed with its last reference), and
+    /// the next grab opens the file afresh.
+    public func withGrabber<T>(for path: String, _ body: (FrameGrabber) throws(MediaError) -> T) throws(MediaError) -> T {
+        let entry = try borrow(path)
+        do {
+            let result = try body(entry.grabber)
+            giveBack(entry)
+            return result
+        } catch where error.code == .invalidFrame {
+            // A frame out of range leaves the grabber as it was: keep it warm.
+            giveBack(entry)
+            throw error
+        }
+    }
+
+    /// Frame `frame` of the movie at `path` as a JPEG `width` pixels wide (its own width by default).
+    public func jpeg(path: String, frame: Int, width: Int?) throws(MediaError) -> [UInt8] {
+        try withGrabber(for: path) { grabber throws(MediaError) in
+            try grabber.image(frame: frame, width: width, format: .jpeg(quality: 3))
+        }
+    }
+
+    private func borrow(_ path: String) throws(MediaError) -> Entry {
+        let found = idle.withLock { idle -> Entry? in
+            guard let index = idle.lastIndex(where: { $0.path == path }) else { return nil }
+            return idle.remove(at: index)
+        }
+        if let found { return found }
+        return Entry(path: path, grabber: try FrameGrabber(path))
+    }
+
+    private func giveBack(_ entry: Entry) {
+        let evicted = idle.withLock { idle -> [Entry] in
+            idle.append(entry)
+            let excess = idle.count - capacity
+            guard excess > 0 else { return [] }
+            let evicted = Array(idle.prefix(excess))
+            idle.removeFirst(excess)
+            return evicted
+        }
+        // The evicted grabbers close here, outside the lock, as their last reference goes.
+        _ = evicted
+    }
+}
