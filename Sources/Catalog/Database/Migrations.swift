@@ -135,6 +135,22 @@ enum Migrations {
             // Private networks webhooks may reach, comma-separated CIDR blocks; empty: none.
             "ALTER TABLE organization ADD COLUMN webhook_allowed_networks TEXT NOT NULL DEFAULT ''",
         ]),
+        Step(version: 4, name: "session events", statements: [
+            // The last number each session's events have used: bumped in the transaction that
+            // records an event, so numbers are taken one at a time, with no gaps.
+            """
+            CREATE TABLE session_event_counters (
+                session_id TEXT PRIMARY KEY REFERENCES review_sessions(id) ON DELETE CASCADE, last_seq BIGINT NOT NULL)
+            """,
+            // Every change in a session, in order: what the live room replays. `is_internal` and
+            // `owner_id` are what the visibility rule asks of feedback (see FeedbackVisibility).
+            """
+            CREATE TABLE session_events (
+                session_id TEXT NOT NULL REFERENCES review_sessions(id) ON DELETE CASCADE, seq BIGINT NOT NULL,
+                kind TEXT NOT NULL, at BIGINT NOT NULL, data TEXT NOT NULL, is_internal BOOLEAN NOT NULL, owner_id TEXT,
+                PRIMARY KEY (session_id, seq))
+            """,
+        ]),
     ]
 
     /// Applies every step not applied yet, each in its own transaction.

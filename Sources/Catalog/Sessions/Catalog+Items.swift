@@ -93,6 +93,7 @@ extension Catalog {
                 createdAt: StoredTime(now), createdBy: createdBy)
             try await db.insert(row)
             added.append(SessionItem(row))
+            try await recordEvent(.itemAdded, sessionID: sessionID, data: ItemEventData(itemId: row.id), db)
         }
         let order = Array(existing.prefix(insertAt)) + added + Array(existing.dropFirst(insertAt))
         try await write(order: order.map(\.id), sessionID: sessionID, db)
@@ -108,8 +109,10 @@ extension Catalog {
             if let missing = itemIDs.first(where: { !existing.contains($0) }) {
                 throw CatalogError.notFound("item in this session", missing)
             }
-            for id in Set(itemIDs) {
+            var removed: Set<UUID> = []
+            for id in itemIDs where removed.insert(id).inserted {
                 try await db.delete(from: "session_items").where("id", .equal, id.bind).run()
+                try await self.recordEvent(.itemRemoved, sessionID: sessionID, data: ItemEventData(itemId: id), db)
             }
             try await self.renumberItems(sessionID: sessionID, db)
         }
@@ -127,6 +130,7 @@ extension Catalog {
             order.remove(at: from)
             order.insert(itemID, at: position)
             try await self.write(order: order, sessionID: sessionID, db)
+            try await self.recordEvent(.itemsReordered, sessionID: sessionID, data: ItemOrderEventData(itemIds: order), db)
             return try await self.items(sessionID: sessionID, db)
         }
     }
@@ -140,6 +144,7 @@ extension Catalog {
                 throw CatalogError.invalid("item_ids", "must list each of the session's \(existing.count) items exactly once")
             }
             try await self.write(order: itemIDs, sessionID: sessionID, db)
+            try await self.recordEvent(.itemsReordered, sessionID: sessionID, data: ItemOrderEventData(itemIds: itemIDs), db)
             return try await self.items(sessionID: sessionID, db)
         }
     }
@@ -151,6 +156,7 @@ extension Catalog {
             if let clientName = update.clientName { row.clientName = try Validate.optionalName(clientName, field: "client_name") }
             if let reason = update.reason { row.reason = try Validate.optionalText(reason, FieldRules.reason, field: "reason") }
             try await db.update(row)
+            try await self.recordEvent(.itemChanged, sessionID: sessionID, data: ItemEventData(itemId: itemID), db)
             return SessionItem(row)
         }
     }

@@ -113,6 +113,7 @@ extension Catalog {
             session.updatedAt = self.now
             record.session = session
             try await db.update(record)
+            try await self.recordEvent(.sessionChanged, sessionID: id, data: SessionEventData(sessionId: id), db)
             return session
         }
     }
@@ -140,6 +141,7 @@ extension Catalog {
             record.session.closedAt = closed ? self.now : nil
             record.session.updatedAt = self.now
             try await db.update(record)
+            try await self.recordEvent(.sessionChanged, sessionID: id, data: SessionEventData(sessionId: id), db)
             return record.session
         }
     }
@@ -183,6 +185,7 @@ extension Catalog {
             record.session.overrides.shareLinkEnabled = true
             record.session.updatedAt = self.now
             try await db.update(record)
+            try await self.recordEvent(.sessionChanged, sessionID: sessionID, data: SessionEventData(sessionId: sessionID), db)
             return token
         }
     }
@@ -195,6 +198,7 @@ extension Catalog {
             record.session.overrides.shareLinkEnabled = false
             record.session.updatedAt = self.now
             try await db.update(record)
+            try await self.recordEvent(.sessionChanged, sessionID: sessionID, data: SessionEventData(sessionId: sessionID), db)
             return try await self.sessionRecord(id: sessionID, db).session
         }
     }
