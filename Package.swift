@@ -93,12 +93,14 @@ let package = Package(
             ]
         ),
 
-        // Shared by every test target that looks at pictures: the fixture catalogue and the
-        // barcode reader that tells which frame a picture shows.
+        // Shared by the test targets: the fixture catalogue and the barcode reader that tells
+        // which frame a picture shows, webhook receivers, the feedback format's page.
         .target(name: "MediaTestSupport", dependencies: ["Media", "FrameTime"], path: "Tests/MediaTestSupport"),
         .testTarget(name: "FrameTimeTests", dependencies: ["FrameTime", "CFFmpeg"]),
         .testTarget(name: "MediaTests", dependencies: ["Media", "FrameTime", "MediaTestSupport"]),
-        .testTarget(name: "CatalogTests", dependencies: ["Catalog", .product(name: "SQLKit", package: "sql-kit")]),
+        .testTarget(name: "CatalogTests", dependencies: [
+            "Catalog", "MediaTestSupport", .product(name: "SQLKit", package: "sql-kit"),
+        ]),
         .testTarget(name: "ReviewServerTests", dependencies: [
             "ReviewServer", "Catalog", "Pipeline", "MediaTestSupport",
             .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"),

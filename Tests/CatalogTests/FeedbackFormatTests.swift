@@ -1,5 +1,6 @@
 import Foundation
 import FrameTime
+import MediaTestSupport
 import Testing
 
 @testable import Catalog
@@ -8,16 +9,6 @@ import Testing
 /// labels, drawings and their limits, and who decides on an item.
 @Suite("Feedback format")
 struct FeedbackFormatTests {
-    /// The JSON examples of the format's page.
-    static func pageExamples() -> [[String: Any]] {
-        let page = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../docs/feedback-format.md")
-        let text = (try? String(contentsOf: page, encoding: .utf8)) ?? ""
-        return text.components(separatedBy: "```json\n").dropFirst().compactMap { block in
-            let json = block.components(separatedBy: "```").first ?? ""
-            return (try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String: Any]
-        }
-    }
-
     static func decode<T: Decodable>(_ type: T.Type, _ value: Any) throws -> T {
         try JSONDecoder().decode(T.self, from: JSONSerialization.data(withJSONObject: value))
     }
@@ -29,7 +20,7 @@ struct FeedbackFormatTests {
 
     @Test("the page's drawings and anchors read as the catalog's types, keep every limit, and write back the same")
     func pageExamples() throws {
-        let comments = Self.pageExamples().filter { $0["author"] != nil && $0["text"] != nil }
+        let comments = FeedbackFormatPage.comments()
         #expect(comments.count >= 3)
         var drawings = 0
         for comment in comments {

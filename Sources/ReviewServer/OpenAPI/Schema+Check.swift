@@ -43,6 +43,32 @@ extension Schema {
             }
             guard range.contains(number) else { throw fail(Self.describe(range)) }
             return .integer(number)
+        case .number(let range, let aboveMinimum):
+            let number: Double
+            switch value {
+            case .integer(let whole): number = Double(whole)
+            case .number(let real): number = real
+            default: throw fail("must be a number")
+            }
+            guard number.isFinite, range.contains(number), !(aboveMinimum && number == range.lowerBound) else {
+                throw fail("must be \(aboveMinimum ? "above" : "at least") \(range.lowerBound) and at most \(range.upperBound)")
+            }
+            return value
+        case .oneOf(let forms):
+            var failures: [SchemaViolation] = []
+            var matches: [JSONValue] = []
+            for form in forms {
+                do { matches.append(try form.check(value, at: path)) } catch { failures.append(error) }
+            }
+            guard matches.count == 1 else {
+                if matches.isEmpty {
+                    // The form the value says it is (its `type`, say) tells why better than the others.
+                    let claimed = zip(forms, failures).filter { $0.0.isClaimed(by: value) }
+                    throw claimed.count == 1 ? claimed[0].1 : fail("matches none of its forms")
+                }
+                throw fail("matches more than one of its forms")
+            }
+            return matches[0]
         case .string(let string):
             guard case .string(let text) = value else { throw fail("must be a string") }
             if let allowed = string.allowed, !allowed.contains(text) {
@@ -87,6 +113,17 @@ extension Schema {
         }
     }
 
+    /// Whether `value`, an object, has every property this object form fixes to one value
+    /// (a `type` of `"line"`): the form the value means to be.
+    func isClaimed(by value: JSONValue) -> Bool {
+        guard case .object(let properties) = shape, case .object(let members) = value else { return false }
+        let fixed = properties.compactMap { property -> (String, String)? in
+            guard case .string(let string) = property.schema.shape, let allowed = string.allowed, allowed.count == 1 else { return nil }
+            return (property.name, allowed[0])
+        }
+        return !fixed.isEmpty && fixed.allSatisfy { members[$0.0] == .string($0.1) }
+    }
+
     private static func describe(_ range: ClosedRange<Int>) -> String {
         switch (range.lowerBound, range.upperBound) {
         case (Int.min, let high): "must be at most \(high)"
@@ -106,6 +143,8 @@ extension Schema.StringFormat {
         case .httpURL: "must be an http or https address"
         case .cidr: "must be a network in CIDR form"
         case .rational: "must be a ratio of whole numbers such as 24000/1001"
+        case .ratio: "must be a ratio of whole numbers above 0, such as 4/3"
+        case .color: "must be a colour as #RRGGBBAA"
         }
     }
 }

@@ -15,6 +15,12 @@ extension Schema {
             result = ["allOf": [reference]]
         case .boolean:
             result = ["type": "boolean"]
+        case .number(let range, let aboveMinimum):
+            result = ["type": "number", "format": "double", "minimum": .number(range.lowerBound),
+                      "maximum": .number(range.upperBound)]
+            if aboveMinimum { result["exclusiveMinimum"] = true }
+        case .oneOf(let forms):
+            result = ["oneOf": .array(forms.map(\.document))]
         case .integer(let range):
             result = ["type": "integer", "format": "int64"]
             if range.lowerBound != Int.min { result["minimum"] = .integer(range.lowerBound) }

@@ -11,6 +11,8 @@ struct Schema: Sendable {
         case any
         case string(StringShape)
         case integer(ClosedRange<Int>)
+        /// A finite number in the range; above its lower bound only, when `aboveMinimum`.
+        case number(ClosedRange<Double>, aboveMinimum: Bool)
         case boolean
         case array(Schema, count: ClosedRange<Int>?, unique: Bool)
         /// An object with exactly these properties (no others).
@@ -19,6 +21,8 @@ struct Schema: Sendable {
         case map(Schema)
         /// A named schema in the document's `components` (see ``ResponseSchemas``).
         case reference(String)
+        /// Exactly one of these forms.
+        case oneOf([Schema])
     }
 
     var shape: Shape
@@ -60,8 +64,12 @@ struct Schema: Sendable {
         case httpURL = "uri"
         /// A network in CIDR form.
         case cidr
-        /// A whole number, in a string (a `Rational`'s parts, for instance).
+        /// A ratio of whole numbers, as the API writes rates: `24000/1001`.
         case rational
+        /// A ratio of two whole numbers above 0 of at most 9 digits, as a request gives one: `4/3`.
+        case ratio
+        /// A colour with its opacity: `#RRGGBBAA`.
+        case color
     }
 
     // MARK: Building
@@ -80,6 +88,11 @@ struct Schema: Sendable {
     static func string(_ rule: TextRule) -> Schema { Schema(.string(StringShape(rule: rule))) }
     static func integer(_ range: ClosedRange<Int> = Int.min...Int.max) -> Schema { Schema(.integer(range)) }
     static func oneOf(_ values: [String]) -> Schema { Schema(.string(StringShape(allowed: values))) }
+    /// Exactly one of `forms`: objects told apart by their properties (a `type` of one value each, say).
+    static func oneOf(_ forms: [Schema]) -> Schema { Schema(.oneOf(forms)) }
+    static func number(_ range: ClosedRange<Double>, aboveMinimum: Bool = false) -> Schema {
+        Schema(.number(range, aboveMinimum: aboveMinimum))
+    }
     static func oneOf<E: RawRepresentable & CaseIterable>(_: E.Type) -> Schema where E.RawValue == String {
         oneOf(E.allCases.map(\.rawValue))
     }
@@ -125,6 +138,8 @@ extension Schema.StringFormat {
               return "^\(c)+@\(d)\(c)*\\.\(c)*\(d)$" }()
         case .httpURL: "^[Hh][Tt][Tt][Pp][Ss]?://[^\\u0000-\\u0020\\u007F-\\u009F/?#@]+([/?#][^\\u0000-\\u0020\\u007F-\\u009F]*)?$"
         case .rational: "^-?[0-9]+/[0-9]+$"
+        case .ratio: "^[1-9][0-9]{0,8}/[1-9][0-9]{0,8}$"
+        case .color: "^#[0-9A-Fa-f]{8}$"
         case .dateTime, .cidr: nil
         }
     }
@@ -133,7 +148,7 @@ extension Schema.StringFormat {
     var keyword: String? {
         switch self {
         case .uuid, .dateTime, .httpURL: rawValue
-        case .email, .sha256, .cidr, .rational: nil
+        case .email, .sha256, .cidr, .rational, .ratio, .color: nil
         }
     }
 
@@ -148,6 +163,10 @@ extension Schema.StringFormat {
         case .cidr: true  // checked by the catalog, with a reason (a 422), since no pattern states it
         case .rational:
             text.wholeMatch(of: /-?[0-9]+\/[0-9]+/) != nil
+        case .ratio:
+            text.wholeMatch(of: /[1-9][0-9]{0,8}\/[1-9][0-9]{0,8}/) != nil
+        case .color:
+            text.wholeMatch(of: /#[0-9A-Fa-f]{8}/) != nil
         }
     }
 
