@@ -95,7 +95,7 @@ let package = Package(
 
         // Shared by the test targets: the fixture catalogue and the barcode reader that tells
         // which frame a picture shows, webhook receivers, the feedback format's page.
-        .target(name: "MediaTestSupport", dependencies: ["Media", "FrameTime"], path: "Tests/MediaTestSupport"),
+        .target(name: "MediaTestSupport", dependencies: ["Media", "FrameTime", "Catalog"], path: "Tests/MediaTestSupport"),
         .testTarget(name: "FrameTimeTests", dependencies: ["FrameTime", "CFFmpeg"]),
         .testTarget(name: "MediaTests", dependencies: ["Media", "FrameTime", "MediaTestSupport"]),
         .testTarget(name: "CatalogTests", dependencies: [

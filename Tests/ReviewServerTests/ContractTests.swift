@@ -143,31 +143,9 @@ struct ContractTests {
             #expect(throws: SchemaViolation.self, "\(refused)") { try FeedbackSchemas.anchor.check(JSONValue(json: refused)!) }
         }
 
-        // The catalog's refusals (Tests/CatalogTests/FeedbackFormatTests), as requests: the
-        // schema refuses each, naming the same field, except what only the catalog can count.
-        let display = Drawing.Display(width: 1920, height: 1080, pixelAspect: .one)
-        func line(_ color: String = "#FF3B30FF", width: Double = 0.004, to: Shape.Point = .init(0.5, 0.5)) -> Shape {
-            Shape(color: color, .line(from: .init(0.1, 0.1), to: to, width: width))
-        }
-        func stroke(_ count: Int) -> Shape {
-            Shape(color: "#00FF00FF", .stroke(points: (0..<count).map { .init(Double($0 % 100) / 100, 0.5, pressure: 0.5) },
-                                               width: 0.01))
-        }
-        let cases: [(Drawing, String?)] = [
-            (Drawing(display: display, shapes: []), "shapes"),
-            (Drawing(display: display, shapes: Array(repeating: line(), count: 201)), "shapes"),
-            (Drawing(display: display, shapes: [line("#FF3B30")]), "shapes[0].color"),
-            (Drawing(display: display, shapes: [line(), line(width: 0)]), "shapes[1].width"),
-            (Drawing(display: display, shapes: [line(width: 0.6)]), "shapes[0].width"),
-            (Drawing(display: display, shapes: [line(to: .init(1.2, 0.5))]), "shapes[0].to[0]"),
-            (Drawing(display: display, shapes: [stroke(5001)]), "shapes[0].points"),
-            (Drawing(display: display, shapes: [Shape(color: "#FFFFFFFF", .text(at: .init(0, 0), text: "", size: 0.03))]),
-             "shapes[0].text"),
-            (Drawing(display: .init(width: 0, height: 1080, pixelAspect: .one), shapes: [line()]), "display.width"),
-            // Only the catalog counts a whole drawing's points: the schema lets it through, the catalog refuses it (a 422).
-            (Drawing(display: display, shapes: Array(repeating: stroke(4001), count: 5)), nil),
-        ]
-        for (drawing, field) in cases {
+        // The catalog's refusals, as requests: the schema refuses each, naming the field,
+        // except what only the catalog can count.
+        for (drawing, _, field) in FeedbackFormatPage.refusedDrawings {
             let value = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(drawing))
             do {
                 try FeedbackSchemas.drawing.check(value)
@@ -177,6 +155,8 @@ struct ContractTests {
                 #expect(error.path == field)
             }
         }
+        try FeedbackSchemas.drawing.check(try JSONDecoder().decode(
+            JSONValue.self, from: JSONEncoder().encode(FeedbackFormatPage.largestDrawing)))
         // An unknown shape is refused by its type.
         let star = JSONValue(json: ##"{"display": {"width": 10, "height": 10, "pixel_aspect": "1/1"}, "shapes": [{"id": "9A8B7C6D-5E4F-4031-8293-A4B5C6D7E8F9", "type": "star", "color": "#FFFFFFFF"}]}"##)!
         #expect(throws: SchemaViolation.self) { try FeedbackSchemas.drawing.check(star) }

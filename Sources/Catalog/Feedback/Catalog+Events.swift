@@ -18,7 +18,7 @@ extension Catalog {
             seq = 1
             try await db.insert(EventCounterRow(sessionId: sessionID, lastSeq: seq))
         }
-        let text = String(decoding: try Self.eventEncoder.encode(data), as: UTF8.self)
+        let text = String(decoding: try CatalogJSON.encoder.encode(data), as: UTF8.self)
         let row = EventRow(sessionId: sessionID, seq: seq, kind: kind, at: StoredTime(now), data: text,
                            isInternal: visibility.isInternal, ownerId: visibility.owner)
         try await db.insert(row)
@@ -55,17 +55,6 @@ extension Catalog {
                 .first(decodingColumn: "last_seq", as: Int.self) ?? 0
         }
     }
-
-    /// Events' data: snake_case keys as the types spell them, times in RFC 3339 with milliseconds.
-    static let eventEncoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
-        }
-        return encoder
-    }()
 }
 
 /// The data of item and session events: ids only. Each viewer fetches what changed as it may

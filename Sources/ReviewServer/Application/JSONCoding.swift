@@ -1,3 +1,4 @@
+import Catalog
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -5,15 +6,7 @@ import Hummingbird
 /// The API's JSON: keys as the types spell them (snake_case), times as ISO 8601 UTC with
 /// milliseconds, read as RFC 3339 (any fraction, any offset).
 enum JSONCoding {
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
-        }
-        return encoder
-    }()
+    static var encoder: JSONEncoder { CatalogJSON.encoder }
 
     static let decoder: JSONDecoder = {
         let decoder = JSONDecoder()
