@@ -131,11 +131,7 @@ extension Schema.StringFormat {
         switch self {
         case .uuid: "^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$"
         case .sha256: "^[0-9A-Fa-f]{64}$"
-        case .email:
-            // One @, something before it, a domain with a dot inside it: what Validate.email checks.
-            { let c = "[^@\(TextRule.email.forbidden.regexClassBody)]"
-              let d = "[^@.\(TextRule.email.forbidden.regexClassBody)]"
-              return "^\(c)+@\(d)\(c)*\\.\(c)*\(d)$" }()
+        case .email: Self.emailPattern
         case .httpURL: "^[Hh][Tt][Tt][Pp][Ss]?://[^\\u0000-\\u0020\\u007F-\\u009F/?#@]+([/?#][^\\u0000-\\u0020\\u007F-\\u009F]*)?$"
         case .rational: "^-?[0-9]+/[0-9]+$"
         case .ratio: "^[1-9][0-9]{0,8}/[1-9][0-9]{0,8}$"
@@ -143,6 +139,14 @@ extension Schema.StringFormat {
         case .dateTime, .cidr: nil
         }
     }
+
+    /// One `@`, something before it, a domain with a dot that neither starts nor ends it, and
+    /// none of the characters ``TextRule/email`` forbids: what `Validate.email` checks.
+    private static let emailPattern: String = {
+        let allowed = "[^@\(TextRule.email.forbidden.regexClassBody)]"
+        let allowedButDot = "[^@.\(TextRule.email.forbidden.regexClassBody)]"
+        return "^\(allowed)+@\(allowedButDot)\(allowed)*\\.\(allowed)*\(allowedButDot)$"
+    }()
 
     /// The `format` keyword, when JSON Schema has one for it.
     var keyword: String? {
