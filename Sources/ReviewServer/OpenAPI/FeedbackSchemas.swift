@@ -3,7 +3,7 @@ import Catalog
 /// The feedback format's request shapes (`docs/feedback-format.md`) as schemas: what the
 /// feedback routes declare, check and document. Their limits are the catalog's own
 /// (``Drawing/Limits``); the two the schema cannot state (the points of a whole drawing and
-/// its bytes) the catalog checks, and the routes list them as rules.
+/// its bytes) the catalog checks, and a route taking a drawing lists them as a 422 rule.
 enum FeedbackSchemas {
     /// A frame index.
     static let frame = Schema.integer(0...Int(Int32.max))
@@ -51,8 +51,4 @@ enum FeedbackSchemas {
         Schema.boolean.described("Shown across the whole range, not only its first frame").optional("hold"),
         Schema.array(shape, count: Drawing.Limits.shapes).required("shapes"),
     ])
-
-    /// What only the catalog can check of a drawing: a 422.
-    static let drawingRule = Refusal.rule(
-        "A drawing holds at most \(Drawing.Limits.points) points in all, and its JSON at most \(Drawing.Limits.bytes / 1024) KiB")
 }
