@@ -10,9 +10,25 @@ struct MethodCheck: RouterMiddleware {
     let registry: OperationRegistry
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let segments = request.uri.path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
-        // As the router does: a path's fixed segments win over parameters, so
-        // `/items/order` is that route's, not `/items/{item_id}`'s.
+        do {
+            return try await next(request, context)
+        } catch let error as HTTPError where error.status == .notFound {
+            // Only the router throws HTTPError(.notFound): it has no route for this method and
+            // path (handlers answer their own 404s as APIError). So the search below runs only
+            // for requests that would fail anyway, never on the way to a route.
+            let allowed = allowedMethods(request.uri.path)
+            guard !allowed.isEmpty else { throw error }
+            var refusal = APIError(status: .methodNotAllowed, code: "method_not_allowed",
+                                   message: "\(request.method) is not a method of \(request.uri.path)")
+            refusal.headers[.allow] = allowed.sorted().joined(separator: ", ")
+            throw refusal
+        }
+    }
+
+    /// The methods of the route the router would pick for `path`. As the router does, fixed
+    /// segments win over parameters, so `/items/order` is that route's, not `/items/{item_id}`'s.
+    func allowedMethods(_ path: String) -> Set<String> {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
         var best: [Bool] = []
         var allowed: Set<String> = []
         for operation in registry.operations {
@@ -24,13 +40,7 @@ struct MethodCheck: RouterMiddleware {
             }
             allowed.insert(operation.method.rawValue)
         }
-        guard allowed.isEmpty || allowed.contains(request.method.rawValue) else {
-            var error = APIError(status: .methodNotAllowed, code: "method_not_allowed",
-                                 message: "\(request.method) is not a method of \(request.uri.path)")
-            error.headers[.allow] = allowed.sorted().joined(separator: ", ")
-            throw error
-        }
-        return try await next(request, context)
+        return allowed
     }
 
     /// Whether `path` (OpenAPI style, `{name}` for a parameter) matches the request's
