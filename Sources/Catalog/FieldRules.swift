@@ -15,6 +15,8 @@ public enum FieldRules {
     public static let description = TextRule.text()
     /// The message of an invitation email.
     public static let inviteMessage = TextRule.text(maximum: 5000)
+    /// A comment's text: several lines, not blank.
+    public static let commentText = TextRule(minimum: 1, maximum: 10_000, notOnly: .blanks)
     /// A version's number (`v003` is 3).
     public static let versionNumber = 0...99_999
     /// How many days a new session's schedule runs.

@@ -151,6 +151,65 @@ enum Migrations {
                 PRIMARY KEY (session_id, seq))
             """,
         ]),
+        Step(version: 5, name: "feedback", statements: [
+            // Removing what has feedback only marks it removed: its comments and statuses stay.
+            "ALTER TABLE session_items ADD COLUMN removed_at BIGINT",
+            "ALTER TABLE collaborators ADD COLUMN removed_at BIGINT",
+            "ALTER TABLE versions ADD COLUMN removed_at BIGINT",
+            // Feedback rows refer to what they are about with RESTRICT: no housekeeping
+            // cascade ever deletes a comment or a status. `thread_*` are the top-level
+            // comment's anchor and time, copied onto its replies, so one ordered index
+            // lists a thread together and by frame. `is_internal` and `owner_id` are what the
+            // visibility rule asks (see FeedbackVisibility).
+            """
+            CREATE TABLE comments (
+                id TEXT PRIMARY KEY, session_id TEXT NOT NULL REFERENCES review_sessions(id) ON DELETE RESTRICT,
+                item_id TEXT NOT NULL REFERENCES session_items(id) ON DELETE RESTRICT,
+                parent_id TEXT REFERENCES comments(id) ON DELETE RESTRICT,
+                author_kind TEXT NOT NULL, author_id TEXT NOT NULL, author_name TEXT NOT NULL,
+                text TEXT NOT NULL, anchor_first BIGINT, anchor_last BIGINT, is_range BOOLEAN NOT NULL, drawing TEXT,
+                is_internal BOOLEAN NOT NULL, owner_id TEXT,
+                resolved_at BIGINT, resolved_by_kind TEXT, resolved_by_id TEXT, resolved_by_name TEXT,
+                receipt_state TEXT, receipt_frame BIGINT, receipt_sha256 TEXT, receipt_path TEXT, receipt_error TEXT,
+                thread_first BIGINT NOT NULL, thread_last BIGINT NOT NULL, thread_created_at BIGINT NOT NULL,
+                thread_id TEXT NOT NULL, created_at BIGINT NOT NULL, edited_at BIGINT, deleted_at BIGINT)
+            """,
+            "CREATE INDEX comments_in_order ON comments (session_id, item_id, thread_first, thread_created_at, thread_id, created_at)",
+            "CREATE INDEX comments_by_parent ON comments (parent_id)",
+            // Each collaborator's current verdict on an item, and every change of it.
+            """
+            CREATE TABLE review_statuses (
+                item_id TEXT NOT NULL REFERENCES session_items(id) ON DELETE RESTRICT,
+                collaborator_id TEXT NOT NULL REFERENCES collaborators(id) ON DELETE RESTRICT,
+                session_id TEXT NOT NULL REFERENCES review_sessions(id) ON DELETE RESTRICT,
+                status TEXT NOT NULL, updated_at BIGINT NOT NULL, PRIMARY KEY (item_id, collaborator_id))
+            """,
+            "CREATE INDEX statuses_by_session ON review_statuses (session_id)",
+            """
+            CREATE TABLE status_changes (
+                id TEXT PRIMARY KEY, item_id TEXT NOT NULL REFERENCES session_items(id) ON DELETE RESTRICT,
+                collaborator_id TEXT NOT NULL REFERENCES collaborators(id) ON DELETE RESTRICT,
+                session_id TEXT NOT NULL REFERENCES review_sessions(id) ON DELETE RESTRICT,
+                from_status TEXT NOT NULL, to_status TEXT NOT NULL, at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX status_changes_in_order ON status_changes (session_id, item_id, collaborator_id, at)",
+            // Who is in a session's room now: one row per connection, kept alive by its
+            // server, so every server sees everyone. Not feedback: it goes with its session.
+            """
+            CREATE TABLE room_presence (
+                connection_id TEXT PRIMARY KEY, session_id TEXT NOT NULL REFERENCES review_sessions(id) ON DELETE CASCADE,
+                participant_kind TEXT NOT NULL, participant_id TEXT NOT NULL, participant_name TEXT NOT NULL,
+                expires_at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX presence_by_session ON room_presence (session_id, expires_at)",
+            // The presenter of a session's room and where they are: one upserted row.
+            """
+            CREATE TABLE room_presenters (
+                session_id TEXT PRIMARY KEY REFERENCES review_sessions(id) ON DELETE CASCADE,
+                presenter_kind TEXT NOT NULL, presenter_id TEXT NOT NULL, presenter_name TEXT NOT NULL,
+                item_id TEXT, frame BIGINT, playing BOOLEAN NOT NULL, rate TEXT NOT NULL, updated_at BIGINT NOT NULL)
+            """,
+        ]),
     ]
 
     /// Applies every step not applied yet, each in its own transaction.

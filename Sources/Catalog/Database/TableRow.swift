@@ -158,6 +158,12 @@ extension SQLDatabase {
         return try row?.decode(column: "n", as: Int.self) ?? 0
     }
 
+    /// How many rows of `table` the conditions that `narrow` adds match.
+    func count(_ table: String, _ narrow: (SQLSelectBuilder) -> SQLSelectBuilder) async throws -> Int {
+        let row = try await narrow(select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(table)).first()
+        return try row?.decode(column: "n", as: Int.self) ?? 0
+    }
+
     /// How many rows of `table` match `column = value`.
     func count(_ table: String, where column: String, equals value: SQLBind) async throws -> Int {
         let row = try await select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(table)

@@ -31,20 +31,11 @@ extension Catalog {
     public func events(sessionID: UUID, after seq: Int, for viewer: Viewer, limit: Int = 500) async throws -> [SessionEvent] {
         try await database.read { db in
             let session = try await self.sessionRecord(id: sessionID, db).session
-            var seen: [SessionEvent] = []
-            var cursor = seq
-            // In batches, so a long run of events the viewer may not see costs no more than its rows.
-            while seen.count < limit {
-                let batch = try await db.select(EventRow.self).where("session_id", .equal, sessionID.bind)
-                    .where("seq", .greaterThan, SQLBind(cursor)).orderBy("seq").limit(500).all(EventRow.self)
-                    .map(SessionEvent.init)
-                guard let last = batch.last else { break }
-                cursor = last.seq
-                seen += batch.filter {
-                    $0.visibility.allows(viewer, commentsVisibleToOthers: session.settings.commentsVisibleToOthers)
-                }
-            }
-            return Array(seen.prefix(limit))
+            let query = db.select(EventRow.self).where("session_id", .equal, sessionID.bind).where("seq", .greaterThan, SQLBind(seq))
+            return try await FeedbackVisibility.narrow(query, to: viewer,
+                                                       commentsVisibleToOthers: session.settings.commentsVisibleToOthers,
+                                                       table: EventRow.table)
+                .orderBy("seq").limit(limit).all(EventRow.self).map(SessionEvent.init)
         }
     }
 

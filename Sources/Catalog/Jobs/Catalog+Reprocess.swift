@@ -19,6 +19,7 @@ extension Catalog {
         try await database.read { db in
             _ = try await self.project(id: projectID, db)
             let versions = try await db.select(VersionRow.self).where("project_id", .equal, projectID.bind)
+                .where("removed_at", .is, SQLLiteral.null)
                 .orderBy("created_at").orderBy("id").all(VersionRow.self).map(Version.init)
             var toProcess: [UUID] = []
             var upToDate: [UUID] = []

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Durable work on the queue: a transcode, a reprocess, a webhook delivery.
+/// Durable work on the queue: a transcode, a reprocess, a webhook delivery, a frame receipt.
 ///
 /// Jobs are claimed atomically by one worker at a time under a lease that the worker keeps
 /// alive with heartbeats. A worker that dies stops heartbeating, its lease runs out and
@@ -12,6 +12,8 @@ public struct Job: Sendable, Hashable, Codable, Identifiable {
         case transcode
         /// Deliver one webhook event.
         case webhook
+        /// Grab the frame a comment was made on (its frame receipt).
+        case receipt
     }
 
     public enum State: String, Sendable, Hashable, Codable, CaseIterable {
@@ -94,4 +96,18 @@ public struct WebhookJob: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey { case webhookID = "webhook_id", event, body }
+}
+
+/// A frame receipt's parameters: the comment whose frame to grab.
+public struct ReceiptJob: Sendable, Hashable, Codable {
+    public let commentID: UUID
+
+    public init(commentID: UUID) {
+        self.commentID = commentID
+    }
+
+    /// One active grab per comment.
+    public var idempotencyKey: String { "receipt:\(commentID.uuidString)" }
+
+    enum CodingKeys: String, CodingKey { case commentID = "comment_id" }
 }

@@ -82,10 +82,11 @@ extension Catalog {
         }
     }
 
-    /// Deletes a project with its versions and sessions.
+    /// Deletes a project with its versions and sessions; refused while a session holds feedback.
     public func deleteProject(id: UUID) async throws {
         try await database.write { db in
             _ = try await self.project(id: id, db)
+            try await self.checkNoFeedback(projectID: id, db)
             try await db.delete(from: "projects").where("id", .equal, id.bind).run()
         }
     }

@@ -38,7 +38,7 @@ extension Catalog {
 
     func collaborators(sessionID: UUID, _ db: any SQLDatabase) async throws -> [Collaborator] {
         try await db.select(CollaboratorRow.self).where("session_id", .equal, sessionID.bind)
-            .orderBy("created_at").orderBy("id").all(CollaboratorRow.self).map(Collaborator.init)
+            .where("removed_at", .is, SQLLiteral.null).orderBy("created_at").orderBy("id").all(CollaboratorRow.self).map(Collaborator.init)
     }
 
     public func collaborator(id: UUID) async throws -> Collaborator {
@@ -50,7 +50,9 @@ extension Catalog {
     }
 
     private func collaboratorRow(id: UUID, _ db: any SQLDatabase) async throws -> CollaboratorRow {
-        guard let row = try await db.row(CollaboratorRow.self, id: id) else { throw CatalogError.notFound("collaborator", id) }
+        guard let row = try await db.select(CollaboratorRow.self).where("id", .equal, id.bind)
+            .where("removed_at", .is, SQLLiteral.null).first(CollaboratorRow.self)
+        else { throw CatalogError.notFound("collaborator", id) }
         return row
     }
 
@@ -75,7 +77,7 @@ extension Catalog {
         let row = CollaboratorRow(
             id: UUID(), sessionId: sessionID, name: name, email: email, role: role, staffUserId: staffUserID,
             joinedByShareLink: joinedByShareLink, tokenDigest: token.digest, invitedAt: nil, revokedAt: nil,
-            createdAt: StoredTime(now), createdBy: createdBy)
+            createdAt: StoredTime(now), createdBy: createdBy, removedAt: nil)
         try await db.insert(row)
         return (Collaborator(row), token)
     }
@@ -100,11 +102,21 @@ extension Catalog {
         }
     }
 
+    /// Takes a collaborator out of a session. One with feedback is only marked removed (and
+    /// revoked, so they never decide again): their comments and statuses stay.
     public func removeCollaborator(sessionID: UUID, id: UUID) async throws {
         try await database.write { db in
             let collaborator = try await self.collaborator(id: id, db)
             guard collaborator.sessionID == sessionID else { throw CatalogError.notFound("collaborator in this session", id) }
-            try await db.delete(from: "collaborators").where("id", .equal, id.bind).run()
+            if try await self.hasFeedback(collaboratorID: id, db) {
+                let now = SQLBind(self.now.storedMilliseconds)
+                try await db.update(CollaboratorRow.table).set("removed_at", to: now)
+                    .set("revoked_at", to: SQLBind(collaborator.revokedAt?.storedMilliseconds ?? self.now.storedMilliseconds))
+                    .where("id", .equal, id.bind).run()
+                try await db.delete(from: "collaborator_logins").where("collaborator_id", .equal, id.bind).run()
+            } else {
+                try await db.delete(from: CollaboratorRow.table).where("id", .equal, id.bind).run()
+            }
         }
     }
 

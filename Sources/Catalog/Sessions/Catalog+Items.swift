@@ -36,16 +36,23 @@ extension Catalog {
         try await database.read { db in SessionItem(try await self.itemRow(id: id, sessionID: sessionID, db)) }
     }
 
-    private func itemRow(id: UUID, sessionID: UUID, _ db: any SQLDatabase) async throws -> ItemRow {
-        guard let row = try await db.select(ItemRow.self).where("id", .equal, id.bind)
-            .where("session_id", .equal, sessionID.bind).first(ItemRow.self)
-        else { throw CatalogError.notFound("item in this session", id) }
+    /// An item of the session; a removed one only when asked for (feedback on it is still read).
+    func itemRow(id: UUID, sessionID: UUID, includingRemoved: Bool = false, _ db: any SQLDatabase) async throws -> ItemRow {
+        let query = db.select(ItemRow.self).where("id", .equal, id.bind).where("session_id", .equal, sessionID.bind)
+        if !includingRemoved { query.where("removed_at", .is, SQLLiteral.null) }
+        guard let row = try await query.first(ItemRow.self) else { throw CatalogError.notFound("item in this session", id) }
         return row
     }
 
     func items(sessionID: UUID, _ db: any SQLDatabase) async throws -> [SessionItem] {
-        try await db.select(ItemRow.self).where("session_id", .equal, sessionID.bind)
-            .orderBy("position").orderBy("created_at").all(ItemRow.self).map(SessionItem.init)
+        try await itemRows(sessionID: sessionID, includingRemoved: false, db).map(SessionItem.init)
+    }
+
+    /// The session's items in review order; removed ones (which keep their feedback) last.
+    func itemRows(sessionID: UUID, includingRemoved: Bool, _ db: any SQLDatabase) async throws -> [ItemRow] {
+        let query = db.select(ItemRow.self).where("session_id", .equal, sessionID.bind)
+        if !includingRemoved { query.where("removed_at", .is, SQLLiteral.null) }
+        return try await query.orderBy("removed_at").orderBy("position").orderBy("created_at").all(ItemRow.self)
     }
 
     /// Adds versions of the session's project, in the order given, at `position` (the end
@@ -100,7 +107,8 @@ extension Catalog {
         return added
     }
 
-    /// Removes items; the rest close up.
+    /// Removes items; the rest close up. An item with feedback is only marked removed: its
+    /// comments and statuses stay, and staff still read them.
     public func removeItems(sessionID: UUID, itemIDs: [UUID]) async throws {
         guard !itemIDs.isEmpty else { throw CatalogError.invalid("item_ids", "must list at least one item") }
         try await database.write { db in
@@ -111,8 +119,7 @@ extension Catalog {
             }
             var removed: Set<UUID> = []
             for id in itemIDs where removed.insert(id).inserted {
-                try await db.delete(from: "session_items").where("id", .equal, id.bind).run()
-                try await self.recordEvent(.itemRemoved, sessionID: sessionID, data: ItemEventData(itemId: id), db)
+                try await self.removeItem(id: id, sessionID: sessionID, db)
             }
             try await self.renumberItems(sessionID: sessionID, db)
         }
@@ -159,6 +166,18 @@ extension Catalog {
             try await self.recordEvent(.itemChanged, sessionID: sessionID, data: ItemEventData(itemId: itemID), db)
             return SessionItem(row)
         }
+    }
+
+    /// Deletes an item, or marks it removed when it has feedback; either way it leaves the
+    /// session's order (the caller renumbers) and the room hears of it.
+    func removeItem(id: UUID, sessionID: UUID, _ db: any SQLDatabase) async throws {
+        if try await hasFeedback(itemID: id, db) {
+            try await db.update(ItemRow.table).set("removed_at", to: SQLBind(now.storedMilliseconds))
+                .where("id", .equal, id.bind).run()
+        } else {
+            try await db.delete(from: ItemRow.table).where("id", .equal, id.bind).run()
+        }
+        try await recordEvent(.itemRemoved, sessionID: sessionID, data: ItemEventData(itemId: id), db)
     }
 
     /// Closes up gaps left by deletions.

@@ -118,13 +118,6 @@ extension Catalog {
         }
     }
 
-    public func deleteSession(id: UUID) async throws {
-        try await database.write { db in
-            _ = try await self.sessionRecord(id: id, db)
-            try await db.delete(from: "review_sessions").where("id", .equal, id.bind).run()
-        }
-    }
-
     /// Closes a session: read-only for everyone until reopened.
     public func closeSession(id: UUID) async throws -> ReviewSession {
         try await setClosed(id: id, closed: true)

@@ -90,6 +90,8 @@ struct CollaboratorRow: TableRow {
     var id: UUID, sessionId: UUID, name: String, email: String?, role: Collaborator.Role, staffUserId: UUID?
     var joinedByShareLink: Bool, tokenDigest: String?, invitedAt: StoredTime?, revokedAt: StoredTime?
     var createdAt: StoredTime, createdBy: UUID?
+    /// Taken out of the session, kept for the feedback they gave.
+    var removedAt: StoredTime?
 }
 
 extension Collaborator {

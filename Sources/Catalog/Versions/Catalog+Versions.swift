@@ -82,7 +82,9 @@ extension Catalog {
     }
 
     func version(id: UUID, _ db: any SQLDatabase) async throws -> Version {
-        guard let row = try await db.row(VersionRow.self, id: id) else { throw CatalogError.notFound("version", id) }
+        guard let row = try await db.select(VersionRow.self).where("id", .equal, id.bind)
+            .where("removed_at", .is, SQLLiteral.null).first(VersionRow.self)
+        else { throw CatalogError.notFound("version", id) }
         return Version(row)
     }
 
@@ -91,9 +93,12 @@ extension Catalog {
         try await database.read { db in
             _ = try await self.project(id: projectID, db)
             let rows = try await db.select(VersionRow.self).where("project_id", .equal, projectID.bind)
+                .where("removed_at", .is, SQLLiteral.null)
                 .orderBy("created_at").orderBy("id").limit(page.limit).offset(page.offset).all(VersionRow.self)
             return PageResult(items: rows.map(Version.init),
-                              total: try await db.count("versions", where: "project_id", equals: projectID.bind), page: page)
+                              total: try await db.count(VersionRow.table) {
+                                  $0.where("project_id", .equal, projectID.bind).where("removed_at", .is, SQLLiteral.null)
+                              }, page: page)
         }
     }
 
@@ -115,13 +120,24 @@ extension Catalog {
     }
 
     /// Deletes a version, its components and its places in sessions (whose orders close up).
+    /// A version with feedback in a session is only marked removed, with its items: the
+    /// feedback, and the files its receipts and reports show, stay.
     public func deleteVersion(id: UUID) async throws {
         try await database.write { db in
             _ = try await self.version(id: id, db)
-            let sessions = Set(try await db.select(ItemRow.self).where("version_id", .equal, id.bind).all(ItemRow.self)
-                .map(\.sessionId))
-            try await db.delete(from: "versions").where("id", .equal, id.bind).run()
-            for session in sessions { try await self.renumberItems(sessionID: session, db) }
+            let items = try await db.select(ItemRow.self).where("version_id", .equal, id.bind)
+                .where("removed_at", .is, SQLLiteral.null).all(ItemRow.self)
+            for item in items {
+                try await self.removeItem(id: item.id, sessionID: item.sessionId, db)
+            }
+            // Items kept for their feedback (now or before) keep the version, and its files.
+            if try await db.count(ItemRow.table, where: "version_id", equals: id.bind) > 0 {
+                try await db.update(VersionRow.table).set("removed_at", to: SQLBind(self.now.storedMilliseconds))
+                    .where("id", .equal, id.bind).run()
+            } else {
+                try await db.delete(from: VersionRow.table).where("id", .equal, id.bind).run()
+            }
+            for session in Set(items.map(\.sessionId)) { try await self.renumberItems(sessionID: session, db) }
         }
     }
 

@@ -52,6 +52,15 @@ public final class FrameGrabberPool: Sendable {
         }
     }
 
+    /// Frame `frame` of the movie at `path`, as the grabber made it (full size as displayed,
+    /// tightly packed RGB24) and as a JPEG of that size: a frame receipt's two halves, from
+    /// one decode.
+    public func still(path: String, frame: Int) throws(MediaError) -> (picture: Picture, jpeg: [UInt8]) {
+        try withGrabber(for: path) { grabber throws(MediaError) in
+            (try grabber.picture(frame: frame, layout: .rgb24), try grabber.image(frame: frame, format: .jpeg(quality: 3)))
+        }
+    }
+
     private func borrow(_ path: String) throws(MediaError) -> Entry {
         let found = idle.withLock { idle -> Entry? in
             guard let index = idle.lastIndex(where: { $0.path == path }) else { return nil }

@@ -34,6 +34,7 @@ public protocol BlobStore: Sendable {
 /// originals/ab/cd/abcd…(sha256).mov          each original once, named by its content
 /// originals/sequences/<manifest sha256>/…    an image sequence's files, as uploaded
 /// derived/<version>/<profile>/<run>/…        review outputs of one transcode run
+/// receipts/<session>/<comment>-<frame>.jpg     frame receipts: what a reviewer saw (never reprocessed)
 /// tmp/                                       files being written
 /// ```
 public struct LocalBlobStore: BlobStore {

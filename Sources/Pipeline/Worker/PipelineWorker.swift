@@ -1,9 +1,10 @@
 import Catalog
 import Foundation
 import Logging
+import Media
 
 /// A worker: claims jobs from the catalog's queue and runs them, `concurrency` transcodes
-/// at once plus lanes of their own for webhook deliveries (``WebhookConfiguration/concurrency``),
+/// at once, a lane of its own for frame receipts, and lanes for webhook deliveries (``WebhookConfiguration/concurrency``),
 /// so a slow receiver never holds a transcode up, and, as the queue never gives out two
 /// deliveries to one webhook at once, never holds other receivers up either.
 ///
@@ -82,12 +83,17 @@ public final class PipelineWorker: Sendable {
             heartbeatInterval: configuration.heartbeatInterval, logger: logger, shutdown: stopping,
             threads: transcodeThreads.lane("transcodes", limit: configuration.concurrency),
             crashOnFileNameContaining: configuration.crashOnFileNameContaining)
+        // Receipts are quick grabs: a lane of their own, so they never wait behind a long transcode.
+        let receiptThreads = BlockingPool(threads: 1)
+        let receipts = ReceiptGrab(catalog: catalog, store: store, owner: configuration.id, grabbers: FrameGrabberPool(capacity: 4),
+                                   threads: receiptThreads.lane("frame receipts", limit: 4), logger: logger)
         let delivery = WebhookDelivery(catalog: catalog, owner: configuration.id, configuration: configuration.webhooks,
                                        logger: logger)
         await withTaskGroup(of: Void.self) { group in
             for _ in 0..<configuration.concurrency {
                 group.addTask { await self.lane(kinds: [.transcode], lease: self.configuration.lease) { await runner.run($0) } }
             }
+            group.addTask { await self.lane(kinds: [.receipt], lease: self.configuration.lease) { await receipts.run($0) } }
             for _ in 0..<configuration.webhooks.concurrency {
                 group.addTask {
                     await self.lane(kinds: [.webhook], lease: self.configuration.webhookLease) { await delivery.run($0) }
@@ -101,6 +107,7 @@ public final class PipelineWorker: Sendable {
             }
         }
         await transcodeThreads.shutdown()
+        await receiptThreads.shutdown()
         try? await catalog.removeWorker(id: configuration.id)
         logger.info("worker \(configuration.id) stopped")
     }

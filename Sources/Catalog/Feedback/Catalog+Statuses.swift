@@ -1,0 +1,135 @@
+import Foundation
+import SQLKit
+
+/// One collaborator's verdict on one item, with every change of it
+/// (`docs/feedback-format.md`, "Statuses").
+public struct ItemStatus: Sendable, Hashable, Encodable {
+    public struct Change: Sendable, Hashable, Encodable {
+        public let from: ReviewStatus
+        public let to: ReviewStatus
+        public let at: Timestamp
+    }
+
+    public let itemID: UUID
+    public let collaborator: FeedbackAuthor
+    public let role: Collaborator.Role
+    public let status: ReviewStatus
+    /// Whether their verdict counts in the item's summary.
+    public let decides: Bool
+    public let updatedAt: Timestamp
+    /// Oldest first; empty while they have never changed it.
+    public let history: [Change]
+
+    enum CodingKeys: String, CodingKey {
+        case itemID = "item_id", collaborator, role, status, decides, updatedAt = "updated_at", history
+    }
+}
+
+/// Statuses: set by reviewers and approvers, each change kept and recorded as a session
+/// event in its transaction; summarised per item over the session's deciders.
+extension Catalog {
+    /// Sets the collaborator's verdict on an item. Setting what is already set changes
+    /// nothing and records nothing.
+    ///
+    /// - Throws: ``CatalogError``: an observer, the session closed or out of its schedule,
+    ///   the item not in the session.
+    public func setStatus(_ status: ReviewStatus, sessionID: UUID, itemID: UUID, by access: CollaboratorAccess) async throws
+        -> ItemStatus
+    {
+        try await database.write { db in
+            _ = try await self.feedbackSession(sessionID, by: .collaborator(access), comments: false, db)
+            let item = try await self.itemRow(id: itemID, sessionID: sessionID, db)
+            let collaborator = try await self.collaborator(id: access.collaborator.id, db)
+            guard collaborator.role != .observer else {
+                throw CatalogError(.forbidden, "observers watch; reviewers and approvers set statuses")
+            }
+            let current = try await db.select(StatusRow.self).where("item_id", .equal, itemID.bind)
+                .where("collaborator_id", .equal, collaborator.id.bind).first(StatusRow.self)
+            if (current?.status ?? .pending) != status {
+                let at = StoredTime(self.now)
+                let row = StatusRow(itemId: itemID, collaboratorId: collaborator.id, sessionId: sessionID, status: status, updatedAt: at)
+                if current == nil {
+                    try await db.insert(row)
+                } else {
+                    try await db.update(StatusRow.table).set("status", to: SQLBind(status.rawValue))
+                        .set("updated_at", to: SQLBind(at.milliseconds)).where("item_id", .equal, itemID.bind)
+                        .where("collaborator_id", .equal, collaborator.id.bind).run()
+                }
+                try await db.insert(StatusChangeRow(id: UUID(), itemId: itemID, collaboratorId: collaborator.id, sessionId: sessionID,
+                                                    fromStatus: current?.status ?? .pending, toStatus: status, at: at))
+            }
+            let changed = try await self.statuses(sessionID: sessionID, items: [item], db)
+                .first { $0.collaborator.id == collaborator.id }!
+            if (current?.status ?? .pending) != status {
+                try await self.recordEvent(.statusChanged, sessionID: sessionID, data: StatusEventData(status: changed), db)
+            }
+            return changed
+        }
+    }
+
+    /// Every status in the session: each reviewer's and approver's on each item (pending
+    /// until set), and any other verdict ever set (a removed collaborator's, say), with
+    /// their history. Staff see removed items' too.
+    public func statuses(sessionID: UUID, itemID: UUID? = nil, includingRemovedItems: Bool = false) async throws -> [ItemStatus] {
+        try await database.read { db in
+            _ = try await self.sessionRecord(id: sessionID, db)
+            var items = try await self.itemRows(sessionID: sessionID, includingRemoved: includingRemovedItems, db)
+            if let itemID {
+                items = items.filter { $0.id == itemID }
+                guard !items.isEmpty else { throw CatalogError.notFound("item in this session", itemID) }
+            }
+            return try await self.statuses(sessionID: sessionID, items: items, db)
+        }
+    }
+
+    /// Each item's summary over the session's deciders, in review order.
+    public func statusSummaries(sessionID: UUID) async throws -> [StatusSummary] {
+        try await database.read { db in
+            _ = try await self.sessionRecord(id: sessionID, db)
+            let items = try await self.itemRows(sessionID: sessionID, includingRemoved: false, db)
+            let collaborators = try await self.collaborators(sessionID: sessionID, db)
+            let rows = try await db.select(StatusRow.self).where("session_id", .equal, sessionID.bind).all(StatusRow.self)
+            let byItem = Dictionary(grouping: rows, by: \.itemId)
+            return items.map { item in
+                StatusSummary(itemID: item.id, collaborators: collaborators,
+                              statuses: Dictionary(uniqueKeysWithValues: (byItem[item.id] ?? []).map { ($0.collaboratorId, $0.status) }))
+            }
+        }
+    }
+
+    private func statuses(sessionID: UUID, items: [ItemRow], _ db: any SQLDatabase) async throws -> [ItemStatus] {
+        // Everyone who ever was in the session: a removed collaborator's verdicts stay.
+        let everyone = try await db.select(CollaboratorRow.self).where("session_id", .equal, sessionID.bind)
+            .orderBy("created_at").orderBy("id").all(CollaboratorRow.self)
+        let active = everyone.filter { $0.removedAt == nil }.map(Collaborator.init)
+        let deciders = Set(StatusSummary.deciders(active).map(\.id))
+        let itemIDs = SQLBind.group(items.map(\.id.uuidString))
+        let rows = try await db.select(StatusRow.self).where("item_id", .in, itemIDs).all(StatusRow.self)
+        let changes = try await db.select(StatusChangeRow.self).where("item_id", .in, itemIDs).orderBy("at").orderBy("id")
+            .all(StatusChangeRow.self)
+        let current = Dictionary(uniqueKeysWithValues: rows.map { ("\($0.itemId)/\($0.collaboratorId)", $0) })
+        let history = Dictionary(grouping: changes) { "\($0.itemId)/\($0.collaboratorId)" }
+        var statuses: [ItemStatus] = []
+        for item in items {
+            for person in everyone {
+                let key = "\(item.id)/\(person.id)"
+                let row = current[key]
+                // Those who may set a verdict have one (pending until set); others only if they set one.
+                guard row != nil || (person.removedAt == nil && person.role != .observer) else { continue }
+                statuses.append(ItemStatus(
+                    itemID: item.id, collaborator: FeedbackAuthor(kind: .collaborator, id: person.id, name: person.name),
+                    role: person.role, status: row?.status ?? .pending, decides: deciders.contains(person.id),
+                    updatedAt: (row?.updatedAt ?? max(item.createdAt, person.createdAt, by: \.milliseconds)).date,
+                    history: (history[key] ?? []).map { ItemStatus.Change(from: $0.fromStatus, to: $0.toStatus, at: $0.at.date) }))
+            }
+        }
+        return statuses
+    }
+}
+
+/// The data of `status.changed`: the collaborator's status, the change last in its history.
+struct StatusEventData: Encodable {
+    let status: ItemStatus
+}
+
+private func max<T>(_ a: T, _ b: T, by key: KeyPath<T, Int64>) -> T { a[keyPath: key] >= b[keyPath: key] ? a : b }
