@@ -71,4 +71,29 @@ public enum Examples {
     public static let batch = Catalog.BatchSummary(
         batchID: UUID(uuidString: "3A4B5C6D-7E8F-4091-A2B3-C4D5E6F70819")!, projectID: projectID, profile: "review-1080",
         total: 20, succeeded: 17, failed: 1, cancelled: 0, active: 2)
+    public static let comment = Comment(
+        id: UUID(uuidString: "6B1F0C2E-3D4A-4B5C-9D6E-7F8091A2B3C4")!, sessionID: sessionID, itemID: item.id, parentID: nil,
+        author: FeedbackAuthor(kind: .collaborator, id: collaborator.id, name: collaborator.name),
+        text: "The glint on the visor pops for a frame here.", anchor: .frame(41),
+        drawing: Drawing(display: Drawing.Display(width: 1920, height: 1080, pixelAspect: .one), shapes: [
+            Shape(id: UUID(uuidString: "9A8B7C6D-5E4F-4031-8293-A4B5C6D7E8F9")!, color: "#FF3B30FF",
+                  .ellipse(from: Shape.Point(0.61, 0.22), to: Shape.Point(0.70, 0.31), width: 0.004)),
+        ]),
+        isInternal: false, resolvedAt: when, resolvedBy: FeedbackAuthor(kind: .staff, id: staffID, name: staffUser.name),
+        receipt: FrameReceipt(state: .ready, frame: 41, sha256: String(repeating: "3a", count: 32),
+                              path: "receipts/1c2d3e4f/6b1f0c2e-41.jpg", error: nil),
+        createdAt: when, editedAt: when, deletedAt: nil, labels: component.playbackInfo.map(FrameLabels.init),
+        visibility: FeedbackVisibility(owner: collaborator.id))
+    public static let itemStatus = ItemStatus(
+        itemID: item.id, collaborator: FeedbackAuthor(kind: .collaborator, id: collaborator.id, name: collaborator.name),
+        role: .approver, status: .requiresChanges, decides: true, updatedAt: when,
+        history: [ItemStatus.Change(from: .pending, to: .approved, at: when),
+                  ItemStatus.Change(from: .approved, to: .requiresChanges, at: when)])
+    public static let summary: StatusSummary = {
+        var deciding = collaborator
+        deciding.revokedAt = nil
+        return StatusSummary(itemID: item.id, collaborators: [deciding], statuses: [collaborator.id: .requiresChanges])
+    }()
+    public static let event = SessionEvent(sessionID: sessionID, seq: 118, kind: .itemsReordered, at: when,
+                                           data: #"{"item_ids":["\#(item.id)"]}"#, visibility: .everyone)
 }

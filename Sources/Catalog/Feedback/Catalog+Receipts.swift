@@ -57,15 +57,15 @@ extension Catalog {
         }
     }
 
-    /// The stored still of a comment's receipt (relative to the data folder), if `viewer`
-    /// may see the comment and its receipt is ready.
-    public func receiptPath(commentID: UUID, sessionID: UUID, for viewer: Viewer) async throws -> String {
+    /// A comment's ready receipt (its still's path is relative to the data folder), if
+    /// `viewer` may see the comment.
+    public func readyReceipt(commentID: UUID, sessionID: UUID, for viewer: Viewer) async throws -> FrameReceipt {
         try await database.read { db in
             let row = try await self.visibleCommentRow(id: commentID, sessionID: sessionID, for: viewer, db)
-            guard row.deletedAt == nil, let receipt = row.receipt, receipt.state == .ready, let path = receipt.path else {
-                throw CatalogError.notFound("frame receipt for comment", commentID)
+            guard row.deletedAt == nil, let receipt = row.receipt, receipt.state == .ready, receipt.path != nil else {
+                throw CatalogError(.notFound, "comment \(commentID) has no frame receipt ready")
             }
-            return path
+            return receipt
         }
     }
 }

@@ -71,6 +71,22 @@ struct CollaboratorAuthenticator: RouterMiddleware {
     }
 }
 
+/// The participant group's gate: staff pass (the visibility rule shows them everything);
+/// anyone else must be a collaborator of the session in the path, as the collaborator
+/// group's gate decides.
+struct ParticipantAuthenticator: RouterMiddleware {
+    typealias Context = AppRequestContext
+    let collaborators: CollaboratorAuthenticator
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        if context.identity.staff != nil {
+            _ = try context.pathID("session_id")
+            return try await next(request, context)
+        }
+        return try await collaborators.handle(request, context: context, next: next)
+    }
+}
+
 /// Headers every answer carries: no MIME sniffing, no referrer (invite tokens live in URL
 /// paths, and must not leak to other sites through it), and no framing by other sites.
 struct SecurityHeaders: RouterMiddleware {

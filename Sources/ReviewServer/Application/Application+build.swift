@@ -67,6 +67,7 @@ func buildRouter(services: ServerServices) -> (router: Router<AppRequestContext>
     addItemRoutes(api)
     addCollaboratorRoutes(api)
     addReviewRoutes(api)
+    addFeedbackRoutes(api)
     addUploadRoutes(api)
     addDownloadRoutes(api)
     addJobRoutes(api)

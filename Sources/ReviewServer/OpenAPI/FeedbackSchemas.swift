@@ -51,4 +51,25 @@ enum FeedbackSchemas {
         Schema.boolean.described("Shown across the whole range, not only its first frame").optional("hold"),
         Schema.array(shape, count: Drawing.Limits.shapes).required("shapes"),
     ])
+
+    /// A new comment or reply; staff may also send `internal`.
+    static func newComment(staff: Bool) -> Schema {
+        .object([
+            Schema.string(FieldRules.commentText).required("text"),
+            anchor.described("Where it sits (the whole item when absent); not on a reply").optional("anchor"),
+            drawing.described("Drawn on the anchor's frame (a range's first); not on a reply").optional("drawing"),
+            Schema.uuid.described("The comment this replies to (one level deep)").optional("parent_id"),
+        ] + (staff ? [Schema.boolean.described("Staff only: no collaborator ever sees it, nor its replies").optional("internal")] : []))
+    }
+
+    static let newCommentExample = #"""
+        {"text": "The glint on the visor pops for a frame here.", "anchor": {"frame": 41}, "drawing": {"display": {"width": 1920, "height": 1080, "pixel_aspect": "1/1"}, "shapes": [{"id": "9A8B7C6D-5E4F-4031-8293-A4B5C6D7E8F9", "type": "ellipse", "color": "#FF3B30FF", "width": 0.004, "from": [0.61, 0.22], "to": [0.70, 0.31]}]}}
+        """#
+
+    /// An author's change to their comment.
+    static let commentEdit = Schema.object([
+        Schema.string(FieldRules.commentText).optional("text"),
+        anchor.optional("anchor"),
+        drawing.orNull("removes the drawing").optional("drawing"),
+    ])
 }

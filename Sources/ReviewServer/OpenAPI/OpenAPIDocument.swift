@@ -89,6 +89,7 @@ struct OpenAPIDocument {
         case .open: result["security"] = []
         case .staff, .admin: result["security"] = [["apiKey": []]]
         case .collaborator: result["security"] = [["accessCookie": []]]
+        case .participant: result["security"] = [["apiKey": []], ["accessCookie": []]]
         }
         switch operation.body {
         case .json(let schema, let example)?:
@@ -135,8 +136,9 @@ struct OpenAPIDocument {
         case .admin:
             add(.unauthorized, "No valid API key")
             add(.forbidden, "The key's staff member is not an admin")
-        case .collaborator:
-            add(.unauthorized, "No access cookie for this session")
+        case .collaborator, .participant:
+            add(.unauthorized, operation.access == .participant ? "No valid API key, and no access cookie for this session"
+                                                                 : "No access cookie for this session")
             add(.forbidden, "The collaborator's access was revoked, or the session has not started")
             add(.conflict, "The session is closed")
             add(.gone, "The session's schedule has ended")
@@ -182,8 +184,8 @@ struct OpenAPIDocument {
         "Webhook": [("webhook_id", "/id")],
     ]
 
-    /// OpenAPI links from an operation that creates something to every staff operation that
-    /// takes its id, filling each path parameter from the answer or from the request's own path.
+    /// OpenAPI links from an operation that creates something to every operation its caller
+    /// may call that takes its id, filling each path parameter from the answer or from the request's own path.
     private func links(from source: APIOperation, answering schema: String) -> [String: JSONValue] {
         guard source.method == .post || source.method == .put, let ids = Self.ids[schema], let primary = ids.first else {
             return [:]
@@ -191,7 +193,10 @@ struct OpenAPIDocument {
         let known = Dictionary(ids.map { ($0.parameter, "$response.body#\($0.pointer)") }, uniquingKeysWith: { first, _ in first })
         let own = Set(source.pathParameters.map(\.name))
         var links: [String: JSONValue] = [:]
-        for target in operations where target.access != .collaborator && target.path != source.path
+        // Links stay with the caller: a collaborator's answers lead to what collaborators may call.
+        let reachable: Set<RouteAccess> = source.access == .collaborator ? [.collaborator, .participant]
+            : [.open, .staff, .admin, .participant]
+        for target in operations where reachable.contains(target.access) && target.path != source.path
             && target.pathParameters.contains(where: { $0.name == primary.parameter })
         {
             var values: [String: JSONValue] = [:]

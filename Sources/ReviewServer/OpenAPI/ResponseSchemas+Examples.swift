@@ -55,6 +55,15 @@ extension ResponseSchemas {
             "BatchSummary": encoded(Examples.batch),
             "Webhook": encoded(Examples.webhook),
             "WebhookList": list(Examples.webhook),
+            "Comment": encoded(Examples.comment),
+            "CommentList": list(Examples.comment),
+            "ItemStatus": encoded(Examples.itemStatus),
+            "ItemStatusList": list(Examples.itemStatus),
+            "StatusSummary": encoded(Examples.summary),
+            "StatusSummaryList": list(Examples.summary),
+            "FrameDrawing": encoded(FrameDrawing(Examples.comment)),
+            "FrameDrawingList": list(FrameDrawing(Examples.comment)),
+            "SessionEvents": encoded(SessionEvents(events: [EventAnswer(event: Examples.event)], lastSeq: 120)),
         ]
     }()
 }

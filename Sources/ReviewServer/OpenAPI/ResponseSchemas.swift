@@ -125,13 +125,42 @@ enum ResponseSchemas {
                 Schema.array(Schema.oneOf(Webhook.Event.self)).required("events"), Schema.boolean.required("enabled"),
                 time("created_at"),
             ]),
+            "Comment": comment,
+            "ItemStatus": Schema.object([
+                uuid("item_id"), author.required("collaborator"), Schema.oneOf(Collaborator.Role.self).required("role"),
+                Schema.oneOf(ReviewStatus.self).required("status"),
+                Schema.boolean.described("Whether their status counts in the item's summary").required("decides"),
+                time("updated_at"),
+                Schema.array(Schema.object([Schema.oneOf(ReviewStatus.self).required("from"),
+                                            Schema.oneOf(ReviewStatus.self).required("to"), time("at")]))
+                    .described("Every change, oldest first").required("history"),
+            ]),
+            "StatusSummary": Schema.object([
+                uuid("item_id"), count("deciders"), count("pending"), count("approved"), count("requires_changes"),
+                Schema.boolean.described("Every decider approved (and there is at least one)").required("all_approved"),
+                Schema.boolean.described("A decider asks for changes: this wins over everything else").required("any_requires_changes"),
+            ]),
+            "FrameDrawing": Schema.object([
+                uuid("comment_id"), FeedbackSchemas.frame.described("The frame it is drawn on").required("frame"),
+                labeledAnchor.required("anchor"), FeedbackSchemas.drawing.required("drawing"),
+            ]),
+            "SessionEvents": Schema.object([
+                Schema.array(Schema.object([
+                    Schema.integer(1...Int.max).required("seq"), Schema.oneOf(SessionEvent.Kind.self).required("type"),
+                    time("at"), Schema.map(.any).described("What changed: see the feedback format").required("data"),
+                ])).required("events"),
+                Schema.integer(0...Int.max).described("The session's last event number, which the caller may not see")
+                    .required("last_seq"),
+            ]),
         ]
         // A page of each list the API answers.
         for (list, element) in [("StaffUserList", "StaffUser"), ("ProjectList", "Project"), ("VersionList", "Version"),
                                 ("ComponentList", "Component"), ("ReviewSessionList", "ReviewSession"),
                                 ("SessionItemList", "SessionItem"), ("CollaboratorList", "Collaborator"),
                                 ("CollaboratorInviteList", "CollaboratorInvite"), ("ReviewItemList", "ReviewItem"),
-                                ("JobList", "Job"), ("WorkerList", "Worker"), ("WebhookList", "Webhook")] {
+                                ("JobList", "Job"), ("WorkerList", "Worker"), ("WebhookList", "Webhook"),
+                                ("CommentList", "Comment"), ("ItemStatusList", "ItemStatus"),
+                                ("StatusSummaryList", "StatusSummary"), ("FrameDrawingList", "FrameDrawing")] {
             schemas[list] = Schema.object([
                 Schema.array(Schema.ref(element)).required("data"),
                 Schema.object([Schema.integer(0...Int.max).required("total"), Schema.integer(1...Int.max).required("limit"),
@@ -143,6 +172,39 @@ enum ResponseSchemas {
 
     private static func uuid(_ name: String) -> Schema.Property { Schema.uuid.required(name) }
     private static func time(_ name: String) -> Schema.Property { Schema.dateTime.required(name) }
+
+    private static func count(_ name: String) -> Schema.Property { Schema.integer(0...Int.max).required(name) }
+
+    /// Who wrote a comment or set a status.
+    private static let author = Schema.object([
+        Schema.oneOf(FeedbackAuthor.Kind.self).required("kind"),
+        Schema.uuid.described("A staff user's id, or the session collaborator's").required("id"), Schema.string.required("name"),
+    ])
+
+    /// An anchor with the numbers and timecodes people know its frames by.
+    private static let labeledAnchor = Schema.oneOf([
+        Schema.object([FeedbackSchemas.frame.required("frame"), Schema.integer().required("number"),
+                       Schema.string.required("timecode")]).described("One frame"),
+        Schema.object([FeedbackSchemas.frame.required("first"), FeedbackSchemas.frame.required("last"),
+                       Schema.integer().required("first_number"), Schema.integer().required("last_number"),
+                       Schema.string.required("first_timecode"), Schema.string.required("last_timecode")])
+            .described("A range of frames, both ends included"),
+        Schema.object([]).described("The whole item"),
+    ])
+
+    private static let comment = Schema.object([
+        uuid("id"), uuid("session_id"), uuid("item_id"), Schema.uuid.optional("parent_id"), author.required("author"),
+        Schema.string.described("Empty only on a deleted comment").required("text"),
+        labeledAnchor.described("Absent on a reply").optional("anchor"), FeedbackSchemas.drawing.optional("drawing"),
+        Schema.boolean.required("internal"), Schema.dateTime.optional("resolved_at"), author.optional("resolved_by"),
+        Schema.object([
+            Schema.oneOf(FrameReceipt.State.self).required("state"),
+            Schema.string.described("The still, once ready").optional("url"),
+            Schema.sha256.described("SHA-256 of the frame's full-size RGB24 pixels, once ready").optional("sha256"),
+        ]).described("The frame its author saw (frame and range anchors)").optional("receipt"),
+        time("created_at"), Schema.dateTime.optional("edited_at"),
+        Schema.dateTime.described("Deleted by its author: a tombstone").optional("deleted_at"),
+    ])
 
     private static let staffUser = Schema.object([
         uuid("id"), Schema.string.required("name"), Schema.string.required("email"), Schema.boolean.required("is_admin"),

@@ -13,6 +13,9 @@ enum RouteAccess: String, Sendable {
     case admin
     /// A collaborator of the session in the path, by the access cookie.
     case collaborator
+    /// Staff, or a collaborator of the session in the path: for what both see alike (a
+    /// comment's frame receipt, whose one URL every viewer's comment carries).
+    case participant
 }
 
 /// A caller that the anonymous group lets through: maybe staff, maybe holding a cookie.
@@ -37,6 +40,9 @@ struct APIRoutes {
     let admin: RouteGroup<StaffUser>
     /// A collaborator of the session in the path (`{session_id}`), let in by the access cookie.
     let collaborator: RouteGroup<CollaboratorAccess>
+    /// Staff, or a collaborator of the session in the path; the visibility rule still
+    /// decides what each sees.
+    let participant: RouteGroup<FeedbackActor>
 
     let registry: OperationRegistry
     /// What the routes' declarations may depend on: the configuration's limits.
@@ -56,6 +62,13 @@ struct APIRoutes {
         collaborator = RouteGroup(
             access: .collaborator, group: router.group().add(middleware: CollaboratorAuthenticator(catalog: services.catalog)),
             registry: registry, services: services) { try $0.identity.requireCollaborator() }
+        participant = RouteGroup(
+            access: .participant,
+            group: router.group().add(middleware: ParticipantAuthenticator(collaborators: CollaboratorAuthenticator(catalog: services.catalog))),
+            registry: registry, services: services) { context in
+            if let staff = context.identity.staff { return .staff(staff) }
+            return .collaborator(try context.identity.requireCollaborator())
+        }
     }
 
     /// Every route registered so far.
@@ -99,7 +112,7 @@ struct RouteGroup<Caller: Sendable> {
     func add(_ method: HTTPRequest.Method, _ path: String, _ summary: String, tag: String, body: RequestBody? = nil,
              parameters: [Parameter] = [], status: HTTPResponse.Status = .ok, response: Answer, refusals: [Refusal] = [],
              handler: @escaping Handler) {
-        precondition(access != .collaborator || path.contains("{session_id}"),
+        precondition(![.collaborator, .participant].contains(access) || path.contains("{session_id}"),
                      "a collaborator route names its session in the path: \(path)")
         if case .json(let schema, let example) = body {
             // The example the document shows must be a request the route takes.

@@ -42,8 +42,13 @@ func addSessionRoutes(_ api: APIRoutes) {
         try JSONCoding.response(try await input.catalog.updateSession(id: try input.id("session_id"),
                                                                       try await input.body(SessionFields.self)))
     }
-    api.staff.add(.delete, "/api/v1/sessions/{session_id}", "Delete a review session", tag: "sessions", status: .noContent, response: .empty) { input in
-        try await input.catalog.deleteSession(id: try input.id("session_id"))
+    api.staff.add(.delete, "/api/v1/sessions/{session_id}",
+                  "Delete a review session; one with feedback (comments, statuses) only with ?force=true, which deletes that too",
+                  tag: "sessions",
+                  parameters: [.query("force", .boolean, "Delete the session's feedback with it (the refusal says what would go)")],
+                  status: .noContent, response: .empty,
+                  refusals: [.conflict("The session has feedback and force is not true: the error says how much")]) { input in
+        try await input.catalog.deleteSession(id: try input.id("session_id"), force: input.query("force") == "true")
         return Response(status: .noContent)
     }
     api.staff.add(.post, "/api/v1/sessions/{session_id}/clone",
