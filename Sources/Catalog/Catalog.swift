@@ -17,6 +17,8 @@ public final class Catalog: Sendable {
     /// Where this process runs blocking work: the catalog's passphrase checks, and (through
     /// the lanes its users make) their frame grabs, hashing and fsync.
     public let blocking: BlockingPool
+    /// Rings when a session's live room has news (see ``RoomBell``).
+    public let roomBell = RoomBell()
     /// Passphrase hashing and checks: a few at once (each scrypt takes ~32 MiB and ~50 ms);
     /// past that, refused with ``CatalogError/Code/throttled`` rather than queued.
     let passphraseLane: BlockingPool.Lane

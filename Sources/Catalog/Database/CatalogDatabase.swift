@@ -1,3 +1,4 @@
+import Synchronization
 import Foundation
 import Logging
 import NIOCore
@@ -160,10 +161,17 @@ final class CatalogDatabase: Sendable {
     }
 
     /// Runs `body` in a write transaction: all of it happens, or (when it throws) none of it.
+    /// What `body` asks to do after commit (``AfterCommit/run(_:)``) runs once the change is
+    /// visible to every reader, and never for a change rolled back.
     func write<Result>(_ body: (any SQLDatabase) async throws -> Result) async throws -> Result {
-        try await writer.withConnection { connection in
-            try await transaction(on: connection.sql(queryLogLevel: .trace), begin: dialect.beginWrite, body)
+        let afterCommit = AfterCommit()
+        let result = try await AfterCommit.$current.withValue(afterCommit) {
+            try await writer.withConnection { connection in
+                try await transaction(on: connection.sql(queryLogLevel: .trace), begin: dialect.beginWrite, body)
+            }
         }
+        afterCommit.fire()
+        return result
     }
 
     private func transaction<Result>(on database: any SQLDatabase, begin: SQLQueryString,
@@ -174,8 +182,28 @@ final class CatalogDatabase: Sendable {
             try await database.raw("COMMIT").run()
             return result
         } catch {
-            try? await database.raw("ROLLBACK").run()
+            // In a task of its own: a cancelled caller (a room closing mid-look) must still
+            // roll back, or the connection goes back to the pool inside its transaction.
+            await Task { try? await database.raw("ROLLBACK").run() }.value
             throw dialect.refusal(for: error) ?? error
         }
+    }
+}
+
+/// Work a write transaction leaves for after its commit: telling the live rooms that a
+/// session has new events, which a reader must be able to see when it looks.
+final class AfterCommit: Sendable {
+    @TaskLocal static var current: AfterCommit?
+
+    private let actions = Mutex<[@Sendable () -> Void]>([])
+
+    /// Runs `action` after the current write transaction commits (at once outside one).
+    static func run(_ action: @escaping @Sendable () -> Void) {
+        guard let current else { return action() }
+        current.actions.withLock { $0.append(action) }
+    }
+
+    fileprivate func fire() {
+        for action in actions.withLock({ $0 }) { action() }
     }
 }

@@ -22,6 +22,7 @@ extension Catalog {
         let row = EventRow(sessionId: sessionID, seq: seq, kind: kind, at: StoredTime(now), data: text,
                            isInternal: visibility.isInternal, ownerId: visibility.owner)
         try await db.insert(row)
+        roomBell.ring(sessionID)
         return SessionEvent(row)
     }
 

@@ -1,15 +1,18 @@
 import Foundation
 import Hummingbird
+import HummingbirdWebSocket
 import Logging
 import NIOCore
 
 /// What Dailies knows about each request: the basics, who is asking, and from where.
-public struct AppRequestContext: RequestContext {
+public struct AppRequestContext: RequestContext, WebSocketRequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The address of the peer that connected: the client, or a proxy in front of it.
     public let peerAddress: String
     /// Who is calling, as the authenticator middlewares found.
     var identity = Identity()
+    /// Where a route that upgrades to WebSocket leaves its handler (the session rooms).
+    public let webSocket = WebSocketHandlerReference<AppRequestContext>()
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

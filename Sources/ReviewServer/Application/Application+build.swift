@@ -1,6 +1,7 @@
 import Catalog
 import Foundation
 import Hummingbird
+import HummingbirdWebSocket
 import Logging
 import Media
 import ServiceLifecycle
@@ -16,17 +17,20 @@ public func buildApplication(
     services backgroundServices: [any Service] = [],
     onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
 ) async throws -> some ApplicationProtocol {
-    let services = try await makeServices(configuration, catalog: catalog)
+    let services = try await makeServices(configuration, catalog: catalog, logger: logger)
     let (router, _) = buildRouter(services: services)
     return Application(
-        router: router, configuration: .init(address: .hostname(configuration.host, port: configuration.port),
-                                             serverName: "Dailies"),
-        services: backgroundServices + [CatalogHousekeeping(catalog: catalog, logger: logger)],
+        router: router,
+        // The same router answers WebSocket handshakes: only the room routes upgrade.
+        server: .http1WebSocketUpgrade(webSocketRouter: router),
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Dailies"),
+        services: backgroundServices + [CatalogHousekeeping(catalog: catalog, logger: logger), services.rooms],
         onServerRunning: onServerRunning, logger: logger)
 }
 
 /// What the routes use: the catalog, the mailer, storage, the pools.
-func makeServices(_ configuration: ServerConfiguration, catalog: Catalog) async throws -> ServerServices {
+func makeServices(_ configuration: ServerConfiguration, catalog: Catalog,
+                  logger: Logger = Logger(label: "dailies.server")) async throws -> ServerServices {
     let publicURL = (configuration.publicURL ?? "http://\(configuration.host):\(configuration.port)")
         .trimmingCharacters(in: CharacterSet(charactersIn: "/"))
     let mailer: any MailDelivery = switch configuration.mail {
@@ -46,7 +50,7 @@ func makeServices(_ configuration: ServerConfiguration, catalog: Catalog) async 
                              lane: catalog.blocking.lane("frame grabs", limit: configuration.frameGrabLimit)),
         // Uploads that arrived whole are never turned away for load: a generous bound, a queue in practice.
         fileWork: catalog.blocking.lane("storing uploads", limit: 256),
-        publicURL: publicURL)
+        publicURL: publicURL, rooms: RoomHub(catalog: catalog, settings: configuration.room, logger: logger))
 }
 
 /// The router with every route, and the routes' declarations (what the OpenAPI document
@@ -68,6 +72,7 @@ func buildRouter(services: ServerServices) -> (router: Router<AppRequestContext>
     addCollaboratorRoutes(api)
     addReviewRoutes(api)
     addFeedbackRoutes(api)
+    addRoomRoutes(api)
     addUploadRoutes(api)
     addDownloadRoutes(api)
     addJobRoutes(api)

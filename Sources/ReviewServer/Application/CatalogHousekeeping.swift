@@ -3,7 +3,8 @@ import Logging
 import ServiceLifecycle
 
 /// Clears what the catalog no longer needs, every few minutes while the server runs: throttle
-/// counts no one has touched for a day, and logins older than any access cookie.
+/// counts no one has touched for a day, logins older than any access cookie, and room
+/// presence a dead server left behind.
 struct CatalogHousekeeping: Service {
     let catalog: Catalog
     let logger: Logger
@@ -15,8 +16,12 @@ struct CatalogHousekeeping: Service {
                 do {
                     let throttles = try await catalog.pruneThrottles()
                     let logins = try await catalog.pruneLogins(olderThan: .seconds(AccessCookie.lifetime))
-                    if throttles + logins > 0 {
-                        logger.info("housekeeping: forgot \(throttles) throttle count(s) and \(logins) expired login(s)")
+                    let presence = try await catalog.prunePresence()
+                    if throttles + logins + presence > 0 {
+                        logger.info("""
+                            housekeeping: forgot \(throttles) throttle count(s), \(logins) expired login(s) \
+                            and \(presence) stale room presence(s)
+                            """)
                     }
                 } catch {
                     logger.warning("housekeeping could not prune the catalog: \(error)")

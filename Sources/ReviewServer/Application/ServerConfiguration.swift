@@ -23,6 +23,8 @@ public struct ServerConfiguration: Sendable {
     public var trustedProxies: [String]
     /// Frame grabs queued or running at once; past that a grab answers 503 with `Retry-After`.
     public var frameGrabLimit: Int
+    /// How the sessions' live rooms behave.
+    public var room = RoomSettings()
 
     public init(host: String = "127.0.0.1", port: Int = 8080, dataDirectory: String = "dailies-data",
                 publicURL: String? = nil, mail: MailSettings = .outbox, maximumJSONBody: Int = 1 << 20,

@@ -24,6 +24,8 @@ struct ServerServices: Sendable {
     let uploadsReceiving = UploadsReceiving()
     /// Where people reach the server, without a trailing slash.
     let publicURL: String
+    /// The sessions' live rooms open on this server.
+    let rooms: RoomHub
 
     /// The client's address, for throttles (see ``AppRequestContext/clientAddress(of:trustedProxies:)``).
     func clientAddress(_ request: Request, _ context: AppRequestContext) -> String {
