@@ -71,7 +71,7 @@ public enum Examples {
     public static let batch = Catalog.BatchSummary(
         batchID: UUID(uuidString: "3A4B5C6D-7E8F-4091-A2B3-C4D5E6F70819")!, projectID: projectID, profile: "review-1080",
         total: 20, succeeded: 17, failed: 1, cancelled: 0, active: 2)
-    public static let comment = Comment(
+    public static let comment = ReviewComment(
         id: UUID(uuidString: "6B1F0C2E-3D4A-4B5C-9D6E-7F8091A2B3C4")!, sessionID: sessionID, itemID: item.id, parentID: nil,
         author: FeedbackAuthor(kind: .collaborator, id: collaborator.id, name: collaborator.name),
         text: "The glint on the visor pops for a frame here.", anchor: .frame(41),

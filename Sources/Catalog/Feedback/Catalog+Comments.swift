@@ -8,7 +8,7 @@ extension Catalog {
     /// A session's comments that `viewer` may see, in order: by frame (whole-item comments
     /// first), then time, each reply after its parent.
     public func comments(sessionID: UUID, for viewer: Viewer, filter: CommentFilter = CommentFilter(),
-                         page: Page = .default) async throws -> PageResult<Comment> {
+                         page: Page = .default) async throws -> PageResult<ReviewComment> {
         try await database.read { db in
             let session = try await self.sessionRecord(id: sessionID, db).session
             // Collaborators see only the items still in the session; staff see removed ones' too.
@@ -45,12 +45,12 @@ extension Catalog {
             let rows = try await narrowed(db.select(CommentRow.self))
                 .orderBy("thread_first").orderBy("thread_created_at").orderBy("thread_id").orderBy("created_at").orderBy("id")
                 .limit(page.limit).offset(page.offset).all(CommentRow.self)
-            return PageResult(items: try rows.map { try Comment($0, labels: labels[$0.itemId] ?? nil) }, total: total, page: page)
+            return PageResult(items: try rows.map { try ReviewComment($0, labels: labels[$0.itemId] ?? nil) }, total: total, page: page)
         }
     }
 
     /// One comment, if `viewer` may see it; otherwise not found, as if it did not exist.
-    public func comment(id: UUID, sessionID: UUID, for viewer: Viewer) async throws -> Comment {
+    public func comment(id: UUID, sessionID: UUID, for viewer: Viewer) async throws -> ReviewComment {
         try await database.read { db in
             let row = try await self.visibleCommentRow(id: id, sessionID: sessionID, for: viewer, db)
             return try await self.comment(row, db)
@@ -64,7 +64,7 @@ extension Catalog {
     ///   turned off, an observer, a frame beyond the item, a range backwards, a drawing out
     ///   of bounds, a reply to a reply; nothing is stored then.
     public func addComment(sessionID: UUID, itemID: UUID, _ draft: CommentDraft, by actor: FeedbackActor) async throws
-        -> Comment
+        -> ReviewComment
     {
         let text = try Validate.text(draft.text, FieldRules.commentText, field: "text")
         let drawing = try draft.drawing?.validated()
@@ -123,7 +123,7 @@ extension Catalog {
 
     /// Changes an author's own comment: its text, and a top-level comment's anchor and
     /// drawing. A moved anchor gets a new frame receipt.
-    public func editComment(sessionID: UUID, id: UUID, _ edit: CommentEdit, by actor: FeedbackActor) async throws -> Comment {
+    public func editComment(sessionID: UUID, id: UUID, _ edit: CommentEdit, by actor: FeedbackActor) async throws -> ReviewComment {
         let text = try edit.text.map { text throws(CatalogError) in try Validate.text(text, FieldRules.commentText, field: "text") }
         let drawing = try edit.drawing.map { drawing throws(CatalogError) in try drawing?.validated() }
         return try await database.write { db in
@@ -158,7 +158,7 @@ extension Catalog {
 
     /// Deletes an author's own comment: it becomes a tombstone, which keeps its place, its
     /// replies and its history, not its words or drawing.
-    public func deleteComment(sessionID: UUID, id: UUID, by actor: FeedbackActor) async throws -> Comment {
+    public func deleteComment(sessionID: UUID, id: UUID, by actor: FeedbackActor) async throws -> ReviewComment {
         try await database.write { db in
             let session = try await self.feedbackSession(sessionID, by: actor, comments: true, db)
             var row = try await self.ownCommentRow(id: id, sessionID: sessionID, by: actor, db)
@@ -172,7 +172,7 @@ extension Catalog {
     }
 
     /// Marks a comment resolved (or open again): staff, or its author.
-    public func setResolved(_ resolved: Bool, sessionID: UUID, id: UUID, by actor: FeedbackActor) async throws -> Comment {
+    public func setResolved(_ resolved: Bool, sessionID: UUID, id: UUID, by actor: FeedbackActor) async throws -> ReviewComment {
         try await database.write { db in
             let session = try await self.feedbackSession(sessionID, by: actor, comments: false, db)
             var row = try await self.visibleCommentRow(id: id, sessionID: sessionID, for: actor.viewer, db)
@@ -245,14 +245,14 @@ extension Catalog {
     }
 
     /// The comment of `row`, labelled.
-    func comment(_ row: CommentRow, _ db: any SQLDatabase) async throws -> Comment {
+    func comment(_ row: CommentRow, _ db: any SQLDatabase) async throws -> ReviewComment {
         let item = try await itemRow(id: row.itemId, sessionID: row.sessionId, includingRemoved: true, db)
-        return try Comment(row, labels: try await playback(versionID: item.versionId, db).map(FrameLabels.init))
+        return try ReviewComment(row, labels: try await playback(versionID: item.versionId, db).map(FrameLabels.init))
     }
 
     /// Records a change of a comment as an event that carries it, seen by whoever may see it.
     private func recordCommentEvent(_ kind: SessionEvent.Kind, _ row: CommentRow, session: ReviewSession,
-                                    _ db: any SQLDatabase) async throws -> Comment {
+                                    _ db: any SQLDatabase) async throws -> ReviewComment {
         let comment = try await self.comment(row, db)
         try await recordEvent(kind, sessionID: session.id, data: CommentEventData(comment: comment),
                               visibility: comment.visibility, db)
@@ -309,5 +309,5 @@ extension Viewer {
 
 /// The data of comment events: the comment as it is after the change.
 struct CommentEventData: Encodable {
-    let comment: Comment
+    let comment: ReviewComment
 }

@@ -75,7 +75,7 @@ struct ReceiptEventData: Encodable {
     let commentId: UUID
     let receipt: ReceiptAnswer?
 
-    init(comment: Comment) {
+    init(comment: ReviewComment) {
         commentId = comment.id
         receipt = comment.receiptAnswer
     }

@@ -2,7 +2,7 @@ import Foundation
 
 /// A comment on a session's item (`docs/feedback-format.md`, "Comments"): a top-level comment
 /// with its anchor and maybe a drawing, or a reply to one, one level deep.
-public struct Comment: Sendable, Hashable, Identifiable {
+public struct ReviewComment: Sendable, Hashable, Identifiable {
     public let id: UUID
     public let sessionID: UUID
     public let itemID: UUID
@@ -142,7 +142,7 @@ extension FrameReceipt {
 
 /// The wire form (`docs/feedback-format.md`, "Comments"): what the API answers and what
 /// comment events carry.
-extension Comment: Encodable {
+extension ReviewComment: Encodable {
     enum CodingKeys: String, CodingKey {
         case id, sessionID = "session_id", itemID = "item_id", parentID = "parent_id", author, text, anchor, drawing
         case isInternal = "internal", resolvedAt = "resolved_at", resolvedBy = "resolved_by", receipt
@@ -169,7 +169,7 @@ extension Comment: Encodable {
     }
 }
 
-extension Comment {
+extension ReviewComment {
     /// The receipt as the wire format gives it.
     var receiptAnswer: ReceiptAnswer? { receipt.map { ReceiptAnswer(receipt: $0, sessionID: sessionID, commentID: id) } }
 }

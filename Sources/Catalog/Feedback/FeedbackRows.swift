@@ -46,7 +46,7 @@ struct CommentRow: TableRow {
     }
 }
 
-extension Comment {
+extension ReviewComment {
     /// The comment of `row`, with its item's frame labels.
     init(_ row: CommentRow, labels: FrameLabels?) throws {
         let drawing = try row.drawing.map { text in

@@ -213,7 +213,7 @@ struct FrameDrawing: Encodable, Sendable {
     let anchor: LabeledAnchor
     let drawing: Drawing
 
-    init?(_ comment: Comment) {
+    init?(_ comment: ReviewComment) {
         guard let drawing = comment.drawing, !comment.isDeleted, let anchor = comment.anchor, let frame = anchor.drawingFrame
         else { return nil }
         commentID = comment.id
