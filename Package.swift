@@ -104,8 +104,9 @@ let package = Package(
             "Catalog", "MediaTestSupport", .product(name: "SQLKit", package: "sql-kit"),
         ]),
         .testTarget(name: "ReviewServerTests", dependencies: [
-            "ReviewServer", "Catalog", "Pipeline", "MediaTestSupport",
+            "ReviewServer", "Catalog", "Pipeline", "Media", "MediaTestSupport",
             .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
         ]),
         .testTarget(name: "WebhookTests", dependencies: ["Pipeline", "Catalog", "MediaTestSupport"]),
         // Builds the dailies executable the tests run as real processes.

@@ -1,5 +1,6 @@
 import Catalog
 import Foundation
+import Media
 import MediaTestSupport
 import Pipeline
 import Testing
@@ -27,6 +28,13 @@ struct AccessMatrixTests {
         /// Staff routes; `blockedWhenClosed` changes items, which a closed session refuses.
         case staff(blockedWhenClosed: Bool)
         case collaborator
+        /// A collaborator route on the collaborator's own comment: the link visitor, who did
+        /// not write it, is refused.
+        case collaboratorAuthor
+        /// Staff, or a collaborator of the session (a comment's receipt).
+        case participant
+        /// Staff feedback: refused on a closed (409) or ended (410) session.
+        case staffFeedback
         case inviteExchange
         case shareJoin
     }
@@ -50,6 +58,9 @@ struct AccessMatrixTests {
         let webhookID: UUID
         /// An item of another session of the same project, for ids used outside their session.
         let foreignItemID: UUID
+        /// The collaborator's comment on the first item (with its frame receipt), and staff's.
+        let collaboratorCommentID: UUID
+        let staffCommentID: UUID
     }
 
     /// How one route is tried.
@@ -59,6 +70,8 @@ struct AccessMatrixTests {
         var raw: String?
         var query = ""
         var headers: [String: String] = [:]
+        /// What success is, when not the document's first 2xx (a room answers a plain GET 426).
+        var success: Int?
     }
 
     static func makeWorld(_ server: TestServer, state: State, route: String = "") async throws -> World {
@@ -101,6 +114,45 @@ struct AccessMatrixTests {
         let joined = try await visitor.post("/api/v1/review/join", join)
         #expect((entered.status == 200) == !needsPassphrase && (joined.status == 200) == !needsPassphrase)
 
+        // Media for the first version: an original and a proxy registered by a finished job.
+        let fixture = Fixture.named("h264-bframes-23976-editlist.mp4")
+        let playbackInfo = String(decoding: try JSONEncoder().encode(PlaybackInfo(
+            frameCount: fixture.frameCount, rate: fixture.rate, firstFrameNumber: 0, startTimecode: nil, width: fixture.width,
+            height: fixture.height, hasAudio: true, variableRate: false)), as: UTF8.self)
+        let store = try LocalBlobStore(dataDirectory: server.dataDirectory)
+        let originalPath = "originals/test/\(UUID().uuidString).mov"
+        try FileManager.default.createDirectory(atPath: (store.absolutePath(originalPath) as NSString).deletingLastPathComponent,
+                                                withIntermediateDirectories: true)
+        try Data("original bytes".utf8).write(to: URL(fileURLWithPath: store.absolutePath(originalPath)))
+        let (_, transcode) = try await catalog.registerOriginal(versionID: versions[0], path: originalPath, fileName: "clip.mov",
+                                                                size: 14, sha256: String(repeating: "0", count: 64),
+                                                                profile: "review-1080")
+        let proxyFolder = try store.newDerivedDirectory(versionID: versions[0], profile: "review-1080", run: UUID())
+        let proxyPath = (proxyFolder as NSString).appendingPathComponent("proxy.mp4")
+        try FileManager.default.copyItem(atPath: Fixture.path("h264-bframes-23976-editlist.mp4"), toPath: store.absolutePath(proxyPath))
+        try await claim(transcode.id, catalog)
+        try await catalog.registerOutputs(
+            versionID: versions[0], profile: "review-1080", sourceSHA256: String(repeating: "0", count: 64),
+            [Catalog.Output(kind: .proxy, path: proxyPath, fileName: "proxy.mp4", size: 286_159,
+                            sha256: String(repeating: "1", count: 64), mediaInfo: playbackInfo)],
+            completingJob: transcode.id, owner: "matrix")
+        // Feedback on the first item: the collaborator's comment on a frame, with its receipt
+        // made as a worker makes it, and staff's.
+        let access = try await catalog.access(collaboratorID: collaborator.id)
+        let staffUser = try #require(try await catalog.staffUser(apiKey: server.adminKey))
+        let firstItem = try #require(try await catalog.items(sessionID: session.id).first)
+        let collaboratorComment = try await catalog.addComment(sessionID: session.id, itemID: firstItem.id,
+                                                               CommentDraft(text: "The flare pops", anchor: .frame(5)),
+                                                               by: .collaborator(access))
+        let staffComment = try await catalog.addComment(sessionID: session.id, itemID: firstItem.id,
+                                                        CommentDraft(text: "Noted", anchor: .item), by: .staff(staffUser))
+        let target = try #require(try await catalog.receiptTarget(commentID: collaboratorComment.id))
+        let still = try FrameGrabberPool().still(path: store.absolutePath(target.proxyPath), frame: target.frame)
+        let receiptPath = "receipts/\(UUID().uuidString).jpg"
+        try FileManager.default.createDirectory(atPath: store.absolutePath("receipts"), withIntermediateDirectories: true)
+        try Data(still.jpeg).write(to: URL(fileURLWithPath: store.absolutePath(receiptPath)))
+        #expect(try await catalog.registerReceipt(target, sha256: String(repeating: "2", count: 64), path: receiptPath))
+
         // Then the session moves into the state.
         let hour: TimeInterval = 3600
         switch state {
@@ -117,24 +169,6 @@ struct AccessMatrixTests {
         case .withinSchedule, .passphraseMissing, .passphraseWrong:
             break
         }
-        // Media for the first version: an original and a proxy registered by a finished job.
-        let store = try LocalBlobStore(dataDirectory: server.dataDirectory)
-        let originalPath = "originals/test/\(UUID().uuidString).mov"
-        try FileManager.default.createDirectory(atPath: (store.absolutePath(originalPath) as NSString).deletingLastPathComponent,
-                                                withIntermediateDirectories: true)
-        try Data("original bytes".utf8).write(to: URL(fileURLWithPath: store.absolutePath(originalPath)))
-        let (_, transcode) = try await catalog.registerOriginal(versionID: versions[0], path: originalPath, fileName: "clip.mov",
-                                                                size: 14, sha256: String(repeating: "0", count: 64),
-                                                                profile: "review-1080")
-        let proxyFolder = try store.newDerivedDirectory(versionID: versions[0], profile: "review-1080", run: UUID())
-        let proxyPath = (proxyFolder as NSString).appendingPathComponent("proxy.mp4")
-        try FileManager.default.copyItem(atPath: Fixture.path("h264-bframes-23976-editlist.mp4"), toPath: store.absolutePath(proxyPath))
-        try await claim(transcode.id, catalog)
-        try await catalog.registerOutputs(
-            versionID: versions[0], profile: "review-1080", sourceSHA256: String(repeating: "0", count: 64),
-            [Catalog.Output(kind: .proxy, path: proxyPath, fileName: "proxy.mp4", size: 286_159,
-                            sha256: String(repeating: "1", count: 64), mediaInfo: nil)],
-            completingJob: transcode.id, owner: "matrix")
         // A job for the job routes: queued, or failed for the retry route.
         var job = try await catalog.enqueue(.transcode, payload: TranscodeJob(versionID: versions[1], profile: "review-1080"),
                                             idempotencyKey: "matrix:\(UUID())")
@@ -154,7 +188,8 @@ struct AccessMatrixTests {
             clients: [.none: server.anonymous, .otherCollaborator: other, .linkVisitor: visitor, .collaborator: client,
                       .staff: server.admin],
             uploadID: upload.id, jobID: job.id, batchID: batchID, webhookID: webhook.id,
-            foreignItemID: try #require(try await catalog.items(sessionID: elsewhere.id).first).id)
+            foreignItemID: try #require(try await catalog.items(sessionID: elsewhere.id).first).id,
+            collaboratorCommentID: collaboratorComment.id, staffCommentID: staffComment.id)
     }
 
     /// Claims job `id` as "matrix", the way a worker would; jobs earlier worlds left queued
@@ -179,7 +214,28 @@ struct AccessMatrixTests {
         case "POST /api/v1/review/access": return Row(kind: .inviteExchange, body: ["token": world.inviteToken, "passphrase": offered])
         case "POST /api/v1/review/join":
             return Row(kind: .shareJoin, body: ["share_token": world.shareToken, "name": "Another", "passphrase": offered])
+        case "GET /api/v1/review/sessions/{session_id}/receipts/{comment_id}": return Row(kind: .participant)
+        case "GET /api/v1/review/sessions/{session_id}/room": return Row(kind: .collaborator, success: 426)
+        case "GET /api/v1/sessions/{session_id}/room": return Row(kind: staff, success: 426)
         case let key where key.hasPrefix("GET /api/v1/review/sessions/"): return Row(kind: .collaborator)
+        case "POST /api/v1/review/sessions/{session_id}/items/{item_id}/comments":
+            return Row(kind: .collaborator, body: ["text": "Looks good", "anchor": ["frame": 2]])
+        case "PUT /api/v1/review/sessions/{session_id}/items/{item_id}/status": return Row(kind: .collaborator, body: ["status": "approved"])
+        case "PATCH /api/v1/review/sessions/{session_id}/comments/{comment_id}": return Row(kind: .collaboratorAuthor, body: ["text": "Edited"])
+        case "DELETE /api/v1/review/sessions/{session_id}/comments/{comment_id}",
+             "POST /api/v1/review/sessions/{session_id}/comments/{comment_id}/resolve",
+             "POST /api/v1/review/sessions/{session_id}/comments/{comment_id}/reopen":
+            return Row(kind: .collaboratorAuthor)
+        case "POST /api/v1/sessions/{session_id}/items/{item_id}/comments":
+            return Row(kind: .staffFeedback, body: ["text": "Internal note", "internal": true])
+        case "PATCH /api/v1/sessions/{session_id}/comments/{comment_id}": return Row(kind: .staffFeedback, body: ["text": "Edited"])
+        case "DELETE /api/v1/sessions/{session_id}/comments/{comment_id}",
+             "POST /api/v1/sessions/{session_id}/comments/{comment_id}/resolve",
+             "POST /api/v1/sessions/{session_id}/comments/{comment_id}/reopen":
+            return Row(kind: .staffFeedback)
+        // The world's session has feedback: deleting it takes force; its project cannot go at all.
+        case "DELETE /api/v1/sessions/{session_id}": return Row(kind: staff, query: "?force=true")
+        case "DELETE /api/v1/projects/{project_id}": return Row(kind: staff, success: 409)
         case "POST /api/v1/sessions/{session_id}/items": return Row(kind: itemChange, body: ["version_ids": [world.spareVersionID.uuidString]])
         case "POST /api/v1/sessions/{session_id}/items/remove": return Row(kind: itemChange, body: ["item_ids": [items[1]]])
         case "PUT /api/v1/sessions/{session_id}/items/order": return Row(kind: itemChange, body: ["item_ids": Array(items.reversed())])
@@ -232,20 +288,28 @@ struct AccessMatrixTests {
                 return actor == .staff ? 429 : 403
             case .revoked: return kind.isShareJoin ? 200 : 403
             }
+        case .collaboratorAuthor:
+            let answer = expected(.collaborator, actor: actor, state: state, success: success)
+            return actor == .linkVisitor && answer == success ? 403 : answer
+        case .participant:
+            return actor == .staff ? success : expected(.collaborator, actor: actor, state: state, success: success)
+        case .staffFeedback:
+            guard actor == .staff else { return 401 }
+            return state == .closed ? 409 : state == .afterEnd ? 410 : success
         case .collaborator:
             switch actor {
             case .none, .staff: return 401
             case .otherCollaborator: return 403
             case .collaborator, .linkVisitor:
                 switch state {
-                case .withinSchedule: return 200
+                case .withinSchedule: return success
                 case .beforeStart: return 403
                 case .afterEnd: return 410
                 case .closed: return 409
                 case .passphraseMissing, .passphraseWrong: return 401  // never let in: no cookie
                 // Revoking ends the collaborator's logins: their cookie no longer grants anything
                 // (their invite link then says why: access_revoked).
-                case .revoked: return actor == .linkVisitor ? 200 : 401
+                case .revoked: return actor == .linkVisitor ? success : 401
                 }
             }
         }
@@ -260,13 +324,13 @@ struct AccessMatrixTests {
             for (path, methods) in paths.sorted(by: { $0.key < $1.key }) {
                 for (method, operation) in methods.sorted(by: { $0.key < $1.key }) {
                     let key = "\(method.uppercased()) \(path)"
-                    let success = try #require((operation["responses"] as? [String: Any])?.keys.compactMap(Int.init)
-                        .filter { (200..<300).contains($0) }.min())
                     let world = try await Self.makeWorld(server, state: state, route: key)
                     guard let row = Self.route(key, world, state: state) else {
                         Issue.record("the matrix has no row for \(key)")
                         continue
                     }
+                    let success = try #require(row.success ?? (operation["responses"] as? [String: Any])?.keys
+                        .compactMap(Int.init).filter { (200..<300).contains($0) }.min())
                     let concrete = path
                         .replacingOccurrences(of: "{project_id}", with: world.projectID.uuidString)
                         .replacingOccurrences(of: "{session_id}", with: world.sessionID.uuidString)
@@ -278,7 +342,9 @@ struct AccessMatrixTests {
                         .replacingOccurrences(of: "{batch_id}", with: world.batchID.uuidString)
                         .replacingOccurrences(of: "{webhook_id}", with: world.webhookID.uuidString)
                         .replacingOccurrences(of: "{kind}", with: "proxy")
-                        .replacingOccurrences(of: "{frame}", with: "5") + row.query
+                        .replacingOccurrences(of: "{frame}", with: "5")
+                        .replacingOccurrences(of: "{comment_id}", with: (path.hasPrefix("/api/v1/review/")
+                            ? world.collaboratorCommentID : world.staffCommentID).uuidString) + row.query
                     for actor in Actor.allCases {
                         let answer = try await world.clients[actor]!.send(method.uppercased(), concrete, json: row.body,
                                                                            raw: row.raw, headers: row.headers)
@@ -291,7 +357,7 @@ struct AccessMatrixTests {
                         // The collaborator's own session in the path, an item of another session: as if it did not exist.
                         let foreign = concrete.replacingOccurrences(of: world.itemIDs[0].uuidString,
                                                                     with: world.foreignItemID.uuidString)
-                        let answer = try await world.clients[.collaborator]!.send(method.uppercased(), foreign)
+                        let answer = try await world.clients[.collaborator]!.send(method.uppercased(), foreign, json: row.body)
                         #expect(answer.status == 404, "\(key) with another session's item: got \(answer.status)")
                         tried += 1
                     }

@@ -13,6 +13,9 @@ extension Catalog {
             let session = try await self.sessionRecord(id: sessionID, db).session
             // Collaborators see only the items still in the session; staff see removed ones' too.
             let items = try await self.itemRows(sessionID: sessionID, includingRemoved: viewer.isStaff, db)
+            if let itemID = filter.itemID, !items.contains(where: { $0.id == itemID }) {
+                throw CatalogError.notFound("item in this session", itemID)
+            }
             let labels = try await self.frameLabels(items, db)
             func narrowed(_ query: SQLSelectBuilder) -> SQLSelectBuilder {
                 let query = FeedbackVisibility.narrow(query.where("session_id", .equal, sessionID.bind),
