@@ -92,7 +92,12 @@ class LoadConfig:
     clients: int = 200
     sessions: int = 10
     seconds: float = 30.0
-    interval: float = 1.5  # mean seconds between one collaborator's writes
+    # Mean seconds between one collaborator's writes. Measured on 2 cores with the debug
+    # build (server, worker and this client on the same cores): 200 clients every 4 s (about
+    # 55 writes/s with staff's) keep write latency in tens of ms and the worker's frame receipts
+    # within a few seconds; every 3 s the writes start to queue (p50 70-300 ms) and every
+    # 1.5 s the server saturates near 60 writes/s with p50 around 1.7 s.
+    interval: float = 4.0
     staff_interval: float = 2.0  # mean seconds between one session's staff writes
     seed: int = 1
 
@@ -190,10 +195,12 @@ class DailiesServer:
     def pid(self) -> int | None:
         return self.process.pid if self.process else None
 
-    def stop(self) -> None:
+    def stop(self) -> bool:
+        """Stops the server and its worker; True when SIGTERM was not enough (it was killed)."""
         process = self.process
+        killed = False
         if process is None:
-            return
+            return killed
         if process.poll() is None:
             process.send_signal(signal.SIGTERM)
             try:
@@ -202,6 +209,7 @@ class DailiesServer:
                 log(f"dailies serve (pid {process.pid}) did not stop within {self.STOP_TIMEOUT:.0f}s of "
                     "SIGTERM: killing its process group")
                 self._kill_group(process.pid)
+                killed = True
                 process.wait(timeout=self.STOP_TIMEOUT)
         # Its worker shares its process group; it stops with the server, or is killed here.
         deadline = time.monotonic() + 5.0
@@ -210,9 +218,21 @@ class DailiesServer:
         if self._group_alive(process.pid):
             log(f"dailies serve's worker outlived it: killing process group {process.pid}")
             self._kill_group(process.pid)
+            killed = True
+        return killed
 
     @staticmethod
     def _group_alive(pgid: int) -> bool:
+        """Whether a live (not zombie) process is left in the group."""
+        if Path("/proc/self/stat").exists():
+            for stat in Path("/proc").glob("[0-9]*/stat"):
+                try:
+                    fields = stat.read_text().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                if int(fields[2]) == pgid and fields[0] != "Z":  # state, ppid, pgrp
+                    return True
+            return False
         try:
             os.killpg(pgid, 0)
             return True
@@ -1035,9 +1055,11 @@ def check_stored(result: LoadResult) -> tuple[list[str], int]:
             if history != sequence or got["status"] != sequence[-1]:
                 problems.append(f"session {session.index}: collaborator {key[0]} on item {key[1]}: wrote "
                                 f"{sequence}, stored status {got['status']} with history {history}")
-        extra = set(current) - set(made)
+        # The list shows everyone's status on every item: untouched ones are pending, unchanged.
+        extra = [s for key, s in current.items() if key not in made and (s["status"] != "pending" or s["history"])]
         if extra:
-            problems.append(f"session {session.index}: statuses stored that no 2xx write made: {sorted(extra)[:5]}")
+            problems.append(f"session {session.index}: {len(extra)} statuses changed that no 2xx write changed, "
+                            f"e.g. {json.dumps(extra[0])[:400]}")
 
         # And each 2xx write is one event in the session's log.
         events = result.events[session.index]
@@ -1182,6 +1204,8 @@ def figures(result: LoadResult) -> list[tuple[str, str]]:
         ("sessions", f"{len(result.sessions)} ({sum(not s.visible_to_others for s in result.sessions)} "
                      f"showing each collaborator only their own comments)"),
         ("room connections", str(len(rooms))),
+        ("pace: seconds between a client's writes", f"{result.config.interval:g} (jitter +-50%; staff "
+                                                    f"{result.config.staff_interval:g} per session)"),
         ("load seconds", f"{window:.1f}"),
         ("writes answered 2xx", str(len(ok))),
         ("writes failed (non-2xx or no answer)", str(len(failed))),

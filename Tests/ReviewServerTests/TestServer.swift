@@ -24,7 +24,7 @@ struct TestServer {
 
     /// Runs `body` against a server started for it, then stops the server and removes its data.
     static func run(mail: ServerConfiguration.MailSettings = .outbox, trustedProxies: [String] = ["127.0.0.1"],
-                    _ body: (TestServer) async throws -> Void) async throws {
+                    room: RoomSettings = RoomSettings(), _ body: (TestServer) async throws -> Void) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dailies-server-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         // Many passphrase hashes in an unoptimized build: the cheap cost (the catalog's own tests use the real one).
@@ -35,8 +35,11 @@ struct TestServer {
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         // The test clients stand for many people: each says where it is through X-Forwarded-For,
         // believed from loopback only, so per-address throttles see them apart.
-        let configuration = ServerConfiguration(host: "127.0.0.1", port: 0, dataDirectory: directory,
+        var configuration = ServerConfiguration(host: "127.0.0.1", port: 0, dataDirectory: directory,
                                                 publicURL: "http://review.test", mail: mail, trustedProxies: trustedProxies)
+        configuration.room = room
+        // The test WebSocket client names its own origin, ws://127.0.0.1, beside any the test gives.
+        configuration.allowedOrigins = ["ws://127.0.0.1"]
         let application = try await buildApplication(configuration, catalog: catalog, logger: logger) { channel in
             continuation.yield(channel.localAddress?.port ?? 0)
         }

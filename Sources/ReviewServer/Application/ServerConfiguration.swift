@@ -25,10 +25,15 @@ public struct ServerConfiguration: Sendable {
     public var frameGrabLimit: Int
     /// How the sessions' live rooms behave.
     public var room = RoomSettings()
+    /// Origins besides the public URL's whose pages may open the session rooms (another host
+    /// name the studio reaches the server by).
+    public var allowedOrigins: [String]
 
     public init(host: String = "127.0.0.1", port: Int = 8080, dataDirectory: String = "dailies-data",
                 publicURL: String? = nil, mail: MailSettings = .outbox, maximumJSONBody: Int = 1 << 20,
-                maximumUpload: Int64 = 200 << 30, trustedProxies: [String] = [], frameGrabLimit: Int = 256) {
+                maximumUpload: Int64 = 200 << 30, trustedProxies: [String] = [], frameGrabLimit: Int = 256,
+                allowedOrigins: [String] = []) {
+        self.allowedOrigins = allowedOrigins
         self.host = host
         self.port = port
         self.dataDirectory = dataDirectory

@@ -36,7 +36,7 @@ private let roomRefusals: [Refusal] = [
 /// A handshake refused here or by the group's gate is not upgraded (the client sees the
 /// upgrade fail); the same request without `Upgrade` answers why, with its status.
 private func openRoom<Caller>(_ input: RouteInput<Caller>, sessionID: UUID, actor: FeedbackActor) async throws -> Response {
-    try checkOrigin(input.request, publicURL: input.services.publicURL)
+    try checkOrigin(input.request, services: input.services)
     guard input.request.headers[.upgrade]?.lowercased() == "websocket" else {
         throw APIError(status: .upgradeRequired, code: "upgrade_required",
                        message: "the room speaks WebSocket: connect with Upgrade: websocket")
@@ -51,17 +51,19 @@ private func openRoom<Caller>(_ input: RouteInput<Caller>, sessionID: UUID, acto
 
 /// A browser sends the page's origin with every WebSocket handshake, and cookies ride along
 /// whatever page opened it: so a handshake from another origin is refused, or any site could
-/// read a collaborator's room with their cookie. Programs that send no `Origin` are not
-/// browsers, and carry their own credentials.
-func checkOrigin(_ request: Request, publicURL: String) throws {
-    guard let origin = request.headers[.origin]?.lowercased() else { return }
-    var allowed: Set<String> = [Origin.of(publicURL)]
+/// read a collaborator's room with their cookie. Every `Origin` the request names must be
+/// ours: the public URL's, the address the request came to, or one the studio allowed.
+/// Programs that send no `Origin` are not browsers, and carry their own credentials.
+func checkOrigin(_ request: Request, services: ServerServices) throws {
+    let origins = request.headers[values: .origin].map { $0.lowercased() }
+    guard !origins.isEmpty else { return }
+    var allowed = Set([Origin.of(services.publicURL)] + services.configuration.allowedOrigins.map(Origin.of))
     if let host = request.head.authority?.lowercased() {
         allowed.formUnion(["http://\(host)", "https://\(host)"])
     }
-    guard allowed.contains(origin) else {
+    if let foreign = origins.first(where: { !allowed.contains($0) }) {
         throw APIError(status: .forbidden, code: "foreign_origin",
-                       message: "this room opens only from pages of \(Origin.of(publicURL)), not \(origin.prefix(100))")
+                       message: "this room opens only from pages of \(Origin.of(services.publicURL)), not \(foreign.prefix(100))")
     }
 }
 

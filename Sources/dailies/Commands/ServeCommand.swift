@@ -68,6 +68,12 @@ struct ServeCommand: AsyncParsableCommand {
         "Frame grabs queued or running at once; past that a grab answers 503 with Retry-After.", valueName: "count"))
     var frameGrabLimit = 256
 
+    @Option(name: .customLong("allowed-origin"), help: ArgumentHelp(
+        "Another origin whose pages may open the session rooms (repeat for more), such as https://review.lan:8443. "
+            + "The public URL's origin and the address the request came to are always allowed.",
+        valueName: "origin"))
+    var allowedOrigins: [String] = []
+
     @Option(help: ArgumentHelp("For tests only: the supervised worker crashes on originals whose name contains this.",
                                visibility: .private))
     var testWorkerCrashOn: String?
@@ -82,6 +88,9 @@ struct ServeCommand: AsyncParsableCommand {
         guard (1...4096).contains(frameGrabLimit) else { throw ValidationError("--frame-grab-limit must be 1 to 4096") }
         for proxy in trustedProxies where !ServerConfiguration.isAddressOrRange(proxy) {
             throw ValidationError("--trusted-proxy '\(proxy)' is not an IP address or a CIDR range such as 10.0.0.0/8")
+        }
+        for origin in allowedOrigins where URL(string: origin)?.host == nil {
+            throw ValidationError("--allowed-origin '\(origin)' is not an origin such as https://review.lan:8443")
         }
         if let publicURL, URL(string: publicURL)?.scheme == nil {
             throw ValidationError("--public-url must be a full address such as https://review.studio.example")
@@ -105,7 +114,8 @@ struct ServeCommand: AsyncParsableCommand {
             } ?? .outbox
             let configuration = ServerConfiguration(host: host, port: port, dataDirectory: data.dataDirectory,
                                                     publicURL: publicURL, mail: mail, maximumUpload: Int64(maxUpload) << 30,
-                                                    trustedProxies: trustedProxies, frameGrabLimit: frameGrabLimit)
+                                                    trustedProxies: trustedProxies, frameGrabLimit: frameGrabLimit,
+                                                    allowedOrigins: allowedOrigins)
             var logger = Logger(label: "dailies.server")
             logger.logLevel = .info
             let supervisor = noWorker ? nil : WorkerSupervisor(
