@@ -56,7 +56,7 @@ def server(request) -> Iterator[feedback_load.DailiesServer]:
         killed = running.stop()
         if killed:
             warnings.warn(f"dailies serve (pid {running.pid}) did not stop within "
-                          f"{running.STOP_TIMEOUT:.0f}s of SIGTERM and was killed (with its worker)")
+                          f"{running.STOP_TIMEOUT:.0f}s of SIGTERM and was killed (with its worker)", stacklevel=1)
         if request.config.stash.get(_FAILED, False) or os.environ.get("DAILIES_LOAD_KEEP") == "1":
             sys.stderr.write(f"\nthe load test's server data and log are kept in {running.workdir} "
                              f"(log: {running.log_path})\n")

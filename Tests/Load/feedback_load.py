@@ -30,6 +30,11 @@ What it does, in order:
    session's events as staff, waits until every room has the last event it may see, then
    closes every socket, and reads the events again (nothing may have happened since).
 
+Defaults, each also from the environment (the test reads only the environment): CLIENTS 200
+(DAILIES_LOAD_CLIENTS), SESSIONS 10 (DAILIES_LOAD_SESSIONS), SECONDS 30
+(DAILIES_LOAD_SECONDS), INTERVAL 4 (DAILIES_LOAD_INTERVAL; see LoadConfig for why 4),
+STAFF_INTERVAL 2 (DAILIES_LOAD_STAFF_INTERVAL), seed 1 (DAILIES_LOAD_SEED).
+
 Every await on the network has a timeout; a write that times out or fails to connect is
 recorded as a transport failure, never retried (a retry could store a write twice).
 """
@@ -196,7 +201,9 @@ class DailiesServer:
         return self.process.pid if self.process else None
 
     def stop(self) -> bool:
-        """Stops the server and its worker; True when SIGTERM was not enough (it was killed)."""
+        """Stops the server and its worker; True when SIGTERM was not enough (something was
+        killed). The worker runs in the server's session (`start_new_session`), though in a
+        process group of its own: it is found by session id and killed by its pid."""
         process = self.process
         killed = False
         if process is None:
@@ -207,44 +214,35 @@ class DailiesServer:
                 process.wait(timeout=self.STOP_TIMEOUT)
             except subprocess.TimeoutExpired:
                 log(f"dailies serve (pid {process.pid}) did not stop within {self.STOP_TIMEOUT:.0f}s of "
-                    "SIGTERM: killing its process group")
-                self._kill_group(process.pid)
+                    "SIGTERM: killing it")
+                process.kill()
                 killed = True
                 process.wait(timeout=self.STOP_TIMEOUT)
-        # Its worker shares its process group; it stops with the server, or is killed here.
-        deadline = time.monotonic() + 5.0
-        while self._group_alive(process.pid) and time.monotonic() < deadline:
+        # The worker stops by itself when its server is gone; give it a moment.
+        deadline = time.monotonic() + 10.0
+        while self._session_members(process.pid) and time.monotonic() < deadline:
             time.sleep(0.1)
-        if self._group_alive(process.pid):
-            log(f"dailies serve's worker outlived it: killing process group {process.pid}")
-            self._kill_group(process.pid)
+        for pid in self._session_members(process.pid):
+            log(f"process {pid} of dailies serve's session outlived it: killing it")
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
             killed = True
         return killed
 
     @staticmethod
-    def _group_alive(pgid: int) -> bool:
-        """Whether a live (not zombie) process is left in the group."""
-        if Path("/proc/self/stat").exists():
-            for stat in Path("/proc").glob("[0-9]*/stat"):
-                try:
-                    fields = stat.read_text().rsplit(")", 1)[1].split()
-                except OSError:
-                    continue
-                if int(fields[2]) == pgid and fields[0] != "Z":  # state, ppid, pgrp
-                    return True
-            return False
-        try:
-            os.killpg(pgid, 0)
-            return True
-        except (ProcessLookupError, PermissionError):
-            return False
-
-    @staticmethod
-    def _kill_group(pgid: int) -> None:
-        try:
-            os.killpg(pgid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
+    def _session_members(sid: int) -> list[int]:
+        """The live (not zombie) processes of session `sid` (Linux /proc)."""
+        members = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()  # state, ppid, pgrp, session, ...
+            except (OSError, IndexError):
+                continue
+            if int(fields[3]) == sid and fields[0] != "Z":
+                members.append(int(stat.parent.name))
+        return members
 
     def remove(self) -> None:
         shutil.rmtree(self.workdir, ignore_errors=True)
@@ -349,7 +347,8 @@ class Room:
         self.closed = asyncio.Event()
         self.ws: aiohttp.ClientWebSocketResponse | None = None
         self.task: asyncio.Task | None = None
-        self.top_level: list[tuple[str, str]] = []  # (comment id, item id) seen: what may be answered
+        # Top-level comments seen, by their author's kind: what may be answered, {kind: [(id, item id)]}.
+        self.top_level: dict[str, list[tuple[str, str]]] = {"staff": [], "collaborator": []}
 
     def start(self) -> None:
         self.task = asyncio.create_task(self._run(), name=f"room {self.label}")
@@ -423,8 +422,9 @@ class Room:
         self.last_seq = max(self.last_seq, seq) if isinstance(seq, int) else self.last_seq
         if kind == "comment.created":
             comment = data.get("comment") or {}
-            if "parent_id" not in comment and comment.get("deleted_at") is None:
-                self.top_level.append((comment.get("id"), comment.get("item_id")))
+            author = (comment.get("author") or {}).get("kind")
+            if "parent_id" not in comment and comment.get("deleted_at") is None and author in self.top_level:
+                self.top_level[author].append((comment.get("id"), comment.get("item_id")))
 
     async def close(self) -> None:
         self.closing = True
@@ -652,8 +652,8 @@ async def collaborator_writes(client: Client, config: LoadConfig, deadline: floa
             await timed_write(client.http, write, "PUT", f"{base}/{item['id']}/status")
             if write.ok:
                 client.status_now[item["id"]] = new
-        elif roll < 0.55 and client.room.top_level:
-            parent_id, item_id = rng.choice(client.room.top_level)
+        elif roll < 0.55 and (seen := client.room.top_level["staff"] + client.room.top_level["collaborator"]):
+            parent_id, item_id = rng.choice(seen)
             count += 1
             write = Write(client.label, "reply", client.session.index, item_id,
                           {"text": f"{client.label} reply {count}", "parent_id": parent_id}, 0, expected=201)
@@ -682,8 +682,10 @@ async def staff_writes(staff: aiohttp.ClientSession, session: SessionInfo, room:
     while time.perf_counter() < deadline:
         count += 1
         internal = rng.random() < 0.4
-        if rng.random() < 0.5 and room.top_level:
-            parent_id, item_id = rng.choice(room.top_level)
+        # Half the time a reply: in a staff thread or in a collaborator's, as often.
+        threads = room.top_level[rng.choice(["staff", "collaborator"])]
+        if rng.random() < 0.5 and threads:
+            parent_id, item_id = rng.choice(threads)
             body = {"text": f"{actor} reply {count}", "parent_id": parent_id, "internal": internal}
             write = Write(actor, "staff_reply", session.index, item_id, body, 0, expected=201)
         else:
@@ -852,7 +854,7 @@ async def run_load(base_url: str, api_key: str, config: LoadConfig | None = None
     base_url = base_url.rstrip("/")
     staff = aiohttp.ClientSession(base_url, headers={"Authorization": f"Bearer {api_key}"},
                                   timeout=aiohttp.ClientTimeout(total=REQUEST_TIMEOUT),
-                                  connector=aiohttp.TCPConnector(limit=64))
+                                  connector=aiohttp.TCPConnector(limit=64 + config.sessions))  # + the staff rooms
     clients: list[Client] = []
     staff_rooms: dict[int, Room] = {}
     try:
@@ -953,7 +955,7 @@ async def _run(base_url, staff, config, clients, staff_rooms, server_cpu_seconds
     statuses = {s.index: await read_statuses(staff, s.id) for s in sessions}
     # Every room gets, in time, the last event it may see.
     targets = []
-    for label, session, room, viewer in all_rooms(clients, staff_rooms, sessions):
+    for _label, session, room, viewer in all_rooms(clients, staff_rooms, sessions):
         seqs = expected_seqs(events[session.index], viewer, session.visible_to_others)
         targets.append((room, seqs[-1] if seqs else 0))
     room_deadline = time.monotonic() + ROOM_DRAIN_TIMEOUT
@@ -1094,7 +1096,7 @@ def check_event_log(result: LoadResult) -> list[str]:
 
 
 def first_difference(got: list[int], expected: list[int]) -> str:
-    for index, (a, b) in enumerate(zip(got, expected)):
+    for index, (a, b) in enumerate(zip(got, expected, strict=False)):
         if a != b:
             return f"at position {index}: got {a}, expected {b} (got ...{got[max(0, index - 2):index + 3]})"
     if len(got) != len(expected):
@@ -1119,7 +1121,7 @@ def check_rooms(result: LoadResult) -> tuple[list[str], int]:
             problems.append(f"{where}: {problem}")
         if got == expected:
             continue
-        out_of_order = [(a, b) for a, b in zip(got, got[1:]) if b <= a]
+        out_of_order = [(a, b) for a, b in zip(got, got[1:], strict=False) if b <= a]
         counts = Counter(got)
         duplicated = sorted(seq for seq, n in counts.items() if n > 1)
         expected_set = set(expected)
@@ -1140,6 +1142,48 @@ def check_rooms(result: LoadResult) -> tuple[list[str], int]:
         problems.append(f"{where}: got {len(got)} events, expected {len(expected)}: " + "; ".join(detail)
                         + f" (reconnects {room.reconnects})")
     return problems, checked
+
+
+VISIBILITY_CASES = (
+    "internal comment", "reply in an internal thread", "own-comments session: collaborator's comment",
+    "own-comments session: collaborator's reply", "own-comments session: staff reply in a collaborator's thread",
+    "own-comments session: staff reply in a staff thread", "shared session: reply to another collaborator",
+    "receipt of a collaborator's comment",
+)
+
+
+def visibility_cases(result: LoadResult) -> Counter:
+    """How often each case of the visibility rule occurred in the events, so a test can
+    tell the rule was exercised (the rooms check is only as good as its cases)."""
+    cases: Counter = Counter()
+    for session in result.sessions:
+        comments = {}
+        prefix = "shared session" if session.visible_to_others else "own-comments session"
+        for event in result.events[session.index]:
+            if event["type"] == "receipt.ready":
+                comment = comments.get(event["data"]["comment_id"], {})
+                if (comment.get("author") or {}).get("kind") == "collaborator":
+                    cases["receipt of a collaborator's comment"] += 1
+                continue
+            if event["type"] != "comment.created":
+                continue
+            comment = event["data"]["comment"]
+            comments[comment["id"]] = comment
+            author = comment["author"]
+            parent = comments.get(comment.get("parent_id")) if comment.get("parent_id") else None
+            if parent is None:
+                cases["internal comment" if comment["internal"] else f"{prefix}: {author['kind']}'s comment"] += 1
+                continue
+            if parent["internal"] or comment["internal"]:
+                cases["reply in an internal thread"] += 1
+            elif author["kind"] == "staff":
+                thread = "a staff thread" if parent["author"]["kind"] == "staff" else "a collaborator's thread"
+                cases[f"{prefix}: staff reply in {thread}"] += 1
+            elif parent["author"]["kind"] == "collaborator" and parent["author"]["id"] != author["id"]:
+                cases[f"{prefix}: reply to another collaborator"] += 1
+            else:
+                cases[f"{prefix}: collaborator's reply"] += 1
+    return cases
 
 
 def check_all(result: LoadResult) -> list[str]:
@@ -1201,11 +1245,12 @@ def figures(result: LoadResult) -> list[tuple[str, str]]:
     failed = [w for w in result.writes if not (w.ok or w.status == w.expected)]
     return [
         ("clients (collaborators)", str(len(result.clients))),
-        ("sessions", f"{len(result.sessions)} ({sum(not s.visible_to_others for s in result.sessions)} "
-                     f"showing each collaborator only their own comments)"),
-        ("room connections", str(len(rooms))),
-        ("pace: seconds between a client's writes", f"{result.config.interval:g} (jitter +-50%; staff "
-                                                    f"{result.config.staff_interval:g} per session)"),
+        ("sessions", str(len(result.sessions))),
+        ("sessions showing each collaborator only their own comments",
+         str(sum(not s.visible_to_others for s in result.sessions))),
+        ("room connections (clients and one staff room per session)", str(len(rooms))),
+        ("pace: mean seconds between one client's writes", f"{result.config.interval:g}"),
+        ("pace: mean seconds between one session's staff writes", f"{result.config.staff_interval:g}"),
         ("load seconds", f"{window:.1f}"),
         ("writes answered 2xx", str(len(ok))),
         ("writes failed (non-2xx or no answer)", str(len(failed))),
@@ -1216,7 +1261,7 @@ def figures(result: LoadResult) -> list[tuple[str, str]]:
         ("event fan-out delay p50 ms", ms(percentile(delays, 50))),
         ("event fan-out delay p99 ms", ms(percentile(delays, 99))),
         ("reconnects after 4008", str(sum(r.reconnects for _, _, r, _ in rooms))),
-        ("other reconnects", str(sum(r.unexpected_reconnects for _, _, r, _ in rooms))),
+        ("reconnects after anything else", str(sum(r.unexpected_reconnects for _, _, r, _ in rooms))),
         ("load client event-loop lag p99 ms", ms(percentile([x * 1000 for x in result.loop_lag], 99))),
         ("load client CPU cores, median per second", cores(result.client_cpu)),
         ("server+worker CPU cores, median per second", cores(result.server_cpu)),

@@ -89,7 +89,11 @@ def test_every_room_got_every_event_it_may_see_in_order(load, server):
     rooms = load.rooms
     silent = [label for label, _, room, _ in rooms if not room.received]
     assert checked > 0 and not silent, f"{len(silent)} rooms received no event: {silent[:10]}"
-    # The rule was exercised both ways: some rooms were shown less than everything.
+    # The rule was exercised: every case of it occurred, and some rooms were shown less
+    # than their whole session.
+    cases = feedback_load.visibility_cases(load)
+    unexercised = [case for case in feedback_load.VISIBILITY_CASES if not cases[case]]
+    assert not unexercised, f"cases of the visibility rule that never occurred: {unexercised} (seen: {dict(cases)})"
     hidden = sum(1 for _, session, room, viewer in rooms
                  if viewer["kind"] == "collaborator" and len(room.received) < len(load.events[session.index]))
     assert hidden > 0, "no room was shown less than its whole session: the visibility rule went unchecked"

@@ -61,9 +61,12 @@ private struct FeedbackRoutes<Caller: Sendable> {
         let actor = actor
         let staff = staff
         let who = staff ? "staff" : "collaborators"
+        // Collaborators hear of an ended schedule from their group's gate; staff from the write itself.
+        let ended = staff ? [Refusal(.gone, "The session's schedule has ended: it takes no more feedback")] : []
         group.add(.get, base + "/comments",
                   "The session's comments \(who) may see, by frame then time, replies after their parent",
-                  tag: tag, parameters: commentFilters + Parameter.page, response: "CommentList") { input in
+                  tag: tag, parameters: commentFilters + Parameter.page, response: "CommentList",
+                  refusals: [.rule("first_frame and last_frame come together, the first not after the last")]) { input in
             let filter = try Self.filter(input, staff: staff)
             let comments = try await input.catalog.comments(sessionID: try input.id("session_id"), for: actor(input).viewer,
                                                             filter: filter, page: try input.page())
@@ -74,7 +77,8 @@ private struct FeedbackRoutes<Caller: Sendable> {
                         : "Comment on an item (a frame, a range or the whole item, with a drawing), or reply to a comment",
                   tag: tag, body: .json(FeedbackSchemas.newComment(staff: staff), example: FeedbackSchemas.newCommentExample),
                   status: .created, response: "Comment",
-                  refusals: commentRules + [Refusal(.forbidden, staff ? "Only staff" : "Comments are off in this session, or you observe")]
+                  refusals: commentRules + ended
+                      + [Refusal(.forbidden, staff ? "Only staff" : "Comments are off in this session, or you observe")]
         ) { input in
             let draft = try await input.body(NewComment.self)
             let comment = try await input.catalog.addComment(
@@ -92,8 +96,8 @@ private struct FeedbackRoutes<Caller: Sendable> {
                   "Edit your comment: its text, and a top-level comment's anchor and drawing (null removes the drawing)",
                   tag: tag, body: .json(FeedbackSchemas.commentEdit, example: #"{"text": "The glint pops on this frame, not the next.", "anchor": {"frame": 42}}"#),
                   response: "Comment",
-                  refusals: commentRules + [Refusal(.forbidden, "Only its author edits a comment"),
-                                                 .conflict("The comment was deleted")]) { input in
+                  refusals: commentRules + ended + [Refusal(.forbidden, "Only its author edits a comment"),
+                                                         .conflict("The comment was deleted")]) { input in
             let edit = try await input.body(EditedComment.self)
             let comment = try await input.catalog.editComment(
                 sessionID: try input.id("session_id"), id: try input.id("comment_id"),
@@ -102,14 +106,14 @@ private struct FeedbackRoutes<Caller: Sendable> {
         }
         group.add(.delete, base + "/comments/{comment_id}",
                   "Delete your comment: it becomes a tombstone that keeps its place, its replies and its history",
-                  tag: tag, response: "Comment", refusals: [Refusal(.forbidden, "Only its author deletes a comment")]) { input in
+                  tag: tag, response: "Comment", refusals: ended + [Refusal(.forbidden, "Only its author deletes a comment")]) { input in
             try JSONCoding.response(try await input.catalog.deleteComment(sessionID: try input.id("session_id"),
                                                                           id: try input.id("comment_id"), by: actor(input)))
         }
         for (action, resolved) in [("resolve", true), ("reopen", false)] {
             group.add(.post, base + "/comments/{comment_id}/" + action,
                       resolved ? "Mark a comment resolved (staff, or its author)" : "Open a resolved comment again (staff, or its author)",
-                      tag: tag, response: "Comment", refusals: [Refusal(.forbidden, "Only staff and its author")]) { input in
+                      tag: tag, response: "Comment", refusals: ended + [Refusal(.forbidden, "Only staff and its author")]) { input in
                 try JSONCoding.response(try await input.catalog.setResolved(
                     resolved, sessionID: try input.id("session_id"), id: try input.id("comment_id"), by: actor(input)))
             }
