@@ -111,13 +111,9 @@ final class RoomHub: Service, Sendable {
     func run() async throws {
         let token = catalog.roomBell.listen { [weak self] sessionID in self?.wake(sessionID) }
         defer { catalog.roomBell.stopListening(token) }
-        await withGracefulShutdownHandler {
-            while !Task.isCancelled && !(self.stopped.withLock { $0 }) {
-                try? await Task.sleep(for: .seconds(3600))
-            }
-        } onGracefulShutdown: {
-            self.stop()
-        }
+        // Returns when shutdown begins (or throws when the service is cancelled): either way, close.
+        try? await gracefulShutdown()
+        stop()
     }
 
     /// Closes every room's connections, and refuses new ones.
