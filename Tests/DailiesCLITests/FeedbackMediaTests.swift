@@ -29,8 +29,8 @@ struct FeedbackMediaTests {
         // 24000/1001, no source timecode: counted from 00:00:00:00 (non-drop at 23.976).
         Case(fixture: "h264-bframes-23976-editlist.mp4", frame: 41, range: 24...60, number: 41,
              timecode: "00:00:01:17", firstTimecode: "00:00:01:00", lastTimecode: "00:00:02:12"),
-        // 29.97 drop-frame from 00:59:59;28: minute 60 is a tenth minute, so 01:00:00;00 exists,
-        // and 01:01:00;00 and ;01 do not (frame 2 + 1800 − 2 would be there).
+        // 29.97 drop-frame from 00:59:59;28, across the hour: minute 60 is a tenth minute, so
+        // no frame numbers are dropped there and 01:00:00;00 follows 00:59:59;29.
         Case(fixture: "h264-2997df-tc005959.mov", frame: 2, range: 1...3, number: 2,
              timecode: "01:00:00;00", firstTimecode: "00:59:59;29", lastTimecode: "01:00:00;01"),
         // A sequence from 1001 at 24 fps.

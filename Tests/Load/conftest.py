@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import sys
-import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -54,11 +53,12 @@ def server(request) -> Iterator[feedback_load.DailiesServer]:
         yield running
     finally:
         killed = running.stop()
-        if killed:
-            warnings.warn(f"dailies serve (pid {running.pid}) did not stop within "
-                          f"{running.STOP_TIMEOUT:.0f}s of SIGTERM and was killed (with its worker)", stacklevel=1)
-        if request.config.stash.get(_FAILED, False) or os.environ.get("DAILIES_LOAD_KEEP") == "1":
+        if killed or request.config.stash.get(_FAILED, False) or os.environ.get("DAILIES_LOAD_KEEP") == "1":
             sys.stderr.write(f"\nthe load test's server data and log are kept in {running.workdir} "
                              f"(log: {running.log_path})\n")
         else:
             running.remove()
+        if killed:
+            # A server that does not stop when asked is a hang: the round fails.
+            pytest.fail(f"dailies serve (pid {running.pid}) did not stop within {running.STOP_TIMEOUT:.0f}s of SIGTERM "
+                        f"and was killed (with its worker)")
