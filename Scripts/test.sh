@@ -54,9 +54,10 @@ pytest_count() { grep -oE '[0-9]+ passed' "$log" | tail -n 1 | cut -d' ' -f1 || 
 
 round() { run_round "swift test $*" swift_count swift test --skip-build "$@"; }
 
-round --filter DailiesCLITests
-round --filter 'MediaTests|FrameTimeTests'
-round --skip 'DailiesCLITests|MediaTests|FrameTimeTests'
+# Anchored at the module: an unanchored MediaTests would also match DailiesCLITests.FeedbackMediaTests.
+round --filter '^DailiesCLITests\.'
+round --filter '^(MediaTests|FrameTimeTests)\.'
+round --skip '^(DailiesCLITests|MediaTests|FrameTimeTests)\.'
 
 python=$(Scripts/python-venv.sh)
 export DAILIES_BIN="$PWD/.build/debug/dailies"
