@@ -116,8 +116,27 @@ extension SQLRow {
             throw error
         } catch {
             let id = (try? decode(column: Row.idColumn, as: String.self)) ?? "without an id"
-            throw CatalogError(.damaged, "the catalog's \(Row.table) row \(id) is damaged: \(Self.reason(error))")
+            throw CatalogError.damaged(Row.table, id, error)
         }
+    }
+}
+
+extension TableRow {
+    /// Reads a value stored inside a row (a drawing's JSON), with the same error as
+    /// ``SQLRow/decode(_:)`` naming the row for what it cannot.
+    static func reading<Value>(_ read: () throws -> Value, id: UUID) throws -> Value {
+        do {
+            return try read()
+        } catch {
+            throw CatalogError.damaged(table, id.uuidString, error)
+        }
+    }
+}
+
+extension CatalogError {
+    /// A stored row the catalog cannot read, named by its table and id, and why.
+    static func damaged(_ table: String, _ id: String, _ error: any Error) -> CatalogError {
+        CatalogError(.damaged, "the catalog's \(table) row \(id) is damaged: \(reason(error))")
     }
 
     /// What could not be read, and in which column.

@@ -55,7 +55,8 @@ extension Catalog {
     /// One comment, if `viewer` may see it; otherwise not found, as if it did not exist.
     public func comment(id: UUID, sessionID: UUID, for viewer: Viewer) async throws -> ReviewComment {
         try await database.read { db in
-            let row = try await self.visibleCommentRow(id: id, sessionID: sessionID, for: viewer, db)
+            let session = try await self.sessionRecord(id: sessionID, db).session
+            let row = try await self.visibleCommentRow(id: id, in: session, for: viewer, db)
             return try await self.comment(row, db)
         }
     }
@@ -77,6 +78,7 @@ extension Catalog {
         return try await database.write { db in
             let session = try await self.feedbackSession(sessionID, by: actor, comments: true, db)
             let item = try await self.itemRow(id: itemID, sessionID: sessionID, db)
+            let playback = try await self.playback(versionID: item.versionId, db)
             let created = StoredTime(self.now)
             let id = UUID()
             let author = actor.author
@@ -93,7 +95,7 @@ extension Catalog {
                     throw CatalogError.invalid("anchor", "a reply sits where the comment it answers sits: send no anchor")
                 }
                 guard drawing == nil else { throw CatalogError.invalid("drawing", "a reply has no drawing: draw on a new comment") }
-                let parent = try await self.visibleCommentRow(id: parentID, sessionID: sessionID, for: actor.viewer, db,
+                let parent = try await self.visibleCommentRow(id: parentID, in: session, for: actor.viewer, db,
                                                               field: "parent_id")
                 guard parent.itemId == itemID else {
                     throw CatalogError.invalid("parent_id", "the comment replied to is on another item")
@@ -108,8 +110,7 @@ extension Catalog {
                 (row.threadFirst, row.threadLast, row.threadCreatedAt, row.threadId) =
                     (parent.threadFirst, parent.threadLast, parent.threadCreatedAt, parent.threadId)
             } else {
-                let frameCount = try await self.playback(versionID: item.versionId, db)?.frameCount
-                let anchor = try (draft.anchor ?? .item).validated(frameCount: frameCount)
+                let anchor = try (draft.anchor ?? .item).validated(frameCount: playback?.frameCount)
                 row.setAnchor(anchor)
                 if let drawing {
                     guard anchor.drawingFrame != nil else {
@@ -120,7 +121,7 @@ extension Catalog {
             }
             try await db.insert(row)
             try await self.queueReceipt(&row, db)
-            return try await self.recordCommentEvent(.commentCreated, row, session: session, db)
+            return try await self.recordCommentEvent(.commentCreated, try ReviewComment(row, labels: playback.map(FrameLabels.init)), db)
         }
     }
 
@@ -131,7 +132,7 @@ extension Catalog {
         let drawing = try edit.drawing.map { drawing throws(CatalogError) in try drawing?.validated() }
         return try await database.write { db in
             let session = try await self.feedbackSession(sessionID, by: actor, comments: true, db)
-            var row = try await self.ownCommentRow(id: id, sessionID: sessionID, by: actor, db)
+            var row = try await self.ownCommentRow(id: id, in: session, by: actor, db)
             guard row.deletedAt == nil else { throw CatalogError(.conflict, "the comment was deleted: nothing is left to edit") }
             if let text { row.text = text }
             if edit.anchor != nil || drawing != nil, row.parentId != nil {
@@ -155,7 +156,7 @@ extension Catalog {
             if row.anchor?.drawingFrame != oldFrame { row.setReceipt(nil) }
             try await db.update(row)
             try await self.queueReceipt(&row, db)
-            return try await self.recordCommentEvent(.commentEdited, row, session: session, db)
+            return try await self.recordCommentEvent(.commentEdited, try await self.comment(row, db), db)
         }
     }
 
@@ -164,13 +165,13 @@ extension Catalog {
     public func deleteComment(sessionID: UUID, id: UUID, by actor: FeedbackActor) async throws -> ReviewComment {
         try await database.write { db in
             let session = try await self.feedbackSession(sessionID, by: actor, comments: true, db)
-            var row = try await self.ownCommentRow(id: id, sessionID: sessionID, by: actor, db)
+            var row = try await self.ownCommentRow(id: id, in: session, by: actor, db)
             guard row.deletedAt == nil else { return try await self.comment(row, db) }
             row.text = ""
             row.drawing = nil
             row.deletedAt = StoredTime(self.now)
             try await db.update(row)
-            return try await self.recordCommentEvent(.commentDeleted, row, session: session, db)
+            return try await self.recordCommentEvent(.commentDeleted, try await self.comment(row, db), db)
         }
     }
 
@@ -178,7 +179,7 @@ extension Catalog {
     public func setResolved(_ resolved: Bool, sessionID: UUID, id: UUID, by actor: FeedbackActor) async throws -> ReviewComment {
         try await database.write { db in
             let session = try await self.feedbackSession(sessionID, by: actor, comments: false, db)
-            var row = try await self.visibleCommentRow(id: id, sessionID: sessionID, for: actor.viewer, db)
+            var row = try await self.visibleCommentRow(id: id, in: session, for: actor.viewer, db)
             if case .collaborator(let access) = actor, row.authorId != access.collaborator.id {
                 throw CatalogError(.forbidden, "only staff and the comment's author resolve it")
             }
@@ -187,7 +188,8 @@ extension Catalog {
             (row.resolvedAt, row.resolvedByKind, row.resolvedById, row.resolvedByName) =
                 resolved ? (StoredTime(self.now), by.kind, by.id, by.name) : (nil, nil, nil, nil)
             try await db.update(row)
-            return try await self.recordCommentEvent(resolved ? .commentResolved : .commentReopened, row, session: session, db)
+            return try await self.recordCommentEvent(resolved ? .commentResolved : .commentReopened,
+                                                     try await self.comment(row, db), db)
         }
     }
 
@@ -220,13 +222,11 @@ extension Catalog {
         return session
     }
 
-    /// The comment row, if `viewer` may see it.
-    func visibleCommentRow(id: UUID, sessionID: UUID, for viewer: Viewer, _ db: any SQLDatabase, field: String? = nil)
-        async throws -> CommentRow
-    {
-        let session = try await sessionRecord(id: sessionID, db).session
+    /// The comment row of `session`, if `viewer` may see it.
+    func visibleCommentRow(id: UUID, in session: ReviewSession, for viewer: Viewer, _ db: any SQLDatabase,
+                           field: String? = nil) async throws -> CommentRow {
         let query = FeedbackVisibility.narrow(
-            db.select(CommentRow.self).where("id", .equal, id.bind).where("session_id", .equal, sessionID.bind),
+            db.select(CommentRow.self).where("id", .equal, id.bind).where("session_id", .equal, session.id.bind),
             to: viewer, commentsVisibleToOthers: session.settings.commentsVisibleToOthers, table: CommentRow.table)
         guard let row = try await query.first(CommentRow.self) else {
             throw field.map { CatalogError.invalid($0, "no comment with id \(id) in this session") }
@@ -236,10 +236,10 @@ extension Catalog {
     }
 
     /// The comment row, if `actor` wrote it.
-    private func ownCommentRow(id: UUID, sessionID: UUID, by actor: FeedbackActor, _ db: any SQLDatabase) async throws
-        -> CommentRow
+    private func ownCommentRow(id: UUID, in session: ReviewSession, by actor: FeedbackActor, _ db: any SQLDatabase)
+        async throws -> CommentRow
     {
-        let row = try await visibleCommentRow(id: id, sessionID: sessionID, for: actor.viewer, db)
+        let row = try await visibleCommentRow(id: id, in: session, for: actor.viewer, db)
         let author = actor.author
         guard row.authorKind == author.kind, row.authorId == author.id else {
             throw CatalogError(.forbidden, "only its author changes a comment")
@@ -254,10 +254,10 @@ extension Catalog {
     }
 
     /// Records a change of a comment as an event that carries it, seen by whoever may see it.
-    private func recordCommentEvent(_ kind: SessionEvent.Kind, _ row: CommentRow, session: ReviewSession,
-                                    _ db: any SQLDatabase) async throws -> ReviewComment {
-        let comment = try await self.comment(row, db)
-        try await recordEvent(kind, sessionID: session.id, data: CommentEventData(comment: comment),
+    private func recordCommentEvent(_ kind: SessionEvent.Kind, _ comment: ReviewComment, _ db: any SQLDatabase) async throws
+        -> ReviewComment
+    {
+        try await recordEvent(kind, sessionID: comment.sessionID, data: CommentEventData(comment: comment),
                               visibility: comment.visibility, db)
         return comment
     }

@@ -61,7 +61,8 @@ extension Catalog {
     /// `viewer` may see the comment.
     public func readyReceipt(commentID: UUID, sessionID: UUID, for viewer: Viewer) async throws -> FrameReceipt {
         try await database.read { db in
-            let row = try await self.visibleCommentRow(id: commentID, sessionID: sessionID, for: viewer, db)
+            let session = try await self.sessionRecord(id: sessionID, db).session
+            let row = try await self.visibleCommentRow(id: commentID, in: session, for: viewer, db)
             guard row.deletedAt == nil, let receipt = row.receipt, receipt.state == .ready, receipt.path != nil else {
                 throw CatalogError(.notFound, "comment \(commentID) has no frame receipt ready")
             }

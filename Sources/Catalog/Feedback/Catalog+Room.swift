@@ -32,11 +32,14 @@ struct PresenterRow: TableRow {
 /// connection, kept alive by its server with an expiry, so every server sees everyone) and
 /// who presents (one upserted row). Changes ring the room bell.
 extension Catalog {
-    /// Records a connection to the room, or keeps it alive: it counts as present until `until`.
-    public func enterRoom(sessionID: UUID, connectionID: UUID, as participant: FeedbackAuthor, until: Timestamp) async throws {
+    /// Records a connection to the room, or keeps it alive: it counts as present for `lifetime`.
+    public func enterRoom(sessionID: UUID, connectionID: UUID, as participant: FeedbackAuthor, for lifetime: Duration)
+        async throws
+    {
         try await database.write { db in
+            let until = StoredTime(self.now.addingTimeInterval(lifetime.seconds))
             let row = PresenceRow(connectionId: connectionID, sessionId: sessionID, participantKind: participant.kind,
-                                  participantId: participant.id, participantName: participant.name, expiresAt: StoredTime(until))
+                                  participantId: participant.id, participantName: participant.name, expiresAt: until)
             if try await db.row(PresenceRow.self, id: connectionID) == nil {
                 try await db.insert(row)
                 self.roomBell.ring(sessionID)

@@ -119,7 +119,8 @@ extension Catalog {
                 statuses.append(ItemStatus(
                     itemID: item.id, collaborator: FeedbackAuthor(kind: .collaborator, id: person.id, name: person.name),
                     role: person.role, status: row?.status ?? .pending, decides: deciders.contains(person.id),
-                    updatedAt: (row?.updatedAt ?? max(item.createdAt, person.createdAt, by: \.milliseconds)).date,
+                    // Never set: pending since they and the item were both in the session.
+                    updatedAt: (row?.updatedAt.date ?? max(item.createdAt.date, person.createdAt.date)),
                     history: (history[key] ?? []).map { ItemStatus.Change(from: $0.fromStatus, to: $0.toStatus, at: $0.at.date) }))
             }
         }
@@ -131,5 +132,3 @@ extension Catalog {
 struct StatusEventData: Encodable {
     let status: ItemStatus
 }
-
-private func max<T>(_ a: T, _ b: T, by key: KeyPath<T, Int64>) -> T { a[keyPath: key] >= b[keyPath: key] ? a : b }

@@ -64,17 +64,6 @@ extension ReviewComment {
     }
 }
 
-extension TableRow {
-    /// Reads a value stored inside a row (a drawing's JSON), or says which row is damaged.
-    static func reading<Value>(_ read: () throws -> Value, id: UUID) throws -> Value {
-        do {
-            return try read()
-        } catch {
-            throw CatalogError(.damaged, "the catalog's \(table) row \(id) is damaged: \(error)")
-        }
-    }
-}
-
 /// A row of `review_statuses`: one collaborator's current verdict on one item.
 struct StatusRow: TableRow {
     static let table = "review_statuses"

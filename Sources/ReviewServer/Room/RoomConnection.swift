@@ -24,7 +24,7 @@ struct RoomConnection: Sendable {
     func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async {
         do {
             try await catalog.enterRoom(sessionID: sessionID, connectionID: member.connectionID, as: member.participant,
-                                        until: Date() + hub.settings.presenceLifetime)
+                                        for: hub.settings.presenceLifetime)
         } catch {
             try? await outbound.close(.unexpectedServerError, reason: "the room could not take you in; try again")
             return
@@ -147,7 +147,7 @@ struct RoomConnection: Sendable {
                     _ = try await catalog.session(id: sessionID)
                 }
                 try await catalog.enterRoom(sessionID: sessionID, connectionID: member.connectionID, as: member.participant,
-                                            until: Date() + hub.settings.presenceLifetime)
+                                            for: hub.settings.presenceLifetime)
             } catch let error as CatalogError where error.code != .unavailable {
                 member.outbox.close(.accessEnded(error.message))
                 return
@@ -155,11 +155,5 @@ struct RoomConnection: Sendable {
                 // The catalog is busy: try again at the next beat.
             }
         }
-    }
-}
-
-extension Date {
-    static func + (date: Date, duration: Duration) -> Date {
-        date.addingTimeInterval(Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18)
     }
 }

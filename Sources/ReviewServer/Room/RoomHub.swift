@@ -166,8 +166,18 @@ final class SessionRoom: Sendable {
         var joining: [RoomMember] = []
         /// The last event handed out.
         var lastSeq: Int?
-        var presence: String?
-        var presenter: String?
+        /// Who was present, and where the presenter was, at the last look.
+        var presence: [FeedbackAuthor] = []
+        var presenter: PresenterNews?
+    }
+
+    /// What a presenter message says, its time aside: a message that says the same is no news.
+    private struct PresenterNews: Equatable {
+        let presenter: FeedbackAuthor, itemID: UUID?, frame: Int?, playing: Bool, rate: String
+        init?(_ state: PresenterState?) {
+            guard let state else { return nil }
+            (presenter, itemID, frame, playing, rate) = (state.presenter, state.itemID, state.frame, state.playing, state.rate)
+        }
     }
 
     let sessionID: UUID
@@ -249,14 +259,15 @@ final class SessionRoom: Sendable {
                 if batch.count < 500 { break }
             }
             let now = Date()
-            let presence = RoomMessage.presence(try await catalog.presence(sessionID: sessionID), at: now)
-            let presenter = RoomMessage.presenter(try await catalog.presenter(sessionID: sessionID), at: now)
+            let participants = try await catalog.presence(sessionID: sessionID)
+            let presenterState = try await catalog.presenter(sessionID: sessionID)
+            let presence = RoomMessage.presence(participants, at: now)
+            let presenter = RoomMessage.presenter(presenterState, at: now)
             let visibleToOthers = session.settings.commentsVisibleToOthers
             let messages = fresh.map { ($0, RoomMessage.event($0)) }
             state.withLock { state in
-                // News only when it says something new, whatever its time.
-                let presenceChanged = state.presence.map { Self.withoutTime($0) } != Self.withoutTime(presence)
-                let presenterChanged = state.presenter.map { Self.withoutTime($0) } != Self.withoutTime(presenter)
+                let presenceChanged = state.presence != participants
+                let presenterChanged = state.presenter != PresenterNews(presenterState)
                 for member in state.members.values {
                     for (event, message) in messages where event.seq > member.after
                         && event.visibility.allows(member.viewer, commentsVisibleToOthers: visibleToOthers)
@@ -267,8 +278,8 @@ final class SessionRoom: Sendable {
                     if presenterChanged { member.outbox.push(presenter) }
                 }
                 state.lastSeq = lastSeq
-                state.presence = presence
-                state.presenter = presenter
+                state.presence = participants
+                state.presenter = PresenterNews(presenterState)
                 for member in state.joining {
                     state.members[member.connectionID] = member
                     member.admit(through: lastSeq!, opening: [presence, presenter])
@@ -282,10 +293,6 @@ final class SessionRoom: Sendable {
         } catch {
             hub.logger.warning("room of session \(sessionID) could not look for news: \(error)")
         }
-    }
-
-    private static func withoutTime(_ message: String) -> String {
-        message.replacing(/"at":"[^"]*"/, with: "")
     }
 }
 
