@@ -62,7 +62,13 @@ struct HardeningTests {
                 \r
                 AAAAA
                 """)
-            try await Task.sleep(for: .milliseconds(300))
+            // Waited for by its bytes reaching the upload's file, not by a time a loaded machine may overrun.
+            let partial = server.dataDirectory + "/tmp/upload-\(upload.lowercased())"
+            let deadline = ContinuousClock.now + .seconds(30)
+            while ((try? FileManager.default.attributesOfItem(atPath: partial)[.size] as? Int) ?? 0) < 5 {
+                guard ContinuousClock.now < deadline else { throw TestFailure("the first chunk's bytes never arrived") }
+                try await Task.sleep(for: .milliseconds(10))
+            }
             // ...when a second chunk for the same offset comes.
             let second = try await staff.send("PATCH", "/api/v1/uploads/\(upload)", raw: "BBBBBBBBBB",
                                               headers: ["Upload-Offset": "0", "Content-Type": "application/offset+octet-stream"])
