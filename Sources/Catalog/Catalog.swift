@@ -43,12 +43,23 @@ public final class Catalog: Sendable {
                             readers: Int = Catalog.defaultReaders) async throws -> Catalog {
         try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
         let path = (dataDirectory as NSString).appendingPathComponent(fileName)
+        // The schema is brought up to date before the connections that serve open: a
+        // connection that read the old schema expands `SELECT *` to the old columns once, even
+        // after a step dropped one (SQLite re-prepares, but the row's column names were taken
+        // before it did).
+        let migrating = try await CatalogDatabase.openSQLite(path: path, readers: 1, logger: logger)
+        do {
+            try await Migrations.run(on: migrating)
+            try await migrating.close()
+        } catch {
+            try? await migrating.close()
+            throw error
+        }
         let database = try await CatalogDatabase.openSQLite(path: path, readers: readers, logger: logger)
         let pool = blocking ?? BlockingPool(threads: BlockingPool.defaultThreadCount)
         let catalog = Catalog(database: database, logger: logger, passphraseCost: passphraseCost, blocking: pool,
                               ownsBlockingPool: blocking == nil)
         do {
-            try await Migrations.run(on: database)
             try await catalog.ensureOrganization()
         } catch {
             try? await catalog.close()

@@ -7,6 +7,7 @@ public enum Examples {
     static let staffID = UUID(uuidString: "4E1B3A20-9C7D-4F11-8A52-1D3E5F7A9B0C")!
     static let projectID = UUID(uuidString: "9A7F2C10-3B5D-4E6F-8A1B-2C3D4E5F6A7B")!
     static let versionID = UUID(uuidString: "6F0F3A5E-3C4B-4A8E-9A55-0D5C1B6D2E11")!
+    static let taskID = UUID(uuidString: "3D5E7F91-2A4C-4B6D-8E0F-1A3C5E7B9D24")!
     static let sessionID = UUID(uuidString: "1C2D3E4F-5A6B-4C7D-8E9F-0A1B2C3D4E5F")!
 
     public static let staffUser = StaffUser(id: staffID, name: "Ada Park", email: "ada@northlight.example", isAdmin: true,
@@ -16,8 +17,8 @@ public enum Examples {
     public static let project = Project(id: projectID, name: "Feature", code: "FT", defaults: .standard, createdAt: when,
                                         createdBy: staffID)
     public static let version = Version(
-        id: versionID, projectID: projectID, name: "sh010_comp", versionNumber: 3, shot: "sh010", asset: "hero", task: "comp",
-        status: "pending review", clientName: "Opening shot", defaultReason: "Final comp", mediaState: .ready,
+        id: versionID, projectID: projectID, name: "sh010_comp", versionNumber: 3, shot: "sh010", asset: "hero",
+        taskID: taskID, status: "pending review", assigneeIDs: [staffID], clientName: "Opening shot", defaultReason: "Final comp", mediaState: .ready,
         mediaError: "", createdAt: when, createdBy: staffID, updatedAt: when)
     public static let component = Component(
         id: UUID(uuidString: "7B8C9D0E-1F2A-4B3C-8D4E-5F6A7B8C9D0E")!, versionID: versionID, kind: .proxy,
@@ -65,7 +66,8 @@ public enum Examples {
         updatedAt: when)
     public static let webhook = Webhook(
         id: UUID(uuidString: "8E9F0A1B-2C3D-4E5F-9061-728394A5B6C7")!, url: "https://pipeline.northlight.example/dailies",
-        secret: "whsec_example", events: [.transcodeSucceeded, .transcodeFailed], enabled: true, createdAt: when)
+        secret: "whsec_example", events: [.transcodeSucceeded, .transcodeFailed], audience: .staff, enabled: true,
+        createdAt: when)
     public static let worker = WorkerRecord(id: "worker-1a2b3c4d", host: "render-07", pid: 4242, concurrency: 2,
                                             startedAt: when, heartbeatAt: when)
     public static let batch = Catalog.BatchSummary(
@@ -96,4 +98,31 @@ public enum Examples {
     }()
     public static let event = SessionEvent(sessionID: sessionID, seq: 118, kind: .itemsReordered, at: when,
                                            data: #"{"item_ids":["\#(item.id)"]}"#, visibility: .everyone)
+    public static let statusLists = StatusLists(
+        version: WorkflowStatus.defaultList(.version).enumerated().map { position, entry in
+            WorkflowStatus(id: UUID(uuidString: "5E6F7A8B-9C0D-4E1F-8A2B-3C4D5E6F70\(10 + position)")!, projectID: projectID,
+                           scope: .version, name: entry.name, colour: entry.colour, kind: entry.kind, position: position)
+        },
+        task: WorkflowStatus.defaultList(.task).enumerated().map { position, entry in
+            WorkflowStatus(id: UUID(uuidString: "5E6F7A8B-9C0D-4E1F-8A2B-3C4D5E6F70\(20 + position)")!, projectID: projectID,
+                           scope: .task, name: entry.name, colour: entry.colour, kind: entry.kind, position: position)
+        })
+    public static let task = ProjectTask(id: taskID, projectID: projectID, name: "comp", status: "in progress",
+                                         assigneeIDs: [staffID], createdAt: when, createdBy: staffID, updatedAt: when)
+    public static let note = Note(
+        id: UUID(uuidString: "7C8D9E0F-1A2B-4C3D-8E4F-5A6B7C8D9E0F")!, versionID: versionID, parentID: nil,
+        author: comment.author, authorEmail: collaborator.email, text: comment.text, anchor: .frame(41), drawing: comment.drawing,
+        receipt: Note.Receipt(frame: 41, sha256: String(repeating: "3a", count: 32), path: "receipts/1c2d3e4f/6b1f0c2e-41.jpg"),
+        completable: true, completedAt: when, completedBy: staffID, recipientIDs: [staffID],
+        source: Note.Source(sessionID: sessionID, commentID: comment.id, transferredBy: staffID, transferredAt: when),
+        createdAt: when, updatedAt: when, labels: comment.labels)
+    public static let transferPlan = TransferPlan(
+        sessionID: sessionID, statusTarget: .version, approvedStatus: "approved", changesStatus: "requires changes",
+        items: [TransferPlan.Item(
+            itemID: item.id, versionID: versionID, versionName: version.name, verdict: "requires_changes",
+            statusChange: TransferPlan.StatusChange(scope: .version, targetID: versionID, from: "pending review",
+                                                    to: "requires changes"),
+            statusNote: nil, notes: [TransferPlan.PlannedNote(commentID: comment.id, noteID: note.id, alreadyTransferred: false)],
+            newNoteID: nil)],
+        applied: true)
 }

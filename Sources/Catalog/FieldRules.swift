@@ -7,8 +7,14 @@ public enum FieldRules {
     public static let label = TextRule.optionalName()
     /// A project's short code, such as `ABC`.
     public static let projectCode = TextRule.optionalName(maximum: 32)
-    /// A version's status.
-    public static let versionStatus = TextRule.name(maximum: 64)
+    /// A name on a project's status list.
+    public static let statusName = TextRule.name(maximum: 64)
+    /// How many statuses one list holds.
+    public static let statusesPerList = 1...50
+    /// How many staff one task or version may have assigned.
+    public static let assignees = 0...50
+    /// A note's text.
+    public static let noteText = TextRule(minimum: 1, maximum: 10_000, notOnly: .blanks)
     /// A reason for review.
     public static let reason = TextRule.text(maximum: 2000)
     /// A session's description.

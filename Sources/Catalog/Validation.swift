@@ -45,6 +45,15 @@ enum Validate {
         return try email(value, field: field)
     }
 
+    /// A colour as `#RRGGBB`, given back in capitals.
+    static func colour(_ value: String, field: String) throws(CatalogError) -> String {
+        let digits = value.dropFirst()
+        guard value.first == "#", digits.count == 6, digits.allSatisfy(\.isHexDigit) else {
+            throw CatalogError.invalid(field, "'\(value.prefix(20))' is not a colour like #3FA45B")
+        }
+        return value.uppercased()
+    }
+
     /// Refuses `value` when it breaks `rule`, naming the field.
     static func check(_ value: String, _ rule: TextRule, field: String) throws(CatalogError) {
         if let problem = rule.problem(with: value) { throw CatalogError.invalid(field, problem) }

@@ -10,6 +10,10 @@ enum Migrations {
         let version: Int
         let name: String
         let statements: [SQLQueryString]
+        /// Moves existing data, after `statements` and before `finally`, in the same transaction.
+        var moveData: (@Sendable (any SQLDatabase) async throws -> Void)? = nil
+        /// What runs once the data is moved (dropping the columns it moved out of).
+        var finally: [SQLQueryString] = []
     }
 
     static let steps: [Step] = [
@@ -210,22 +214,85 @@ enum Migrations {
                 item_id TEXT, frame BIGINT, playing BOOLEAN NOT NULL, rate TEXT NOT NULL, updated_at BIGINT NOT NULL)
             """,
         ]),
+        Step(version: 6, name: "statuses, tasks and notes", statements: [
+            // Each project's two status lists, version and task, in order. A version's or a
+            // task's `status` is a name on its project's list (the catalog checks it, and
+            // renames it with the list).
+            """
+            CREATE TABLE workflow_statuses (
+                id TEXT PRIMARY KEY, project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+                scope TEXT NOT NULL, name TEXT NOT NULL, colour TEXT NOT NULL, kind TEXT NOT NULL, position BIGINT NOT NULL,
+                created_at BIGINT NOT NULL, UNIQUE (project_id, scope, name))
+            """,
+            """
+            CREATE TABLE tasks (
+                id TEXT PRIMARY KEY, project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+                name TEXT NOT NULL, status TEXT NOT NULL, created_at BIGINT NOT NULL, created_by TEXT, updated_at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX tasks_by_project ON tasks (project_id, name)",
+            """
+            CREATE TABLE task_assignees (
+                task_id TEXT NOT NULL REFERENCES tasks(id) ON DELETE CASCADE,
+                user_id TEXT NOT NULL REFERENCES staff_users(id) ON DELETE CASCADE, position BIGINT NOT NULL,
+                PRIMARY KEY (task_id, user_id))
+            """,
+            """
+            CREATE TABLE version_assignees (
+                version_id TEXT NOT NULL REFERENCES versions(id) ON DELETE CASCADE,
+                user_id TEXT NOT NULL REFERENCES staff_users(id) ON DELETE CASCADE, position BIGINT NOT NULL,
+                PRIMARY KEY (version_id, user_id))
+            """,
+            "ALTER TABLE versions ADD COLUMN task_id TEXT REFERENCES tasks(id) ON DELETE SET NULL",
+            // Notes refer to their version with RESTRICT, like feedback. Where a transferred
+            // note came from (`source_*`) is plain ids, not foreign keys: the mark and the
+            // key that keeps a second transfer from duplicating it outlive the session.
+            """
+            CREATE TABLE notes (
+                id TEXT PRIMARY KEY, version_id TEXT NOT NULL REFERENCES versions(id) ON DELETE RESTRICT,
+                parent_id TEXT REFERENCES notes(id) ON DELETE CASCADE,
+                author_kind TEXT NOT NULL, author_id TEXT NOT NULL, author_name TEXT NOT NULL, author_email TEXT,
+                text TEXT NOT NULL, anchor_first BIGINT, anchor_last BIGINT, is_range BOOLEAN NOT NULL, drawing TEXT,
+                receipt_frame BIGINT, receipt_sha256 TEXT, receipt_path TEXT,
+                completable BOOLEAN NOT NULL, completed_at BIGINT, completed_by TEXT,
+                source_session_id TEXT, source_comment_id TEXT UNIQUE, transferred_by TEXT, transferred_at BIGINT,
+                created_at BIGINT NOT NULL, created_by TEXT, updated_at BIGINT NOT NULL)
+            """,
+            "CREATE INDEX notes_by_version ON notes (version_id, created_at)",
+            "CREATE INDEX notes_by_parent ON notes (parent_id)",
+            """
+            CREATE TABLE note_recipients (
+                note_id TEXT NOT NULL REFERENCES notes(id) ON DELETE CASCADE,
+                user_id TEXT NOT NULL REFERENCES staff_users(id) ON DELETE CASCADE, position BIGINT NOT NULL,
+                PRIMARY KEY (note_id, user_id))
+            """,
+            "ALTER TABLE organization ADD COLUMN transfer_status_to TEXT NOT NULL DEFAULT 'version'",
+            "ALTER TABLE organization ADD COLUMN time_zone TEXT NOT NULL DEFAULT 'UTC'",
+            // Who a webhook speaks for: `staff` (everything) or `clients` (what collaborators see).
+            "ALTER TABLE webhooks ADD COLUMN audience TEXT NOT NULL DEFAULT 'staff'",
+        ], moveData: StatusListUpgrade.run, finally: [
+            "ALTER TABLE versions DROP COLUMN task",
+        ]),
     ]
 
-    /// Applies every step not applied yet, each in its own transaction.
-    static func run(on database: CatalogDatabase) async throws {
+    /// Applies every step not applied yet (up to `last`: tests build old catalogs), each in
+    /// its own transaction.
+    static func run(on database: CatalogDatabase, through last: Int = .max) async throws {
         try await database.write { db in
             try await db.raw("""
                 CREATE TABLE IF NOT EXISTS schema_migrations (
                     version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)
                 """).run()
         }
-        for step in steps {
+        for step in steps where step.version <= last {
             try await database.write { db in
                 let applied = try await db.select().column("version").from("schema_migrations")
                     .where("version", .equal, step.version).first()
                 guard applied == nil else { return }
                 for statement in step.statements {
+                    try await db.raw(statement).run()
+                }
+                try await step.moveData?(db)
+                for statement in step.finally {
                     try await db.raw(statement).run()
                 }
                 try await db.insert(into: "schema_migrations").columns("version", "name", "applied_at")

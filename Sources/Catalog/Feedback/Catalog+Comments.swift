@@ -121,7 +121,10 @@ extension Catalog {
             }
             try await db.insert(row)
             try await self.queueReceipt(&row, db)
-            return try await self.recordCommentEvent(.commentCreated, try ReviewComment(row, labels: playback.map(FrameLabels.init)), db)
+            let comment = try ReviewComment(row, labels: playback.map(FrameLabels.init))
+            try await self.emit(.commentCreated, data: CommentEventData(comment: comment),
+                                feedback: (comment.visibility, session.settings.commentsVisibleToOthers), db)
+            return try await self.recordCommentEvent(.commentCreated, comment, db)
         }
     }
 
@@ -273,7 +276,7 @@ extension Catalog {
                               idempotencyKey: job.idempotencyKey, maxAttempts: 3, batchID: nil, db)
     }
 
-    private static func drawingJSON(_ drawing: Drawing) throws -> String {
+    static func drawingJSON(_ drawing: Drawing) throws -> String {
         String(decoding: try CatalogJSON.encoder.encode(drawing), as: UTF8.self)
     }
 

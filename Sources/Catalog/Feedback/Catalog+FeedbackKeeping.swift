@@ -70,8 +70,16 @@ extension Catalog {
         return try await db.count(StatusChangeRow.table, where: "collaborator_id", equals: collaboratorID.bind) > 0
     }
 
-    /// Refuses to delete a project whose sessions hold feedback: the feedback would go with it.
+    /// Refuses to delete a project whose sessions hold feedback, or whose versions hold notes:
+    /// they would go with it.
     func checkNoFeedback(projectID: UUID, _ db: any SQLDatabase) async throws {
+        let notes = try await db.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from(NoteRow.table)
+            .join(VersionRow.table, on: SQLColumn("version_id", table: NoteRow.table), .equal, SQLColumn("id", table: VersionRow.table))
+            .where(SQLColumn("project_id", table: VersionRow.table), .equal, projectID.bind)
+            .first()?.decode(column: "n", as: Int.self) ?? 0
+        guard notes == 0 else {
+            throw CatalogError(.conflict, "the project's versions have \(notes) notes: delete them first, or keep the project")
+        }
         let sessions = try await db.select().column("id").from(SessionRow.table).where("project_id", .equal, projectID.bind)
             .all(decodingColumn: "id", as: UUID.self)
         for session in sessions {

@@ -62,6 +62,8 @@ extension Catalog {
                 .first { $0.collaborator.id == collaborator.id }!
             if (current?.status ?? .pending) != status {
                 try await self.recordEvent(.statusChanged, sessionID: sessionID, data: StatusEventData(status: changed), db)
+                try await self.emit(.statusChanged, data: StatusWebhookData(sessionID: sessionID, status: changed),
+                                    feedback: (.everyone, commentsVisibleToOthers: true), db)
             }
             return changed
         }
@@ -131,4 +133,12 @@ extension Catalog {
 /// The data of `status.changed`: the collaborator's status, the change last in its history.
 struct StatusEventData: Encodable {
     let status: ItemStatus
+}
+
+/// The `data` of a `status.changed` webhook delivery: the status, and the session it is in.
+struct StatusWebhookData: Encodable {
+    let sessionID: UUID
+    let status: ItemStatus
+
+    enum CodingKeys: String, CodingKey { case sessionID = "session_id", status }
 }

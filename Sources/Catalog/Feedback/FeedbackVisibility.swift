@@ -27,6 +27,9 @@ public struct FeedbackVisibility: Sendable, Hashable {
     /// What anyone in the session may see (item and session changes).
     public static let everyone = FeedbackVisibility()
 
+    /// What only staff may see (transfers, notes).
+    public static let staffOnly = FeedbackVisibility(isInternal: true)
+
     /// Whether `viewer` may see it, in a session whose comments are (or are not) visible to
     /// the other collaborators.
     public func allows(_ viewer: Viewer, commentsVisibleToOthers: Bool) -> Bool {

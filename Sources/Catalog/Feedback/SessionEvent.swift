@@ -17,6 +17,13 @@ public struct SessionEvent: Sendable, Hashable {
         case itemChanged = "item.changed"
         case itemsReordered = "items.reordered"
         case sessionChanged = "session.changed"
+        /// Staff only: feedback went onto versions and tasks.
+        case feedbackTransferred = "feedback.transferred"
+        /// Staff only: a note transferred from this session changed, or was deleted.
+        case noteChanged = "note.changed"
+        case noteDeleted = "note.deleted"
+        /// Staff only: a task of one of the session's versions changed.
+        case taskChanged = "task.changed"
     }
 
     public let sessionID: UUID

@@ -18,9 +18,9 @@ extension Catalog {
     public func reprocessPlan(projectID: UUID, profile: String, onlyFailed: Bool) async throws -> ReprocessPlan {
         try await database.read { db in
             _ = try await self.project(id: projectID, db)
-            let versions = try await db.select(VersionRow.self).where("project_id", .equal, projectID.bind)
-                .where("removed_at", .is, SQLLiteral.null)
-                .orderBy("created_at").orderBy("id").all(VersionRow.self).map(Version.init)
+            let versions = try await self.versions(from: try await db.select(VersionRow.self)
+                .where("project_id", .equal, projectID.bind).where("removed_at", .is, SQLLiteral.null)
+                .orderBy("created_at").orderBy("id").all(VersionRow.self), db)
             var toProcess: [UUID] = []
             var upToDate: [UUID] = []
             var withoutMedia: [UUID] = []

@@ -9,7 +9,8 @@ extension Catalog {
             guard try await db.count(OrganizationRow.table, where: "id", equals: SQLBind(OrganizationRow.only)) == 0 else { return }
             let secret = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.base64URLEncoded
             try await db.insert(OrganizationRow(id: OrganizationRow.only, name: "Dailies", replyTo: nil, shareLinksEnabled: true,
-                                                cookieSecret: secret, updatedAt: StoredTime(self.now), webhookAllowedNetworks: ""))
+                                                cookieSecret: secret, updatedAt: StoredTime(self.now), webhookAllowedNetworks: "",
+                                                transferStatusTo: .version, timeZone: "UTC"))
         }
     }
 
@@ -28,6 +29,13 @@ extension Catalog {
             if let enabled = update.shareLinksEnabled { settings.shareLinksEnabled = enabled }
             if let networks = update.webhookAllowedNetworks {
                 settings.webhookAllowedNetworks = try Validate.allowedNetworks(networks, field: "webhook_allowed_networks")
+            }
+            if let target = update.transferStatusTo { settings.transferStatusTo = target }
+            if let zone = update.timeZone {
+                guard TimeZone(identifier: zone) != nil else {
+                    throw CatalogError.invalid("time_zone", "'\(zone.prefix(64))' is not a time zone name like Europe/London")
+                }
+                settings.timeZone = zone
             }
             row.settings = settings
             row.updatedAt = StoredTime(self.now)
@@ -62,18 +70,23 @@ public struct OrganizationUpdate: Sendable, Decodable {
     public var replyTo: String?
     public var shareLinksEnabled: Bool?
     public var webhookAllowedNetworks: [String]?
+    public var transferStatusTo: WorkflowStatus.Scope?
+    public var timeZone: String?
 
     public init(name: String? = nil, replyTo: String? = nil, shareLinksEnabled: Bool? = nil,
-                webhookAllowedNetworks: [String]? = nil) {
+                webhookAllowedNetworks: [String]? = nil, transferStatusTo: WorkflowStatus.Scope? = nil, timeZone: String? = nil) {
         self.name = name
         self.replyTo = replyTo
         self.shareLinksEnabled = shareLinksEnabled
         self.webhookAllowedNetworks = webhookAllowedNetworks
+        self.transferStatusTo = transferStatusTo
+        self.timeZone = timeZone
     }
 
     enum CodingKeys: String, CodingKey {
         case name, replyTo = "reply_to", shareLinksEnabled = "share_links_enabled"
-        case webhookAllowedNetworks = "webhook_allowed_networks"
+        case webhookAllowedNetworks = "webhook_allowed_networks", transferStatusTo = "transfer_status_to"
+        case timeZone = "time_zone"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -84,5 +97,7 @@ public struct OrganizationUpdate: Sendable, Decodable {
         shareLinksEnabled = try container.decodeIfPresent(Bool.self, forKey: .shareLinksEnabled)
         // null clears the list, as an empty one does.
         webhookAllowedNetworks = try container.decodePatch([String].self, forKey: .webhookAllowedNetworks).map { $0 ?? [] }
+        transferStatusTo = try container.decodeIfPresent(WorkflowStatus.Scope.self, forKey: .transferStatusTo)
+        timeZone = try container.decodeIfPresent(String.self, forKey: .timeZone)
     }
 }

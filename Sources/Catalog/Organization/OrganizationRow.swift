@@ -7,18 +7,22 @@ struct OrganizationRow: TableRow {
     var id: String, name: String, replyTo: String?, shareLinksEnabled: Bool, cookieSecret: String, updatedAt: StoredTime
     /// Comma-separated CIDR blocks; empty: none.
     var webhookAllowedNetworks: String
+    var transferStatusTo: WorkflowStatus.Scope, timeZone: String
 
     /// The studio's settings, as the row holds them.
     var settings: OrganizationSettings {
         get {
             OrganizationSettings(name: name, replyTo: replyTo, shareLinksEnabled: shareLinksEnabled,
-                                 webhookAllowedNetworks: webhookAllowedNetworks.split(separator: ",").map(String.init))
+                                 webhookAllowedNetworks: webhookAllowedNetworks.split(separator: ",").map(String.init),
+                                 transferStatusTo: transferStatusTo, timeZone: timeZone)
         }
         set {
             name = newValue.name
             replyTo = newValue.replyTo
             shareLinksEnabled = newValue.shareLinksEnabled
             webhookAllowedNetworks = newValue.webhookAllowedNetworks.joined(separator: ",")
+            transferStatusTo = newValue.transferStatusTo
+            timeZone = newValue.timeZone
         }
     }
 }

@@ -10,12 +10,20 @@ public struct OrganizationSettings: Sendable, Hashable, Codable {
     /// the studio's internal receivers live. Other private addresses are refused, and
     /// loopback, link-local and the like always are (see ``WebhookAddressPolicy``).
     public var webhookAllowedNetworks: [String]
+    /// Where a transfer of feedback puts the status its rule gives: on the version (the
+    /// default), or on the version's task.
+    public var transferStatusTo: WorkflowStatus.Scope
+    /// The studio's time zone (an IANA name such as `Europe/London`): times in mails are in it.
+    public var timeZone: String
 
-    public init(name: String, replyTo: String?, shareLinksEnabled: Bool, webhookAllowedNetworks: [String] = []) {
+    public init(name: String, replyTo: String?, shareLinksEnabled: Bool, webhookAllowedNetworks: [String] = [],
+                transferStatusTo: WorkflowStatus.Scope = .version, timeZone: String = "UTC") {
         self.name = name
         self.replyTo = replyTo
         self.shareLinksEnabled = shareLinksEnabled
         self.webhookAllowedNetworks = webhookAllowedNetworks
+        self.transferStatusTo = transferStatusTo
+        self.timeZone = timeZone
     }
 
     /// ``webhookAllowedNetworks`` read as networks (each was checked when it was set).
@@ -23,6 +31,7 @@ public struct OrganizationSettings: Sendable, Hashable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case name, replyTo = "reply_to", shareLinksEnabled = "share_links_enabled"
-        case webhookAllowedNetworks = "webhook_allowed_networks"
+        case webhookAllowedNetworks = "webhook_allowed_networks", transferStatusTo = "transfer_status_to"
+        case timeZone = "time_zone"
     }
 }

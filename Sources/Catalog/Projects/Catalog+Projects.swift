@@ -35,6 +35,7 @@ extension Catalog {
             try await self.checkProjectNameFree(name, except: nil, db)
             let project = Project(id: UUID(), name: name, code: code, defaults: defaults, createdAt: self.now, createdBy: createdBy)
             try await db.insert(ProjectRow(project), defaults.settings.columns)
+            try await self.insertStandardStatusLists(projectID: project.id, db)
             return project
         }
     }

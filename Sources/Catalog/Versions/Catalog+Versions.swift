@@ -8,26 +8,36 @@ public struct VersionFields: Sendable, Decodable {
     public var versionNumber: Int??
     public var shot: String??
     public var asset: String??
+    /// The project's task it was made for.
+    public var taskID: UUID??
+    /// The task by name instead (letter case aside): the project's task so named, made when
+    /// there is none. For ingest hooks, which know the task's name, not its id.
     public var task: String??
+    /// A name on the project's version status list (letter case aside).
     public var status: String?
+    /// Replaces the staff assigned to the version.
+    public var assigneeIDs: [UUID]?
     public var clientName: String??
     public var defaultReason: String??
 
     public init(name: String? = nil, versionNumber: Int?? = nil, shot: String?? = nil, asset: String?? = nil,
-                task: String?? = nil, status: String? = nil, clientName: String?? = nil, defaultReason: String?? = nil) {
+                taskID: UUID?? = nil, task: String?? = nil, status: String? = nil, assigneeIDs: [UUID]? = nil,
+                clientName: String?? = nil, defaultReason: String?? = nil) {
         self.name = name
         self.versionNumber = versionNumber
         self.shot = shot
         self.asset = asset
+        self.taskID = taskID
         self.task = task
         self.status = status
+        self.assigneeIDs = assigneeIDs
         self.clientName = clientName
         self.defaultReason = defaultReason
     }
 
     enum CodingKeys: String, CodingKey {
-        case name, versionNumber = "version_number", shot, asset, task, status, clientName = "client_name"
-        case defaultReason = "default_reason"
+        case name, versionNumber = "version_number", shot, asset, taskID = "task_id", task, status
+        case assigneeIDs = "assignee_ids", clientName = "client_name", defaultReason = "default_reason"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -36,12 +46,15 @@ public struct VersionFields: Sendable, Decodable {
         versionNumber = try container.decodePatch(Int.self, forKey: .versionNumber)
         shot = try container.decodePatch(String.self, forKey: .shot)
         asset = try container.decodePatch(String.self, forKey: .asset)
+        taskID = try container.decodePatch(UUID.self, forKey: .taskID)
         task = try container.decodePatch(String.self, forKey: .task)
         status = try container.decodeIfPresent(String.self, forKey: .status)
+        assigneeIDs = try container.decodeIfPresent([UUID].self, forKey: .assigneeIDs)
         clientName = try container.decodePatch(String.self, forKey: .clientName)
         defaultReason = try container.decodePatch(String.self, forKey: .defaultReason)
     }
 
+    /// The fields that need no catalog lookups, applied.
     func applied(to version: Version) throws(CatalogError) -> Version {
         var v = version
         if let name { v.name = try Validate.name(name, field: "name") }
@@ -53,8 +66,6 @@ public struct VersionFields: Sendable, Decodable {
         }
         if let shot { v.shot = try Validate.optionalName(shot, field: "shot") }
         if let asset { v.asset = try Validate.optionalName(asset, field: "asset") }
-        if let task { v.task = try Validate.optionalName(task, field: "task") }
-        if let status { v.status = try Validate.name(status, FieldRules.versionStatus, field: "status") }
         if let clientName { v.clientName = try Validate.optionalName(clientName, field: "client_name") }
         if let defaultReason { v.defaultReason = try Validate.optionalText(defaultReason, FieldRules.reason, field: "default_reason") }
         return v
@@ -62,19 +73,56 @@ public struct VersionFields: Sendable, Decodable {
 }
 
 extension Catalog {
-    /// Creates a version in a project, with no media yet.
+    /// Creates a version in a project, with no media yet. Its status starts as the project's
+    /// `pending review`, or the first review status on its list.
     public func createVersion(projectID: UUID, _ fields: VersionFields, createdBy: UUID? = nil) async throws -> Version {
         guard fields.name != nil else { throw CatalogError.invalid("name", "is required") }
         let created = now
-        let version = try fields.applied(to: Version(
-            id: UUID(), projectID: projectID, name: "", versionNumber: nil, shot: nil, asset: nil, task: nil,
-            status: "pending review", clientName: nil, defaultReason: nil, mediaState: .none, mediaError: nil,
-            createdAt: created, createdBy: createdBy, updatedAt: created))
+        let blank = try fields.applied(to: Version(
+            id: UUID(), projectID: projectID, name: "", versionNumber: nil, shot: nil, asset: nil, taskID: nil,
+            status: WorkflowStatus.newVersionStatus, assigneeIDs: [], clientName: nil, defaultReason: nil, mediaState: .none,
+            mediaError: nil, createdAt: created, createdBy: createdBy, updatedAt: created))
         return try await database.write { db in
             _ = try await self.project(id: projectID, db)
+            var version = blank
+            if fields.status == nil {
+                let list = try await self.statusList(projectID: projectID, .version, db)
+                version.status = (list.first { $0.name == WorkflowStatus.newVersionStatus } ?? list.first { $0.kind == .review }
+                    ?? list.first)?.name ?? WorkflowStatus.newVersionStatus
+            }
+            try await self.applyLinks(fields, to: &version, createdBy: createdBy, db)
             try await db.insert(VersionRow(version))
+            try await self.setStaff(.versionAssignees, ownerID: version.id, version.assigneeIDs, db)
             return version
         }
+    }
+
+    /// Applies the fields that name other records (the task, the status on the project's
+    /// list, the assignees), checking each.
+    private func applyLinks(_ fields: VersionFields, to version: inout Version, createdBy: UUID?, _ db: any SQLDatabase)
+        async throws
+    {
+        if let status = fields.status {
+            version.status = try await self.status(named: status, projectID: version.projectID, .version, field: "status", db).name
+        }
+        if fields.taskID != nil && fields.task != nil {
+            throw CatalogError.invalid("task", "give task_id or task, not both")
+        }
+        if let taskID = fields.taskID {
+            if let taskID {
+                guard try await db.select(TaskRow.self).where("id", .equal, taskID.bind)
+                    .where("project_id", .equal, version.projectID.bind).first(TaskRow.self) != nil
+                else { throw CatalogError.invalid("task_id", "\(taskID) is not a task of this project") }
+            }
+            version.taskID = taskID
+        }
+        if let task = fields.task {
+            version.taskID = nil
+            if let name = try Validate.optionalName(task, field: "task") {
+                version.taskID = try await self.task(named: name, projectID: version.projectID, createdBy: createdBy, db)
+            }
+        }
+        if let assignees = fields.assigneeIDs { version.assigneeIDs = assignees }
     }
 
     public func version(id: UUID) async throws -> Version {
@@ -85,7 +133,13 @@ extension Catalog {
         guard let row = try await db.select(VersionRow.self).where("id", .equal, id.bind)
             .where("removed_at", .is, SQLLiteral.null).first(VersionRow.self)
         else { throw CatalogError.notFound("version", id) }
-        return Version(row)
+        return try await versions(from: [row], db)[0]
+    }
+
+    /// The versions of `rows`, with their assignees.
+    func versions(from rows: [VersionRow], _ db: any SQLDatabase) async throws -> [Version] {
+        let assignees = try await staff(.versionAssignees, of: rows.map(\.id), db)
+        return rows.map { Version($0, assigneeIDs: assignees[$0.id] ?? []) }
     }
 
     /// A project's versions, oldest first.
@@ -95,7 +149,7 @@ extension Catalog {
             let rows = try await db.select(VersionRow.self).where("project_id", .equal, projectID.bind)
                 .where("removed_at", .is, SQLLiteral.null)
                 .orderBy("created_at").orderBy("id").limit(page.limit).offset(page.offset).all(VersionRow.self)
-            return PageResult(items: rows.map(Version.init),
+            return PageResult(items: try await self.versions(from: rows, db),
                               total: try await db.count(VersionRow.table) {
                                   $0.where("project_id", .equal, projectID.bind).where("removed_at", .is, SQLLiteral.null)
                               }, page: page)
@@ -105,8 +159,10 @@ extension Catalog {
     public func updateVersion(id: UUID, _ fields: VersionFields) async throws -> Version {
         try await database.write { db in
             var version = try fields.applied(to: try await self.version(id: id, db))
+            try await self.applyLinks(fields, to: &version, createdBy: nil, db)
             version.updatedAt = self.now
             try await db.update(VersionRow(version))
+            if let assignees = fields.assigneeIDs { try await self.setStaff(.versionAssignees, ownerID: id, assignees, db) }
             return version
         }
     }
@@ -120,8 +176,8 @@ extension Catalog {
     }
 
     /// Deletes a version, its components and its places in sessions (whose orders close up).
-    /// A version with feedback in a session is only marked removed, with its items: the
-    /// feedback, and the files its receipts and reports show, stay.
+    /// A version with feedback in a session, or with notes, is only marked removed, with its
+    /// items: the feedback and notes, and the files their receipts and reports show, stay.
     public func deleteVersion(id: UUID) async throws {
         try await database.write { db in
             _ = try await self.version(id: id, db)
@@ -130,8 +186,10 @@ extension Catalog {
             for item in items {
                 try await self.removeItem(id: item.id, sessionID: item.sessionId, db)
             }
-            // Items kept for their feedback (now or before) keep the version, and its files.
-            if try await db.count(ItemRow.table, where: "version_id", equals: id.bind) > 0 {
+            // Items kept for their feedback (now or before), and notes, keep the version and its files.
+            let keptItems = try await db.count(ItemRow.table, where: "version_id", equals: id.bind)
+            let notes = try await db.count(NoteRow.table, where: "version_id", equals: id.bind)
+            if keptItems + notes > 0 {
                 try await db.update(VersionRow.table).set("removed_at", to: SQLBind(self.now.storedMilliseconds))
                     .where("id", .equal, id.bind).run()
             } else {

@@ -21,9 +21,12 @@ public struct Version: Sendable, Hashable, Codable, Identifiable {
     public var versionNumber: Int?
     public var shot: String?
     public var asset: String?
-    public var task: String?
-    /// The studio's own status word, such as `pending review` or `approved`.
+    /// The task it was made for.
+    public var taskID: UUID?
+    /// A name on the project's version status list, such as `pending review`.
     public var status: String
+    /// Staff assigned to the version itself (its task has its own), in order.
+    public var assigneeIDs: [UUID]
     /// The name collaborators see, when it should differ from ``name``.
     public var clientName: String?
     /// Why the version is up for review, copied into sessions it is added to.
@@ -41,7 +44,8 @@ public struct Version: Sendable, Hashable, Codable, Identifiable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, projectID = "project_id", name, versionNumber = "version_number", shot, asset, task, status
+        case id, projectID = "project_id", name, versionNumber = "version_number", shot, asset, taskID = "task_id", status
+        case assigneeIDs = "assignee_ids"
         case clientName = "client_name", defaultReason = "default_reason", mediaState = "media_state"
         case mediaError = "media_error", createdAt = "created_at", createdBy = "created_by", updatedAt = "updated_at"
     }

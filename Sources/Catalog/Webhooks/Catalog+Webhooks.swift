@@ -9,13 +9,13 @@ extension Catalog {
     /// ``WebhookAddressPolicy``): other schemes, credentials in the URL, and hosts that are
     /// literal addresses the deliveries may not reach. Names are judged at each delivery, by
     /// the addresses they resolve to then.
-    public func createWebhook(url: String, events: [Webhook.Event]) async throws -> Webhook {
+    public func createWebhook(url: String, events: [Webhook.Event], audience: Webhook.Audience = .staff) async throws -> Webhook {
         let target = try WebhookTarget(url: url)
         guard !events.isEmpty else { throw CatalogError.invalid("events", "must name at least one event") }
         let webhook = Webhook(id: UUID(), url: url.trimmingCharacters(in: .whitespaces),
                               secret: SecretToken.generate(prefix: "whsec_").value,
-                              events: Array(Set(events)).sorted { $0.rawValue < $1.rawValue }, enabled: true,
-                              createdAt: now)
+                              events: Array(Set(events)).sorted { $0.rawValue < $1.rawValue }, audience: audience,
+                              enabled: true, createdAt: now)
         try await database.write { db in
             if let address = target.literalAddress {
                 let policy = WebhookAddressPolicy(allowedNetworks: try await self.organizationRow(db).settings.allowedNetworks)
@@ -53,18 +53,38 @@ extension Catalog {
     /// holds up the pipeline. Each webhook's deliveries share a lane, so they run one at a time
     /// and a receiver that hangs holds one delivery slot, never the others'.
     public func emit(_ event: Webhook.Event, data: some Encodable) async throws {
+        try await database.write { db in try await self.emit(event, data: data, db) }
+    }
+
+    /// Queues `event` in the transaction of the change it tells of. Feedback passes the
+    /// visibility rule first: a webhook for clients gets only what a collaborator of the
+    /// session who wrote none of it may see, so an internal comment never reaches it.
+    ///
+    /// - Parameters:
+    ///   - feedback: who may see what the event is about, and whether the session shows
+    ///     collaborators each other's comments; `nil` for events that are not feedback.
+    func emit(_ event: Webhook.Event, data: some Encodable, feedback: (FeedbackVisibility, commentsVisibleToOthers: Bool)? = nil,
+              _ db: any SQLDatabase) async throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
-        let body = String(decoding: try encoder.encode(
-            WebhookEnvelope(id: UUID(), event: event.rawValue, occurredAt: Date().ISO8601Format(), data: data)), as: UTF8.self)
-        try await database.write { db in
-            for webhook in try await self.webhooks(db) where webhook.enabled && webhook.events.contains(event) {
-                let job = WebhookJob(webhookID: webhook.id, event: event.rawValue, body: body)
-                _ = try await self.enqueue(.webhook, payload: String(decoding: try JSONEncoder().encode(job), as: UTF8.self),
-                                           idempotencyKey: nil, maxAttempts: 8, batchID: nil,
-                                           laneKey: Webhook.laneKey(webhook.id), db)
+        var body: String?
+        for webhook in try await self.webhooks(db) where webhook.enabled && webhook.events.contains(event) {
+            if webhook.audience == .clients {
+                // The webhook looks on as a collaborator of its own (its id), who owns no feedback.
+                guard !event.isStaffOnly else { continue }
+                if let (visibility, visibleToOthers) = feedback,
+                   !visibility.allows(.collaborator(webhook.id), commentsVisibleToOthers: visibleToOthers) { continue }
             }
+            if body == nil {
+                body = String(decoding: try encoder.encode(
+                    WebhookEnvelope(id: UUID(), event: event.rawValue, occurredAt: Date().ISO8601Format(), data: data)),
+                    as: UTF8.self)
+            }
+            let job = WebhookJob(webhookID: webhook.id, event: event.rawValue, body: body!)
+            _ = try await self.enqueue(.webhook, payload: String(decoding: try JSONEncoder().encode(job), as: UTF8.self),
+                                       idempotencyKey: nil, maxAttempts: 8, batchID: nil,
+                                       laneKey: Webhook.laneKey(webhook.id), db)
         }
     }
 }

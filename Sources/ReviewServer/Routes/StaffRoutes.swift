@@ -141,8 +141,15 @@ private func versionFields(creating: Bool) -> Schema {
     return .object([
         creating ? Schema.string(FieldRules.name).required("name") : Schema.string(FieldRules.name).optional("name"),
         Schema.integer(FieldRules.versionNumber).orNull("none").optional("version_number"),
-        label("shot"), label("asset"), label("task"),
-        Schema.string(FieldRules.versionStatus).described("\"pending review\" for a new version").optional("status"),
+        label("shot"), label("asset"),
+        Schema.uuid.orNull("no task").described("A task of the version's project").optional("task_id"),
+        Schema.string(FieldRules.label).orNull("no task")
+            .described("The project's task of this name (letter case aside), made when there is none; instead of task_id")
+            .optional("task"),
+        Schema.string(FieldRules.statusName)
+            .described("A name on the project's version status list; a new version starts at \"pending review\" "
+                       + "(or the list's first review status)").optional("status"),
+        Schema.array(.uuid, count: FieldRules.assignees).described("Staff user ids; replaces the list").optional("assignee_ids"),
         label("client_name"),
         Schema.string(FieldRules.reason).orNull("none").optional("default_reason"),
     ])
