@@ -61,6 +61,10 @@ struct AccessMatrixTests {
         /// The collaborator's comment on the first item (with its frame receipt), and staff's.
         let collaboratorCommentID: UUID
         let staffCommentID: UUID
+        /// A task of the project, and the note a transfer made of the collaborator's comment
+        /// (with its frame receipt).
+        let taskID: UUID
+        let noteID: UUID
     }
 
     /// How one route is tried.
@@ -181,6 +185,10 @@ struct AccessMatrixTests {
                                                     createdBy: nil)
         #expect(FileManager.default.createFile(atPath: store.absolutePath("tmp/upload-\(upload.id.uuidString.lowercased())"), contents: nil))
         let webhook = try await catalog.createWebhook(url: "http://localhost:9/hook", events: [.transcodeFailed])
+        let task = try await catalog.createTask(projectID: project.id, TaskFields(name: "comp"))
+        let transfer = try await catalog.transferFeedback(sessionID: session.id, FeedbackTransfer(commentIDs: [collaboratorComment.id]),
+                                                          by: staffUser)
+        let noteID = try #require(transfer.items.first?.notes.first?.noteID)
         return World(
             projectID: project.id, sessionID: session.id, versionIDs: versions, spareVersionID: versions[2],
             itemIDs: try await catalog.items(sessionID: session.id).map(\.id), collaboratorID: collaborator.id,
@@ -189,7 +197,7 @@ struct AccessMatrixTests {
                       .staff: server.admin],
             uploadID: upload.id, jobID: job.id, batchID: batchID, webhookID: webhook.id,
             foreignItemID: try #require(try await catalog.items(sessionID: elsewhere.id).first).id,
-            collaboratorCommentID: collaboratorComment.id, staffCommentID: staffComment.id)
+            collaboratorCommentID: collaboratorComment.id, staffCommentID: staffComment.id, taskID: task.id, noteID: noteID)
     }
 
     /// Claims job `id` as "matrix", the way a worker would; jobs earlier worlds left queued
@@ -257,6 +265,13 @@ struct AccessMatrixTests {
         case "POST /api/v1/versions/{version_id}/uploads": return Row(kind: staff, body: ["file_name": "clip.mov", "size": 10])
         case "PATCH /api/v1/uploads/{upload_id}": return Row(kind: staff, raw: "0123456789", headers: ["Upload-Offset": "0"])
         case "POST /api/v1/projects/{project_id}/reprocess": return Row(kind: staff, body: [:])
+        case "PUT /api/v1/projects/{project_id}/statuses/{scope}":
+            return Row(kind: staff, body: ["statuses": [["name": "pending review", "colour": "#E8A33D", "kind": "review"],
+                                                        ["name": "approved", "colour": "#3FA45B", "kind": "approved"]]])
+        case "POST /api/v1/projects/{project_id}/tasks": return Row(kind: staff, body: ["name": "roto"])
+        case "PATCH /api/v1/tasks/{task_id}": return Row(kind: staff, body: ["status": "approved"])
+        case "POST /api/v1/versions/{version_id}/notes": return Row(kind: staff, body: ["text": "Soften the flare"])
+        case "PATCH /api/v1/notes/{note_id}": return Row(kind: staff, body: ["completable": true, "completed": true])
         case "POST /api/v1/webhooks":
             return Row(kind: staff, body: ["url": "http://localhost:9/other", "events": ["transcode.succeeded"]])
         default:
@@ -341,6 +356,9 @@ struct AccessMatrixTests {
                         .replacingOccurrences(of: "{job_id}", with: world.jobID.uuidString)
                         .replacingOccurrences(of: "{batch_id}", with: world.batchID.uuidString)
                         .replacingOccurrences(of: "{webhook_id}", with: world.webhookID.uuidString)
+                        .replacingOccurrences(of: "{task_id}", with: world.taskID.uuidString)
+                        .replacingOccurrences(of: "{note_id}", with: world.noteID.uuidString)
+                        .replacingOccurrences(of: "{scope}", with: "version")
                         .replacingOccurrences(of: "{kind}", with: "proxy")
                         .replacingOccurrences(of: "{frame}", with: "5")
                         .replacingOccurrences(of: "{comment_id}", with: (path.hasPrefix("/api/v1/review/")

@@ -15,7 +15,8 @@ extension Catalog {
 
     /// Replaces one of a project's lists with `entries`, in their order. An entry with the
     /// id of an existing one keeps it, renamed (and every version or task that has it with
-    /// it) when its name differs; an entry without an id is new.
+    /// it) when its name differs; an entry without an id is the existing one of its name
+    /// (letter case aside), or new.
     ///
     /// - Throws: ``CatalogError``: an empty list, a name twice (letter case aside), a colour
     ///   not `#RRGGBB`, an id not on this list, or (`conflict`) leaving out an entry that
@@ -35,6 +36,7 @@ extension Catalog {
                 throw CatalogError.invalid("statuses[\(index)].name", "\(entries[index].name) is on the list twice")
             }
         }
+        let validated = entries
         return try await database.write { db in
             _ = try await self.project(id: projectID, db)
             let current = try await self.statusList(projectID: projectID, scope, db)
@@ -42,6 +44,14 @@ extension Catalog {
             for (index, entry) in entries.enumerated() {
                 if let id = entry.id, byID[id] == nil {
                     throw CatalogError.invalid("statuses[\(index)].id", "\(id) is not on the project's \(scope) list")
+                }
+            }
+            // An entry without an id that has an existing entry's name is that entry.
+            var entries = validated
+            let claimed = Set(entries.compactMap(\.id))
+            for index in entries.indices where entries[index].id == nil {
+                if let same = current.first(where: { !claimed.contains($0.id) && $0.name.lowercased() == entries[index].name.lowercased() }) {
+                    entries[index].id = same.id
                 }
             }
             let kept = Set(entries.compactMap(\.id))

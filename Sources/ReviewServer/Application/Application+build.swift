@@ -72,6 +72,7 @@ func buildRouter(services: ServerServices) -> (router: Router<AppRequestContext>
     addCollaboratorRoutes(api)
     addReviewRoutes(api)
     addFeedbackRoutes(api)
+    addWorkflowRoutes(api)
     addRoomRoutes(api)
     addUploadRoutes(api)
     addDownloadRoutes(api)

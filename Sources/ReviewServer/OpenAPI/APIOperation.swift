@@ -73,6 +73,9 @@ struct Parameter: Sendable {
         case "kind":
             schema = .oneOf(Component.Kind.self)
             description = "Which of the version's files"
+        case "scope":
+            schema = .oneOf(WorkflowStatus.Scope.self)
+            description = "Which status list: the versions' or the tasks'"
         default:
             precondition(name.hasSuffix("_id"), "no schema for the path parameter {\(name)}")
             schema = .uuid

@@ -182,6 +182,8 @@ struct OpenAPIDocument {
         "UploadCompleted": [("job_id", "/job/id"), ("version_id", "/original/version_id")],
         "ReprocessStarted": [("job_id", "/jobs/0/id"), ("batch_id", "/batch_id")],
         "Webhook": [("webhook_id", "/id")],
+        "Task": [("task_id", "/id"), ("project_id", "/project_id")],
+        "Note": [("note_id", "/id"), ("version_id", "/version_id")],
     ]
 
     /// OpenAPI links from an operation that creates something to every operation its caller

@@ -24,6 +24,9 @@ enum ResponseSchemas {
             "Organization": Schema.object([
                 Schema.string.required("name"), Schema.string.optional("reply_to"), Schema.boolean.required("share_links_enabled"),
                 Schema.array(.string).required("webhook_allowed_networks"),
+                Schema.oneOf(WorkflowStatus.Scope.self).described("Where a transfer of feedback puts its statuses")
+                    .required("transfer_status_to"),
+                Schema.string.described("The studio's time zone, an IANA name: times in mails are in it").required("time_zone"),
             ]),
             "Project": Schema.object([
                 uuid("id"), Schema.string.required("name"), Schema.string.optional("code"),
@@ -31,8 +34,10 @@ enum ResponseSchemas {
             ]),
             "Version": Schema.object([
                 uuid("id"), uuid("project_id"), Schema.string.required("name"), Schema.integer().optional("version_number"),
-                Schema.string.optional("shot"), Schema.string.optional("asset"), Schema.string.optional("task"),
-                Schema.string.required("status"), Schema.string.optional("client_name"), Schema.string.optional("default_reason"),
+                Schema.string.optional("shot"), Schema.string.optional("asset"), Schema.uuid.optional("task_id"),
+                Schema.string.described("A name on the project's version status list").required("status"),
+                Schema.array(.uuid).described("Staff assigned to the version itself").required("assignee_ids"),
+                Schema.string.optional("client_name"), Schema.string.optional("default_reason"),
                 Schema.oneOf(Version.MediaState.self).required("media_state"), Schema.string.optional("media_error"),
                 time("created_at"), Schema.uuid.optional("created_by"), time("updated_at"),
             ]),
@@ -122,7 +127,11 @@ enum ResponseSchemas {
             "Webhook": Schema.object([
                 uuid("id"), Schema.string.required("url"),
                 Schema.string.described("Signs each delivery (HMAC-SHA256); shown only when the webhook is created").required("secret"),
-                Schema.array(Schema.oneOf(Webhook.Event.self)).required("events"), Schema.boolean.required("enabled"),
+                Schema.array(Schema.oneOf(Webhook.Event.self)).required("events"),
+                Schema.oneOf(Webhook.Audience.self)
+                    .described("staff: every event; clients: only feedback any collaborator may see, no staff-only events")
+                    .required("audience"),
+                Schema.boolean.required("enabled"),
                 time("created_at"),
             ]),
             "Comment": comment,
@@ -144,6 +153,17 @@ enum ResponseSchemas {
                 uuid("comment_id"), FeedbackSchemas.frame.described("The frame it is drawn on").required("frame"),
                 labeledAnchor.required("anchor"), FeedbackSchemas.drawing.required("drawing"),
             ]),
+            "WorkflowStatus": workflowStatus,
+            "StatusLists": Schema.object([Schema.array(workflowStatus).required("version"),
+                                          Schema.array(workflowStatus).required("task")]),
+            "Task": Schema.object([
+                uuid("id"), uuid("project_id"), Schema.string.required("name"),
+                Schema.string.described("A name on the project's task status list").required("status"),
+                Schema.array(.uuid).described("Staff user ids, in order").required("assignee_ids"), time("created_at"),
+                Schema.uuid.optional("created_by"), time("updated_at"),
+            ]),
+            "Note": note,
+            "TransferPlan": transferPlan,
             "SessionEvents": Schema.object([
                 Schema.array(Schema.object([
                     Schema.integer(1...Int.max).required("seq"), Schema.oneOf(SessionEvent.Kind.self).required("type"),
@@ -160,7 +180,8 @@ enum ResponseSchemas {
                                 ("CollaboratorInviteList", "CollaboratorInvite"), ("ReviewItemList", "ReviewItem"),
                                 ("JobList", "Job"), ("WorkerList", "Worker"), ("WebhookList", "Webhook"),
                                 ("CommentList", "Comment"), ("ItemStatusList", "ItemStatus"),
-                                ("StatusSummaryList", "StatusSummary"), ("FrameDrawingList", "FrameDrawing")] {
+                                ("StatusSummaryList", "StatusSummary"), ("FrameDrawingList", "FrameDrawing"),
+                                ("WorkflowStatusList", "WorkflowStatus"), ("TaskList", "Task"), ("NoteList", "Note")] {
             schemas[list] = Schema.object([
                 Schema.array(Schema.ref(element)).required("data"),
                 Schema.object([Schema.integer(0...Int.max).required("total"), Schema.integer(1...Int.max).required("limit"),
@@ -204,6 +225,52 @@ enum ResponseSchemas {
         ]).described("The frame its author saw (frame and range anchors)").optional("receipt"),
         time("created_at"), Schema.dateTime.optional("edited_at"),
         Schema.dateTime.described("Deleted by its author: a tombstone").optional("deleted_at"),
+    ])
+
+    private static let workflowStatus = Schema.object([
+        uuid("id"), uuid("project_id"), Schema.oneOf(WorkflowStatus.Scope.self).required("scope"), Schema.string.required("name"),
+        Schema(.string(.init(format: .colour))).required("colour"), Schema.oneOf(WorkflowStatus.Kind.self).required("kind"),
+        Schema.integer(0...Int.max).required("position"),
+    ])
+
+    private static let note = Schema.object([
+        uuid("id"), uuid("version_id"), Schema.uuid.described("The note this answers").optional("parent_id"),
+        Schema.object([
+            Schema.oneOf(FeedbackAuthor.Kind.self).required("kind"),
+            Schema.uuid.described("A staff user's id, or the collaborator's in the session the note came from").required("id"),
+            Schema.string.required("name"), Schema.string.optional("email"),
+        ]).required("author"),
+        Schema.string.required("text"), labeledAnchor.required("anchor"), FeedbackSchemas.drawing.optional("drawing"),
+        Schema.object([
+            FeedbackSchemas.frame.required("frame"), Schema.sha256.required("sha256"), Schema.string.required("url"),
+        ]).described("The frame its comment was made on (transferred notes)").optional("receipt"),
+        Schema.boolean.required("completable"), Schema.dateTime.optional("completed_at"), Schema.uuid.optional("completed_by"),
+        Schema.array(.uuid).required("recipient_ids"),
+        Schema.object([
+            uuid("session_id"), uuid("comment_id"), Schema.uuid.optional("transferred_by"), time("transferred_at"),
+        ]).described("The review session and comment it was transferred from").optional("source"),
+        Schema.dateTime.described("When it was written: a transferred comment's own time").required("created_at"),
+        time("updated_at"),
+    ])
+
+    private static let transferPlan = Schema.object([
+        uuid("session_id"), Schema.oneOf(WorkflowStatus.Scope.self).required("status_target"),
+        Schema.string.optional("approved_status"), Schema.string.optional("changes_status"),
+        Schema.array(Schema.object([
+            uuid("item_id"), uuid("version_id"), Schema.string.required("version_name"),
+            Schema.oneOf(["approved", "requires_changes", "undecided"]).described("What the deciders said").required("verdict"),
+            Schema.object([
+                Schema.oneOf(WorkflowStatus.Scope.self).required("scope"), uuid("target_id"), Schema.string.required("from"),
+                Schema.string.required("to"),
+            ]).described("The status the rule sets").optional("status_change"),
+            Schema.string.described("Why the rule changes nothing here, when the deciders decided").optional("status_note"),
+            Schema.array(Schema.object([
+                uuid("comment_id"), uuid("note_id"),
+                Schema.boolean.described("An earlier transfer made this note: nothing new").required("already_transferred"),
+            ])).required("notes"),
+            Schema.uuid.described("The note written in the transfer, on this version").optional("new_note_id"),
+        ])).required("items"),
+        Schema.boolean.described("false: a preview").required("applied"), count("notes_created"), count("statuses_changed"),
     ])
 
     private static let staffUser = Schema.object([

@@ -145,6 +145,7 @@ extension Schema.StringFormat {
         case .rational: "must be a ratio of whole numbers such as 24000/1001"
         case .ratio: "must be a ratio of whole numbers above 0, such as 4/3"
         case .color: "must be a colour as #RRGGBBAA"
+        case .colour: "must be a colour as #RRGGBB"
         }
     }
 }

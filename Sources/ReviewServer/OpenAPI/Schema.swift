@@ -70,6 +70,8 @@ struct Schema: Sendable {
         case ratio
         /// A colour with its opacity: `#RRGGBBAA`.
         case color
+        /// An opaque colour: `#RRGGBB` (a status's).
+        case colour = "opaque-colour"
     }
 
     // MARK: Building
@@ -136,6 +138,7 @@ extension Schema.StringFormat {
         case .rational: "^-?[0-9]+/[0-9]+$"
         case .ratio: "^[1-9][0-9]{0,8}/[1-9][0-9]{0,8}$"
         case .color: "^#[0-9A-Fa-f]{8}$"
+        case .colour: "^#[0-9A-Fa-f]{6}$"
         case .dateTime, .cidr: nil
         }
     }
@@ -152,7 +155,7 @@ extension Schema.StringFormat {
     var keyword: String? {
         switch self {
         case .uuid, .dateTime, .httpURL: rawValue
-        case .email, .sha256, .cidr, .rational, .ratio, .color: nil
+        case .email, .sha256, .cidr, .rational, .ratio, .color, .colour: nil
         }
     }
 
@@ -171,6 +174,8 @@ extension Schema.StringFormat {
             text.wholeMatch(of: /[1-9][0-9]{0,8}\/[1-9][0-9]{0,8}/) != nil
         case .color:
             text.wholeMatch(of: /#[0-9A-Fa-f]{8}/) != nil
+        case .colour:
+            text.wholeMatch(of: /#[0-9A-Fa-f]{6}/) != nil
         }
     }
 

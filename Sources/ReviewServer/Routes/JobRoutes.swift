@@ -92,7 +92,11 @@ func addJobRoutes(_ api: APIRoutes) {
                   body: .json(.object([
                       Schema.httpURL.required("url"),
                       Schema.array(.oneOf(Webhook.Event.self), count: 1...Webhook.Event.allCases.count, unique: true).required("events"),
-                  ]), example: #"{"url": "https://pipeline.studio.example/dailies", "events": ["transcode.succeeded", "transcode.failed"]}"#),
+                      Schema.oneOf(Webhook.Audience.self)
+                          .described("Who the receiver speaks for: staff (every event, the default) or clients (only feedback "
+                                     + "any collaborator may see: never an internal comment, never a transfer)")
+                          .optional("audience"),
+                  ]), example: #"{"url": "https://pipeline.studio.example/dailies", "events": ["transcode.succeeded", "comment.created"], "audience": "staff"}"#),
                   status: .created, response: "Webhook",
                   refusals: [.rule("The address names a host (a name or an IP address, with a port from 1 to 65535), carries no "
                                    + "user name or password, and does not reach loopback, link-local or unlisted private "
@@ -100,9 +104,12 @@ func addJobRoutes(_ api: APIRoutes) {
         struct Body: Decodable {
             let url: String
             let events: [Webhook.Event]
+            let audience: Webhook.Audience?
         }
         let body = try await input.body(Body.self)
-        return try JSONCoding.response(try await input.catalog.createWebhook(url: body.url, events: body.events), status: .created)
+        return try JSONCoding.response(try await input.catalog.createWebhook(url: body.url, events: body.events,
+                                                                             audience: body.audience ?? .staff),
+                                       status: .created)
     }
     api.admin.add(.delete, "/api/v1/webhooks/{webhook_id}", "Remove a webhook (admins)", tag: "webhooks", status: .noContent, response: .empty) { input in
         try await input.catalog.deleteWebhook(id: try input.id("webhook_id"))

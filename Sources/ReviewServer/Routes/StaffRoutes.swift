@@ -20,10 +20,15 @@ func addOrganizationRoutes(_ api: APIRoutes) {
                       Schema.boolean.optional("share_links_enabled"),
                       Schema.array(.cidr, count: FieldRules.allowedNetworks)
                           .orNull("no private network").described("Replaces the whole list").optional("webhook_allowed_networks"),
-                  ]), example: #"{"name": "Northlight VFX", "reply_to": "producers@northlight.example", "share_links_enabled": true, "webhook_allowed_networks": ["10.20.0.0/16"]}"#),
+                      Schema.oneOf(WorkflowStatus.Scope.self)
+                          .described("Where a transfer of feedback puts its statuses: the version, or its task")
+                          .optional("transfer_status_to"),
+                      Schema.string(TextRule.name(maximum: 64)).described("An IANA time zone name, such as Europe/London")
+                          .optional("time_zone"),
+                  ]), example: #"{"name": "Northlight VFX", "reply_to": "producers@northlight.example", "share_links_enabled": true, "webhook_allowed_networks": ["10.20.0.0/16"], "transfer_status_to": "version", "time_zone": "Europe/London"}"#),
                   response: "Organization",
                   refusals: [.rule("Each network is in CIDR form, with no bits set past its prefix, and overlaps no range "
-                                   + "webhooks never reach (loopback, link-local…)")]) { input in
+                                   + "webhooks never reach (loopback, link-local…); the time zone is one the server knows")]) { input in
         try JSONCoding.response(try await input.catalog.updateOrganization(try await input.body(OrganizationUpdate.self)))
     }
     api.admin.add(.get, "/api/v1/users", "Staff members, by name (admins)", tag: "staff", parameters: Parameter.page, response: "StaffUserList") { input in
