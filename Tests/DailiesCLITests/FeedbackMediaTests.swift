@@ -97,6 +97,68 @@ struct FeedbackMediaTests {
         }
     }
 
+    @Test("dailies transfer: the preview changes nothing; the verdict lands on the version, the comment and its receipt in a note")
+    func transfer() async throws {
+        let directory = try TemporaryDirectory()
+        let data = directory.path("data")
+        let server = try ServeProcess(dataDirectory: data)
+        defer { _ = server.stop() }
+        let api = server.api
+        let (project, _) = try await api.makeVersion()
+        let fixture = "h264-bframes-23976-editlist.mp4"
+        #expect(try dailies("ingest", "--data-dir", data, "--project", project, "--name", "sh010", "--task", "comp",
+                            Fixture.path(fixture)).status == 0)
+        let versions = try await api.send("GET", "/api/v1/projects/\(project)/versions").json["data"] as? [[String: Any]] ?? []
+        let version = try #require(versions.first { $0["name"] as? String == "sh010" }?["id"] as? String)
+        #expect(try await api.waitForMedia(version)["media_state"] as? String == "ready")
+        let session = try #require(try await api.send("POST", "/api/v1/projects/\(project)/sessions", json: [
+            "title": "Dailies", "version_ids": [version]]).json["id"] as? String)
+        let reviewer = ReviewClient(base: api.base, address: nil)
+        #expect(try await reviewer.send("POST", "/api/v1/review/access", json: [
+            "token": try await ServingTests.inviteToken(api, session: session, name: "Dana")]).status == 200)
+        let base = "/api/v1/review/sessions/\(session)"
+        let item = try #require((try await reviewer.send("GET", base + "/items").json["data"] as? [[String: Any]])?.first?["id"] as? String)
+        let comment = try await reviewer.send("POST", base + "/items/\(item)/comments",
+                                              json: ["text": "The glint <b>pops</b>", "anchor": ["frame": 41]])
+        let commentID = try #require(comment.json["id"] as? String)
+        let receipt = try await Self.readyReceipt(reviewer, session: session, comment: commentID)
+        #expect(try await reviewer.send("PUT", base + "/items/\(item)/status", json: ["status": "requires_changes"]).status == 200)
+
+        func transfer(_ extra: String...) throws -> Subprocess {
+            try dailies(["transfer", "--data-dir", data, "--session", session, "--by", "admin@dailies.local"] + extra)
+        }
+        let preview = try transfer("--preview")
+        #expect(preview.status == 0, "\(preview.standardErrorText)")
+        #expect(preview.standardOutputText.contains("sh010: requires changes; version pending review → requires changes; 1 new note"))
+        #expect(preview.standardOutputText.contains("Preview: nothing changed."))
+        #expect(try await api.send("GET", "/api/v1/versions/\(version)").json["status"] as? String == "pending review")
+
+        let done = try transfer("--completable")
+        #expect(done.status == 0 && done.standardOutputText.contains("Transferred: 1 notes, 1 statuses."), "\(done.standardOutputText)")
+        let changed = try await api.send("GET", "/api/v1/versions/\(version)").json
+        #expect(changed["status"] as? String == "requires changes" && changed["task_id"] is String)
+        let notes = try #require(try await api.send("GET", "/api/v1/versions/\(version)/notes").json["data"] as? [[String: Any]])
+        #expect(notes.count == 1)
+        let note = try #require(notes.first)
+        #expect(note["text"] as? String == "The glint <b>pops</b>" && note["completable"] as? Bool == true)
+        #expect((note["author"] as? [String: Any])?["name"] as? String == "Dana")
+        #expect(note["created_at"] as? String == comment.json["created_at"] as? String, "the comment's own date")
+        #expect((note["anchor"] as? [String: Any])?["number"] as? Int == 41)
+        let kept = try #require(note["receipt"] as? [String: Any])
+        #expect(kept["sha256"] as? String == receipt["sha256"] as? String)
+        let still = try await api.send("GET", try #require(kept["url"] as? String))
+        #expect(still.status == 200 && still.headers["content-type"] == "image/jpeg")
+        let path = directory.path("note-receipt.jpg")
+        try still.body.write(to: URL(fileURLWithPath: path))
+        #expect(FrameBarcode.read(try #require(try VideoFrameReader(path).next(.gray8)).picture)?.index == 41)
+
+        let again = try transfer()
+        #expect(again.standardOutputText.contains("1 already transferred") && again.standardOutputText.contains("0 notes, 0 statuses"),
+                "\(again.standardOutputText)")
+        let refused = try transfer("--changes-status", "redo")
+        #expect(refused.status == 65 && refused.standardErrorText.contains("redo is not on the project's version status list"))
+    }
+
     /// Waits for the comment's receipt to be ready (the worker grabs it), as the collaborator sees it.
     static func readyReceipt(_ client: ReviewClient, session: String, comment: String) async throws -> [String: Any] {
         let deadline = Date().addingTimeInterval(120)

@@ -39,8 +39,11 @@ public struct Ingest: Sendable {
     }
 
     /// Creates a version in `projectID` for the movie, still or image sequence (a member or
-    /// a pattern) at `path`, and ingests it. The version is named `name`, or after the file.
-    public func ingest(path: String, projectID: UUID, name: String? = nil, createdBy: UUID? = nil) async throws -> Result {
+    /// a pattern) at `path`, and ingests it. The version is named `name`, or after the file,
+    /// and made for the project's task named `task` (made when there is none).
+    public func ingest(path: String, projectID: UUID, name: String? = nil, task: String? = nil, createdBy: UUID? = nil)
+        async throws -> Result
+    {
         let source = try MediaSource.resolve(path)
         let fileName: String
         let defaultName: String
@@ -54,7 +57,8 @@ public struct Ingest: Sendable {
         }
         let (stored, sha256, size) = try copyIn(source)
         let version = try await catalog.createVersion(
-            projectID: projectID, VersionFields(name: name ?? (defaultName.isEmpty ? fileName : defaultName)),
+            projectID: projectID,
+            VersionFields(name: name ?? (defaultName.isEmpty ? fileName : defaultName), task: task.map { .some($0) }),
             createdBy: createdBy)
         let (original, job) = try await register(versionID: version.id, path: stored, fileName: fileName, size: size,
                                                  sha256: sha256)

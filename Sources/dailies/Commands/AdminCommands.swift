@@ -45,10 +45,7 @@ struct UserCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await withCatalog(data) { catalog in
-                guard let user = try await catalog.staffUsers(page: .all).items.first(where: { $0.email == email.lowercased() }) else {
-                    throw CatalogError(.notFound, "no staff member with email \(email)")
-                }
-                print(try await catalog.createAPIKey(for: user.id).value)
+                print(try await catalog.createAPIKey(for: try await staffUser(email: email, catalog).id).value)
             }
         }
     }

@@ -103,6 +103,9 @@ struct IngestCommand: AsyncParsableCommand {
     @Option(help: "The version's name (only with one path).")
     var name: String?
 
+    @Option(help: "The task the versions are made for, by name (created in the project when it has none).")
+    var task: String?
+
     func validate() throws {
         guard !paths.isEmpty else { throw ValidationError("give at least one path") }
         guard name == nil || paths.count == 1 else { throw ValidationError("--name goes with a single path") }
@@ -116,7 +119,7 @@ struct IngestCommand: AsyncParsableCommand {
             var failures = 0
             for path in paths {
                 do {
-                    let result = try await ingest.ingest(path: path, projectID: project.id, name: name)
+                    let result = try await ingest.ingest(path: path, projectID: project.id, name: name, task: task)
                     print("\(path): version \(result.version.name) (\(result.version.id)), job \(result.job.id) queued")
                 } catch let error as MediaError {
                     printError("dailies: \(error.code): \(error.description)")
