@@ -15,6 +15,8 @@ public enum FieldRules {
     public static let assignees = 0...50
     /// A note's text.
     public static let noteText = TextRule(minimum: 1, maximum: 10_000, notOnly: .blanks)
+    /// A batched mail's window, in seconds.
+    public static let notificationWindow = 10...86_400
     /// A reason for review.
     public static let reason = TextRule.text(maximum: 2000)
     /// A session's description.

@@ -272,6 +272,40 @@ enum Migrations {
         ], moveData: StatusListUpgrade.run, finally: [
             "ALTER TABLE versions DROP COLUMN task",
         ]),
+        Step(version: 7, name: "notifications and the mail outbox", statements: [
+            // One thing one recipient is to hear of, as it was then. Mailed ones are gathered
+            // into a mail (`mail_id`, set in the transaction that writes it); staff's are also
+            // their list in the app (`in_app`, `read_at`).
+            """
+            CREATE TABLE notices (
+                id TEXT PRIMARY KEY, session_id TEXT NOT NULL REFERENCES review_sessions(id) ON DELETE CASCADE,
+                recipient_kind TEXT NOT NULL, recipient_id TEXT NOT NULL, kind TEXT NOT NULL, item_id TEXT NOT NULL,
+                comment_id TEXT, details TEXT NOT NULL, in_app BOOLEAN NOT NULL, by_email BOOLEAN NOT NULL,
+                created_at BIGINT NOT NULL, due_at BIGINT NOT NULL, mail_id TEXT, read_at BIGINT)
+            """,
+            "CREATE INDEX notices_waiting ON notices (recipient_kind, recipient_id, session_id, mail_id)",
+            "CREATE INDEX notices_in_app ON notices (recipient_id, in_app, created_at)",
+            """
+            CREATE TABLE notification_settings (
+                recipient_kind TEXT NOT NULL, recipient_id TEXT NOT NULL, frequency TEXT NOT NULL, email BOOLEAN NOT NULL,
+                updated_at BIGINT NOT NULL, PRIMARY KEY (recipient_kind, recipient_id))
+            """,
+            """
+            CREATE TABLE notification_unsubscribes (
+                recipient_kind TEXT NOT NULL, recipient_id TEXT NOT NULL,
+                session_id TEXT NOT NULL REFERENCES review_sessions(id) ON DELETE CASCADE, at BIGINT NOT NULL,
+                PRIMARY KEY (recipient_kind, recipient_id, session_id))
+            """,
+            // Every mail, whole, before it is delivered by a job.
+            """
+            CREATE TABLE mail_outbox (
+                id TEXT PRIMARY KEY, sender TEXT NOT NULL, recipients TEXT NOT NULL, message TEXT NOT NULL, state TEXT NOT NULL,
+                last_error TEXT, created_at BIGINT NOT NULL, sent_at BIGINT)
+            """,
+            "CREATE INDEX mail_by_time ON mail_outbox (created_at)",
+            "ALTER TABLE organization ADD COLUMN notification_window_seconds BIGINT NOT NULL DEFAULT 120",
+            "ALTER TABLE organization ADD COLUMN digest_hour BIGINT NOT NULL DEFAULT 8",
+        ]),
     ]
 
     /// Applies every step not applied yet (up to `last`: tests build old catalogs), each in

@@ -124,6 +124,13 @@ extension Catalog {
             let comment = try ReviewComment(row, labels: playback.map(FrameLabels.init))
             try await self.emit(.commentCreated, data: CommentEventData(comment: comment),
                                 feedback: (comment.visibility, session.settings.commentsVisibleToOthers), db)
+            try await self.queueNotices(NoticeEvent(
+                kind: comment.parentID == nil ? .comment : .reply, sessionID: sessionID, itemID: itemID, commentID: comment.id,
+                author: comment.author, visibility: comment.visibility,
+                details: Notice.Details(comment, sessionTitle: session.title, versionName: item.versionName,
+                                        threadAnchor: row.anchor ?? (row.threadFirst == CommentRow.wholeItem ? nil
+                                            : .range(first: row.threadFirst, last: row.threadLast)))),
+                session: session, db)
             return try await self.recordCommentEvent(.commentCreated, comment, db)
         }
     }

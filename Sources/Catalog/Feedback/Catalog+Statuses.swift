@@ -37,7 +37,7 @@ extension Catalog {
         -> ItemStatus
     {
         try await database.write { db in
-            _ = try await self.feedbackSession(sessionID, by: .collaborator(access), comments: false, db)
+            let session = try await self.feedbackSession(sessionID, by: .collaborator(access), comments: false, db)
             let item = try await self.itemRow(id: itemID, sessionID: sessionID, db)
             let collaborator = try await self.collaborator(id: access.collaborator.id, db)
             guard collaborator.role != .observer else {
@@ -64,6 +64,13 @@ extension Catalog {
                 try await self.recordEvent(.statusChanged, sessionID: sessionID, data: StatusEventData(status: changed), db)
                 try await self.emit(.statusChanged, data: StatusWebhookData(sessionID: sessionID, status: changed),
                                     feedback: (.everyone, commentsVisibleToOthers: true), db)
+                try await self.queueNotices(NoticeEvent(
+                    kind: .status, sessionID: sessionID, itemID: itemID, commentID: nil, author: changed.collaborator,
+                    visibility: .everyone,
+                    details: Notice.Details(sessionTitle: session.title, versionName: item.versionName, author: changed.collaborator,
+                                            text: nil, frameNumber: nil, lastFrameNumber: nil, timecode: nil, status: status,
+                                            isInternal: false)),
+                    session: session, db)
             }
             return changed
         }

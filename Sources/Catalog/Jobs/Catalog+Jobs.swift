@@ -42,8 +42,9 @@ extension Catalog {
         }
     }
 
+    /// - Parameter runAfter: not to be claimed before then (a mail batch's window); now when `nil`.
     func enqueue(_ kind: Job.Kind, payload: String, idempotencyKey: String?, maxAttempts: Int, batchID: UUID?,
-                 laneKey: String? = nil, _ db: any SQLDatabase) async throws -> Job {
+                 laneKey: String? = nil, runAfter: Timestamp? = nil, _ db: any SQLDatabase) async throws -> Job {
         if let idempotencyKey, let existing = try await db.select(JobRow.self)
             .where("idempotency_key", .equal, SQLBind(idempotencyKey))
             .where("state", .in, [Job.State.queued.rawValue, Job.State.running.rawValue]).first(JobRow.self)
@@ -53,7 +54,8 @@ extension Catalog {
         let created = StoredTime(now)
         let row = JobRow(id: UUID(), kind: kind, payload: payload, state: .queued, attempts: 0, maxAttempts: max(1, maxAttempts),
                          leaseOwner: nil, leaseExpiresAt: nil, heartbeatAt: nil, progressDone: 0, progressTotal: 0, lastError: nil,
-                         runAfter: created, cancelRequested: false, idempotencyKey: idempotencyKey, batchId: batchID,
+                         runAfter: runAfter.map(StoredTime.init) ?? created, cancelRequested: false, idempotencyKey: idempotencyKey,
+                         batchId: batchID,
                          createdAt: created, startedAt: nil, finishedAt: nil, updatedAt: created, laneKey: laneKey)
         try await db.insert(row)
         return Job(row)

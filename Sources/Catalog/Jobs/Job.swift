@@ -14,6 +14,10 @@ public struct Job: Sendable, Hashable, Codable, Identifiable {
         case webhook
         /// Grab the frame a comment was made on (its frame receipt).
         case receipt
+        /// Gather one recipient's due notices of one session into one mail.
+        case notify
+        /// Deliver one mail of the outbox.
+        case mail
     }
 
     public enum State: String, Sendable, Hashable, Codable, CaseIterable {
@@ -110,4 +114,35 @@ public struct ReceiptJob: Sendable, Hashable, Codable {
     public var idempotencyKey: String { "receipt:\(commentID.uuidString)" }
 
     enum CodingKeys: String, CodingKey { case commentID = "comment_id" }
+}
+
+/// A notify job's parameters: whose due notices of which session to gather into a mail.
+public struct NotifyJob: Sendable, Hashable, Codable {
+    public let recipient: NoticeRecipient
+    public let sessionID: UUID
+
+    public init(recipient: NoticeRecipient, sessionID: UUID) {
+        self.recipient = recipient
+        self.sessionID = sessionID
+    }
+
+    /// One active gathering per recipient and session: notices that come while one waits
+    /// join its mail.
+    public var idempotencyKey: String { "notify:\(recipient.kind.rawValue):\(recipient.id.uuidString):\(sessionID.uuidString)" }
+
+    enum CodingKeys: String, CodingKey { case recipient, sessionID = "session_id" }
+}
+
+/// A mail job's parameters: the outbox row to deliver.
+public struct MailJob: Sendable, Hashable, Codable {
+    public let mailID: UUID
+
+    public init(mailID: UUID) {
+        self.mailID = mailID
+    }
+
+    /// One active delivery per mail.
+    public var idempotencyKey: String { "mail:\(mailID.uuidString)" }
+
+    enum CodingKeys: String, CodingKey { case mailID = "mail_id" }
 }

@@ -10,7 +10,8 @@ extension Catalog {
             let secret = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.base64URLEncoded
             try await db.insert(OrganizationRow(id: OrganizationRow.only, name: "Dailies", replyTo: nil, shareLinksEnabled: true,
                                                 cookieSecret: secret, updatedAt: StoredTime(self.now), webhookAllowedNetworks: "",
-                                                transferStatusTo: .version, timeZone: "UTC"))
+                                                transferStatusTo: .version, timeZone: "UTC", notificationWindowSeconds: 120,
+                                                digestHour: 8))
         }
     }
 
@@ -36,6 +37,17 @@ extension Catalog {
                     throw CatalogError.invalid("time_zone", "'\(zone.prefix(64))' is not a time zone name like Europe/London")
                 }
                 settings.timeZone = zone
+            }
+            if let window = update.notificationWindowSeconds {
+                guard FieldRules.notificationWindow.contains(window) else {
+                    throw CatalogError.invalid("notification_window_seconds",
+                                               "must be \(FieldRules.notificationWindow.lowerBound) to \(FieldRules.notificationWindow.upperBound)")
+                }
+                settings.notificationWindowSeconds = window
+            }
+            if let hour = update.digestHour {
+                guard (0...23).contains(hour) else { throw CatalogError.invalid("digest_hour", "must be 0 to 23") }
+                settings.digestHour = hour
             }
             row.settings = settings
             row.updatedAt = StoredTime(self.now)
@@ -72,21 +84,26 @@ public struct OrganizationUpdate: Sendable, Decodable {
     public var webhookAllowedNetworks: [String]?
     public var transferStatusTo: WorkflowStatus.Scope?
     public var timeZone: String?
+    public var notificationWindowSeconds: Int?
+    public var digestHour: Int?
 
     public init(name: String? = nil, replyTo: String? = nil, shareLinksEnabled: Bool? = nil,
-                webhookAllowedNetworks: [String]? = nil, transferStatusTo: WorkflowStatus.Scope? = nil, timeZone: String? = nil) {
+                webhookAllowedNetworks: [String]? = nil, transferStatusTo: WorkflowStatus.Scope? = nil, timeZone: String? = nil,
+                notificationWindowSeconds: Int? = nil, digestHour: Int? = nil) {
         self.name = name
         self.replyTo = replyTo
         self.shareLinksEnabled = shareLinksEnabled
         self.webhookAllowedNetworks = webhookAllowedNetworks
         self.transferStatusTo = transferStatusTo
         self.timeZone = timeZone
+        self.notificationWindowSeconds = notificationWindowSeconds
+        self.digestHour = digestHour
     }
 
     enum CodingKeys: String, CodingKey {
         case name, replyTo = "reply_to", shareLinksEnabled = "share_links_enabled"
         case webhookAllowedNetworks = "webhook_allowed_networks", transferStatusTo = "transfer_status_to"
-        case timeZone = "time_zone"
+        case timeZone = "time_zone", notificationWindowSeconds = "notification_window_seconds", digestHour = "digest_hour"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -99,5 +116,7 @@ public struct OrganizationUpdate: Sendable, Decodable {
         webhookAllowedNetworks = try container.decodePatch([String].self, forKey: .webhookAllowedNetworks).map { $0 ?? [] }
         transferStatusTo = try container.decodeIfPresent(WorkflowStatus.Scope.self, forKey: .transferStatusTo)
         timeZone = try container.decodeIfPresent(String.self, forKey: .timeZone)
+        notificationWindowSeconds = try container.decodeIfPresent(Int.self, forKey: .notificationWindowSeconds)
+        digestHour = try container.decodeIfPresent(Int.self, forKey: .digestHour)
     }
 }

@@ -7,14 +7,15 @@ struct OrganizationRow: TableRow {
     var id: String, name: String, replyTo: String?, shareLinksEnabled: Bool, cookieSecret: String, updatedAt: StoredTime
     /// Comma-separated CIDR blocks; empty: none.
     var webhookAllowedNetworks: String
-    var transferStatusTo: WorkflowStatus.Scope, timeZone: String
+    var transferStatusTo: WorkflowStatus.Scope, timeZone: String, notificationWindowSeconds: Int, digestHour: Int
 
     /// The studio's settings, as the row holds them.
     var settings: OrganizationSettings {
         get {
             OrganizationSettings(name: name, replyTo: replyTo, shareLinksEnabled: shareLinksEnabled,
                                  webhookAllowedNetworks: webhookAllowedNetworks.split(separator: ",").map(String.init),
-                                 transferStatusTo: transferStatusTo, timeZone: timeZone)
+                                 transferStatusTo: transferStatusTo, timeZone: timeZone,
+                                 notificationWindowSeconds: notificationWindowSeconds, digestHour: digestHour)
         }
         set {
             name = newValue.name
@@ -23,6 +24,8 @@ struct OrganizationRow: TableRow {
             webhookAllowedNetworks = newValue.webhookAllowedNetworks.joined(separator: ",")
             transferStatusTo = newValue.transferStatusTo
             timeZone = newValue.timeZone
+            notificationWindowSeconds = newValue.notificationWindowSeconds
+            digestHour = newValue.digestHour
         }
     }
 }

@@ -15,15 +15,22 @@ public struct OrganizationSettings: Sendable, Hashable, Codable {
     public var transferStatusTo: WorkflowStatus.Scope
     /// The studio's time zone (an IANA name such as `Europe/London`): times in mails are in it.
     public var timeZone: String
+    /// How long a batched recipient's mail gathers notices after the first, in seconds.
+    public var notificationWindowSeconds: Int
+    /// The hour (0–23, in ``timeZone``) daily digests go out.
+    public var digestHour: Int
 
     public init(name: String, replyTo: String?, shareLinksEnabled: Bool, webhookAllowedNetworks: [String] = [],
-                transferStatusTo: WorkflowStatus.Scope = .version, timeZone: String = "UTC") {
+                transferStatusTo: WorkflowStatus.Scope = .version, timeZone: String = "UTC", notificationWindowSeconds: Int = 120,
+                digestHour: Int = 8) {
         self.name = name
         self.replyTo = replyTo
         self.shareLinksEnabled = shareLinksEnabled
         self.webhookAllowedNetworks = webhookAllowedNetworks
         self.transferStatusTo = transferStatusTo
         self.timeZone = timeZone
+        self.notificationWindowSeconds = notificationWindowSeconds
+        self.digestHour = digestHour
     }
 
     /// ``webhookAllowedNetworks`` read as networks (each was checked when it was set).
@@ -32,6 +39,6 @@ public struct OrganizationSettings: Sendable, Hashable, Codable {
     enum CodingKeys: String, CodingKey {
         case name, replyTo = "reply_to", shareLinksEnabled = "share_links_enabled"
         case webhookAllowedNetworks = "webhook_allowed_networks", transferStatusTo = "transfer_status_to"
-        case timeZone = "time_zone"
+        case timeZone = "time_zone", notificationWindowSeconds = "notification_window_seconds", digestHour = "digest_hour"
     }
 }
