@@ -266,8 +266,10 @@ private final class PeerOutput: Sendable {
         var partial = ""
         var errors = ""
         var waiters: [UUID: Waiter] = [:]
-        /// Set when standard output closed: the peer exited.
-        var exited = false
+        var outputClosed = false
+        var errorsClosed = false
+        /// Both streams closed: the peer exited, and all it said is in `errors`.
+        var exited: Bool { outputClosed && errorsClosed }
     }
 
     private struct Waiter {
@@ -283,7 +285,7 @@ private final class PeerOutput: Sendable {
             let data = handle.availableData
             if data.isEmpty {
                 handle.readabilityHandler = nil
-                finish()
+                finish { $0.outputClosed = true }
             } else {
                 append(String(decoding: data, as: UTF8.self))
             }
@@ -292,6 +294,7 @@ private final class PeerOutput: Sendable {
             let data = handle.availableData
             if data.isEmpty {
                 handle.readabilityHandler = nil
+                finish { $0.errorsClosed = true }
             } else {
                 state.withLock { $0.errors = String(($0.errors + String(decoding: data, as: UTF8.self)).suffix(4000)) }
             }
@@ -350,9 +353,11 @@ private final class PeerOutput: Sendable {
         }
     }
 
-    private func finish() {
+    /// Notes a stream's end; once both ended, fails every wait with what the peer said.
+    private func finish(_ close: @Sendable (inout State) -> Void) {
         let (waiters, error): ([Waiter], SMTPPeerError) = state.withLock { state in
-            state.exited = true
+            close(&state)
+            guard state.exited else { return ([], exitError(state)) }
             let waiters = Array(state.waiters.values)
             state.waiters = [:]
             return (waiters, exitError(state))
