@@ -178,6 +178,7 @@ struct SMTPDeliveryTests {
         let error = await deliveryError { try await delivery.deliver(plainMessage()) }
         #expect(error?.code == .timedOut)
         #expect(error?.isPermanent == false)
+        #expect(error?.message.contains("within 300 ms") == true, "\(String(describing: error))")
         // The client closed its end: the peer saw the connection go.
         _ = try await peer.nextSession()
     }

@@ -98,11 +98,17 @@ struct SMTPConnection: Sendable {
         }
     }
 
+    /// `amount` for people: whole seconds as seconds, anything shorter in milliseconds.
+    static func describe(_ amount: TimeAmount) -> String {
+        amount.nanoseconds % 1_000_000_000 == 0
+            ? "\(amount.nanoseconds / 1_000_000_000) s" : "\(amount.nanoseconds / 1_000_000) ms"
+    }
+
     static func describe(_ error: any Error) -> String {
         switch error {
         case let error as ChannelError:
             if case .connectTimeout(let amount) = error {
-                return "no connection within \(amount.nanoseconds / 1_000_000_000) s"
+                return "no connection within \(describe(amount))"
             }
             return "\(error)"
         case let error as NIOConnectionError:
@@ -179,9 +185,9 @@ final class SMTPReplyHandler: ChannelInboundHandler {
         let loop = eventLoop
         precondition(waiter == nil, "one SMTP step at a time")
         let promise = loop.makePromise(of: SMTPReply.self)
-        let seconds = timeout.nanoseconds / 1_000_000_000
         let timer = loop.assumeIsolated().scheduleTask(in: timeout) { [self] in
-            fail(MailDeliveryError(.timedOut, "no answer from the mail relay \(relay) to \(step) within \(seconds) s"))
+            fail(MailDeliveryError(.timedOut, "no answer from the mail relay \(relay) to \(step) within "
+                                   + SMTPConnection.describe(timeout)))
         }
         waiter = Waiter(promise: promise, timer: timer, tls: tls)
         if let bytes {
