@@ -109,6 +109,8 @@ let package = Package(
             .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
         ]),
         .testTarget(name: "WebhookTests", dependencies: ["Pipeline", "Catalog", "MediaTestSupport"]),
+        // The SMTP client and the MIME composer against a real SMTP server (Tests/Peers/smtp_peer.py).
+        .testTarget(name: "MailTests", dependencies: ["Pipeline", "MediaTestSupport"]),
         // Builds the dailies executable the tests run as real processes.
         .testTarget(name: "DailiesCLITests", dependencies: [
             "MediaTestSupport", "Media", "dailies", .product(name: "Crypto", package: "swift-crypto"),

@@ -35,8 +35,8 @@ func makeServices(_ configuration: ServerConfiguration, catalog: Catalog,
         .trimmingCharacters(in: CharacterSet(charactersIn: "/"))
     let mailer: any MailDelivery = switch configuration.mail {
     case .outbox: try MaildirOutbox(directory: configuration.outboxDirectory)
-    case .smtp(let host, let port, let username, let password):
-        SMTPDelivery(host: host, port: port, username: username, password: password)
+    // A CA file that cannot be read fails here, when the server starts.
+    case .smtp(let settings): try SMTPDelivery(settings: settings)
     }
     guard let trustedProxies = TrustedProxies(configuration.trustedProxies) else {
         throw CatalogError(.invalidField, "trusted proxies: each must be an IP address or a CIDR block",

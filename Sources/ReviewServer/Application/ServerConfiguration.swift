@@ -1,4 +1,5 @@
 import Foundation
+import Pipeline
 
 /// How a Dailies server runs: where it listens, where its data is, how people reach it and
 /// how it sends mail.
@@ -54,8 +55,14 @@ public struct ServerConfiguration: Sendable {
     public enum MailSettings: Sendable, Hashable {
         /// Into a maildir in the data directory (`outbox/new`), for people or a mail agent to pick up.
         case outbox
-        /// Over SMTP to a relay, such as the studio's own mail server on localhost.
-        case smtp(host: String, port: Int, username: String?, password: String?)
+        /// Over SMTP to a relay, such as the studio's own mail server, as `settings` say.
+        case smtp(SMTPSettings)
+
+        /// Over SMTP to `host`:`port` with STARTTLS when the relay offers it, and AUTH (over TLS
+        /// only) when `username` is given.
+        public static func smtp(host: String, port: Int, username: String?, password: String?) -> MailSettings {
+            .smtp(SMTPSettings(host: host, port: port, username: username, password: password))
+        }
     }
 
     /// The folder of the maildir outbox.

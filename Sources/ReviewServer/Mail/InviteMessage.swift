@@ -1,11 +1,16 @@
 import Catalog
 import Foundation
+import Pipeline
 
 /// The invitation email: from the studio, with the session's title, the collaborator's own
 /// link, the schedule and an optional personal message.
 enum InviteMessage {
+    /// Throws when the organization's or the collaborator's name or address cannot go into a
+    /// header (a line break, an address that is not one).
     static func render(organization: OrganizationSettings, session: ReviewSession, collaborator: Collaborator,
-                       email: String, link: String, message: String?, publicURL: String) -> MailMessage {
+                       email: String, link: String, message: String?, publicURL: String) throws(MailComposerError)
+        -> MailMessage
+    {
         let host = URL(string: publicURL)?.host ?? "localhost"
         let sender = organization.replyTo ?? "no-reply@\(host)"
         let when = formatter("EEE d MMM yyyy HH:mm 'UTC'")
@@ -20,36 +25,24 @@ enum InviteMessage {
         }
         body += "\n-- \n\(organization.name)\n"
 
-        let headers = [
-            "From: \(encodedWord(organization.name)) <\(sender)>",
-            "To: \(encodedWord(collaborator.name)) <\(email)>",
-            organization.replyTo.map { "Reply-To: \($0)" },
-            "Subject: \(encodedWord("\(organization.name): please review \"\(session.title)\""))",
-            "Date: \(formatter("EEE, d MMM yyyy HH:mm:ss Z").string(from: Date()))",
-            "Message-ID: <\(UUID().uuidString)@\(host)>",
-            "MIME-Version: 1.0",
-            "Content-Type: text/plain; charset=utf-8",
-            "Content-Transfer-Encoding: 8bit",
-        ].compactMap { $0 }
-        let text = (headers + [""] + body.split(separator: "\n", omittingEmptySubsequences: false).map(String.init))
-            .joined(separator: "\r\n")
-        return MailMessage(sender: sender, recipients: [email], text: text)
+        var mail = MailComposer(from: MailAddress(sender, displayName: organization.name),
+                                to: [MailAddress(email, displayName: collaborator.name)],
+                                subject: "\(organization.name): please review \"\(session.title)\"", text: body)
+        mail.replyTo = organization.replyTo.map { MailAddress($0) }
+        mail.messageID = "\(UUID().uuidString)@\(host)"
+        // UTF-8 as it is, as invitations always went: readable in the maildir outbox, and every
+        // relay in use offers 8BITMIME (SMTPDelivery checks).
+        mail.bodyEncoding = .eightBit
+        return try mail.compose()
     }
 
-    /// English month and day names in UTC, whatever the server's locale: mail headers
-    /// (RFC 5322 dates) need them, and the body matches.
+    /// English month and day names in UTC, whatever the server's locale, for the schedule in the body.
     private static func formatter(_ format: String) -> DateFormatter {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")
         formatter.dateFormat = format
         return formatter
-    }
-
-    /// A header value with non-ASCII text as an RFC 2047 encoded word.
-    static func encodedWord(_ text: String) -> String {
-        guard text.contains(where: { !$0.isASCII }) else { return text }
-        return "=?UTF-8?B?\(Data(text.utf8).base64EncodedString())?="
     }
 }
 
@@ -82,11 +75,11 @@ func sendInvites(sessionID: UUID, to collaboratorIDs: [UUID]?, message: String?,
     for collaborator in chosen {
         let (invited, token) = try await catalog.issueInvite(sessionID: sessionID, collaboratorID: collaborator.id)
         let link = input.services.inviteURL(token)
-        let mail = InviteMessage.render(organization: organization, session: session, collaborator: invited,
-                                        email: invited.email!, link: link, message: message,
-                                        publicURL: input.services.publicURL)
         var emailed = true
         do {
+            let mail = try InviteMessage.render(organization: organization, session: session, collaborator: invited,
+                                                email: invited.email!, link: link, message: message,
+                                                publicURL: input.services.publicURL)
             try await input.services.mailer.deliver(mail)
         } catch {
             input.context.logger.warning("invite to \(invited.email!) not delivered: \(error)")
