@@ -125,4 +125,9 @@ public enum Examples {
             statusNote: nil, notes: [TransferPlan.PlannedNote(commentID: comment.id, noteID: note.id, alreadyTransferred: false)],
             newNoteID: nil)],
         applied: true)
+    public static let notice = Notice(
+        id: UUID(uuidString: "8D9E0F1A-2B3C-4D5E-8F60-718293A4B5C6")!, sessionID: sessionID,
+        recipient: NoticeRecipient(kind: .staff, id: staffID), kind: .comment, itemID: item.id, commentID: comment.id,
+        details: Notice.Details(comment, sessionTitle: session.title, versionName: item.versionName, threadAnchor: comment.anchor),
+        createdAt: when, readAt: nil)
 }

@@ -1,5 +1,7 @@
 import Catalog
 import Foundation
+import MediaTestSupport
+import Pipeline
 import Testing
 
 @testable import ReviewServer
@@ -21,7 +23,7 @@ struct InviteTests {
                 try #require((walkIn.json["collaborator"] as? [String: Any])?["id"] as? String))
     }
 
-    @Test("invites land in the maildir outbox, one per collaborator, with a link that works")
+    @Test("invites go through the outbox to the maildir, one per collaborator, with a link that works")
     func outbox() async throws {
         try await TestServer.run { server in
             let (sessionID, dana, noEmail) = try await session(server)
@@ -31,12 +33,15 @@ struct InviteTests {
             #expect(sent.data.first?["emailed"] as? Bool == true)
             let link = try #require(sent.data.first?["invite_url"] as? String)
 
+            // The worker beside the server delivers it from the outbox into the maildir.
+            let delivered = try await server.waitForOutbox { $0.count == 1 && $0.allSatisfy { $0.state == .sent } }
             let outbox = (server.dataDirectory as NSString).appendingPathComponent("outbox/new")
             let files = try FileManager.default.contentsOfDirectory(atPath: outbox)
             #expect(files.count == 1)
             #expect(try FileManager.default.contentsOfDirectory(atPath: (server.dataDirectory as NSString)
                 .appendingPathComponent("outbox/tmp")).isEmpty)
             let mail = try String(contentsOfFile: (outbox as NSString).appendingPathComponent(files[0]), encoding: .utf8)
+            #expect(mail == delivered[0].message, "the maildir holds the outbox's message as written")
             #expect(mail.contains("From: =?UTF-8?B?\(Data("Nørdlight VFX".utf8).base64EncodedString())?= <producers@northlight.example>"))
             #expect(mail.contains("To: Dana Client <dana@client.example>"))
             #expect(mail.contains("Reply-To: producers@northlight.example"))
@@ -51,48 +56,42 @@ struct InviteTests {
             let token = String(link.split(separator: "/").last!)
             #expect(try await server.anonymous.post("/api/v1/review/access", ["token": token]).status == 200)
 
-            // Naming a collaborator without an email is refused, and nothing is sent.
+            // Naming a collaborator without an email is refused, and nothing is queued.
             let refused = try await server.admin.post("/api/v1/sessions/\(sessionID)/invites", ["collaborator_ids": [noEmail, dana]])
             #expect(refused.status == 422 && refused.errorCode == "invalid_field")
-            #expect(try FileManager.default.contentsOfDirectory(atPath: outbox).count == 1)
+            #expect(try await server.catalog.outbox(page: .all).items.count == 1)
         }
     }
 
-    @Test("invites go over SMTP to a real relay")
+    @Test("invites go over SMTP with STARTTLS to a real relay, times in the studio's time zone")
     func smtp() async throws {
-        // Python's SMTP debugging server prints every message it receives.
-        let port = Int.random(in: 20000..<30000)
-        let relay = Process()
-        relay.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        relay.arguments = ["python3", "-u", "-W", "ignore", "-m", "smtpd", "-n", "-c", "DebuggingServer", "127.0.0.1:\(port)"]
-        let output = Pipe()
-        relay.standardOutput = output
-        relay.standardError = FileHandle.nullDevice
-        try relay.run()
-        // SIGKILL: the child may inherit a blocked SIGTERM from the test runner's threads.
-        defer { kill(relay.processIdentifier, SIGKILL) }
-        try await Task.sleep(for: .milliseconds(700))
-
-        try await TestServer.run(mail: .smtp(host: "127.0.0.1", port: port, username: nil, password: nil)) { server in
+        var options = SMTPPeer.Options()
+        options.requireStartTLS = true
+        let relay = try await SMTPPeer(options)
+        let settings = SMTPSettings(host: "127.0.0.1", port: relay.port, security: .startTLS, caFile: relay.caFile)
+        try await TestServer.run(mail: .smtp(settings)) { server in
+            _ = try await server.admin.patch("/api/v1/organization", ["time_zone": "Europe/London"])
             let (sessionID, _, _) = try await session(server)
             let sent = try await server.admin.post("/api/v1/sessions/\(sessionID)/invites", ["message": "See you Friday."])
             #expect(sent.data.first?["emailed"] as? Bool == true)
+            let received = try await relay.nextMessage()
+            #expect(received.tls && received.rcptTos == ["dana@client.example"])
+            #expect(received.addresses["To"] == [SMTPPeer.Mailbox(displayName: "Dana Client", address: "dana@client.example")])
+            let text = received.parts.compactMap(\.text).joined()
+            #expect(text.contains("See you Friday.") && text.contains("/review/invite/di_"))
+            #expect(text.contains("from Mon 23 Nov 2026 09:00 GMT to Tue 30 Nov 2027 18:00 GMT"), "London in winter")
         }
-        kill(relay.processIdentifier, SIGKILL)
-        relay.waitUntilExit()
-        let received = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(received.contains("To: Dana Client <dana@client.example>"), "\(received.prefix(500))")
-        #expect(received.contains("See you Friday."))
-        #expect(received.contains("/review/invite/di_"))
     }
 
-    @Test("a relay that is down does not lose the invite: the link comes back, marked not emailed")
+    @Test("a relay that is down loses no invite: the link comes back, and the mail waits in the outbox")
     func relayDown() async throws {
         try await TestServer.run(mail: .smtp(host: "127.0.0.1", port: 1, username: nil, password: nil)) { server in
             let (sessionID, _, _) = try await session(server)
             let sent = try await server.admin.post("/api/v1/sessions/\(sessionID)/invites", [:])
             #expect(sent.status == 200)
-            #expect(sent.data.first?["emailed"] as? Bool == false)
+            #expect(sent.data.first?["emailed"] as? Bool == true, "queued")
+            let waiting = try await server.waitForOutbox { $0.first?.lastError != nil }
+            #expect(waiting[0].state == .queued, "retried later, not dropped: \(waiting[0].lastError ?? "")")
             let link = try #require(sent.data.first?["invite_url"] as? String)
             #expect(try await server.anonymous.post("/api/v1/review/access",
                                                     ["token": String(link.split(separator: "/").last!)]).status == 200)

@@ -2,6 +2,7 @@ import Catalog
 import Foundation
 import Logging
 import NIOCore
+import Pipeline
 import Synchronization
 import Testing
 
@@ -23,7 +24,10 @@ struct TestServer {
     var port: Int { Int(baseURL.split(separator: ":").last ?? "") ?? 0 }
 
     /// Runs `body` against a server started for it, then stops the server and removes its data.
-    static func run(mail: ServerConfiguration.MailSettings = .outbox, trustedProxies: [String] = ["127.0.0.1"],
+    ///
+    /// - Parameter mail: how a worker beside the server (running only notify and mail jobs,
+    ///   in this process) delivers mail; `nil`: no such worker, mail waits in the outbox.
+    static func run(mail: MailSettings? = .outbox, trustedProxies: [String] = ["127.0.0.1"],
                     room: RoomSettings = RoomSettings(), _ body: (TestServer) async throws -> Void) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dailies-server-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -36,7 +40,7 @@ struct TestServer {
         // The test clients stand for many people: each says where it is through X-Forwarded-For,
         // believed from loopback only, so per-address throttles see them apart.
         var configuration = ServerConfiguration(host: "127.0.0.1", port: 0, dataDirectory: directory,
-                                                publicURL: "http://review.test", mail: mail, trustedProxies: trustedProxies)
+                                                publicURL: "http://review.test", trustedProxies: trustedProxies)
         configuration.room = room
         // The test WebSocket client names its own origin, ws://127.0.0.1, beside any the test gives.
         configuration.allowedOrigins = ["ws://127.0.0.1"]
@@ -44,8 +48,18 @@ struct TestServer {
             continuation.yield(channel.localAddress?.port ?? 0)
         }
         do {
+            var mailWorker: PipelineWorker?
+            if let mail {
+                var settings = PipelineWorker.Configuration(idlePoll: .milliseconds(50))
+                settings.kinds = [.notify, .mail]
+                settings.mail = try mail.delivery(dataDirectory: directory)
+                mailWorker = PipelineWorker(catalog: catalog, store: try LocalBlobStore(dataDirectory: directory),
+                                            configuration: settings, logger: logger)
+            }
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await application.run() }
+                if let mailWorker { group.addTask { try await mailWorker.run() } }
+                defer { mailWorker?.stop() }
                 var iterator = ports.makeAsyncIterator()
                 guard let port = await iterator.next() else { throw TestFailure("the server did not start") }
                 try await body(TestServer(baseURL: "http://127.0.0.1:\(port)", catalog: catalog, dataDirectory: directory,
@@ -57,6 +71,17 @@ struct TestServer {
             throw error
         }
         try await catalog.close()
+    }
+
+    /// Waits (up to 60 s) until the outbox's mails, newest first, satisfy `done`, and answers them.
+    func waitForOutbox(_ done: ([OutboxMail]) -> Bool) async throws -> [OutboxMail] {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while true {
+            let mails = try await catalog.outbox(page: .all).items
+            if done(mails) { return mails }
+            guard ContinuousClock.now < deadline else { throw TestFailure("the outbox did not get there: \(mails)") }
+            try await Task.sleep(for: .milliseconds(50))
+        }
     }
 
     /// A client with no credentials.

@@ -305,6 +305,9 @@ enum Migrations {
             "CREATE INDEX mail_by_time ON mail_outbox (created_at)",
             "ALTER TABLE organization ADD COLUMN notification_window_seconds BIGINT NOT NULL DEFAULT 120",
             "ALTER TABLE organization ADD COLUMN digest_hour BIGINT NOT NULL DEFAULT 8",
+            // Where people reach the server, as the last server to start said: the workers
+            // write links in mails with it.
+            "ALTER TABLE organization ADD COLUMN public_url TEXT",
         ]),
     ]
 

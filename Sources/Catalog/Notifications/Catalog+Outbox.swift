@@ -106,9 +106,10 @@ extension Catalog {
                 }
                 entries.append(PendingMail.Entry(notice: try Notice(row), receiptPath: receipt))
             }
+            let organization = try await self.organizationRow(db)
             return PendingMail(recipient: recipient, recipientName: name, recipientEmail: email, sessionID: sessionID,
-                               sessionTitle: session.title, organization: try await self.organizationRow(db).settings,
-                               entries: entries, unsubscribeToken: token)
+                               sessionTitle: session.title, organization: organization.settings,
+                               publicURL: organization.publicUrl, entries: entries, unsubscribeToken: token)
         }
     }
 

@@ -141,6 +141,8 @@ public struct PendingMail: Sendable {
     public let sessionID: UUID
     public let sessionTitle: String
     public let organization: OrganizationSettings
+    /// Where people reach the server, for links; `nil` before a server recorded it.
+    public let publicURL: String?
     public let entries: [Entry]
     /// Signs the recipient's one-click unsubscribe from this session.
     public let unsubscribeToken: String

@@ -11,7 +11,7 @@ extension Catalog {
             try await db.insert(OrganizationRow(id: OrganizationRow.only, name: "Dailies", replyTo: nil, shareLinksEnabled: true,
                                                 cookieSecret: secret, updatedAt: StoredTime(self.now), webhookAllowedNetworks: "",
                                                 transferStatusTo: .version, timeZone: "UTC", notificationWindowSeconds: 120,
-                                                digestHour: 8))
+                                                digestHour: 8, publicUrl: nil))
         }
     }
 
@@ -54,6 +54,20 @@ extension Catalog {
             try await db.update(row)
             return settings
         }
+    }
+
+    /// Records where people reach the server (a server does at start), for the links workers
+    /// write in mails.
+    public func recordPublicURL(_ url: String) async throws {
+        try await database.write { db in
+            try await db.update(OrganizationRow.table).set("public_url", to: SQLBind(url))
+                .where("id", .equal, SQLBind(OrganizationRow.only)).run()
+        }
+    }
+
+    /// Where people reach the server, as the last server to start recorded; `nil` before any did.
+    public func publicURL() async throws -> String? {
+        try await database.read { db in try await self.organizationRow(db).publicUrl }
     }
 
     /// The key collaborator cookies are signed with.

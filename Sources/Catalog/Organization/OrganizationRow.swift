@@ -8,6 +8,7 @@ struct OrganizationRow: TableRow {
     /// Comma-separated CIDR blocks; empty: none.
     var webhookAllowedNetworks: String
     var transferStatusTo: WorkflowStatus.Scope, timeZone: String, notificationWindowSeconds: Int, digestHour: Int
+    var publicUrl: String?
 
     /// The studio's settings, as the row holds them.
     var settings: OrganizationSettings {

@@ -4,7 +4,8 @@ import Logging
 import Media
 
 /// A worker: claims jobs from the catalog's queue and runs them, `concurrency` transcodes
-/// at once, a lane of its own for frame receipts, and lanes for webhook deliveries (``WebhookConfiguration/concurrency``),
+/// at once, a lane of its own for frame receipts, lanes for webhook deliveries (``WebhookConfiguration/concurrency``),
+/// and with mail configured, a lane gathering notices into mails and one delivering them,
 /// so a slow receiver never holds a transcode up, and, as the queue never gives out two
 /// deliveries to one webhook at once, never holds other receivers up either.
 ///
@@ -24,6 +25,10 @@ public final class PipelineWorker: Sendable {
         public var idlePoll: Duration
         /// How webhooks are delivered.
         public var webhooks: WebhookConfiguration
+        /// How mail is delivered; `nil`: this worker runs no notify or mail jobs.
+        public var mail: (any MailDelivery)?
+        /// The kinds of job this worker runs (all, by default; a test may want only mail).
+        public var kinds: Set<Job.Kind> = Set(Job.Kind.allCases)
         /// For tests only: abort the process, as a decoder crashing on a poison file would,
         /// when a transcode's original has this in its file name. `nil` (always, outside
         /// tests) never crashes.
@@ -43,6 +48,10 @@ public final class PipelineWorker: Sendable {
         /// A delivery sends no heartbeats, so its lease must outlast the longest delivery,
         /// whatever the transcode lease; otherwise another slot would claim it again mid-flight.
         var webhookLease: Duration { max(lease, webhooks.answerTimeout + .seconds(20)) }
+
+        /// A delivery sends no heartbeats either: its lease outlasts an SMTP conversation's
+        /// timeouts (connect, then each reply, 30 s apiece).
+        var mailLease: Duration { max(lease, .seconds(300)) }
     }
 
     public let configuration: Configuration
@@ -89,14 +98,32 @@ public final class PipelineWorker: Sendable {
                                    threads: receiptThreads.lane("frame receipts", limit: 4), logger: logger)
         let delivery = WebhookDelivery(catalog: catalog, owner: configuration.id, configuration: configuration.webhooks,
                                        logger: logger)
+        let kinds = configuration.kinds
         await withTaskGroup(of: Void.self) { group in
-            for _ in 0..<configuration.concurrency {
-                group.addTask { await self.lane(kinds: [.transcode], lease: self.configuration.lease) { await runner.run($0) } }
+            if kinds.contains(.transcode) {
+                for _ in 0..<configuration.concurrency {
+                    group.addTask { await self.lane(kinds: [.transcode], lease: self.configuration.lease) { await runner.run($0) } }
+                }
             }
-            group.addTask { await self.lane(kinds: [.receipt], lease: self.configuration.lease) { await receipts.run($0) } }
-            for _ in 0..<configuration.webhooks.concurrency {
-                group.addTask {
-                    await self.lane(kinds: [.webhook], lease: self.configuration.webhookLease) { await delivery.run($0) }
+            if kinds.contains(.receipt) {
+                group.addTask { await self.lane(kinds: [.receipt], lease: self.configuration.lease) { await receipts.run($0) } }
+            }
+            if kinds.contains(.webhook) {
+                for _ in 0..<configuration.webhooks.concurrency {
+                    group.addTask {
+                        await self.lane(kinds: [.webhook], lease: self.configuration.webhookLease) { await delivery.run($0) }
+                    }
+                }
+            }
+            // Mail: one lane gathers notices into mails, one delivers them (in order, one at a time).
+            if let mail = configuration.mail {
+                let notify = NotifyRunner(catalog: catalog, store: store, owner: configuration.id, logger: logger)
+                let sender = MailRunner(catalog: catalog, delivery: mail, owner: configuration.id, logger: logger)
+                if kinds.contains(.notify) {
+                    group.addTask { await self.lane(kinds: [.notify], lease: self.configuration.lease) { await notify.run($0) } }
+                }
+                if kinds.contains(.mail) {
+                    group.addTask { await self.lane(kinds: [.mail], lease: self.configuration.mailLease) { await sender.run($0) } }
                 }
             }
             group.addTask {

@@ -28,16 +28,13 @@ public func buildApplication(
         onServerRunning: onServerRunning, logger: logger)
 }
 
-/// What the routes use: the catalog, the mailer, storage, the pools.
+/// What the routes use: the catalog, storage, the pools.
 func makeServices(_ configuration: ServerConfiguration, catalog: Catalog,
                   logger: Logger = Logger(label: "dailies.server")) async throws -> ServerServices {
     let publicURL = (configuration.publicURL ?? "http://\(configuration.host):\(configuration.port)")
         .trimmingCharacters(in: CharacterSet(charactersIn: "/"))
-    let mailer: any MailDelivery = switch configuration.mail {
-    case .outbox: try MaildirOutbox(directory: configuration.outboxDirectory)
-    // A CA file that cannot be read fails here, when the server starts.
-    case .smtp(let settings): try SMTPDelivery(settings: settings)
-    }
+    // Workers write the links in mails with it.
+    try await catalog.recordPublicURL(publicURL)
     guard let trustedProxies = TrustedProxies(configuration.trustedProxies) else {
         throw CatalogError(.invalidField, "trusted proxies: each must be an IP address or a CIDR block",
                            field: "trusted_proxies")
@@ -45,7 +42,7 @@ func makeServices(_ configuration: ServerConfiguration, catalog: Catalog,
     let store = try LocalBlobStore(dataDirectory: configuration.dataDirectory)
     return ServerServices(
         catalog: catalog, configuration: configuration, cookieKey: SymmetricKeyBox(key: try await catalog.cookieSigningKey()),
-        trustedProxies: trustedProxies, mailer: mailer, store: store, ingest: Ingest(catalog: catalog, store: store),
+        trustedProxies: trustedProxies, store: store, ingest: Ingest(catalog: catalog, store: store),
         grabbers: FrameGrabs(pool: FrameGrabberPool(),
                              lane: catalog.blocking.lane("frame grabs", limit: configuration.frameGrabLimit)),
         // Uploads that arrived whole are never turned away for load: a generous bound, a queue in practice.
@@ -73,10 +70,12 @@ func buildRouter(services: ServerServices) -> (router: Router<AppRequestContext>
     addReviewRoutes(api)
     addFeedbackRoutes(api)
     addWorkflowRoutes(api)
+    addNotificationRoutes(api)
     addRoomRoutes(api)
     addUploadRoutes(api)
     addDownloadRoutes(api)
     addJobRoutes(api)
+    addUnsubscribePages(router, catalog: services.catalog)
     let document = OpenAPIDocument(operations: api.operations, serverURL: services.publicURL).json
     api.open.add(.get, "/api/v1/openapi.json", "This document: every route of the API", tag: "meta",
                  response: "OpenAPIDocument") { _ in

@@ -1,8 +1,8 @@
 import Foundation
 import Pipeline
 
-/// How a Dailies server runs: where it listens, where its data is, how people reach it and
-/// how it sends mail.
+/// How a Dailies server runs: where it listens, where its data is and how people reach it.
+/// (Mail is the workers': see `MailSettings`.)
 public struct ServerConfiguration: Sendable {
     /// The address to listen on: `127.0.0.1` for this machine only, `0.0.0.0` for all.
     public var host: String
@@ -13,8 +13,6 @@ public struct ServerConfiguration: Sendable {
     /// The address people use to reach the server, for links in invitations, such as
     /// `https://review.studio.example`. Defaults to `http://host:port`.
     public var publicURL: String?
-    /// How invitations are delivered.
-    public var mail: MailSettings
     /// The largest JSON body accepted.
     public var maximumJSONBody: Int
     /// The largest upload accepted, in bytes.
@@ -31,7 +29,7 @@ public struct ServerConfiguration: Sendable {
     public var allowedOrigins: [String]
 
     public init(host: String = "127.0.0.1", port: Int = 8080, dataDirectory: String = "dailies-data",
-                publicURL: String? = nil, mail: MailSettings = .outbox, maximumJSONBody: Int = 1 << 20,
+                publicURL: String? = nil, maximumJSONBody: Int = 1 << 20,
                 maximumUpload: Int64 = 200 << 30, trustedProxies: [String] = [], frameGrabLimit: Int = 256,
                 allowedOrigins: [String] = []) {
         self.allowedOrigins = allowedOrigins
@@ -39,7 +37,6 @@ public struct ServerConfiguration: Sendable {
         self.port = port
         self.dataDirectory = dataDirectory
         self.publicURL = publicURL
-        self.mail = mail
         self.maximumJSONBody = maximumJSONBody
         self.maximumUpload = maximumUpload
         self.trustedProxies = trustedProxies
@@ -51,20 +48,4 @@ public struct ServerConfiguration: Sendable {
         TrustedProxies([text]) != nil
     }
 
-    /// Where invitations are delivered.
-    public enum MailSettings: Sendable, Hashable {
-        /// Into a maildir in the data directory (`outbox/new`), for people or a mail agent to pick up.
-        case outbox
-        /// Over SMTP to a relay, such as the studio's own mail server, as `settings` say.
-        case smtp(SMTPSettings)
-
-        /// Over SMTP to `host`:`port` with STARTTLS when the relay offers it, and AUTH (over TLS
-        /// only) when `username` is given.
-        public static func smtp(host: String, port: Int, username: String?, password: String?) -> MailSettings {
-            .smtp(SMTPSettings(host: host, port: port, username: username, password: password))
-        }
-    }
-
-    /// The folder of the maildir outbox.
-    public var outboxDirectory: String { (dataDirectory as NSString).appendingPathComponent("outbox") }
 }

@@ -11,7 +11,6 @@ struct ServerServices: Sendable {
     let cookieKey: SymmetricKeyBox
     /// Proxies whose `X-Forwarded-For` is believed.
     let trustedProxies: TrustedProxies
-    let mailer: any MailDelivery
     /// Where originals and review outputs live.
     let store: any BlobStore
     /// Registers originals and queues their transcodes.

@@ -163,6 +163,22 @@ enum ResponseSchemas {
                 Schema.uuid.optional("created_by"), time("updated_at"),
             ]),
             "Note": note,
+            "NotificationSettings": Schema.object([
+                Schema.oneOf(NotificationFrequency.self).required("frequency"),
+                Schema.boolean.described("Whether mail is sent at all").required("email"),
+            ]),
+            "Notification": Schema.object([
+                uuid("id"), uuid("session_id"), Schema.oneOf(Notice.Kind.self).required("kind"), uuid("item_id"),
+                Schema.uuid.optional("comment_id"),
+                Schema.object([
+                    Schema.string.required("session_title"), Schema.string.required("version_name"), author.required("author"),
+                    Schema.string.optional("text"), Schema.integer().optional("frame_number"),
+                    Schema.integer().optional("last_frame_number"), Schema.string.optional("timecode"),
+                    Schema.oneOf(ReviewStatus.self).optional("status"), Schema.boolean.required("internal"),
+                ]).described("What happened, as it was then").required("details"),
+                time("created_at"), Schema.dateTime.optional("read_at"),
+            ]),
+            "MarkedRead": Schema.object([Schema.integer(0...Int.max).described("How many were unread").required("marked")]),
             "TransferPlan": transferPlan,
             "SessionEvents": Schema.object([
                 Schema.array(Schema.object([
@@ -181,7 +197,8 @@ enum ResponseSchemas {
                                 ("JobList", "Job"), ("WorkerList", "Worker"), ("WebhookList", "Webhook"),
                                 ("CommentList", "Comment"), ("ItemStatusList", "ItemStatus"),
                                 ("StatusSummaryList", "StatusSummary"), ("FrameDrawingList", "FrameDrawing"),
-                                ("WorkflowStatusList", "WorkflowStatus"), ("TaskList", "Task"), ("NoteList", "Note")] {
+                                ("WorkflowStatusList", "WorkflowStatus"), ("TaskList", "Task"), ("NoteList", "Note"),
+                                ("NotificationList", "Notification")] {
             schemas[list] = Schema.object([
                 Schema.array(Schema.ref(element)).required("data"),
                 Schema.object([Schema.integer(0...Int.max).required("total"), Schema.integer(1...Int.max).required("limit"),

@@ -13,13 +13,15 @@ import Glibc
 struct WorkerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "worker",
-        abstract: "Run queued transcodes and webhook deliveries (dailies serve starts one of these itself).",
+        abstract: "Run queued transcodes, frame receipts, webhook deliveries and mail (dailies serve starts one of these itself).",
         discussion: """
             Any number of workers may run against one data directory. SIGTERM or Ctrl-C stops a \
             worker gracefully: it takes no new jobs, and gives the running ones back to the queue.
             """)
 
     @OptionGroup var data: DataDirectoryOptions
+
+    @OptionGroup var mail: MailOptions
 
     @Option(help: "Transcodes to run at once.")
     var concurrency = 1
@@ -57,6 +59,7 @@ struct WorkerCommand: AsyncParsableCommand {
             if let workerID { configuration.id = workerID }
             configuration.crashOnFileNameContaining = testCrashOn
             configuration.webhooks.allowLoopbackForTests = testWebhookLoopback
+            configuration.mail = try mail.settings.delivery(dataDirectory: data.dataDirectory)
             let worker = PipelineWorker(catalog: catalog, store: try LocalBlobStore(dataDirectory: data.dataDirectory),
                                         configuration: configuration, logger: logger)
             let interrupts = InterruptHandler { worker.stop() }

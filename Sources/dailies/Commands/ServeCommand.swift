@@ -25,9 +25,10 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Run the review server: the REST API, collaborator access, and the catalog in the data directory.",
         discussion: """
             On first start with an empty catalog it creates an admin and prints the admin's API key \
-            once: keep it. Staff call the API with 'Authorization: Bearer <key>'. Invitations go to \
-            the maildir DIR/outbox unless --smtp-host is given; SMTP uses STARTTLS when the relay offers \
-            it (--smtp-security), and AUTH only over TLS. Stops cleanly on Ctrl-C or SIGTERM.
+            once: keep it. Staff call the API with 'Authorization: Bearer <key>'. Its worker delivers \
+            mail (invitations, notifications) to the maildir DIR/outbox unless --smtp-host is given; \
+            SMTP uses STARTTLS when the relay offers it (--smtp-security), and AUTH only over TLS. \
+            Stops cleanly on Ctrl-C or SIGTERM.
             """)
 
     @OptionGroup var data: DataDirectoryOptions
@@ -41,27 +42,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The address people reach the server at, for links in invitations.", valueName: "url"))
     var publicURL: String?
 
-    @Option(help: "Send invitations through this SMTP relay instead of the outbox.")
-    var smtpHost: String?
-
-    @Option(help: ArgumentHelp("The SMTP relay's port (default: 25, or 465 with --smtp-security tls).", valueName: "port"))
-    var smtpPort: Int?
-
-    @Option(help: ArgumentHelp(
-        "How the connection to the relay is protected: none; starttls (required: fails if the relay does not "
-            + "offer it); starttls-if-offered; or tls (implicit TLS, port 465). AUTH (--smtp-user) needs TLS: "
-            + "credentials are never sent in plain text.",
-        valueName: "mode"))
-    var smtpSecurity: SMTPSecurityOption = .startTLSIfOffered
-
-    @Option(name: .customLong("smtp-ca-file"), help: ArgumentHelp(
-        "A PEM file of CA certificates to trust for the relay's certificate besides the system's, such as the "
-            + "studio's own CA.",
-        valueName: "path"))
-    var smtpCAFile: String?
-
-    @Option(help: "SMTP user name for AUTH, sent only over TLS (the password comes from DAILIES_SMTP_PASSWORD).")
-    var smtpUser: String?
+    @OptionGroup var mail: MailOptions
 
     @Flag(help: "Do not start a worker: transcodes wait for a separate 'dailies worker'.")
     var noWorker = false
@@ -109,19 +90,6 @@ struct ServeCommand: AsyncParsableCommand {
         if let publicURL, URL(string: publicURL)?.scheme == nil {
             throw ValidationError("--public-url must be a full address such as https://review.studio.example")
         }
-        if let smtpPort, !(1...65535).contains(smtpPort) { throw ValidationError("--smtp-port must be 1 to 65535") }
-        if smtpUser != nil {
-            guard smtpSecurity != .none else {
-                throw ValidationError("--smtp-user needs TLS: AUTH is never sent in plain text, so use --smtp-security "
-                                      + "starttls, starttls-if-offered or tls")
-            }
-            guard ProcessInfo.processInfo.environment["DAILIES_SMTP_PASSWORD"] != nil else {
-                throw ValidationError("--smtp-user needs the password in DAILIES_SMTP_PASSWORD")
-            }
-        }
-        if let smtpCAFile, !FileManager.default.isReadableFile(atPath: smtpCAFile) {
-            throw ValidationError("--smtp-ca-file '\(smtpCAFile)' is not a readable file")
-        }
     }
 
     func run() async throws {
@@ -135,14 +103,8 @@ struct ServeCommand: AsyncParsableCommand {
 
                     """)
             }
-            let mail: ServerConfiguration.MailSettings = smtpHost.map {
-                .smtp(SMTPSettings(host: $0, port: smtpPort ?? (smtpSecurity == .tls ? 465 : 25),
-                                   security: smtpSecurity.security, username: smtpUser,
-                                   password: ProcessInfo.processInfo.environment["DAILIES_SMTP_PASSWORD"],
-                                   caFile: smtpCAFile))
-            } ?? .outbox
             let configuration = ServerConfiguration(host: host, port: port, dataDirectory: data.dataDirectory,
-                                                    publicURL: publicURL, mail: mail, maximumUpload: Int64(maxUpload) << 30,
+                                                    publicURL: publicURL, maximumUpload: Int64(maxUpload) << 30,
                                                     trustedProxies: trustedProxies, frameGrabLimit: frameGrabLimit,
                                                     allowedOrigins: allowedOrigins)
             var logger = Logger(label: "dailies.server")
@@ -150,7 +112,7 @@ struct ServeCommand: AsyncParsableCommand {
             let supervisor = noWorker ? nil : WorkerSupervisor(
                 executable: currentExecutable(), dataDirectory: data.dataDirectory, concurrency: workerConcurrency,
                 catalog: catalog,
-                extraArguments: (testWorkerCrashOn.map { ["--test-crash-on", $0] } ?? [])
+                extraArguments: mail.workerArguments + (testWorkerCrashOn.map { ["--test-crash-on", $0] } ?? [])
                     + (testWebhookLoopback ? ["--test-webhook-loopback"] : []))
             try await runServer(configuration, catalog: catalog, supervisor: supervisor, logger: logger) { url in
                 print("""
@@ -160,23 +122,6 @@ struct ServeCommand: AsyncParsableCommand {
                     """)
                 fflush(nil)  // all streams: a log collector sees the address at once
             }
-        }
-    }
-}
-
-/// The values of `--smtp-security`.
-enum SMTPSecurityOption: String, ExpressibleByArgument, CaseIterable {
-    case none
-    case startTLS = "starttls"
-    case startTLSIfOffered = "starttls-if-offered"
-    case tls
-
-    var security: SMTPSettings.Security {
-        switch self {
-        case .none: .none
-        case .startTLS: .startTLS
-        case .startTLSIfOffered: .startTLSIfOffered
-        case .tls: .tls
         }
     }
 }
