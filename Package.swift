@@ -110,7 +110,7 @@ let package = Package(
         ]),
         .testTarget(name: "WebhookTests", dependencies: ["Pipeline", "Catalog", "MediaTestSupport"]),
         // The SMTP client and the MIME composer against a real SMTP server (Tests/Peers/smtp_peer.py).
-        .testTarget(name: "MailTests", dependencies: ["Pipeline", "MediaTestSupport"]),
+        .testTarget(name: "MailTests", dependencies: ["Pipeline", "Catalog", "Media", "FrameTime", "MediaTestSupport"]),
         // Builds the dailies executable the tests run as real processes.
         .testTarget(name: "DailiesCLITests", dependencies: [
             "MediaTestSupport", "Media", "dailies", .product(name: "Crypto", package: "swift-crypto"),

@@ -16,7 +16,7 @@ public enum FieldRules {
     /// A note's text.
     public static let noteText = TextRule(minimum: 1, maximum: 10_000, notOnly: .blanks)
     /// A batched mail's window, in seconds.
-    public static let notificationWindow = 10...86_400
+    public static let notificationWindow = 5...86_400
     /// A reason for review.
     public static let reason = TextRule.text(maximum: 2000)
     /// A session's description.

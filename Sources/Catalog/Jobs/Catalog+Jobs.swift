@@ -175,14 +175,16 @@ extension Catalog {
         }
     }
 
-    /// Gives a job back to the queue without counting the run (a worker shutting down).
-    public func releaseJob(jobID: UUID, owner: String) async throws {
+    /// Gives a job back to the queue without counting the run (a worker shutting down), to
+    /// be claimed again at once, or not before `after` (a job waiting for something).
+    public func releaseJob(jobID: UUID, owner: String, after: Duration? = nil) async throws {
         try await database.write { db in
             guard let job = try await self.ownedJob(jobID, owner: owner, db) else { return }
-            try await db.update("jobs").set("state", to: SQLBind(Job.State.queued.rawValue))
+            let update = db.update("jobs").set("state", to: SQLBind(Job.State.queued.rawValue))
                 .set("attempts", to: SQLBind(max(0, job.attempts - 1))).set("lease_owner", to: SQLBind(String?.none))
                 .set("lease_expires_at", to: SQLBind(Int64?.none)).set("updated_at", to: self.now.bind)
-                .where("id", .equal, jobID.bind).run()
+            if let after { update.set("run_after", to: self.now.addingTimeInterval(after.seconds).bind) }
+            try await update.where("id", .equal, jobID.bind).run()
         }
     }
 

@@ -99,12 +99,14 @@ extension Catalog {
             var entries: [PendingMail.Entry] = []
             for row in rows {
                 var receipt: String?
+                var pending = false
                 if thumbnails, let commentID = row.commentId, let comment = try await db.row(CommentRow.self, id: commentID),
-                   comment.deletedAt == nil, comment.receiptState == .ready
+                   comment.deletedAt == nil
                 {
-                    receipt = comment.receiptPath
+                    receipt = comment.receiptState == .ready ? comment.receiptPath : nil
+                    pending = comment.receiptState == .pending
                 }
-                entries.append(PendingMail.Entry(notice: try Notice(row), receiptPath: receipt))
+                entries.append(PendingMail.Entry(notice: try Notice(row), receiptPath: receipt, receiptPending: pending))
             }
             let organization = try await self.organizationRow(db)
             return PendingMail(recipient: recipient, recipientName: name, recipientEmail: email, sessionID: sessionID,

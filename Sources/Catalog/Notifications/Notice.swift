@@ -133,6 +133,8 @@ public struct PendingMail: Sendable {
         public let notice: Notice
         /// The receipt's JPEG, relative to the data folder, when ready and allowed.
         public let receiptPath: String?
+        /// The receipt is allowed but not grabbed yet.
+        public let receiptPending: Bool
     }
 
     public let recipient: NoticeRecipient
