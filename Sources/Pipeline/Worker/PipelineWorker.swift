@@ -127,9 +127,14 @@ public final class PipelineWorker: Sendable {
                 }
             }
             group.addTask {
+                // Every 5 s, in short naps so that a stop is noticed at once.
+                var last = ContinuousClock.now
                 while !self.stopping.isRaised {
-                    try? await Task.sleep(for: .seconds(5))
-                    try? await self.catalog.workerHeartbeat(id: self.configuration.id)
+                    try? await Task.sleep(for: .milliseconds(100))
+                    if ContinuousClock.now - last >= .seconds(5) {
+                        last = ContinuousClock.now
+                        try? await self.catalog.workerHeartbeat(id: self.configuration.id)
+                    }
                 }
             }
         }
