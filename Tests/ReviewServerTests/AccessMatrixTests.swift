@@ -65,6 +65,8 @@ struct AccessMatrixTests {
         /// (with its frame receipt).
         let taskID: UUID
         let noteID: UUID
+        /// The admin's notification of the collaborator's comment (the admin made the session).
+        let noticeID: UUID
     }
 
     /// How one route is tried.
@@ -86,11 +88,12 @@ struct AccessMatrixTests {
             versions.append(try await catalog.createVersion(projectID: project.id, VersionFields(name: name)).id)
         }
         let needsPassphrase = state == .passphraseMissing || state == .passphraseWrong
+        let admin = try #require(try await catalog.staffUser(apiKey: server.adminKey))
         let session = try await catalog.createSession(
             projectID: project.id,
             SessionFields(settings: SessionSettingsUpdate(requirePassphrase: .some(needsPassphrase)),
                           passphrase: needsPassphrase ? .some(passphrase) : nil),
-            versionIDs: Array(versions.prefix(2)))
+            versionIDs: Array(versions.prefix(2)), createdBy: admin.id)
         let (collaborator, invite) = try await catalog.addCollaborator(sessionID: session.id, name: "Client", email: "c@client.example")
         let share = try await catalog.rotateShareLink(sessionID: session.id)
 
@@ -189,6 +192,7 @@ struct AccessMatrixTests {
         let transfer = try await catalog.transferFeedback(sessionID: session.id, FeedbackTransfer(commentIDs: [collaboratorComment.id]),
                                                           by: staffUser)
         let noteID = try #require(transfer.items.first?.notes.first?.noteID)
+        let noticeID = try #require(try await catalog.staffNotices(userID: admin.id, page: .all).items.first?.id)
         return World(
             projectID: project.id, sessionID: session.id, versionIDs: versions, spareVersionID: versions[2],
             itemIDs: try await catalog.items(sessionID: session.id).map(\.id), collaboratorID: collaborator.id,
@@ -197,7 +201,8 @@ struct AccessMatrixTests {
                       .staff: server.admin],
             uploadID: upload.id, jobID: job.id, batchID: batchID, webhookID: webhook.id,
             foreignItemID: try #require(try await catalog.items(sessionID: elsewhere.id).first).id,
-            collaboratorCommentID: collaboratorComment.id, staffCommentID: staffComment.id, taskID: task.id, noteID: noteID)
+            collaboratorCommentID: collaboratorComment.id, staffCommentID: staffComment.id, taskID: task.id, noteID: noteID,
+            noticeID: noticeID)
     }
 
     /// Claims job `id` as "matrix", the way a worker would; jobs earlier worlds left queued
@@ -272,6 +277,8 @@ struct AccessMatrixTests {
         case "PATCH /api/v1/tasks/{task_id}": return Row(kind: staff, body: ["status": "approved"])
         case "POST /api/v1/versions/{version_id}/notes": return Row(kind: staff, body: ["text": "Soften the flare"])
         case "PATCH /api/v1/notes/{note_id}": return Row(kind: staff, body: ["completable": true, "completed": true])
+        case "PUT /api/v1/review/sessions/{session_id}/notifications": return Row(kind: .collaborator, body: ["frequency": "daily"])
+        case "PUT /api/v1/me/notification-settings": return Row(kind: staff, body: ["email": true])
         case "POST /api/v1/webhooks":
             return Row(kind: staff, body: ["url": "http://localhost:9/other", "events": ["transcode.succeeded"]])
         default:
@@ -359,6 +366,7 @@ struct AccessMatrixTests {
                         .replacingOccurrences(of: "{task_id}", with: world.taskID.uuidString)
                         .replacingOccurrences(of: "{note_id}", with: world.noteID.uuidString)
                         .replacingOccurrences(of: "{scope}", with: "version")
+                        .replacingOccurrences(of: "{notice_id}", with: world.noticeID.uuidString)
                         .replacingOccurrences(of: "{kind}", with: "proxy")
                         .replacingOccurrences(of: "{frame}", with: "5")
                         .replacingOccurrences(of: "{comment_id}", with: (path.hasPrefix("/api/v1/review/")

@@ -27,6 +27,10 @@ enum ResponseSchemas {
                 Schema.oneOf(WorkflowStatus.Scope.self).described("Where a transfer of feedback puts its statuses")
                     .required("transfer_status_to"),
                 Schema.string.described("The studio's time zone, an IANA name: times in mails are in it").required("time_zone"),
+                Schema.integer(FieldRules.notificationWindow)
+                    .described("How long a batched recipient's mail gathers notices after the first, in seconds")
+                    .required("notification_window_seconds"),
+                Schema.integer(0...23).described("The hour daily digests go out, in the studio's time zone").required("digest_hour"),
             ]),
             "Project": Schema.object([
                 uuid("id"), Schema.string.required("name"), Schema.string.optional("code"),

@@ -25,6 +25,10 @@ func addOrganizationRoutes(_ api: APIRoutes) {
                           .optional("transfer_status_to"),
                       Schema.string(TextRule.name(maximum: 64)).described("An IANA time zone name, such as Europe/London")
                           .optional("time_zone"),
+                      Schema.integer(FieldRules.notificationWindow)
+                          .described("Seconds a batched mail gathers notices after the first (120 by default)")
+                          .optional("notification_window_seconds"),
+                      Schema.integer(0...23).described("The hour daily digests go out (8 by default)").optional("digest_hour"),
                   ]), example: #"{"name": "Northlight VFX", "reply_to": "producers@northlight.example", "share_links_enabled": true, "webhook_allowed_networks": ["10.20.0.0/16"], "transfer_status_to": "version", "time_zone": "Europe/London"}"#),
                   response: "Organization",
                   refusals: [.rule("Each network is in CIDR form, with no bits set past its prefix, and overlaps no range "
