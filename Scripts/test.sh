@@ -19,6 +19,9 @@ Scripts/install-deps.sh
 
 swift build --build-tests
 
+# The Python tools first: the Swift mail tests start their SMTP peer (aiosmtpd) from this venv.
+python=$(Scripts/python-venv.sh)
+
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 total=0
@@ -59,7 +62,6 @@ round --filter '^DailiesCLITests\.'
 round --filter '^(MediaTests|FrameTimeTests)\.'
 round --skip '^(DailiesCLITests|MediaTests|FrameTimeTests)\.'
 
-python=$(Scripts/python-venv.sh)
 export DAILIES_BIN="$PWD/.build/debug/dailies"
 # No cache provider: pytest would leave .pytest_cache/ in the work tree.
 run_round "pytest Tests/Contract" pytest_count "$python" -m pytest -p no:cacheprovider --tb=short --durations=0 Tests/Contract

@@ -97,4 +97,39 @@ struct InviteTests {
                                                     ["token": String(link.split(separator: "/").last!)]).status == 200)
         }
     }
+
+    @Test("an invitation shows the first version's poster inline when the project allows thumbnails in mail, and not otherwise")
+    func poster() async throws {
+        try await TestServer.run { server in
+            let catalog = server.catalog
+            for thumbnails in [true, false] {
+                let project = try await catalog.createProject(name: "Show \(thumbnails)",
+                                                              defaults: ProjectDefaultsUpdate(emailThumbnails: thumbnails))
+                let version = try await catalog.createVersion(projectID: project.id, VersionFields(name: "sh010"))
+                // A poster registered as a finished transcode registers it.
+                let store = try LocalBlobStore(dataDirectory: server.dataDirectory)
+                let (_, job) = try await catalog.registerOriginal(versionID: version.id, path: "originals/x.jpg", fileName: "x.jpg",
+                                                                  size: 1, sha256: String(repeating: "0", count: 64),
+                                                                  profile: "review-1080")
+                #expect(try await catalog.claimJob(kinds: [.transcode], owner: "test", lease: .seconds(60))?.id == job.id)
+                let folder = try store.newDerivedDirectory(versionID: version.id, profile: "review-1080", run: UUID())
+                let posterPath = (folder as NSString).appendingPathComponent("poster.jpg")
+                try FileManager.default.copyItem(atPath: Fixture.path("still.jpg"), toPath: store.absolutePath(posterPath))
+                let jpeg = try Data(contentsOf: URL(fileURLWithPath: Fixture.path("still.jpg")))
+                try await catalog.registerOutputs(
+                    versionID: version.id, profile: "review-1080", sourceSHA256: String(repeating: "0", count: 64),
+                    [Catalog.Output(kind: .poster, path: posterPath, fileName: "poster.jpg", size: Int64(jpeg.count),
+                                    sha256: String(repeating: "1", count: 64), mediaInfo: nil)],
+                    completingJob: job.id, owner: "test")
+                let session = try await catalog.createSession(projectID: project.id, versionIDs: [version.id])
+                _ = try await catalog.addCollaborator(sessionID: session.id, name: "Dana <Client>", email: "dana@client.example")
+                #expect(try await server.admin.post("/api/v1/sessions/\(session.id)/invites", [:]).status == 200)
+                let mail = try #require(try await server.waitForOutbox { $0.first?.state == .sent }.first?.message)
+                #expect(mail.contains("cid:poster@dailies") == thumbnails)
+                #expect(mail.contains(jpeg.base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn,
+                                                                         .endLineWithLineFeed]).prefix(76)) == thumbnails)
+                if thumbnails { #expect(mail.contains("Hello Dana &lt;Client&gt;,"), "names are escaped in the HTML part") }
+            }
+        }
+    }
 }

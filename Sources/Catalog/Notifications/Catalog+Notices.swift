@@ -30,10 +30,34 @@ extension Catalog {
             .map { "\(try $0.decode(column: "recipient_kind", as: String.self)):\(try $0.decode(column: "recipient_id", as: UUID.self))" })
         let details = String(decoding: try JSONEncoder().encode(event.details), as: UTF8.self)
 
-        func add(_ recipient: NoticeRecipient, inApp: Bool) async throws {
-            let settings = try await notificationSettings(for: recipient, db)
-            let byEmail = settings.email && !unsubscribed.contains("\(recipient.kind.rawValue):\(recipient.id)")
-            guard inApp || byEmail else { return }
+        // Who: collaborators who may see it (not its author), in mail; the session's staff, in the app.
+        let collaborators = try await self.collaborators(sessionID: event.sessionID, db)
+        let authorStaffID: UUID? = switch event.author.kind {
+        case .staff: event.author.id
+        case .collaborator: collaborators.first { $0.id == event.author.id }?.staffUserID
+        }
+        var recipients: [(NoticeRecipient, inApp: Bool)] = []
+        for person in collaborators where person.staffUserID == nil && !person.isRevoked && person.email != nil
+            && !(event.author.kind == .collaborator && person.id == event.author.id)
+            && event.visibility.allows(.collaborator(person.id), commentsVisibleToOthers: session.settings.commentsVisibleToOthers)
+        {
+            recipients.append((NoticeRecipient(kind: .collaborator, id: person.id), false))
+        }
+        for staff in try await sessionStaff(session, collaborators: collaborators, db) where staff != authorStaffID {
+            recipients.append((NoticeRecipient(kind: .staff, id: staff), true))
+        }
+        guard !recipients.isEmpty else { return }
+
+        // Their choices, in one query.
+        let chosen = try await db.select(NotificationSettingsRow.self)
+            .where("recipient_id", .in, SQLBind.group(recipients.map(\.0.id.uuidString))).all(NotificationSettingsRow.self)
+        let choices = Dictionary(chosen.map { ("\($0.recipientKind.rawValue):\($0.recipientId)", $0) }) { first, _ in first }
+        for (recipient, inApp) in recipients {
+            let key = "\(recipient.kind.rawValue):\(recipient.id)"
+            let settings = choices[key].map { NotificationSettings(frequency: $0.frequency, email: $0.email) }
+                ?? .standard(for: recipient.kind)
+            let byEmail = settings.email && !unsubscribed.contains(key)
+            guard inApp || byEmail else { continue }
             let due = Self.due(now, settings.frequency, organization)
             try await db.insert(NoticeRow(
                 id: UUID(), sessionId: event.sessionID, recipientKind: recipient.kind, recipientId: recipient.id, kind: event.kind,
@@ -45,21 +69,6 @@ extension Catalog {
                                       idempotencyKey: job.idempotencyKey, maxAttempts: 5, batchID: nil, runAfter: due, db)
             }
         }
-
-        let collaborators = try await self.collaborators(sessionID: event.sessionID, db)
-        let authorStaffID: UUID? = switch event.author.kind {
-        case .staff: event.author.id
-        case .collaborator: collaborators.first { $0.id == event.author.id }?.staffUserID
-        }
-        for person in collaborators where person.staffUserID == nil && !person.isRevoked && person.email != nil
-            && !(event.author.kind == .collaborator && person.id == event.author.id)
-            && event.visibility.allows(.collaborator(person.id), commentsVisibleToOthers: session.settings.commentsVisibleToOthers)
-        {
-            try await add(NoticeRecipient(kind: .collaborator, id: person.id), inApp: false)
-        }
-        for staff in try await sessionStaff(session, collaborators: collaborators, db) where staff != authorStaffID {
-            try await add(NoticeRecipient(kind: .staff, id: staff), inApp: true)
-        }
     }
 
     /// The staff a session concerns, each once: its creator, staff let into it, and everyone
@@ -69,10 +78,22 @@ extension Catalog {
         func add(_ id: UUID?) { if let id, !people.contains(id) { people.append(id) } }
         add(session.createdBy)
         for person in collaborators where !person.isRevoked { add(person.staffUserID) }
-        for item in try await itemRows(sessionID: session.id, includingRemoved: false, db) {
-            guard let version = try? await version(id: item.versionId, db) else { continue }
-            for person in try await assignedStaff(version, db) { add(person) }
-        }
+        // Two queries whatever the session's size: the versions' assignees, then their tasks'.
+        let items = SQLColumn("version_id", table: ItemRow.table)
+        let versionAssignees = try await db.select().column(SQLColumn("user_id", table: "version_assignees"))
+            .from("version_assignees").join(ItemRow.table, on: items, .equal, SQLColumn("version_id", table: "version_assignees"))
+            .where(SQLColumn("session_id", table: ItemRow.table), .equal, session.id.bind)
+            .where(SQLColumn("removed_at", table: ItemRow.table), .is, SQLLiteral.null)
+            .orderBy(SQLColumn("position", table: ItemRow.table)).orderBy(SQLColumn("position", table: "version_assignees"))
+            .all(decodingColumn: "user_id", as: UUID.self)
+        let taskAssignees = try await db.select().column(SQLColumn("user_id", table: "task_assignees")).from("task_assignees")
+            .join(VersionRow.table, on: SQLColumn("task_id", table: VersionRow.table), .equal, SQLColumn("task_id", table: "task_assignees"))
+            .join(ItemRow.table, on: items, .equal, SQLColumn("id", table: VersionRow.table))
+            .where(SQLColumn("session_id", table: ItemRow.table), .equal, session.id.bind)
+            .where(SQLColumn("removed_at", table: ItemRow.table), .is, SQLLiteral.null)
+            .orderBy(SQLColumn("position", table: ItemRow.table)).orderBy(SQLColumn("position", table: "task_assignees"))
+            .all(decodingColumn: "user_id", as: UUID.self)
+        for person in versionAssignees + taskAssignees { add(person) }
         // Only users that still exist (a creator may have left).
         guard !people.isEmpty else { return [] }
         let known = Set(try await db.select().column("id").from(StaffUserRow.table)

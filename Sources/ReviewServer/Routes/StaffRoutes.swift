@@ -110,7 +110,9 @@ func addVersionRoutes(_ api: APIRoutes) {
     api.staff.add(.post, "/api/v1/projects/{project_id}/versions", "Create a version (its media comes by upload)",
                   tag: "versions", body: .json(versionFields(creating: true),
                                                example: #"{"name": "sh010_comp", "version_number": 3, "shot": "sh010", "task": "comp", "status": "pending review", "client_name": "Opening shot", "default_reason": "Final comp"}"#),
-                  status: .created, response: "Version") { input in
+                  status: .created, response: "Version",
+                  refusals: [.rule("The status is on the project's version status list; task_id is a task of the project, and comes "
+                                   + "without task; each assignee is a staff user")]) { input in
         let version = try await input.catalog.createVersion(projectID: try input.id("project_id"),
                                                             try await input.body(VersionFields.self),
                                                             createdBy: input.caller.id)
@@ -121,7 +123,9 @@ func addVersionRoutes(_ api: APIRoutes) {
     }
     api.staff.add(.patch, "/api/v1/versions/{version_id}", "Change a version's fields", tag: "versions",
                   body: .json(versionFields(creating: false), example: #"{"status": "approved", "shot": null}"#),
-                  response: "Version") { input in
+                  response: "Version",
+                  refusals: [.rule("The status is on the project's version status list; task_id is a task of the project, and comes "
+                                   + "without task; each assignee is a staff user")]) { input in
         try JSONCoding.response(try await input.catalog.updateVersion(id: try input.id("version_id"),
                                                                       try await input.body(VersionFields.self)))
     }

@@ -238,3 +238,29 @@ func staffIDs(_ emails: [String], _ catalog: Catalog) async throws -> [UUID] {
     for email in emails { ids.append(try await staffUser(email: email, catalog).id) }
     return ids
 }
+
+/// `dailies version set`: a version's status, task and assignees.
+struct VersionCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "version", abstract: "Change a version's status, task or assignees.", subcommands: [Set.self])
+
+    struct Set: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Change a version's status, task or assignees.")
+        @OptionGroup var data: DataDirectoryOptions
+        @Argument(help: "The version's id.") var id: String
+        @Option(help: "A status on the project's version list.") var status: String?
+        @Option(help: "The project's task of this name (made when there is none).") var task: String?
+        @Option(name: .customLong("assignee"), help: "A staff member's email; repeat for more. Replaces the list.")
+        var assignees: [String] = []
+        @Flag(help: "Assign no one.") var unassign = false
+
+        func run() async throws {
+            try await withCatalog(data) { catalog in
+                let people: [UUID]? = unassign ? [] : assignees.isEmpty ? nil : try await staffIDs(assignees, catalog)
+                let version = try await catalog.updateVersion(
+                    id: try parseID(id), VersionFields(task: task.map { .some($0) }, status: status, assigneeIDs: people))
+                print("\(version.name): \(version.status), \(version.assigneeIDs.count) assigned.")
+            }
+        }
+    }
+}
