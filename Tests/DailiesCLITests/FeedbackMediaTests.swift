@@ -46,21 +46,7 @@ struct FeedbackMediaTests {
         let server = try ServeProcess(dataDirectory: data)
         defer { _ = server.stop() }
         let api = server.api
-        let (project, _) = try await api.makeVersion()
-        // The sequence comes in from disk, as a studio's render farm would hand it over.
-        let ingested = try dailies("ingest", "--data-dir", data, "--project", project, "--name", "sh010",
-                                   Fixture.path(test.fixture))
-        #expect(ingested.status == 0, "\(ingested.standardErrorText)")
-        let versions = try await api.send("GET", "/api/v1/projects/\(project)/versions").json["data"] as? [[String: Any]] ?? []
-        let version = try #require(versions.first { $0["name"] as? String == "sh010" }?["id"] as? String)
-        #expect(try await api.waitForMedia(version)["media_state"] as? String == "ready")
-        let session = try #require(try await api.send("POST", "/api/v1/projects/\(project)/sessions", json: [
-            "title": "Dailies", "version_ids": [version]]).json["id"] as? String)
-        let reviewer = ReviewClient(base: api.base, address: nil)
-        #expect(try await reviewer.send("POST", "/api/v1/review/access", json: [
-            "token": try await ServingTests.inviteToken(api, session: session, name: "Dana")]).status == 200)
-        let item = try #require((try await reviewer.send("GET", "/api/v1/review/sessions/\(session)/items")
-            .json["data"] as? [[String: Any]])?.first?["id"] as? String)
+        let (_, version, session, reviewer, item) = try await Self.review(test.fixture, api: api, data: data)
 
         // A collaborator on one frame; staff on a range.
         let onFrame = try await reviewer.send("POST", "/api/v1/review/sessions/\(session)/items/\(item)/comments",
@@ -104,20 +90,9 @@ struct FeedbackMediaTests {
         let server = try ServeProcess(dataDirectory: data)
         defer { _ = server.stop() }
         let api = server.api
-        let (project, _) = try await api.makeVersion()
-        let fixture = "h264-bframes-23976-editlist.mp4"
-        #expect(try dailies("ingest", "--data-dir", data, "--project", project, "--name", "sh010", "--task", "comp",
-                            Fixture.path(fixture)).status == 0)
-        let versions = try await api.send("GET", "/api/v1/projects/\(project)/versions").json["data"] as? [[String: Any]] ?? []
-        let version = try #require(versions.first { $0["name"] as? String == "sh010" }?["id"] as? String)
-        #expect(try await api.waitForMedia(version)["media_state"] as? String == "ready")
-        let session = try #require(try await api.send("POST", "/api/v1/projects/\(project)/sessions", json: [
-            "title": "Dailies", "version_ids": [version]]).json["id"] as? String)
-        let reviewer = ReviewClient(base: api.base, address: nil)
-        #expect(try await reviewer.send("POST", "/api/v1/review/access", json: [
-            "token": try await ServingTests.inviteToken(api, session: session, name: "Dana")]).status == 200)
+        let (_, version, session, reviewer, item) = try await Self.review("h264-bframes-23976-editlist.mp4", api: api, data: data,
+                                                                          task: "comp")
         let base = "/api/v1/review/sessions/\(session)"
-        let item = try #require((try await reviewer.send("GET", base + "/items").json["data"] as? [[String: Any]])?.first?["id"] as? String)
         let comment = try await reviewer.send("POST", base + "/items/\(item)/comments",
                                               json: ["text": "The glint <b>pops</b>", "anchor": ["frame": 41]])
         let commentID = try #require(comment.json["id"] as? String)
@@ -157,6 +132,28 @@ struct FeedbackMediaTests {
                 "\(again.standardOutputText)")
         let refused = try transfer("--changes-status", "redo")
         #expect(refused.status == 65 && refused.standardErrorText.contains("redo is not on the project's version status list"))
+    }
+
+    /// A version ingested from `fixture` by `dailies ingest` (as a studio's render farm would
+    /// hand it over), its media ready, in a session that Dana reviews by her invite link.
+    static func review(_ fixture: String, api: StaffAPI, data: String, task: String? = nil) async throws
+        -> (project: String, version: String, session: String, reviewer: ReviewClient, item: String)
+    {
+        let (project, _) = try await api.makeVersion()
+        let ingested = try dailies(["ingest", "--data-dir", data, "--project", project, "--name", "sh010"]
+                                   + (task.map { ["--task", $0] } ?? []) + [Fixture.path(fixture)])
+        #expect(ingested.status == 0, "\(ingested.standardErrorText)")
+        let versions = try await api.send("GET", "/api/v1/projects/\(project)/versions").json["data"] as? [[String: Any]] ?? []
+        let version = try #require(versions.first { $0["name"] as? String == "sh010" }?["id"] as? String)
+        #expect(try await api.waitForMedia(version)["media_state"] as? String == "ready")
+        let session = try #require(try await api.send("POST", "/api/v1/projects/\(project)/sessions", json: [
+            "title": "Dailies", "version_ids": [version]]).json["id"] as? String)
+        let reviewer = ReviewClient(base: api.base, address: nil)
+        #expect(try await reviewer.send("POST", "/api/v1/review/access", json: [
+            "token": try await ServingTests.inviteToken(api, session: session, name: "Dana")]).status == 200)
+        let item = try #require((try await reviewer.send("GET", "/api/v1/review/sessions/\(session)/items")
+            .json["data"] as? [[String: Any]])?.first?["id"] as? String)
+        return (project, version, session, reviewer, item)
     }
 
     /// Waits for the comment's receipt to be ready (the worker grabs it), as the collaborator sees it.

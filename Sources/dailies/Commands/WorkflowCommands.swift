@@ -99,13 +99,11 @@ struct TaskCommand: AsyncParsableCommand {
         @OptionGroup var data: DataDirectoryOptions
         @Argument(help: "The task's id.") var id: String
         @Option(help: "A status on the project's task list.") var status: String?
-        @Option(name: .customLong("assignee"), help: "A staff member's email; repeat for more. Replaces the list.")
-        var assignees: [String] = []
-        @Flag(help: "Assign no one.") var unassign = false
+        @OptionGroup var assignees: AssigneeOptions
 
         func run() async throws {
             try await withCatalog(data) { catalog in
-                let people: [UUID]? = unassign ? [] : assignees.isEmpty ? nil : try await staffIDs(assignees, catalog)
+                let people = try await assignees.ids(catalog)
                 let task = try await catalog.updateTask(id: try parseID(id), TaskFields(status: status, assigneeIDs: people))
                 print("Task \(task.name): \(task.status), \(task.assigneeIDs.count) assigned.")
             }
@@ -224,6 +222,23 @@ struct TransferCommand: AsyncParsableCommand {
     }
 }
 
+/// `--assignee EMAIL…` or `--unassign`: a new list of assignees, or none given.
+struct AssigneeOptions: ParsableArguments {
+    @Option(name: .customLong("assignee"), help: "A staff member's email; repeat for more. Replaces the list.")
+    var emails: [String] = []
+    @Flag(help: "Assign no one.") var unassign = false
+
+    func validate() throws {
+        guard !(unassign && !emails.isEmpty) else { throw ValidationError("--unassign goes without --assignee") }
+    }
+
+    /// The staff ids, `[]` for `--unassign`, `nil` when neither was given.
+    func ids(_ catalog: Catalog) async throws -> [UUID]? {
+        if unassign { return [] }
+        return emails.isEmpty ? nil : try await staffIDs(emails, catalog)
+    }
+}
+
 /// The staff member with `email`.
 func staffUser(email: String, _ catalog: Catalog) async throws -> StaffUser {
     guard let user = try await catalog.staffUsers(page: .all).items.first(where: { $0.email == email.lowercased() }) else {
@@ -250,13 +265,11 @@ struct VersionCommand: AsyncParsableCommand {
         @Argument(help: "The version's id.") var id: String
         @Option(help: "A status on the project's version list.") var status: String?
         @Option(help: "The project's task of this name (made when there is none).") var task: String?
-        @Option(name: .customLong("assignee"), help: "A staff member's email; repeat for more. Replaces the list.")
-        var assignees: [String] = []
-        @Flag(help: "Assign no one.") var unassign = false
+        @OptionGroup var assignees: AssigneeOptions
 
         func run() async throws {
             try await withCatalog(data) { catalog in
-                let people: [UUID]? = unassign ? [] : assignees.isEmpty ? nil : try await staffIDs(assignees, catalog)
+                let people = try await assignees.ids(catalog)
                 let version = try await catalog.updateVersion(
                     id: try parseID(id), VersionFields(task: task.map { .some($0) }, status: status, assigneeIDs: people))
                 print("\(version.name): \(version.status), \(version.assigneeIDs.count) assigned.")
