@@ -22,14 +22,11 @@ extension Catalog {
         let details: Notice.Details
     }
 
+    /// Runs in the transaction of every comment and status change, on the one writer: it
+    /// reads only what the recipients it finds need (a session without mail recipients costs
+    /// no settings, unsubscribes or organisation reads).
     func queueNotices(_ event: NoticeEvent, session: ReviewSession, _ db: any SQLDatabase) async throws {
-        let organization = try await organizationRow(db).settings
         let now = self.now
-        let unsubscribed = Set(try await db.select().columns("recipient_kind", "recipient_id").from("notification_unsubscribes")
-            .where("session_id", .equal, event.sessionID.bind).all()
-            .map { "\(try $0.decode(column: "recipient_kind", as: String.self)):\(try $0.decode(column: "recipient_id", as: UUID.self))" })
-        let details = String(decoding: try JSONEncoder().encode(event.details), as: UTF8.self)
-
         // Who: collaborators who may see it (not its author), in mail; the session's staff, in the app.
         let collaborators = try await self.collaborators(sessionID: event.sessionID, db)
         let authorStaffID: UUID? = switch event.author.kind {
@@ -48,17 +45,28 @@ extension Catalog {
         }
         guard !recipients.isEmpty else { return }
 
-        // Their choices, in one query.
+        // Their choices, in one query; then, for those who want mail, who unsubscribed and when it is due.
         let chosen = try await db.select(NotificationSettingsRow.self)
             .where("recipient_id", .in, SQLBind.group(recipients.map(\.0.id.uuidString))).all(NotificationSettingsRow.self)
         let choices = Dictionary(chosen.map { ("\($0.recipientKind.rawValue):\($0.recipientId)", $0) }) { first, _ in first }
-        for (recipient, inApp) in recipients {
-            let key = "\(recipient.kind.rawValue):\(recipient.id)"
-            let settings = choices[key].map { NotificationSettings(frequency: $0.frequency, email: $0.email) }
-                ?? .standard(for: recipient.kind)
-            let byEmail = settings.email && !unsubscribed.contains(key)
+        func settings(_ key: String, _ kind: FeedbackAuthor.Kind) -> NotificationSettings {
+            choices[key].map { NotificationSettings(frequency: $0.frequency, email: $0.email) } ?? .standard(for: kind)
+        }
+        let keys = recipients.map { "\($0.0.kind.rawValue):\($0.0.id)" }
+        var unsubscribed: Set<String> = []
+        var organization: OrganizationSettings?
+        if zip(keys, recipients).contains(where: { settings($0, $1.0.kind).email }) {
+            unsubscribed = Set(try await db.select().columns("recipient_kind", "recipient_id").from("notification_unsubscribes")
+                .where("session_id", .equal, event.sessionID.bind).all()
+                .map { "\(try $0.decode(column: "recipient_kind", as: String.self)):\(try $0.decode(column: "recipient_id", as: UUID.self))" })
+            organization = try await organizationRow(db).settings
+        }
+        let details = String(decoding: try JSONEncoder().encode(event.details), as: UTF8.self)
+        for (key, (recipient, inApp)) in zip(keys, recipients) {
+            let chosen = settings(key, recipient.kind)
+            let byEmail = chosen.email && !unsubscribed.contains(key)
             guard inApp || byEmail else { continue }
-            let due = Self.due(now, settings.frequency, organization)
+            let due = organization.map { Self.due(now, chosen.frequency, $0) } ?? now
             try await db.insert(NoticeRow(
                 id: UUID(), sessionId: event.sessionID, recipientKind: recipient.kind, recipientId: recipient.id, kind: event.kind,
                 itemId: event.itemID, commentId: event.commentID, details: details, inApp: inApp, byEmail: byEmail,
