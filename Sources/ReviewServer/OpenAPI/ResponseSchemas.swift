@@ -82,7 +82,7 @@ enum ResponseSchemas {
             "CollaboratorInvite": Schema.object([
                 Schema.ref("Collaborator").required("collaborator"),
                 Schema.string.described("Their personal link, shown when it is issued").required("invite_url"),
-                Schema.boolean.described("Whether the invitation was handed to the mail system (sent invites)").optional("emailed"),
+                Schema.boolean.described("Whether the invitation was written into the outbox, which a worker delivers from (sent invites)").optional("emailed"),
             ]),
             "ReviewSessionView": Schema.object([
                 uuid("id"), Schema.string.required("title"), Schema.string.required("description"), time("starts_at"),

@@ -36,7 +36,7 @@ struct CreatedStaffUser: Encodable {
 struct CollaboratorInvite: Encodable, Sendable {
     let collaborator: Collaborator
     let inviteURL: String
-    /// Whether the invite email was handed to the mail system (for sent invites).
+    /// Whether the invite email was written into the outbox, which a worker delivers from (for sent invites).
     var emailed: Bool?
 
     enum CodingKeys: String, CodingKey { case collaborator, inviteURL = "invite_url", emailed }
