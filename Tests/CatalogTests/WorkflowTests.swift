@@ -120,6 +120,9 @@ struct WorkflowTests {
             #expect(note.anchor == .range(first: 4, last: 9) && note.labels?.number(4) == 1005 && note.drawing == FeedbackTests.drawing)
             let reply = try await catalog.addNote(versionID: version.id, NoteDraft(text: "On it", parentID: note.id, recipientIDs: []),
                                                   by: ben)
+            #expect(await catalogErrorCode {
+                _ = try await catalog.addNote(versionID: version.id, NoteDraft(text: "Nested", parentID: reply.id), by: ada)
+            } == .invalidField, "replies are one level deep")
             let whole = try await catalog.addNote(versionID: version.id, NoteDraft(text: "Overall: good"), by: ben)
             #expect(try await catalog.notes(versionID: version.id).map(\.id) == [whole.id, note.id, reply.id])
             #expect(await catalogErrorCode { _ = try await catalog.updateNote(id: note.id, NoteEdit(text: "mine now"), by: ben) }

@@ -33,7 +33,7 @@ extension Catalog {
     /// assigned to the version or its task is one.
     ///
     /// - Throws: ``CatalogError``: empty text, a frame beyond the version, a drawing without
-    ///   a frame, a reply to another version's note, an unknown recipient.
+    ///   a frame, a reply to another version's note or to a reply, an unknown recipient.
     public func addNote(versionID: UUID, _ draft: NoteDraft, by user: StaffUser) async throws -> Note {
         let text = try Validate.text(draft.text, FieldRules.noteText, field: "text")
         let drawing = try draft.drawing?.validated()
@@ -47,6 +47,9 @@ extension Catalog {
             if let parentID = draft.parentID {
                 guard let parent = try await db.row(NoteRow.self, id: parentID), parent.versionId == versionID else {
                     throw CatalogError.invalid("parent_id", "\(parentID) is not a note on this version")
+                }
+                guard parent.parentId == nil else {
+                    throw CatalogError.invalid("parent_id", "replies are one level deep: reply to the note it answers")
                 }
             }
             let at = StoredTime(self.now)

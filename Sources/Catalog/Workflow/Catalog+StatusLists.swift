@@ -41,7 +41,7 @@ extension Catalog {
             _ = try await self.project(id: projectID, db)
             let current = try await self.statusList(projectID: projectID, scope, db)
             let byID = Dictionary(uniqueKeysWithValues: current.map { ($0.id, $0) })
-            for (index, entry) in entries.enumerated() {
+            for (index, entry) in validated.enumerated() {
                 if let id = entry.id, byID[id] == nil {
                     throw CatalogError.invalid("statuses[\(index)].id", "\(id) is not on the project's \(scope) list")
                 }
