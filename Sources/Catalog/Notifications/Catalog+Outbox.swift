@@ -43,16 +43,17 @@ extension Catalog {
         }
     }
 
-    /// Marks a mail sent and completes its job, in one transaction.
+    /// Marks a mail sent and completes its job, in one transaction. The mail is marked sent
+    /// even when `owner` no longer holds the job (its lease ran out mid-delivery): it was
+    /// delivered, and whoever holds the job now must find it so.
     ///
-    /// - Returns: ``LeaseStatus/lost`` when `owner` no longer holds the job (nothing marked).
+    /// - Returns: ``LeaseStatus/lost`` when `owner` no longer holds the job.
     @discardableResult
     public func markMailSent(id: UUID, completingJob jobID: UUID, owner: String) async throws -> LeaseStatus {
         try await database.write { db in
-            guard try await self.completeOwnedJob(jobID, owner: owner, db) else { return .lost }
             try await db.update(OutboxRow.table).set("state", to: SQLBind(OutboxMail.State.sent.rawValue))
                 .set("sent_at", to: self.now.bind).set("last_error", to: SQLBind(String?.none)).where("id", .equal, id.bind).run()
-            return .held
+            return try await self.completeOwnedJob(jobID, owner: owner, db) ? .held : .lost
         }
     }
 
