@@ -58,7 +58,9 @@ private func invitationPoster(_ session: ReviewSession, input: RouteInput<StaffU
         guard let poster = components.first(where: { $0.kind == .poster && $0.profile == input.services.ingest.profile }) else {
             continue
         }
-        return FileManager.default.contents(atPath: input.services.store.absolutePath(poster.path))
+        let path = input.services.store.absolutePath(poster.path)
+        // A file read: on the blocking pool, not the request's thread.
+        return try await input.services.fileWork.run { FileManager.default.contents(atPath: path) }
     }
     return nil
 }
