@@ -80,7 +80,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]
+            ],
+            // The review site: HTML, CSS and ES modules, served as they are (no build step).
+            resources: [.copy("Pages")]
         ),
         .executableTarget(
             name: "dailies",

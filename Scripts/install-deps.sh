@@ -2,8 +2,8 @@
 # Installs the Debian 12 packages Dailies needs that are missing: FFmpeg's libraries and
 # headers (the media engine), pkg-config (how SwiftPM finds them), and the ffmpeg/ffprobe
 # tools that author fixtures and check results in the tests, and python3 with its venv module
-# (Scripts/python-venv.sh makes the venv the Python tools run in), and curl (the README's tour,
-# which a test runs). Installs nothing when all are present. Needs root or sudo for apt-get;
+# (Scripts/python-venv.sh makes the venv the Python tools run in), curl (the README's tour,
+# which a test runs), and chromium with its driver (the review site's browser tests). Installs nothing when all are present. Needs root or sudo for apt-get;
 # never asks questions.
 set -euo pipefail
 
@@ -13,6 +13,7 @@ packages=(
   ffmpeg
   python3 python3-venv
   curl
+  chromium chromium-driver
 )
 
 missing=()

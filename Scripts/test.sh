@@ -7,11 +7,13 @@
 # Kept apart, long blocking work cannot starve in-process servers of the Swift task pool's
 # threads (two, on two cores), which made network tests time out under a full run.
 #
-# Two last rounds, in Python (pytest, in the venv Scripts/python-venv.sh makes), run a live
+# Three last rounds, in Python (pytest, in the venv Scripts/python-venv.sh makes), run a live
 # `dailies serve`: one holds the debug build to its OpenAPI document (schemathesis, and a
 # client generated from the document doing the README's tour: Tests/Contract); the other puts
 # 200 collaborators in its session rooms for 30 s and checks every write and every event each
-# of them got (Tests/Load; Scripts/bench-feedback.sh runs the same load for figures).
+# of them got (Tests/Load; Scripts/bench-feedback.sh runs the same load for figures). The last
+# drives the review site in a real headless Chromium with Selenium (Tests/Browser), saving
+# screenshots to .build/browser-screenshots/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -66,6 +68,7 @@ export DAILIES_BIN="$PWD/.build/debug/dailies"
 # No cache provider: pytest would leave .pytest_cache/ in the work tree.
 run_round "pytest Tests/Contract" pytest_count "$python" -m pytest -p no:cacheprovider --tb=short --durations=0 Tests/Contract
 run_round "pytest Tests/Load" pytest_count "$python" -m pytest -p no:cacheprovider --tb=short -s Tests/Load
+run_round "pytest Tests/Browser" pytest_count "$python" -m pytest -p no:cacheprovider --tb=short Tests/Browser
 
 echo "All $total tests passed."
 echo "$total passed, 0 failed"

@@ -76,6 +76,7 @@ func buildRouter(services: ServerServices) -> (router: Router<AppRequestContext>
     addDownloadRoutes(api)
     addJobRoutes(api)
     addUnsubscribePages(router, catalog: services.catalog)
+    addPages(router, files: SiteFiles.bundled())
     let document = OpenAPIDocument(operations: api.operations, serverURL: services.publicURL).json
     api.open.add(.get, "/api/v1/openapi.json", "This document: every route of the API", tag: "meta",
                  response: "OpenAPIDocument") { _ in

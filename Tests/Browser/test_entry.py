@@ -1,0 +1,143 @@
+"""The review site's entry, in a real Chromium: an invite link opens the session, a shareable
+link asks for a name, a passphrase is asked for (a wrong one is said so), and a session out of
+its schedule says so with its dates in the viewer's time zone. The session view lists the
+items with their posters."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import time
+import uuid
+from datetime import datetime, timedelta, timezone
+
+import httpx
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as seen
+from selenium.webdriver.support.ui import WebDriverWait
+
+from conftest import REPO, Server, screenshot
+
+FIXTURE = REPO / "Fixtures" / "h264-bframes-23976-editlist.mp4"
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def made(response: httpx.Response) -> dict:
+    assert response.status_code in (200, 201), f"{response.request.url.path}: {response.status_code} {response.text}"
+    return response.json()
+
+
+@pytest.fixture(scope="module")
+def version(server: Server) -> tuple[str, str]:
+    """A project with a version ingested from a real movie, its poster made by the worker."""
+    name = f"Feature {uuid.uuid4().hex[:6]}"
+    with server.staff() as staff:
+        project = made(staff.post("/api/v1/projects", json={"name": name}))
+    ingest = subprocess.run([str(server.binary), "ingest", "--data-dir", str(server.data_dir), "--project", name,
+                             "--name", "sh010_comp", str(FIXTURE)], capture_output=True, text=True, timeout=120)
+    assert ingest.returncode == 0, ingest.stderr
+    version_id = re.search(r"\(([0-9A-F-]{36})\)", ingest.stdout).group(1)
+    deadline = time.monotonic() + 180
+    with server.staff() as staff:
+        while made(staff.get(f"/api/v1/versions/{version_id}"))["media_state"] != "ready":
+            assert time.monotonic() < deadline, "the version's media was not made in 3 minutes"
+            time.sleep(0.5)
+    return project["id"], version_id
+
+
+def session(server: Server, project: str, version: str, **fields) -> dict:
+    body = {"title": "Comp finals <Tue>", "description": "Final comps for the trailer.\nNotes by Friday, please.",
+            "version_ids": [version], **fields}
+    with server.staff() as staff:
+        return made(staff.post(f"/api/v1/projects/{project}/sessions", json=body))
+
+
+def invite(server: Server, session_id: str, name: str = "Dana Client") -> str:
+    with server.staff() as staff:
+        return made(staff.post(f"/api/v1/sessions/{session_id}/collaborators",
+                               json={"name": name, "email": "dana@client.example", "role": "approver"}))["invite_url"]
+
+
+def wait(driver, condition, timeout: float = 30):
+    return WebDriverWait(driver, timeout).until(condition)
+
+
+def test_invite_link_opens_the_session(server: Server, browser, version) -> None:
+    project, version_id = version
+    made_session = session(server, project, version_id)
+    link = invite(server, made_session["id"])
+    browser.get(link)
+    title = wait(browser, seen.visibility_of_element_located((By.CSS_SELECTOR, ".session h1")))
+    assert title.text == "Comp finals <Tue>", "markup in a title shows as text"
+    assert browser.current_url.endswith(f"/review/sessions/{made_session['id']}"), "the token leaves the address bar"
+    items = browser.find_elements(By.CSS_SELECTOR, ".playlist .item")
+    assert [item.find_element(By.CSS_SELECTOR, "h2 .name").text for item in items] == ["sh010_comp"]
+    poster = items[0].find_element(By.CSS_SELECTOR, ".poster img")
+    wait(browser, lambda driver: driver.execute_script("return arguments[0].complete && arguments[0].naturalWidth", poster))
+    assert "Reviewing as Dana Client" in browser.find_element(By.CSS_SELECTOR, ".session").text
+    assert browser.find_element(By.CSS_SELECTOR, ".chip.summary").text == "0 of 1 approved"
+    screenshot(browser, "session")
+    # A reload keeps the session: the cookie carries the access.
+    browser.refresh()
+    assert wait(browser, seen.visibility_of_element_located((By.CSS_SELECTOR, ".session h1"))).text == "Comp finals <Tue>"
+
+
+def test_shareable_link_asks_for_a_name(server: Server, browser, version) -> None:
+    project, version_id = version
+    made_session = session(server, project, version_id, title="Open review")
+    with server.staff() as staff:
+        share = made(staff.post(f"/api/v1/sessions/{made_session['id']}/share-link"))["url"]
+    browser.get(share)
+    name = wait(browser, seen.visibility_of_element_located((By.ID, "name")))
+    assert browser.find_element(By.CSS_SELECTOR, "form h1").text == "Who is reviewing?"
+    screenshot(browser, "join")
+    name.send_keys("Sam Visitor")
+    browser.find_element(By.CSS_SELECTOR, "form button").click()
+    wait(browser, seen.text_to_be_present_in_element((By.CSS_SELECTOR, ".session"), "Reviewing as Sam Visitor"))
+
+
+def test_a_wrong_passphrase_then_the_right_one(server: Server, browser, version) -> None:
+    project, version_id = version
+    made_session = session(server, project, version_id, title="Locked review", passphrase="north light",
+                           settings={"require_passphrase": True})
+    browser.get(invite(server, made_session["id"]))
+    field = wait(browser, seen.visibility_of_element_located((By.ID, "passphrase")))
+    assert browser.switch_to.active_element == field, "the field has the focus"
+    field.send_keys("south dark")
+    browser.find_element(By.CSS_SELECTOR, "form button").click()
+    wait(browser, seen.text_to_be_present_in_element((By.ID, "problem"), "That passphrase is not right."))
+    screenshot(browser, "passphrase")
+    field = browser.find_element(By.ID, "passphrase")
+    field.clear()
+    field.send_keys("north light")
+    browser.find_element(By.CSS_SELECTOR, "form button").click()
+    assert wait(browser, seen.visibility_of_element_located((By.CSS_SELECTOR, ".session h1"))).text == "Locked review"
+
+
+def test_an_expired_session_shows_its_dates(server: Server, browser, version) -> None:
+    project, version_id = version
+    ended = datetime(2026, 1, 20, 17, 0, tzinfo=timezone.utc)
+    made_session = session(server, project, version_id, title="Last year's review",
+                           starts_at=iso(ended - timedelta(days=7)), ends_at=iso(ended))
+    browser.get(invite(server, made_session["id"]))
+    notice = wait(browser, seen.visibility_of_element_located((By.CSS_SELECTOR, ".notice")))
+    assert notice.find_element(By.CSS_SELECTOR, "h1").text == "This review has ended"
+    text = notice.text
+    assert "This review session ended at" in text and "2026" in text and "Jan" in text and "T17:00" not in text, \
+        f"the date, as people read it: {text}"
+    screenshot(browser, "expired")
+
+
+def test_pages_carry_a_strict_content_security_policy(server: Server) -> None:
+    for path in ("/review/invite/di_nothing", "/site/review.js", "/common/api.js", "/site/review.css"):
+        answer = httpx.get(server.base_url + path, timeout=30)
+        assert answer.status_code == 200, path
+        policy = answer.headers["content-security-policy"]
+        assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy and "'unsafe-inline'" not in policy
+        assert answer.headers["x-content-type-options"] == "nosniff"
+    assert httpx.get(server.base_url + "/site/../Package.swift", timeout=30).status_code == 404
+    assert httpx.get(server.base_url + "/site/nothing.js", timeout=30).status_code == 404
