@@ -5,66 +5,13 @@ items with their posters."""
 
 from __future__ import annotations
 
-import re
-import subprocess
-import time
-import uuid
 from datetime import datetime, timedelta, timezone
 
 import httpx
-import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as seen
-from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import REPO, Server, screenshot
-
-FIXTURE = REPO / "Fixtures" / "h264-bframes-23976-editlist.mp4"
-
-
-def iso(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def made(response: httpx.Response) -> dict:
-    assert response.status_code in (200, 201), f"{response.request.url.path}: {response.status_code} {response.text}"
-    return response.json()
-
-
-@pytest.fixture(scope="module")
-def version(server: Server) -> tuple[str, str]:
-    """A project with a version ingested from a real movie, its poster made by the worker."""
-    name = f"Feature {uuid.uuid4().hex[:6]}"
-    with server.staff() as staff:
-        project = made(staff.post("/api/v1/projects", json={"name": name}))
-    ingest = subprocess.run([str(server.binary), "ingest", "--data-dir", str(server.data_dir), "--project", name,
-                             "--name", "sh010_comp", str(FIXTURE)], capture_output=True, text=True, timeout=120)
-    assert ingest.returncode == 0, ingest.stderr
-    version_id = re.search(r"\(([0-9A-F-]{36})\)", ingest.stdout).group(1)
-    deadline = time.monotonic() + 180
-    with server.staff() as staff:
-        while made(staff.get(f"/api/v1/versions/{version_id}"))["media_state"] != "ready":
-            assert time.monotonic() < deadline, "the version's media was not made in 3 minutes"
-            time.sleep(0.5)
-    return project["id"], version_id
-
-
-def session(server: Server, project: str, version: str, **fields) -> dict:
-    body = {"title": "Comp finals <Tue>", "description": "Final comps for the trailer.\nNotes by Friday, please.",
-            "version_ids": [version], **fields}
-    with server.staff() as staff:
-        return made(staff.post(f"/api/v1/projects/{project}/sessions", json=body))
-
-
-def invite(server: Server, session_id: str, name: str = "Dana Client") -> str:
-    with server.staff() as staff:
-        return made(staff.post(f"/api/v1/sessions/{session_id}/collaborators",
-                               json={"name": name, "email": "dana@client.example", "role": "approver"}))["invite_url"]
-
-
-def wait(driver, condition, timeout: float = 30):
-    return WebDriverWait(driver, timeout).until(condition)
-
+from conftest import Server, invite, iso, made, screenshot, session, wait
 
 def test_invite_link_opens_the_session(server: Server, browser, version) -> None:
     project, version_id = version

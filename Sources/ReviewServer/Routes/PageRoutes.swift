@@ -63,7 +63,8 @@ struct SiteFiles: Sendable {
 /// (one page; its module reads the address), and the files it loads. Pages for people,
 /// outside the API document.
 func addPages(_ router: Router<AppRequestContext>, files: SiteFiles) {
-    for path in ["/review/invite/:token", "/review/join/:token", "/review/sessions/:session"] {
+    for path in ["/review/invite/:token", "/review/join/:token", "/review/sessions/:session",
+                 "/review/sessions/:session/items/:item"] {
         router.get(RouterPath(path)) { request, _ -> Response in
             guard let page = files.response("/site/index.html", request: request) else { throw HTTPError(.notFound) }
             return page

@@ -1,6 +1,8 @@
 // The client review site: entry by invite link, shareable link (with a name) and
 // passphrase, then the session as a playlist of its items. Plain ES modules, no build.
 import { request, all } from "/common/api.js";
+import { FramePlayer } from "/common/player.js";
+import { frameLabels } from "/common/timecode.js";
 
 const main = document.getElementById("main");
 const studio = document.getElementById("studio");
@@ -153,6 +155,7 @@ async function sessionView(sessionID) {
 
   const list = el("ol", { class: "playlist", "aria-label": "Items to review" },
     items.map((item, index) => el("li", { class: "item", "data-item": item.id },
+      el("a", { class: "open", href: `/review/sessions/${sessionID}/items/${item.id}`, "aria-label": `Review ${item.name}` }),
       el("div", { class: "poster" },
         item.media && item.media.poster_url
           ? el("img", { src: item.media.poster_url, alt: "", loading: "lazy", width: "320", height: "180" })
@@ -175,12 +178,66 @@ async function sessionView(sessionID) {
     items.length ? list : el("p", { class: "card muted" }, "Nothing to review yet."));
 }
 
+/** One item in the player: frame-exact stepping, seeking and playback on the proxy. */
+async function itemView(sessionID, itemID) {
+  const base = `/api/v1/review/sessions/${sessionID}`;
+  const [session, item] = await Promise.all([request("GET", base), request("GET", `${base}/items/${itemID}`)]);
+  if (!session.ok) return session.status === 401
+    ? refused({ code: "invalid_token", message: "Open the review again from your invite link." }) : refused(session.error);
+  if (!item.ok) return refused(item.error);
+  studio.textContent = session.data.studio;
+  studio.parentElement.hidden = false;
+  document.title = `${item.data.name} · ${session.data.title}`;
+  const back = el("a", { class: "back", href: `/review/sessions/${sessionID}` }, "← All items");
+  const media = item.data.media;
+  if (!media) {
+    return show(back, el("h1", {}, item.data.name), el("p", { class: "card muted" }, "This item is still being prepared."));
+  }
+  const labels = frameLabels(media);
+  const video = el("video", { class: "picture", muted: true, "aria-label": item.data.name });
+  video.muted = true;
+  const counter = el("output", { class: "counter", id: "counter", "aria-live": "off" });
+  const jump = el("input", { id: "jump", class: "jump", inputmode: "numeric", placeholder: "Frame or timecode",
+    "aria-label": "Go to frame number or timecode" });
+  const player = new FramePlayer(video, media);
+  const playButton = el("button", { type: "button", class: "play", id: "play", onclick: () => player.toggle() }, "Play");
+  const render = (frame) => {
+    counter.textContent = `${labels.number(frame)}  ${labels.timecode(frame)}`;
+    counter.dataset.frame = String(frame);
+  };
+  player.addEventListener("frame", (event) => render(event.detail.frame));
+  video.addEventListener("play", () => { playButton.textContent = "Pause"; });
+  video.addEventListener("pause", () => { playButton.textContent = "Play"; });
+  const form = el("form", { class: "goto", onsubmit: async (event) => {
+    event.preventDefault();
+    const index = labels.index(jump.value);
+    jump.setCustomValidity(index === null ? "A frame number or a timecode such as 01:00:01:17" : "");
+    if (index !== null) await player.seek(index);
+  } }, jump);
+  const controls = el("div", { class: "controls" },
+    el("button", { type: "button", id: "back", onclick: () => player.step(-1), title: "Previous frame (←)" }, "◀︎ Frame"),
+    playButton,
+    el("button", { type: "button", id: "forward", onclick: () => player.step(1), title: "Next frame (→)" }, "Frame ▶︎"),
+    counter, form);
+  show(back, el("h1", { class: "item-title" }, item.data.name), el("div", { class: "stage" }, video), controls);
+  document.addEventListener("keydown", (event) => {
+    if (event.target instanceof HTMLInputElement) return;
+    const keys = { ArrowLeft: () => player.step(-1), ArrowRight: () => player.step(1), " ": () => player.toggle(),
+      k: () => video.pause(), l: () => video.play(), j: () => player.step(-1) };
+    if (keys[event.key]) { event.preventDefault(); keys[event.key](); }
+  });
+  await new Promise((resolve) => video.readyState >= 1 ? resolve() : video.addEventListener("loadedmetadata", resolve, { once: true }));
+  await player.seek(0);
+  window.dailiesPlayer = player;
+}
+
 function route() {
   const parts = location.pathname.split("/").filter(Boolean);
   if (parts[0] !== "review" || parts.length < 3) return refused({ code: "invalid_token", message: "This address is not a review link." });
   const [, kind, value] = parts;
   if (kind === "invite") return enter("invite", value);
   if (kind === "join") return enter("join", value);
+  if (kind === "sessions" && parts[3] === "items" && parts[4]) return itemView(value, parts[4]);
   if (kind === "sessions") return sessionView(value);
   refused({ code: "invalid_token", message: "This address is not a review link." });
 }
