@@ -22,11 +22,9 @@ import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
-
-import re
 import uuid
 from datetime import datetime, timezone
+from pathlib import Path
 
 import httpx
 import pytest
@@ -136,7 +134,7 @@ def screenshot(driver: webdriver.Chrome, name: str) -> None:
     driver.set_window_size(1440, 900)
 
 
-FIXTURE = REPO / "Fixtures" / "h264-bframes-23976-editlist.mp4"
+FIXTURE = "h264-bframes-23976-editlist.mp4"
 
 
 def iso(moment: datetime) -> str:
@@ -149,21 +147,37 @@ def made(response: httpx.Response) -> dict:
 
 
 @pytest.fixture(scope="session")
-def version(server: Server) -> tuple[str, str]:
-    """A project with a version ingested from a real movie, its poster made by the worker."""
-    name = f"Feature {uuid.uuid4().hex[:6]}"
+def ingested(server: Server):
+    """Versions ingested from fixtures (each once, in one project), their media made by the
+    worker: `ingested("h264-vfr.mp4")` answers (project id, version id)."""
+    project_name = f"Feature {uuid.uuid4().hex[:6]}"
     with server.staff() as staff:
-        project = made(staff.post("/api/v1/projects", json={"name": name}))
-    ingest = subprocess.run([str(server.binary), "ingest", "--data-dir", str(server.data_dir), "--project", name,
-                             "--name", "sh010_comp", str(FIXTURE)], capture_output=True, text=True, timeout=120)
-    assert ingest.returncode == 0, ingest.stderr
-    version_id = re.search(r"\(([0-9A-F-]{36})\)", ingest.stdout).group(1)
-    deadline = time.monotonic() + 180
-    with server.staff() as staff:
-        while made(staff.get(f"/api/v1/versions/{version_id}"))["media_state"] != "ready":
-            assert time.monotonic() < deadline, "the version's media was not made in 3 minutes"
-            time.sleep(0.5)
-    return project["id"], version_id
+        project = made(staff.post("/api/v1/projects", json={"name": project_name}))
+    versions: dict[str, str] = {}
+
+    def get(fixture: str) -> tuple[str, str]:
+        if fixture not in versions:
+            name = Path(fixture).name.split(".")[0]
+            ingest = subprocess.run([str(server.binary), "ingest", "--data-dir", str(server.data_dir), "--project",
+                                     project_name, "--name", name, str(REPO / "Fixtures" / fixture)],
+                                    capture_output=True, text=True, timeout=120)
+            assert ingest.returncode == 0, ingest.stderr
+            version_id = re.search(r"\(([0-9A-F-]{36})\)", ingest.stdout).group(1)
+            deadline = time.monotonic() + 180
+            with server.staff() as staff:
+                while made(staff.get(f"/api/v1/versions/{version_id}"))["media_state"] != "ready":
+                    assert time.monotonic() < deadline, f"{fixture}: the media was not made in 3 minutes"
+                    time.sleep(0.5)
+            versions[fixture] = version_id
+        return project["id"], versions[fixture]
+
+    return get
+
+
+@pytest.fixture(scope="session")
+def version(ingested) -> tuple[str, str]:
+    """The 23.976 movie's version."""
+    return ingested(FIXTURE)
 
 
 def session(server: Server, project: str, version: str, **fields) -> dict:

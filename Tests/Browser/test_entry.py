@@ -22,7 +22,7 @@ def test_invite_link_opens_the_session(server: Server, browser, version) -> None
     assert title.text == "Comp finals <Tue>", "markup in a title shows as text"
     assert browser.current_url.endswith(f"/review/sessions/{made_session['id']}"), "the token leaves the address bar"
     items = browser.find_elements(By.CSS_SELECTOR, ".playlist .item")
-    assert [item.find_element(By.CSS_SELECTOR, "h2 .name").text for item in items] == ["sh010_comp"]
+    assert [item.find_element(By.CSS_SELECTOR, "h2 .name").text for item in items] == ["h264-bframes-23976-editlist"]
     poster = items[0].find_element(By.CSS_SELECTOR, ".poster img")
     wait(browser, lambda driver: driver.execute_script("return arguments[0].complete && arguments[0].naturalWidth", poster))
     assert "Reviewing as Dana Client" in browser.find_element(By.CSS_SELECTOR, ".session").text
