@@ -88,3 +88,24 @@ def test_pages_carry_a_strict_content_security_policy(server: Server) -> None:
         assert answer.headers["x-content-type-options"] == "nosniff"
     assert httpx.get(server.base_url + "/site/../Package.swift", timeout=30).status_code == 404
     assert httpx.get(server.base_url + "/site/nothing.js", timeout=30).status_code == 404
+
+
+def test_downloads_show_only_when_the_session_allows_them(server: Server, browser, version) -> None:
+    project, version_id = version
+    for allowed in (True, False):
+        made_session = session(server, project, version_id, title=f"Downloads {allowed}",
+                               settings={"download_original": allowed, "download_proxy": allowed})
+        browser.get(invite(server, made_session["id"]))
+        wait(browser, seen.element_to_be_clickable((By.CSS_SELECTOR, ".item .open"))).click()
+        wait(browser, lambda d: d.find_element(By.ID, "counter").get_attribute("data-frame") == "0")
+        links = browser.find_elements(By.CSS_SELECTOR, "a.download")
+        assert len(links) == (2 if allowed else 0), f"allowed={allowed}"
+        # With the browser's own cookie, the files answer as the session says.
+        cookie = browser.get_cookie("dailies_access")["value"]
+        with server.staff() as staff:
+            item_id = made(staff.get(f"/api/v1/sessions/{made_session['id']}/items"))["data"][0]["id"]
+        for kind in ("original", "proxy"):
+            answer = httpx.get(f"{server.base_url}/api/v1/review/sessions/{made_session['id']}/items/{item_id}/download/{kind}",
+                               cookies={"dailies_access": cookie}, timeout=30)
+            assert answer.status_code == (200 if allowed else 403), f"{kind}, allowed={allowed}: {answer.status_code}"
+        browser.delete_all_cookies()

@@ -36,7 +36,12 @@ struct ServingTests {
         #expect(media["frame_count"] as? Int == 84 && media["rate"] as? String == "24000/1001")
         #expect(media["duration"] as? String == "7007/2000" && media["first_frame_number"] as? Int == 0)
         #expect(media["width"] as? Int == 640 && media["height"] as? Int == 360 && media["pixel_aspect"] as? String == "1/1")
-        #expect((media["proxy_url"] as? String)?.hasSuffix("/items/\(item)/download/proxy") == true)
+        let proxyURL = try #require(media["proxy_url"] as? String)
+        #expect(proxyURL.hasSuffix("/items/\(item)/playback"))
+        // The player's route answers ranges inline, as a browser's <video> asks for them.
+        let range = try await reviewer.send("GET", proxyURL, headers: ["Range": "bytes=0-99"])
+        #expect(range.status == 206 && range.body.count == 100 && range.headers["content-disposition"] == "inline"
+                && range.headers["content-type"] == "video/mp4", "\(range.status) \(range.headers)")
         #expect((media["filmstrip"] as? [String: Any])?["frame_count"] as? Int == 84)
 
         let before = try Self.threads(of: server)
@@ -225,9 +230,10 @@ final class ReviewClient: @unchecked Sendable {
         self.address = address
     }
 
-    func send(_ method: String, _ path: String, json: Any? = nil) async throws -> Answer {
+    func send(_ method: String, _ path: String, json: Any? = nil, headers: [String: String] = [:]) async throws -> Answer {
         var request = URLRequest(url: URL(string: base + path)!)
         request.httpMethod = method
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         if let address { request.setValue(address, forHTTPHeaderField: "X-Forwarded-For") }
         if let cookie = lock.withLock({ cookie }) { request.setValue("dailies_access=\(cookie)", forHTTPHeaderField: "Cookie") }
         if let json {

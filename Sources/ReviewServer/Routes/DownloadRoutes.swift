@@ -31,6 +31,19 @@ func addDownloadRoutes(_ api: APIRoutes) {
         }
         return try await serve(try await findComponent(input, versionID: versionID), input)
     }
+    api.collaborator.add(.get, "/api/v1/review/sessions/{session_id}/items/{item_id}/playback",
+                         "The item's proxy movie for the player (Range honoured), whether or not the session allows "
+                             + "downloading it: watching is not downloading", tag: "review", parameters: [.profile],
+                         response: .file(["video/mp4"]), refusals: fileRefusals) { input in
+        let versionID = try await collaboratorItemVersion(input)
+        let profile = input.query("profile") ?? input.services.ingest.profile
+        guard let proxy = try await input.catalog.components(versionID: versionID)
+            .first(where: { $0.kind == .proxy && $0.profile == profile })
+        else { throw APIError(status: .notFound, code: "not_found", message: "the item has no proxy for profile \(profile)") }
+        return try await FileResponse.serve(path: input.services.store.absolutePath(proxy.path), sha256: proxy.sha256,
+                                            downloadName: proxy.fileName, contentType: "video/mp4", inline: true,
+                                            request: input.request, context: input.context)
+    }
     api.collaborator.add(.get, "/api/v1/review/sessions/{session_id}/items/{item_id}/frames/{frame}",
                          "Frame k of an item's proxy as a JPEG, for collaborators", tag: "review",
                          parameters: [width, .profile], response: .file(["image/jpeg"])) { input in

@@ -8,8 +8,9 @@ import NIOCore
 /// file), ETag from the file's SHA-256 with If-None-Match (304), the right content type,
 /// and the file's own name in Content-Disposition.
 enum FileResponse {
-    static func serve(path: String, sha256: String, downloadName: String, contentType: String? = nil, request: Request,
-                      context: AppRequestContext) async throws -> Response
+    /// - Parameter inline: shown in the page (a movie the player plays), not saved as a file.
+    static func serve(path: String, sha256: String, downloadName: String, contentType: String? = nil, inline: Bool = false,
+                      request: Request, context: AppRequestContext) async throws -> Response
     {
         var attributes: [FileAttributeKey: Any]
         do {
@@ -21,7 +22,7 @@ enum FileResponse {
         let etag = "\"\(sha256)\""
         var headers: HTTPFields = [
             .eTag: etag, .acceptRanges: "bytes", .contentType: contentType ?? Self.contentType(downloadName),
-            .contentDisposition: disposition(downloadName), .cacheControl: "private, max-age=3600",
+            .contentDisposition: inline ? "inline" : disposition(downloadName), .cacheControl: "private, max-age=3600",
         ]
         if let match = request.headers[.ifNoneMatch], match.split(separator: ",").contains(where: {
             let tag = $0.trimmingCharacters(in: .whitespaces)

@@ -147,7 +147,8 @@ struct PlayerMedia: Encodable, Sendable {
             let playback = proxy.playbackInfo
         else { return nil }
         func has(_ kind: Component.Kind) -> Component? { components.first { $0.kind == kind && $0.profile == profile } }
-        proxyURL = base + "/download/proxy"
+        // The player's own route: watching works whatever the session says of downloading.
+        proxyURL = base + "/playback"
         posterURL = has(.poster).map { _ in base + "/download/poster" }
         let filmstripComponent = has(.filmstrip)
         filmstripURL = filmstripComponent.map { _ in base + "/download/filmstrip" }

@@ -24,7 +24,7 @@ function el(tag, attributes = {}, ...children) {
 }
 
 function show(...nodes) {
-  main.replaceChildren(...nodes);
+  main.replaceChildren(...nodes.filter((node) => node !== null && node !== undefined));
   main.focus();
 }
 
@@ -219,7 +219,13 @@ async function itemView(sessionID, itemID) {
     playButton,
     el("button", { type: "button", id: "forward", onclick: () => player.step(1), title: "Next frame (→)" }, "Frame ▶︎"),
     counter, form);
-  show(back, el("h1", { class: "item-title" }, item.data.name), el("div", { class: "stage" }, video), controls);
+  // Downloads, only as the session allows them (the server refuses the others anyway).
+  const download = (kind, label) => item.data.downloads[kind]
+    ? el("a", { class: "download", href: `${base}/items/${itemID}/download/${kind}`, download: "" }, label) : null;
+  const downloads = [download("original", "Download the original"), download("proxy", "Download the review copy")]
+    .filter(Boolean);
+  show(back, el("h1", { class: "item-title" }, item.data.name), el("div", { class: "stage" }, video), controls,
+    downloads.length ? el("p", { class: "downloads" }, downloads) : null);
   document.addEventListener("keydown", (event) => {
     if (event.target instanceof HTMLInputElement) return;
     const keys = { ArrowLeft: () => player.step(-1), ArrowRight: () => player.step(1), " ": () => player.toggle(),
