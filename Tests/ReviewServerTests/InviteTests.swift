@@ -25,7 +25,7 @@ struct InviteTests {
 
     @Test("invites go through the outbox to the maildir, one per collaborator, with a link that works")
     func outbox() async throws {
-        try await TestServer.run { server in
+        try await TestServer.run(mail: .outbox) { server in
             let (sessionID, dana, noEmail) = try await session(server)
             let sent = try await server.admin.post("/api/v1/sessions/\(sessionID)/invites", ["message": "Notes by Friday, please."])
             #expect(sent.status == 200)
@@ -100,7 +100,7 @@ struct InviteTests {
 
     @Test("an invitation shows the first version's poster inline when the project allows thumbnails in mail, and not otherwise")
     func poster() async throws {
-        try await TestServer.run { server in
+        try await TestServer.run(mail: .outbox) { server in
             let catalog = server.catalog
             for thumbnails in [true, false] {
                 let project = try await catalog.createProject(name: "Show \(thumbnails)",

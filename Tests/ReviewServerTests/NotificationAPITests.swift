@@ -40,7 +40,7 @@ struct NotificationAPITests {
 
     @Test("unsubscribe: a GET only shows the button; a one-click POST unsubscribes that recipient from that session alone")
     func unsubscribe() async throws {
-        try await TestServer.run(mail: nil) { server in
+        try await TestServer.run { server in
             let world = try await Self.world(server)
             _ = try await server.admin.post("/api/v1/sessions/\(world.sessionID)/items/\(world.itemID)/comments", ["text": "First"])
             #expect(try await Self.waiting(server, world.dana, world) == 1)
@@ -84,7 +84,7 @@ struct NotificationAPITests {
 
     @Test("staff notifications: comments by collaborators listed newest first, read one, read all; settings on both sides")
     func staffNotifications() async throws {
-        try await TestServer.run(mail: nil) { server in
+        try await TestServer.run { server in
             let world = try await Self.world(server)
             let base = "/api/v1/review/sessions/\(world.sessionID)"
             for text in ["Too dark", "Better <b>now</b>"] {

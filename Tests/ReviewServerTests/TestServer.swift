@@ -26,8 +26,9 @@ struct TestServer {
     /// Runs `body` against a server started for it, then stops the server and removes its data.
     ///
     /// - Parameter mail: how a worker beside the server (running only notify and mail jobs,
-    ///   in this process) delivers mail; `nil`: no such worker, mail waits in the outbox.
-    static func run(mail: MailSettings? = .outbox, trustedProxies: [String] = ["127.0.0.1"],
+    ///   in this process) delivers mail; `nil` (the default): no such worker, mail waits in the
+    ///   outbox, and nothing polls the queue beside the tests' own requests.
+    static func run(mail: MailSettings? = nil, trustedProxies: [String] = ["127.0.0.1"],
                     room: RoomSettings = RoomSettings(), _ body: (TestServer) async throws -> Void) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dailies-server-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -50,7 +51,7 @@ struct TestServer {
         do {
             var mailWorker: PipelineWorker?
             if let mail {
-                var settings = PipelineWorker.Configuration(idlePoll: .milliseconds(50))
+                var settings = PipelineWorker.Configuration(idlePoll: .milliseconds(100))
                 settings.kinds = [.notify, .mail]
                 settings.mail = try mail.delivery(dataDirectory: directory)
                 mailWorker = PipelineWorker(catalog: catalog, store: try LocalBlobStore(dataDirectory: directory),
