@@ -143,7 +143,8 @@ def run_schemathesis(server: Server, workdir: Path, *, config: str, options: lis
     command = [
         sys.executable, "-m", "schemathesis.cli", "--config-file", str(config_path),
         "run", f"{server.base_url}/api/v1/openapi.json",
-        "--checks", "all",
+        # All but use_after_free: a deleted comment is a tombstone by design (see config_toml).
+        "--checks", "all", "--exclude-checks", "use_after_free",
         "--phases", PHASES,
         "--seed", str(SEED),
         "--max-examples", str(MAX_EXAMPLES),
