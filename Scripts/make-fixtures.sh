@@ -61,6 +61,13 @@ ff -f lavfi -i "$(pattern 640x360 30000/1001 90)" -f lavfi -i "$(tone 48000 3.1 
    -vf "$(barcode_filter),format=yuv420p" -c:v libx264 -preset fast -crf 26 -bf 2 -g 30 \
    -c:a aac -b:a 96k -shortest -timecode '00:59:59;28' "${bitexact[@]}" "$out/h264-2997df-tc005959.mov"
 
+echo "H.264 59.94 drop-frame from 00:59:59;56 in MP4"
+# At 59.94 drop-frame skips labels 00-03 each minute but every tenth: 01:00:00;00 is kept
+# (the hour's minute 0), so the labels cross the hour from ;59 to 01:00:00;00.
+ff -f lavfi -i "$(pattern 640x360 60000/1001 120)" \
+   -vf "$(barcode_filter),format=yuv420p" -c:v libx264 -preset fast -crf 26 -bf 2 -g 60 \
+   -timecode '00:59:59;56' "${bitexact[@]}" "$out/h264-5994df-tc005959.mp4"
+
 echo "DNxHR LB 25 fps in MXF with start timecode 10:00:00:00"
 ff -f lavfi -i "$(pattern 640x360 25 25)" -f lavfi -i "$(tone 48000 1 2)" \
    -vf "$(barcode_filter),format=yuv422p" -c:v dnxhd -profile:v dnxhr_lb \

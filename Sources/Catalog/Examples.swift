@@ -130,4 +130,10 @@ public enum Examples {
         recipient: NoticeRecipient(kind: .staff, id: staffID), kind: .comment, itemID: item.id, commentID: comment.id,
         details: Notice.Details(comment, sessionTitle: session.title, versionName: item.versionName, threadAnchor: comment.anchor),
         createdAt: when, readAt: nil)
+
+    public static let frameCheck = FrameCheck(
+        id: UUID(uuidString: "2C4E6A8B-1D3F-4A5B-9C7D-8E0F1A2B3C4D")!, sessionID: sessionID, itemID: item.id,
+        versionID: versionID, viewer: FeedbackAuthor(kind: .collaborator, id: collaborator.id, name: collaborator.name),
+        during: .seek, expected: 41, presented: 40, mediaTime: 1.668333, userAgent: "Mozilla/5.0 (Macintosh) Chrome/131.0",
+        times: 1, firstAt: when, lastAt: when)
 }

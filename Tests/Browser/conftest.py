@@ -29,6 +29,9 @@ from pathlib import Path
 import httpx
 import pytest
 from selenium import webdriver
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions as seen
 from selenium.webdriver.support.ui import WebDriverWait
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
@@ -107,8 +110,7 @@ def server() -> Iterator[Server]:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-@pytest.fixture
-def browser() -> Iterator[webdriver.Chrome]:
+def _chromium() -> webdriver.Chrome:
     for path in (CHROMIUM, CHROMEDRIVER):
         if not os.access(path, os.X_OK):
             pytest.fail(f"{path} is missing: Scripts/install-deps.sh installs chromium and chromium-driver")
@@ -119,6 +121,22 @@ def browser() -> Iterator[webdriver.Chrome]:
         options.add_argument(argument)
     driver = webdriver.Chrome(service=Service(executable_path=str(CHROMEDRIVER)), options=options)
     driver.set_page_load_timeout(60)
+    return driver
+
+
+@pytest.fixture
+def browser() -> Iterator[webdriver.Chrome]:
+    driver = _chromium()
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+@pytest.fixture
+def second_browser() -> Iterator[webdriver.Chrome]:
+    """Another person's browser: its own profile, so its own cookies."""
+    driver = _chromium()
     try:
         yield driver
     finally:
@@ -195,3 +213,72 @@ def invite(server: Server, session_id: str, name: str = "Dana Client") -> str:
 
 def wait(driver, condition, timeout: float = 30):
     return WebDriverWait(driver, timeout).until(condition)
+
+
+# The barcode's design (Scripts/make-fixtures.sh, Tests/MediaTestSupport/FrameBarcode.swift):
+# 18 cells across the top quarter, each split in an upper and a lower half; a start guard,
+# 16 bits of the frame index (white over black is 1), an end guard.
+READ_BARCODE = """
+const video = arguments[0];
+const canvas = document.createElement("canvas");
+canvas.width = video.videoWidth; canvas.height = video.videoHeight;
+const context = canvas.getContext("2d", { willReadFrequently: true });
+context.drawImage(video, 0, 0);
+const pixels = context.getImageData(0, 0, canvas.width, canvas.height).data;
+const D = 4608, cells = 18, cellWidth = D / cells, half = D / 8;
+const luma = (u, v) => {
+  const x = Math.min(canvas.width - 1, Math.floor(u * canvas.width / D));
+  const y = Math.min(canvas.height - 1, Math.floor(v * canvas.height / D));
+  const i = (y * canvas.width + x) * 4;
+  return 0.299 * pixels[i] + 0.587 * pixels[i + 1] + 0.114 * pixels[i + 2];
+};
+const mean = (cell, upper) => {
+  let total = 0;
+  const left = cell * cellWidth + cellWidth / 4, top = (upper ? 0 : half) + half / 4;
+  for (let i = 0; i < 5; i++) for (let j = 0; j < 5; j++) total += luma(left + i * cellWidth / 8, top + j * half / 8);
+  return total / 25;
+};
+const upper = [], lower = [];
+for (let cell = 0; cell < cells; cell++) { upper.push(mean(cell, true)); lower.push(mean(cell, false)); }
+return [upper, lower];
+"""
+
+
+def barcode(driver) -> int | None:
+    upper, lower = driver.execute_script(READ_BARCODE, driver.find_element(By.CSS_SELECTOR, "video"))
+    index = 0
+    for cell, (top, bottom) in enumerate(zip(upper, lower)):
+        if abs(top - bottom) < 48:
+            return None
+        bit = 1 if top > bottom else 0
+        if cell == 0 and bit != 1 or cell == 17 and bit != 0:
+            return None
+        if 0 < cell < 17:
+            index = index << 1 | bit
+    return index
+
+
+def counter(driver) -> int:
+    return int(driver.find_element(By.ID, "counter").get_attribute("data-frame"))
+
+
+def settled_on(driver, frame: int) -> None:
+    wait(driver, lambda d: d.find_element(By.ID, "counter").get_attribute("data-frame") == str(frame))
+
+
+
+
+def open_item(driver, link: str) -> None:
+    """Opens a review link, then its first item in the player, settled on frame 0."""
+    driver.get(link)
+    wait(driver, seen.element_to_be_clickable((By.CSS_SELECTOR, ".item .open"))).click()
+    settled_on(driver, 0)
+
+
+def jump_to(driver, frame: int) -> None:
+    """Types a frame's number in the jump field, and waits for the player to settle there."""
+    first_number = driver.execute_script("return window.dailiesPlayer.media.first_frame_number")
+    jump = driver.find_element(By.ID, "jump")
+    jump.clear()
+    jump.send_keys(str(first_number + frame), Keys.ENTER)
+    settled_on(driver, frame)

@@ -7,61 +7,11 @@ import time
 
 import pytest
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as seen
 
-from conftest import Server, invite, made, screenshot, session, wait
-
-# The barcode's design (Scripts/make-fixtures.sh, Tests/MediaTestSupport/FrameBarcode.swift):
-# 18 cells across the top quarter, each split in an upper and a lower half; a start guard,
-# 16 bits of the frame index (white over black is 1), an end guard.
-READ_BARCODE = """
-const video = arguments[0];
-const canvas = document.createElement("canvas");
-canvas.width = video.videoWidth; canvas.height = video.videoHeight;
-const context = canvas.getContext("2d", { willReadFrequently: true });
-context.drawImage(video, 0, 0);
-const pixels = context.getImageData(0, 0, canvas.width, canvas.height).data;
-const D = 4608, cells = 18, cellWidth = D / cells, half = D / 8;
-const luma = (u, v) => {
-  const x = Math.min(canvas.width - 1, Math.floor(u * canvas.width / D));
-  const y = Math.min(canvas.height - 1, Math.floor(v * canvas.height / D));
-  const i = (y * canvas.width + x) * 4;
-  return 0.299 * pixels[i] + 0.587 * pixels[i + 1] + 0.114 * pixels[i + 2];
-};
-const mean = (cell, upper) => {
-  let total = 0;
-  const left = cell * cellWidth + cellWidth / 4, top = (upper ? 0 : half) + half / 4;
-  for (let i = 0; i < 5; i++) for (let j = 0; j < 5; j++) total += luma(left + i * cellWidth / 8, top + j * half / 8);
-  return total / 25;
-};
-const upper = [], lower = [];
-for (let cell = 0; cell < cells; cell++) { upper.push(mean(cell, true)); lower.push(mean(cell, false)); }
-return [upper, lower];
-"""
-
-
-def barcode(driver) -> int | None:
-    upper, lower = driver.execute_script(READ_BARCODE, driver.find_element(By.CSS_SELECTOR, "video"))
-    index = 0
-    for cell, (top, bottom) in enumerate(zip(upper, lower)):
-        if abs(top - bottom) < 48:
-            return None
-        bit = 1 if top > bottom else 0
-        if cell == 0 and bit != 1 or cell == 17 and bit != 0:
-            return None
-        if 0 < cell < 17:
-            index = index << 1 | bit
-    return index
-
-
-def counter(driver) -> int:
-    return int(driver.find_element(By.ID, "counter").get_attribute("data-frame"))
-
-
-def settled_on(driver, frame: int) -> None:
-    wait(driver, lambda d: d.find_element(By.ID, "counter").get_attribute("data-frame") == str(frame))
-
+from conftest import Server, barcode, counter, invite, jump_to, made, open_item, screenshot, session, settled_on, wait
 
 # Each fixture, and the labels people know for some of its frames, worked out by hand from
 # the fixture's facts (Fixtures/README.md), not by the code under test.
@@ -70,6 +20,9 @@ CASES = [
     ("h264-bframes-23976-editlist.mp4", {41: ("41", "00:00:01:17")}),
     # 29.97 drop-frame from 00:59:59;28, across the hour: 01:00:00;00 follows 00:59:59;29.
     ("h264-2997df-tc005959.mov", {1: ("1", "00:59:59;29"), 2: ("2", "01:00:00;00"), 33: ("33", "01:00:01;01")}),
+    # 59.94 drop-frame from 00:59:59;56: labels ;56 to ;59, then 01:00:00;00 (minute 0 of the
+    # hour is a tenth minute, so nothing is skipped there); a second on, 01:00:01;00.
+    ("h264-5994df-tc005959.mp4", {3: ("3", "00:59:59;59"), 4: ("4", "01:00:00;00"), 64: ("64", "01:00:01;00")}),
     # A sequence numbered from 1001 at 24 fps.
     ("png-sequence/shot_010.1001.png", {0: ("1001", "00:00:00:00"), 41: ("1042", "00:00:01:17")}),
     # Variable rate: the proxy keeps every source frame, one per proxy frame.
@@ -81,9 +34,7 @@ CASES = [
 def test_seek_step_and_pause_show_the_frame_the_counter_says(server: Server, browser, ingested, fixture, labels) -> None:
     project, version_id = ingested(fixture)
     made_session = session(server, project, version_id, title="Frame check")
-    browser.get(invite(server, made_session["id"]))
-    wait(browser, seen.element_to_be_clickable((By.CSS_SELECTOR, ".item .open"))).click()
-    settled_on(browser, 0)
+    open_item(browser, invite(server, made_session["id"]))
     with server.staff() as staff:
         items = made(staff.get(f"/api/v1/sessions/{made_session['id']}/items"))["data"]
     frame_count = browser.execute_script("return window.dailiesPlayer.frameCount")
@@ -132,3 +83,119 @@ def test_seek_step_and_pause_show_the_frame_the_counter_says(server: Server, bro
     if fixture == CASES[0][0]:
         screenshot(browser, "player")
     assert len(checked) >= 12
+
+    # The self-check saw every presented frame agree with the frame map, and said nothing.
+    presented, mismatches = browser.execute_script(
+        "return [window.dailiesPlayer.presented, window.dailiesPlayer.mismatches]")
+    assert presented >= len(checked) and mismatches == [], f"{fixture}: the player's self-check"
+    with server.staff() as staff:
+        reports = made(staff.get("/api/v1/frame-checks", params={"version_id": version_id}))
+    assert reports["pagination"]["total"] == 0, reports
+
+
+def test_the_self_check_reports_a_wrong_frame(server: Server, browser, version) -> None:
+    """A player whose idea of the rate is wrong shows other frames than it says: its
+    self-check sees the disagreement, and the server logs and counts it."""
+    project, version_id = version
+    made_session = session(server, project, version_id, title="Wrong rate")
+    open_item(browser, invite(server, made_session["id"]))
+    # Break the player on purpose: 25 fps on a 23.976 proxy drifts a frame every second or so.
+    browser.execute_script("window.dailiesPlayer.rate = {num: 25, den: 1}")
+    for frame in (30, 60, 80):
+        jump_to(browser, frame)
+    mismatches = browser.execute_script("return window.dailiesPlayer.mismatches")
+    assert mismatches and all(m["during"] == "seek" and m["expected"] != m["presented"] for m in mismatches), mismatches
+
+    def reported(driver) -> dict | None:
+        with server.staff() as staff:
+            reports = made(staff.get("/api/v1/frame-checks", params={"version_id": version_id}))
+        return reports if reports["pagination"]["total"] == len(mismatches) else None
+
+    reports = wait(browser, reported)
+    first = reports["data"][-1]
+    assert first["viewer"]["name"] == "Dana Client" and first["during"] == "seek" and first["user_agent"]
+    assert {(m["expected"], m["presented"]) for m in mismatches} == {(r["expected"], r["presented"]) for r in reports["data"]}
+
+
+def test_transport_plays_loops_shuttles_and_zooms(server: Server, browser, version) -> None:
+    project, version_id = version
+    made_session = session(server, project, version_id, title="Transport")
+    open_item(browser, invite(server, made_session["id"]))
+    body = browser.find_element(By.TAG_NAME, "body")
+    player = "window.dailiesPlayer"
+
+    # In at 10, out at 20, loop the range: playing stays inside it.
+    jump_to(browser, 10)
+    body.send_keys("i")
+    jump_to(browser, 20)
+    body.send_keys("o")
+    assert browser.find_element(By.ID, "range-label").text == "10–20"
+    browser.find_element(By.CSS_SELECTOR, "#loop option[value=range]").click()
+    jump_to(browser, 12)
+    body.send_keys(Keys.SPACE)
+    seen_frames = set()
+    deadline = time.monotonic() + 3
+    while time.monotonic() < deadline:
+        seen_frames.add(counter(browser))
+        time.sleep(0.05)
+    assert seen_frames <= set(range(10, 21)) and {10, 20} & seen_frames, f"looping 10–20 showed {sorted(seen_frames)}"
+    body.send_keys("k")
+    wait(browser, lambda d: d.execute_script(f"return {player}.video.paused && {player}.seeking === null && !{player}.playing"))
+    time.sleep(0.6)
+    assert 10 <= counter(browser) <= 20 and barcode(browser) == counter(browser)
+
+    # L plays forward, L again is faster; K stops on a frame that is the frame shown.
+    browser.find_element(By.CSS_SELECTOR, "#loop option[value=off]").click()
+    jump_to(browser, 2)
+    body.send_keys("l")
+    wait(browser, lambda d: d.execute_script(f"return !{player}.video.paused"))
+    body.send_keys("l")
+    assert browser.execute_script(f"return {player}.video.playbackRate") == 2
+    assert browser.find_element(By.ID, "speed").get_attribute("value") == "2"
+    time.sleep(0.3)
+    body.send_keys("k")
+    wait(browser, lambda d: d.execute_script(f"return {player}.video.paused && {player}.seeking === null"))
+    time.sleep(0.6)
+    stopped = counter(browser)
+    assert stopped > 2 and barcode(browser) == stopped
+
+    # J plays backward, one exact frame after another; K stops it.
+    browser.find_element(By.CSS_SELECTOR, "#speed option[value='1']").click()
+    jump_to(browser, 40)
+    body.send_keys("j")
+    wait(browser, lambda d: counter(d) <= 36)
+    body.send_keys("k")
+    wait(browser, lambda d: d.execute_script(f"return !{player}.playing && {player}.seeking === null"))
+    time.sleep(0.3)
+    assert counter(browser) < 40 and barcode(browser) == counter(browser)
+    # With K held, L steps one frame forward.
+    before = counter(browser)
+    ActionChains(browser).key_down("k").send_keys("l").key_up("k").perform()
+    settled_on(browser, before + 1)
+    assert barcode(browser) == before + 1
+
+    # The timeline: hovering previews the filmstrip with the frame's labels; a click seeks there.
+    timeline = browser.find_element(By.ID, "timeline")
+    width = timeline.size["width"]
+    # Offsets count from the element's centre: a quarter of the way along.
+    ActionChains(browser).move_to_element_with_offset(timeline, -width // 4, 0).perform()
+    preview = browser.find_element(By.CSS_SELECTOR, ".timeline .preview")
+    wait(browser, lambda d: preview.is_displayed())
+    assert browser.execute_script("return getComputedStyle(document.querySelector('.preview-picture')).backgroundImage").startswith('url(')
+    hovered = browser.execute_script("return arguments[0].textContent", browser.find_element(By.CSS_SELECTOR, ".preview-label"))
+    ActionChains(browser).click().perform()
+    target = int(hovered.split()[0])
+    settled_on(browser, target)
+    assert barcode(browser) == target and abs(target - 84 // 4) <= 2
+
+    # Zoom in with +, and back to fit with 0; the picture is still the frame the counter says.
+    body.send_keys("+")
+    assert "scale(1.25)" in browser.find_element(By.CSS_SELECTOR, ".frame").get_attribute("style")
+    assert browser.find_element(By.ID, "zoom-label").text == "125%"
+    body.send_keys("0")
+    assert browser.find_element(By.ID, "zoom-label").text == ""
+    # Fullscreen, and out of it.
+    browser.find_element(By.ID, "fullscreen").click()
+    wait(browser, lambda d: d.execute_script("return document.fullscreenElement && document.fullscreenElement.id") == "stage")
+    browser.find_element(By.TAG_NAME, "body").send_keys("f")
+    wait(browser, lambda d: d.execute_script("return document.fullscreenElement === null"))

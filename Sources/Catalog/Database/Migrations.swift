@@ -309,6 +309,20 @@ enum Migrations {
             // write links in mails with it.
             "ALTER TABLE organization ADD COLUMN public_url TEXT",
         ]),
+        Step(version: 8, name: "frame checks", statements: [
+            // The review page's self-check: frames a browser presented that disagreed with the
+            // frame map, one row per viewer and disagreement, counted.
+            """
+            CREATE TABLE frame_checks (
+                id TEXT PRIMARY KEY, session_id TEXT NOT NULL REFERENCES review_sessions(id) ON DELETE CASCADE,
+                item_id TEXT NOT NULL, version_id TEXT NOT NULL REFERENCES versions(id) ON DELETE CASCADE,
+                viewer_kind TEXT NOT NULL, viewer_id TEXT NOT NULL, viewer_name TEXT NOT NULL, during TEXT NOT NULL,
+                expected_frame BIGINT NOT NULL, presented_frame BIGINT NOT NULL, media_time DOUBLE PRECISION NOT NULL,
+                user_agent TEXT, times BIGINT NOT NULL, first_at BIGINT NOT NULL, last_at BIGINT NOT NULL,
+                UNIQUE (version_id, viewer_kind, viewer_id, during, expected_frame, presented_frame))
+            """,
+            "CREATE INDEX frame_checks_by_session ON frame_checks (session_id, last_at)",
+        ]),
     ]
 
     /// Applies every step not applied yet (up to `last`: tests build old catalogs), each in

@@ -69,6 +69,7 @@ func buildRouter(services: ServerServices) -> (router: Router<AppRequestContext>
     addCollaboratorRoutes(api)
     addReviewRoutes(api)
     addFeedbackRoutes(api)
+    addFrameCheckRoutes(api)
     addWorkflowRoutes(api)
     addNotificationRoutes(api)
     addRoomRoutes(api)

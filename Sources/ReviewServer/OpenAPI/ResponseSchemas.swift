@@ -88,7 +88,9 @@ enum ResponseSchemas {
                 uuid("id"), Schema.string.required("title"), Schema.string.required("description"), time("starts_at"),
                 time("ends_at"), Schema.string.required("studio"), Schema.boolean.required("download_original"),
                 Schema.boolean.required("download_proxy"), Schema.boolean.required("allow_comments"),
-                Schema.boolean.required("comments_visible_to_others"), Schema.ref("Collaborator").required("you"),
+                Schema.boolean.required("comments_visible_to_others"),
+                Schema.ref("Collaborator").orNull("staff previewing").described("You, the collaborator").required("you"),
+                Schema.boolean.described("Staff previewing: what a collaborator sees, as nobody in particular").required("preview"),
             ]),
             "ReviewItem": Schema.object([
                 uuid("id"), Schema.integer(0...Int.max).required("position"), Schema.string.required("name"),
@@ -182,6 +184,16 @@ enum ResponseSchemas {
                 ]).described("What happened, as it was then").required("details"),
                 time("created_at"), Schema.dateTime.optional("read_at"),
             ]),
+            "FrameCheck": Schema.object([
+                uuid("id"), uuid("session_id"), uuid("item_id"), uuid("version_id"), author.required("viewer"),
+                Schema.oneOf(FrameCheck.Moment.self).described("seek: the frame asked for was not shown; play: a presented "
+                    + "frame did not start where the frame map says").required("during"),
+                FeedbackSchemas.frame.described("The frame the player meant to show").required("expected"),
+                FeedbackSchemas.frame.described("The frame its media time falls in").required("presented"),
+                Schema.number(0...1e9).described("The presented frame's media time in seconds, as the browser gave it").required("media_time"),
+                Schema.string.optional("user_agent"), Schema.integer(1...Int.max).described("How often this viewer saw it").required("times"),
+                time("first_at"), time("last_at"),
+            ]),
             "MarkedRead": Schema.object([Schema.integer(0...Int.max).described("How many were unread").required("marked")]),
             "TransferPlan": transferPlan,
             "SessionEvents": Schema.object([
@@ -202,7 +214,8 @@ enum ResponseSchemas {
                                 ("CommentList", "Comment"), ("ItemStatusList", "ItemStatus"),
                                 ("StatusSummaryList", "StatusSummary"), ("FrameDrawingList", "FrameDrawing"),
                                 ("WorkflowStatusList", "WorkflowStatus"), ("TaskList", "Task"), ("NoteList", "Note"),
-                                ("NotificationList", "Notification")] {
+                                ("NotificationList", "Notification"),
+                                ("FrameCheckList", "FrameCheck")] {
             schemas[list] = Schema.object([
                 Schema.array(Schema.ref(element)).required("data"),
                 Schema.object([Schema.integer(0...Int.max).required("total"), Schema.integer(1...Int.max).required("limit"),

@@ -18,24 +18,26 @@ func addDownloadRoutes(_ api: APIRoutes) {
                   parameters: [width, .profile], response: .file(["image/jpeg"])) { input in
         try await frame(input, versionID: try input.id("version_id"))
     }
-    api.collaborator.add(.get, "/api/v1/review/sessions/{session_id}/items/{item_id}/download/{kind}",
-                         "Download an item's file as a collaborator: the original and the proxy only where the session allows",
-                         tag: "review", parameters: [.profile], response: .file(FileResponse.allMediaTypes),
-                         refusals: fileRefusals + [Refusal(.forbidden, "The session does not allow downloading this file")]) { input in
-        let versionID = try await collaboratorItemVersion(input)
+    // The review page's files: staff previewing get what collaborators get.
+    api.participant.add(.get, "/api/v1/review/sessions/{session_id}/items/{item_id}/download/{kind}",
+                        "Download an item's file as a collaborator: the original and the proxy only where the session allows",
+                        tag: "review", parameters: [.profile], response: .file(FileResponse.allMediaTypes),
+                        refusals: fileRefusals + [Refusal(.forbidden, "The session does not allow downloading this file")]) { input in
+        let audience = try await ReviewAudience(input)
+        let versionID = try await audience.itemVersion(try input.id("item_id"), catalog: input.catalog)
         let kind = try componentKind(input)
-        let settings = input.caller.session.settings
+        let settings = audience.session.settings
         if (kind == .original && !settings.downloadOriginal) || (kind == .proxy && !settings.downloadProxy) {
             throw APIError(status: .forbidden, code: "download_not_allowed",
                            message: "this session does not allow downloading the \(kind.rawValue)")
         }
         return try await serve(try await findComponent(input, versionID: versionID), input)
     }
-    api.collaborator.add(.get, "/api/v1/review/sessions/{session_id}/items/{item_id}/playback",
-                         "The item's proxy movie for the player (Range honoured), whether or not the session allows "
-                             + "downloading it: watching is not downloading", tag: "review", parameters: [.profile],
-                         response: .file(["video/mp4"]), refusals: fileRefusals) { input in
-        let versionID = try await collaboratorItemVersion(input)
+    api.participant.add(.get, "/api/v1/review/sessions/{session_id}/items/{item_id}/playback",
+                        "The item's proxy movie for the player (Range honoured), whether or not the session allows "
+                            + "downloading it: watching is not downloading", tag: "review", parameters: [.profile],
+                        response: .file(["video/mp4"]), refusals: fileRefusals) { input in
+        let versionID = try await ReviewAudience(input).itemVersion(try input.id("item_id"), catalog: input.catalog)
         let profile = input.query("profile") ?? input.services.ingest.profile
         guard let proxy = try await input.catalog.components(versionID: versionID)
             .first(where: { $0.kind == .proxy && $0.profile == profile })
@@ -44,10 +46,10 @@ func addDownloadRoutes(_ api: APIRoutes) {
                                             downloadName: proxy.fileName, contentType: "video/mp4", inline: true,
                                             request: input.request, context: input.context)
     }
-    api.collaborator.add(.get, "/api/v1/review/sessions/{session_id}/items/{item_id}/frames/{frame}",
-                         "Frame k of an item's proxy as a JPEG, for collaborators", tag: "review",
-                         parameters: [width, .profile], response: .file(["image/jpeg"])) { input in
-        try await frame(input, versionID: try await collaboratorItemVersion(input))
+    api.participant.add(.get, "/api/v1/review/sessions/{session_id}/items/{item_id}/frames/{frame}",
+                        "Frame k of an item's proxy as a JPEG, for collaborators (and staff previewing)", tag: "review",
+                        parameters: [width, .profile], response: .file(["image/jpeg"])) { input in
+        try await frame(input, versionID: try await ReviewAudience(input).itemVersion(try input.id("item_id"), catalog: input.catalog))
     }
 }
 
@@ -109,12 +111,6 @@ private func frame<Caller>(_ input: RouteInput<Caller>, versionID: UUID) async t
         // A frame past the last is a frame that does not exist.
         throw APIError(status: .notFound, code: "not_found", message: "frame: \(error.reason)", field: "frame")
     }
-}
-
-/// The version behind an item of the collaborator's session: an item of another session
-/// answers 404, as if it did not exist.
-private func collaboratorItemVersion(_ input: RouteInput<CollaboratorAccess>) async throws -> UUID {
-    try await input.catalog.item(id: try input.id("item_id"), sessionID: input.caller.session.id).versionID
 }
 
 /// `?width=`: a grab's width in pixels.

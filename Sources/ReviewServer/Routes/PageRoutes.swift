@@ -59,12 +59,13 @@ struct SiteFiles: Sendable {
     }
 }
 
-/// The review site: the page an invite link, a shareable link or a session's address opens
-/// (one page; its module reads the address), and the files it loads. Pages for people,
-/// outside the API document.
+/// The review site: the page an invite link, a shareable link or a session's address opens,
+/// and staff's sign-in and preview (one page; its module reads the address), and the files
+/// it loads. Pages for people, outside the API document.
 func addPages(_ router: Router<AppRequestContext>, files: SiteFiles) {
     for path in ["/review/invite/:token", "/review/join/:token", "/review/sessions/:session",
-                 "/review/sessions/:session/items/:item"] {
+                 "/review/sessions/:session/items/:item", "/review/sign-in", "/review/preview", "/review/preview/:session",
+                 "/review/preview/:session/items/:item"] {
         router.get(RouterPath(path)) { request, _ -> Response in
             guard let page = files.response("/site/index.html", request: request) else { throw HTTPError(.notFound) }
             return page

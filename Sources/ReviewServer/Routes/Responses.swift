@@ -65,10 +65,12 @@ struct ReviewSessionView: Encodable {
     let downloadProxy: Bool
     let allowComments: Bool
     let commentsVisibleToOthers: Bool
-    let you: Collaborator
+    /// The collaborator; `nil` for staff previewing the session.
+    let you: Collaborator?
+    let preview: Bool
 
-    init(_ access: CollaboratorAccess, studio: String) {
-        let session = access.session
+    init(_ audience: ReviewAudience, studio: String) {
+        let session = audience.session
         id = session.id
         title = session.title
         description = session.description
@@ -79,13 +81,63 @@ struct ReviewSessionView: Encodable {
         downloadProxy = session.settings.downloadProxy
         allowComments = session.settings.allowComments
         commentsVisibleToOthers = session.settings.commentsVisibleToOthers
-        you = access.collaborator
+        you = audience.collaborator
+        preview = audience.collaborator == nil
     }
 
     enum CodingKeys: String, CodingKey {
         case id, title, description, startsAt = "starts_at", endsAt = "ends_at", studio
         case downloadOriginal = "download_original", downloadProxy = "download_proxy", allowComments = "allow_comments"
-        case commentsVisibleToOthers = "comments_visible_to_others", you
+        case commentsVisibleToOthers = "comments_visible_to_others", you, preview
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(title, forKey: .title)
+        try container.encode(description, forKey: .description)
+        try container.encode(startsAt, forKey: .startsAt)
+        try container.encode(endsAt, forKey: .endsAt)
+        try container.encode(studio, forKey: .studio)
+        try container.encode(downloadOriginal, forKey: .downloadOriginal)
+        try container.encode(downloadProxy, forKey: .downloadProxy)
+        try container.encode(allowComments, forKey: .allowComments)
+        try container.encode(commentsVisibleToOthers, forKey: .commentsVisibleToOthers)
+        // Staff previewing are nobody of the session's: null says so.
+        try container.encode(you, forKey: .you)
+        try container.encode(preview, forKey: .preview)
+    }
+}
+
+/// Who sees a session the way its collaborators do: a collaborator, or staff previewing it
+/// (what a collaborator would see, as nobody in particular).
+struct ReviewAudience: Sendable {
+    let session: ReviewSession
+    /// `nil` for staff previewing.
+    let collaborator: Collaborator?
+
+    init(_ access: CollaboratorAccess) {
+        self.init(session: access.session, collaborator: access.collaborator)
+    }
+
+    init(session: ReviewSession, collaborator: Collaborator?) {
+        self.session = session
+        self.collaborator = collaborator
+    }
+
+    /// The participant group's caller as an audience: staff preview the session in the path.
+    init(_ input: RouteInput<FeedbackActor>) async throws {
+        switch input.caller {
+        case .collaborator(let access): self.init(access)
+        case .staff:
+            self.init(session: try await input.catalog.session(id: try input.id("session_id")), collaborator: nil)
+        }
+    }
+
+    /// The version behind an item of the session: an item of another session answers 404, as
+    /// if it did not exist.
+    func itemVersion(_ itemID: UUID, catalog: Catalog) async throws -> UUID {
+        try await catalog.item(id: itemID, sessionID: session.id).versionID
     }
 }
 
@@ -203,15 +255,15 @@ struct ReviewItemView: Encodable, Sendable {
         downloads = Downloads(original: settings.downloadOriginal && media != nil, proxy: settings.downloadProxy && media != nil)
     }
 
-    /// The views of a session's items for `access`'s collaborator, with their media.
-    static func all(_ items: [SessionItem], access: CollaboratorAccess, catalog: Catalog, profile: String) async throws
+    /// The views of a session's items for its collaborators, with their media.
+    static func all(_ items: [SessionItem], audience: ReviewAudience, catalog: Catalog, profile: String) async throws
         -> [ReviewItemView]
     {
         let components = try await catalog.components(versionIDs: items.map(\.versionID))
         return items.map { item in
-            let base = "/api/v1/review/sessions/\(access.session.id)/items/\(item.id)"
+            let base = "/api/v1/review/sessions/\(audience.session.id)/items/\(item.id)"
             return ReviewItemView(item, media: PlayerMedia(components[item.versionID] ?? [], profile: profile, base: base),
-                                  settings: access.session.settings)
+                                  settings: audience.session.settings)
         }
     }
 

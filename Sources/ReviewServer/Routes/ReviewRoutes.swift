@@ -45,21 +45,26 @@ func addReviewRoutes(_ api: APIRoutes) {
                                                  from: input.services.clientAddress(input.request, input.context))
         return try await admit(login, input: input)
     }
-    api.collaborator.add(.get, "/api/v1/review/sessions/{session_id}", "The session, as its collaborator sees it", tag: "review",
-                         response: "ReviewSessionView") { input in
-        try JSONCoding.response(ReviewSessionView(input.caller, studio: try await input.catalog.organization().name))
+    // Staff get what collaborators see: the review page's preview.
+    api.participant.add(.get, "/api/v1/review/sessions/{session_id}",
+                        "The session as its collaborators see it (staff: the preview, with no collaborator as you)",
+                        tag: "review", response: "ReviewSessionView") { input in
+        try JSONCoding.response(ReviewSessionView(try await ReviewAudience(input), studio: try await input.catalog.organization().name))
     }
-    api.collaborator.add(.get, "/api/v1/review/sessions/{session_id}/items", "The session's items in review order, as collaborators see them",
-                         tag: "review", response: "ReviewItemList") { input in
-        let items = try await input.catalog.items(sessionID: input.caller.session.id)
+    api.participant.add(.get, "/api/v1/review/sessions/{session_id}/items",
+                        "The session's items in review order, as collaborators see them (staff: the preview)",
+                        tag: "review", response: "ReviewItemList") { input in
+        let audience = try await ReviewAudience(input)
+        let items = try await input.catalog.items(sessionID: audience.session.id)
         return try JSONCoding.response(ListResponse(all: try await ReviewItemView.all(
-            items, access: input.caller, catalog: input.catalog, profile: input.services.ingest.profile)))
+            items, audience: audience, catalog: input.catalog, profile: input.services.ingest.profile)))
     }
-    api.collaborator.add(.get, "/api/v1/review/sessions/{session_id}/items/{item_id}",
-                         "One item, as collaborators see it, with what the player needs", tag: "review",
-                         response: "ReviewItem") { input in
-        let item = try await input.catalog.item(id: try input.id("item_id"), sessionID: input.caller.session.id)
-        let views = try await ReviewItemView.all([item], access: input.caller, catalog: input.catalog,
+    api.participant.add(.get, "/api/v1/review/sessions/{session_id}/items/{item_id}",
+                        "One item, as collaborators see it, with what the player needs (staff: the preview)", tag: "review",
+                        response: "ReviewItem") { input in
+        let audience = try await ReviewAudience(input)
+        let item = try await input.catalog.item(id: try input.id("item_id"), sessionID: audience.session.id)
+        let views = try await ReviewItemView.all([item], audience: audience, catalog: input.catalog,
                                                  profile: input.services.ingest.profile)
         return try JSONCoding.response(views[0])
     }
@@ -77,7 +82,7 @@ func addReviewRoutes(_ api: APIRoutes) {
 /// Answers an admitted collaborator: the session view, and the cookie that now holds their login.
 private func admit(_ login: CollaboratorLogin, input: RouteInput<Visitor>) async throws -> Response {
     let cookie = (input.caller.cookie ?? AccessCookie(loginIDs: [])).adding(login.id)
-    var response = try JSONCoding.response(ReviewSessionView(login.access, studio: try await input.catalog.organization().name))
+    var response = try JSONCoding.response(ReviewSessionView(ReviewAudience(login.access), studio: try await input.catalog.organization().name))
     response.setCookie(cookie.cookie(key: input.services.cookieKey.key, secure: input.services.secureCookies))
     return response
 }

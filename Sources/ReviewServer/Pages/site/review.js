@@ -1,45 +1,30 @@
 // The client review site: entry by invite link, shareable link (with a name) and
-// passphrase, then the session as a playlist of its items. Plain ES modules, no build.
+// passphrase; the session as a playlist of its items; each item in the player. Staff sign
+// in here too, and open any session in preview: exactly what a collaborator sees, under a
+// bar that says so. Plain ES modules, no build.
 import { request, all } from "/common/api.js";
-import { FramePlayer } from "/common/player.js";
-import { frameLabels } from "/common/timecode.js";
+import { el, when, humane } from "/common/dom.js";
+import { itemView } from "/site/item-view.js";
 
 const main = document.getElementById("main");
-const studio = document.getElementById("studio");
-
-/** An element with attributes and children (strings become text: nothing is parsed as HTML). */
-function el(tag, attributes = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) {
-    if (value === undefined || value === null || value === false) continue;
-    if (name === "class") node.className = value;
-    else if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
-    else node.setAttribute(name, value === true ? "" : value);
-  }
-  for (const child of children.flat()) {
-    if (child === null || child === undefined) continue;
-    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  }
-  return node;
-}
+const bar = document.querySelector(".bar");
 
 function show(...nodes) {
   main.replaceChildren(...nodes.filter((node) => node !== null && node !== undefined));
-  main.focus();
+  main.focus({ preventScroll: true });
 }
 
-/** A time in the viewer's own time zone, with the zone's name. */
-function when(iso) {
-  return new Intl.DateTimeFormat(undefined, {
-    weekday: "short", day: "numeric", month: "short", year: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short",
-  }).format(new Date(iso));
-}
-
-/** The server's message as a sentence, its times (ISO 8601, UTC) shown in the viewer's zone. */
-function humane(message) {
-  const text = message.replace(/\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?Z/g, (iso) => when(iso));
-  if (!text) return "";
-  return text[0].toUpperCase() + text.slice(1) + (/[.!?]$/.test(text) ? "" : ".");
+/** The studio's name and logo, and the session's title, in the bar. */
+function brand(session) {
+  document.getElementById("studio").textContent = session.studio;
+  document.getElementById("session-title").textContent = session.title;
+  const logo = document.getElementById("logo");
+  if (session.logo_url) {
+    logo.src = session.logo_url;
+    logo.alt = session.studio;
+    logo.hidden = false;
+  }
+  bar.hidden = false;
 }
 
 const refusals = {
@@ -66,7 +51,7 @@ function entryForm({ askName, askPassphrase, problem, wait }, attempt) {
     required: true });
   const button = el("button", { type: "submit" }, "Open the review");
   const message = el("p", { class: "problem", role: "alert", id: "problem" }, problem || "");
-  const form = el("form", { class: "card entry", novalidate: false,
+  const form = el("form", { class: "card entry",
     onsubmit: async (event) => {
       event.preventDefault();
       button.disabled = true;
@@ -106,7 +91,7 @@ async function enter(kind, token) {
     if (answer.ok) {
       // The token leaves the address bar; the cookie carries the access from here.
       history.replaceState(null, "", `/review/sessions/${answer.data.id}`);
-      return sessionView(answer.data.id);
+      return route();
     }
     const error = answer.error;
     if (error.code === "passphrase_required" || error.code === "passphrase_wrong") {
@@ -126,6 +111,42 @@ async function enter(kind, token) {
   else await attempt();
 }
 
+/**
+ * The page's context for a session: who this page writes as, and where its API is. A
+ * collaborator reads and writes under /api/v1/review/sessions/{id}. Staff previewing read
+ * the session there too (the server answers staff with what collaborators see), and write
+ * their comments as staff under /api/v1/sessions/{id}, where no status can be set.
+ */
+async function reviewContext(sessionID, preview) {
+  const readBase = `/api/v1/review/sessions/${sessionID}`;
+  const answer = await request("GET", readBase);
+  if (!answer.ok) {
+    if (answer.status === 401) {
+      if (preview) { location.assign(`/review/sign-in?next=${encodeURIComponent(location.pathname)}`); return null; }
+      refused({ code: "invalid_token", message: "Open the review again from your invite link." });
+      return null;
+    }
+    refused(answer.error);
+    return null;
+  }
+  const session = answer.data;
+  const root = preview ? `/review/preview/${sessionID}` : `/review/sessions/${sessionID}`;
+  const context = { session, readBase, preview, sessionPath: () => root, itemPath: (id) => `${root}/items/${id}` };
+  if (preview) {
+    const me = await request("GET", "/api/v1/me");
+    if (!me.ok) { location.assign(`/review/sign-in?next=${encodeURIComponent(location.pathname)}`); return null; }
+    const previewBar = document.getElementById("preview-bar");
+    previewBar.hidden = false;
+    previewBar.replaceChildren(el("strong", {}, "Preview"),
+      ` — you see this review as its collaborators do. Your comments are staff comments (internal unless you untick it), and no status can be set here. `,
+      el("a", { href: "/review/preview" }, "All sessions"));
+    return { ...context, me: { kind: "staff", id: me.data.id, name: me.data.name },
+      feedbackBase: `/api/v1/sessions/${sessionID}`, roomPath: `/api/v1/sessions/${sessionID}/room` };
+  }
+  return { ...context, me: { kind: "collaborator", id: session.you.id, name: session.you.name },
+    feedbackBase: readBase, roomPath: `${readBase}/room` };
+}
+
 const statusWords = { pending: "Pending", approved: "Approved", requires_changes: "Changes requested" };
 
 function summaryText(summary) {
@@ -135,27 +156,19 @@ function summaryText(summary) {
   return `${summary.approved} of ${summary.deciders} approved`;
 }
 
-async function sessionView(sessionID) {
-  const base = `/api/v1/review/sessions/${sessionID}`;
-  const answer = await request("GET", base);
-  if (!answer.ok) {
-    if (answer.status === 401) {
-      return refused({ code: "invalid_token", message: "Open the review again from your invite link." });
-    }
-    return refused(answer.error);
-  }
-  const session = answer.data;
+async function sessionView(review) {
+  const { session, readBase, feedbackBase } = review;
   document.title = `${session.title} · ${session.studio}`;
-  studio.textContent = session.studio;
-  studio.parentElement.hidden = false;
+  brand(session);
   const [items, summaries, statuses] = await Promise.all([
-    all(`${base}/items`), all(`${base}/summaries`), all(`${base}/statuses`)]);
+    all(`${readBase}/items`), all(`${feedbackBase}/summaries`), all(`${feedbackBase}/statuses`)]);
   const summaryOf = new Map(summaries.map((s) => [s.item_id, s]));
-  const mine = new Map(statuses.filter((s) => s.collaborator.id === session.you.id).map((s) => [s.item_id, s.status]));
+  const mine = new Map(statuses.filter((s) => s.collaborator.kind === review.me.kind && s.collaborator.id === review.me.id)
+    .map((s) => [s.item_id, s.status]));
 
   const list = el("ol", { class: "playlist", "aria-label": "Items to review" },
     items.map((item, index) => el("li", { class: "item", "data-item": item.id },
-      el("a", { class: "open", href: `/review/sessions/${sessionID}/items/${item.id}`, "aria-label": `Review ${item.name}` }),
+      el("a", { class: "open", href: review.itemPath(item.id), "aria-label": `Review ${item.name}` }),
       el("div", { class: "poster" },
         item.media && item.media.poster_url
           ? el("img", { src: item.media.poster_url, alt: "", loading: "lazy", width: "320", height: "180" })
@@ -174,77 +187,71 @@ async function sessionView(sessionID) {
       el("h1", {}, session.title),
       el("p", { class: "dates" }, `Open until ${when(session.ends_at)}`),
       session.description ? el("p", { class: "description" }, session.description) : null,
-      el("p", { class: "muted" }, `Reviewing as ${session.you.name}`)),
+      el("p", { class: "muted" }, review.preview ? `Previewing as ${review.me.name}` : `Reviewing as ${session.you.name}`)),
     items.length ? list : el("p", { class: "card muted" }, "Nothing to review yet."));
 }
 
-/** One item in the player: frame-exact stepping, seeking and playback on the proxy. */
-async function itemView(sessionID, itemID) {
-  const base = `/api/v1/review/sessions/${sessionID}`;
-  const [session, item] = await Promise.all([request("GET", base), request("GET", `${base}/items/${itemID}`)]);
-  if (!session.ok) return session.status === 401
-    ? refused({ code: "invalid_token", message: "Open the review again from your invite link." }) : refused(session.error);
-  if (!item.ok) return refused(item.error);
-  studio.textContent = session.data.studio;
-  studio.parentElement.hidden = false;
-  document.title = `${item.data.name} · ${session.data.title}`;
-  const back = el("a", { class: "back", href: `/review/sessions/${sessionID}` }, "← All items");
-  const media = item.data.media;
-  if (!media) {
-    return show(back, el("h1", {}, item.data.name), el("p", { class: "card muted" }, "This item is still being prepared."));
-  }
-  const labels = frameLabels(media);
-  const video = el("video", { class: "picture", muted: true, "aria-label": item.data.name });
-  video.muted = true;
-  const counter = el("output", { class: "counter", id: "counter", "aria-live": "off" });
-  const jump = el("input", { id: "jump", class: "jump", inputmode: "numeric", placeholder: "Frame or timecode",
-    "aria-label": "Go to frame number or timecode" });
-  const player = new FramePlayer(video, media);
-  const playButton = el("button", { type: "button", class: "play", id: "play", onclick: () => player.toggle() }, "Play");
-  const render = (frame) => {
-    counter.textContent = `${labels.number(frame)}  ${labels.timecode(frame)}`;
-    counter.dataset.frame = String(frame);
-  };
-  player.addEventListener("frame", (event) => render(event.detail.frame));
-  video.addEventListener("play", () => { playButton.textContent = "Pause"; });
-  video.addEventListener("pause", () => { playButton.textContent = "Play"; });
-  const form = el("form", { class: "goto", onsubmit: async (event) => {
+/** Staff sign-in: email and password, then back where they were going. */
+function signIn() {
+  const next = new URLSearchParams(location.search).get("next");
+  const target = next && next.startsWith("/review/") ? next : "/review/preview";
+  const email = el("input", { id: "email", type: "email", autocomplete: "username", required: true });
+  const password = el("input", { id: "password", type: "password", autocomplete: "current-password", required: true });
+  const button = el("button", { type: "submit", id: "sign-in" }, "Sign in");
+  const message = el("p", { class: "problem", role: "alert", id: "problem" });
+  document.title = "Sign in · Dailies";
+  show(el("form", { class: "card entry", onsubmit: async (event) => {
     event.preventDefault();
-    const index = labels.index(jump.value);
-    jump.setCustomValidity(index === null ? "A frame number or a timecode such as 01:00:01:17" : "");
-    if (index !== null) await player.seek(index);
-  } }, jump);
-  const controls = el("div", { class: "controls" },
-    el("button", { type: "button", id: "back", onclick: () => player.step(-1), title: "Previous frame (←)" }, "◀︎ Frame"),
-    playButton,
-    el("button", { type: "button", id: "forward", onclick: () => player.step(1), title: "Next frame (→)" }, "Frame ▶︎"),
-    counter, form);
-  // Downloads, only as the session allows them (the server refuses the others anyway).
-  const download = (kind, label) => item.data.downloads[kind]
-    ? el("a", { class: "download", href: `${base}/items/${itemID}/download/${kind}`, download: "" }, label) : null;
-  const downloads = [download("original", "Download the original"), download("proxy", "Download the review copy")]
-    .filter(Boolean);
-  show(back, el("h1", { class: "item-title" }, item.data.name), el("div", { class: "stage" }, video), controls,
-    downloads.length ? el("p", { class: "downloads" }, downloads) : null);
-  document.addEventListener("keydown", (event) => {
-    if (event.target instanceof HTMLInputElement) return;
-    const keys = { ArrowLeft: () => player.step(-1), ArrowRight: () => player.step(1), " ": () => player.toggle(),
-      k: () => video.pause(), l: () => video.play(), j: () => player.step(-1) };
-    if (keys[event.key]) { event.preventDefault(); keys[event.key](); }
-  });
-  await new Promise((resolve) => video.readyState >= 1 ? resolve() : video.addEventListener("loadedmetadata", resolve, { once: true }));
-  await player.seek(0);
-  window.dailiesPlayer = player;
+    button.disabled = true;
+    const answer = await request("POST", "/api/v1/staff/sign-in", { email: email.value.trim(), password: password.value });
+    button.disabled = false;
+    if (answer.ok) { location.assign(target); return; }
+    if (answer.error.retryAfter) return countDown(answer.error.retryAfter, button, message);
+    message.textContent = answer.status === 401 ? "That email and password do not match a staff account." : humane(answer.error.message);
+  } },
+  el("h1", {}, "Staff sign-in"),
+  el("label", { for: "email" }, "Email"), email,
+  el("label", { for: "password" }, "Password"), password,
+  message, button));
+  email.focus();
 }
 
-function route() {
+/** Signed-in staff: every project's sessions, each opening in preview. */
+async function previewList() {
+  const me = await request("GET", "/api/v1/me");
+  if (!me.ok) return location.assign("/review/sign-in");
+  document.title = "Preview a session · Dailies";
+  const projects = await all("/api/v1/projects");
+  const groups = await Promise.all(projects.map(async (project) => [project, await all(`/api/v1/projects/${project.id}/sessions`)]));
+  const signOut = el("button", { type: "button", class: "secondary", id: "sign-out", onclick: async () => {
+    await request("POST", "/api/v1/staff/sign-out");
+    location.assign("/review/sign-in");
+  } }, "Sign out");
+  show(el("section", { class: "session" },
+    el("h1", {}, "Preview a session"),
+    el("p", { class: "muted" }, `Signed in as ${me.data.name}. A preview shows a session exactly as its collaborators see it.`),
+    signOut),
+  groups.filter(([, sessions]) => sessions.length).map(([project, sessions]) => el("section", { class: "card project" },
+    el("h2", {}, project.name),
+    el("ul", { class: "sessions" }, sessions.map((session) => el("li", {},
+      el("a", { href: `/review/preview/${session.id}`, class: "preview-link" }, session.title),
+      el("span", { class: "muted" }, ` · ${session.closed_at ? "closed" : `until ${when(session.ends_at)}`}`)))))));
+}
+
+async function route() {
   const parts = location.pathname.split("/").filter(Boolean);
-  if (parts[0] !== "review" || parts.length < 3) return refused({ code: "invalid_token", message: "This address is not a review link." });
   const [, kind, value] = parts;
-  if (kind === "invite") return enter("invite", value);
-  if (kind === "join") return enter("join", value);
-  if (kind === "sessions" && parts[3] === "items" && parts[4]) return itemView(value, parts[4]);
-  if (kind === "sessions") return sessionView(value);
+  if (parts[0] !== "review") return refused({ code: "invalid_token", message: "This address is not a review link." });
+  if (kind === "sign-in") return signIn();
+  if (kind === "preview" && !value) return previewList();
+  if (kind === "invite" && value) return enter("invite", value);
+  if (kind === "join" && value) return enter("join", value);
+  if ((kind === "sessions" || kind === "preview") && value) {
+    const review = await reviewContext(value, kind === "preview");
+    if (!review) return;
+    if (parts[3] === "items" && parts[4]) return itemView(review, parts[4], { show, refused, brand });
+    return sessionView(review);
+  }
   refused({ code: "invalid_token", message: "This address is not a review link." });
 }
 
