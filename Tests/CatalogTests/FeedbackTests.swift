@@ -92,6 +92,36 @@ struct FeedbackTests {
         }
     }
 
+    @Test("a player's frame check is kept once per viewer and disagreement, counted; frames outside the item are refused")
+    func frameChecks() async throws {
+        try await withCatalog { catalog in
+            let review = try await Self.review(catalog)
+            let dana = review.danaActor.author
+            func report(_ expected: Int, _ presented: Int, by viewer: FeedbackAuthor = dana) async throws -> FrameCheck {
+                try await catalog.recordFrameCheck(sessionID: review.session.id, itemID: review.item.id, by: viewer, during: .seek,
+                                                   expected: expected, presented: presented, mediaTime: Double(presented) / 24,
+                                                   userAgent: "Chromium")
+            }
+            let first = try await report(41, 40)
+            let again = try await report(41, 40)
+            #expect(first.id == again.id && again.times == 2 && again.versionID == review.item.versionID)
+            _ = try await report(12, 11)
+            _ = try await report(41, 40, by: review.staffActor.author)
+            let all = try await catalog.frameChecks(versionID: review.item.versionID)
+            #expect(all.total == 3 && all.items.map(\.times).reduce(0, +) == 4)
+            #expect(try await catalog.frameChecks(sessionID: review.session.id).total == 3)
+            #expect(try await catalog.frameChecks(versionID: UUID()).total == 0)
+            for (expected, presented) in [(48, 40), (41, -1)] {
+                #expect(await catalogErrorCode { _ = try await report(expected, presented) } == .invalidField)
+            }
+            let elsewhere = await catalogErrorCode {
+                _ = try await catalog.recordFrameCheck(sessionID: review.session.id, itemID: UUID(), by: dana, during: .play,
+                                                       expected: 1, presented: 1, mediaTime: 0.5, userAgent: nil)
+            }
+            #expect(elsewhere == .notFound)
+        }
+    }
+
     @Test("an oversized drawing is refused naming its field, and nothing is stored")
     func oversizedDrawing() async throws {
         try await withCatalog { catalog in

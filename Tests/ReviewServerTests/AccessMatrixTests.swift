@@ -230,6 +230,15 @@ struct AccessMatrixTests {
         case "GET /api/v1/review/sessions/{session_id}/receipts/{comment_id}": return Row(kind: .participant)
         case "GET /api/v1/review/sessions/{session_id}/room": return Row(kind: .collaborator, success: 426)
         case "GET /api/v1/sessions/{session_id}/room": return Row(kind: staff, success: 426)
+        // What collaborators see, staff see as the review page's preview.
+        case "GET /api/v1/review/sessions/{session_id}", "GET /api/v1/review/sessions/{session_id}/items",
+             "GET /api/v1/review/sessions/{session_id}/items/{item_id}",
+             "GET /api/v1/review/sessions/{session_id}/items/{item_id}/playback",
+             "GET /api/v1/review/sessions/{session_id}/items/{item_id}/frames/{frame}",
+             "GET /api/v1/review/sessions/{session_id}/items/{item_id}/download/{kind}":
+            return Row(kind: .participant)
+        case "POST /api/v1/review/sessions/{session_id}/items/{item_id}/frame-checks":
+            return Row(kind: .participant, body: ["during": "seek", "expected": 2, "presented": 1, "media_time": 0.0417])
         case let key where key.hasPrefix("GET /api/v1/review/sessions/"): return Row(kind: .collaborator)
         case "POST /api/v1/review/sessions/{session_id}/items/{item_id}/comments":
             return Row(kind: .collaborator, body: ["text": "Looks good", "anchor": ["frame": 2]])
