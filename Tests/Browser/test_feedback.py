@@ -56,6 +56,22 @@ def test_a_drawing_and_comment_on_frame_k_come_back_on_frame_k(server: Server, b
     assert 0 < painted(browser) < drawn
     browser.find_element(By.ID, "redo").click()
     assert painted(browser) == drawn
+    # The other tools: a line, an arrow, an ellipse in a thick width, and text typed where clicked.
+    for tool, start, move in (("line", (-200, 60), (80, 0)), ("arrow", (-200, 90), (80, -20)), ("ellipse", (100, -80), (70, 40))):
+        browser.find_element(By.CSS_SELECTOR, f"[data-tool={tool}]").click()
+        if tool == "ellipse":
+            browser.find_element(By.CSS_SELECTOR, "#draw-width option[value=thick]").click()
+        drag(browser, canvas, start, move)
+    browser.find_element(By.CSS_SELECTOR, "[data-tool=text]").click()
+    ActionChains(browser).move_to_element_with_offset(canvas, -60, 100).click().perform()
+    label = wait(browser, seen.visibility_of_element_located((By.CSS_SELECTOR, "input.drawing-text")))
+    label.send_keys("glint", Keys.ENTER)
+    wait(browser, lambda d: not d.find_elements(By.CSS_SELECTOR, "input.drawing-text"))
+    # Clear is one step to undo.
+    browser.find_element(By.ID, "clear-drawing").click()
+    assert painted(browser) == 0
+    browser.find_element(By.ID, "undo").click()
+    assert painted(browser) > drawn
     assert browser.find_element(By.CSS_SELECTOR, "#comment-anchor").get_attribute("value") == "frame"
 
     text = browser.find_element(By.ID, "comment-text")
@@ -67,8 +83,11 @@ def test_a_drawing_and_comment_on_frame_k_come_back_on_frame_k(server: Server, b
     assert len(comments) == 1
     comment = comments[0]
     assert comment["anchor"]["frame"] == k and comment["author"]["name"] == "Dana Client"
-    assert [shape["type"] for shape in comment["drawing"]["shapes"]] == ["stroke", "rectangle"]
-    assert comment["drawing"]["shapes"][1]["color"] == "#FFCC00FF"
+    shapes = comment["drawing"]["shapes"]
+    assert [shape["type"] for shape in shapes] == ["stroke", "rectangle", "line", "arrow", "ellipse", "text"]
+    assert shapes[1]["color"] == "#FFCC00FF" and shapes[4]["width"] == 0.008 and shapes[5]["text"] == "glint"
+    assert all(0 <= value <= 1 for shape in shapes for point in (shape.get("points") or [shape.get("from") or shape["at"]])
+               for value in point)
     assert comment["drawing"]["display"] == {"width": 640, "height": 360, "pixel_aspect": "1/1"}
     # Once saved, the drawing is the comment's: it still shows on its frame.
     assert painted(browser) > 0
