@@ -7,6 +7,7 @@ import Media
 import ServiceLifecycle
 import NIOCore
 import Pipeline
+import Synchronization
 
 /// Builds the Dailies server: the REST API under `/api/v1`, collaborator access, `/healthz`
 /// and the OpenAPI document, on the catalog given. Tests call this too.
@@ -19,22 +20,29 @@ public func buildApplication(
 ) async throws -> some ApplicationProtocol {
     let services = try await makeServices(configuration, catalog: catalog, logger: logger)
     let (router, _) = buildRouter(services: services)
+    let address = services.publicAddress
     return Application(
         router: router,
         // The same router answers WebSocket handshakes: only the room routes upgrade.
         server: .http1WebSocketUpgrade(webSocketRouter: router),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Dailies"),
         services: backgroundServices + [CatalogHousekeeping(catalog: catalog, logger: logger), services.rooms],
-        onServerRunning: onServerRunning, logger: logger)
+        onServerRunning: { channel in
+            if address.followsListening, let port = channel.localAddress?.port {
+                // Asked for port 0: links and mails name the port the system gave.
+                address.listening(at: "http://\(configuration.host):\(port)")
+                try? await catalog.recordPublicURL(address.url)
+            }
+            await onServerRunning(channel)
+        }, logger: logger)
 }
 
 /// What the routes use: the catalog, storage, the pools.
 func makeServices(_ configuration: ServerConfiguration, catalog: Catalog,
                   logger: Logger = Logger(label: "dailies.server")) async throws -> ServerServices {
-    let publicURL = (configuration.publicURL ?? "http://\(configuration.host):\(configuration.port)")
-        .trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+    let publicAddress = PublicAddress(configured: configuration.publicURL, host: configuration.host, port: configuration.port)
     // Workers write the links in mails with it.
-    try await catalog.recordPublicURL(publicURL)
+    try await catalog.recordPublicURL(publicAddress.url)
     guard let trustedProxies = TrustedProxies(configuration.trustedProxies) else {
         throw CatalogError(.invalidField, "trusted proxies: each must be an IP address or a CIDR block",
                            field: "trusted_proxies")
@@ -47,7 +55,7 @@ func makeServices(_ configuration: ServerConfiguration, catalog: Catalog,
                              lane: catalog.blocking.lane("frame grabs", limit: configuration.frameGrabLimit)),
         // Uploads that arrived whole are never turned away for load: a generous bound, a queue in practice.
         fileWork: catalog.blocking.lane("storing uploads", limit: 256),
-        publicURL: publicURL, rooms: RoomHub(catalog: catalog, settings: configuration.room, logger: logger))
+        publicAddress: publicAddress, rooms: RoomHub(catalog: catalog, settings: configuration.room, logger: logger))
 }
 
 /// The router with every route, and the routes' declarations (what the OpenAPI document
@@ -78,10 +86,19 @@ func buildRouter(services: ServerServices) -> (router: Router<AppRequestContext>
     addJobRoutes(api)
     addUnsubscribePages(router, catalog: services.catalog)
     addPages(router, files: SiteFiles.bundled())
-    let document = OpenAPIDocument(operations: api.operations, serverURL: services.publicURL).json
+    // Written once for each public address (it changes once, when a server asked for port 0 listens).
+    let operations = api.operations
+    let written = Mutex<(url: String, json: [UInt8])?>(nil)
     api.open.add(.get, "/api/v1/openapi.json", "This document: every route of the API", tag: "meta",
-                 response: "OpenAPIDocument") { _ in
-        Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: document)))
+                 response: "OpenAPIDocument") { input in
+        let url = input.services.publicURL
+        let document = written.withLock { cached in
+            if let cached, cached.url == url { return cached.json }
+            let json = OpenAPIDocument(operations: operations, serverURL: url).json
+            cached = (url, json)
+            return json
+        }
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: document)))
     }
     return (router, api.operations)
 }

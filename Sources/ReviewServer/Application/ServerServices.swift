@@ -21,8 +21,8 @@ struct ServerServices: Sendable {
     let fileWork: BlockingPool.Lane
     /// Resumable uploads receiving a chunk now.
     let uploadsReceiving = UploadsReceiving()
-    /// Where people reach the server, without a trailing slash.
-    let publicURL: String
+    /// Where people reach the server.
+    let publicAddress: PublicAddress
     /// The sessions' live rooms open on this server.
     let rooms: RoomHub
 
@@ -30,6 +30,9 @@ struct ServerServices: Sendable {
     func clientAddress(_ request: Request, _ context: AppRequestContext) -> String {
         context.clientAddress(of: request, trustedProxies: trustedProxies)
     }
+
+    /// Where people reach the server, without a trailing slash.
+    var publicURL: String { publicAddress.url }
 
     /// Whether cookies must only travel over HTTPS.
     var secureCookies: Bool { publicURL.hasPrefix("https://") }
@@ -39,6 +42,26 @@ struct ServerServices: Sendable {
 
     /// The session-wide link visitors join by.
     func shareURL(_ token: SecretToken) -> String { "\(publicURL)/review/join/\(token.value)" }
+}
+
+/// Where people reach the server: `--public-url`, or else the address it listens on, which
+/// is known only once it listens when the system picks the port (`--port 0`).
+final class PublicAddress: Sendable {
+    private let current: Mutex<String>
+    /// Whether the address is the one listened on, to be set when listening starts.
+    let followsListening: Bool
+
+    init(configured: String?, host: String, port: Int) {
+        current = Mutex((configured ?? "http://\(host):\(port)").trimmingCharacters(in: CharacterSet(charactersIn: "/")))
+        followsListening = configured == nil
+    }
+
+    var url: String { current.withLock { $0 } }
+
+    /// The server listens at `url`: links use it from now on, unless `--public-url` says otherwise.
+    func listening(at url: String) {
+        if followsListening { current.withLock { $0 = url } }
+    }
 }
 
 /// The resumable uploads receiving a chunk now: at most one chunk per upload at a time.
