@@ -6,23 +6,21 @@ installs them) and Selenium runs offline: it is pointed at both binaries and tol
 phone home (SE_AVOID_STATS), so no Selenium Manager download is ever tried. Tests run as root
 in CI, where Chromium needs --no-sandbox.
 
-Every process is stopped in a `finally`, also when a test fails. Screenshots go to
-.build/browser-screenshots/ (git ignores .build*/), to be looked at.
+Every process is stopped in a `finally`, also when a test fails (the server by
+Tests/Support/dailies_server.py). Screenshots go to .build/browser-screenshots/ (git
+ignores .build*/), to be looked at.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import shutil
-import signal
-import socket
 import subprocess
-import tempfile
+import sys
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-import uuid
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -36,13 +34,14 @@ from selenium.webdriver.support.ui import WebDriverWait
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "Support"))
+from dailies_server import DailiesServer, ServerError  # noqa: E402  (shared with the other Python rounds)
+
 REPO = Path(__file__).resolve().parents[2]
 DEFAULT_BIN = REPO / ".build" / "debug" / "dailies"
 SCREENSHOTS = REPO / ".build" / "browser-screenshots"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
-API_KEY_LINE = re.compile(r"^\s*(dk_[A-Za-z0-9_-]+)\s*$", re.MULTILINE)
-START_TIMEOUT = 90.0
 
 os.environ["SE_AVOID_STATS"] = "true"
 
@@ -60,54 +59,21 @@ class Server:
         return httpx.Client(base_url=self.base_url, headers={"Authorization": f"Bearer {self.api_key}"}, timeout=30.0)
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def server() -> Iterator[Server]:
     binary = Path(os.environ.get("DAILIES_BIN", DEFAULT_BIN))
     if not os.access(binary, os.X_OK):
         pytest.fail(f"no dailies binary at {binary}: build it, or set DAILIES_BIN")
-    workdir = Path(tempfile.mkdtemp(prefix="dailies-browser-"))
-    log_path = workdir / "server.log"
-    port = _free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    process = None
+    running = DailiesServer(binary)
     try:
-        with open(log_path, "wb") as log:
-            process = subprocess.Popen(
-                [str(binary), "serve", "--data-dir", str(workdir / "data"), "--port", str(port), "--host", "127.0.0.1",
-                 "--public-url", base_url],
-                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, cwd=workdir)
-        deadline = time.monotonic() + START_TIMEOUT
-        api_key = None
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"dailies serve exited with {process.returncode}:\n" + log_path.read_text(errors="replace"))
-            if time.monotonic() > deadline:
-                pytest.fail("dailies serve was not ready in time:\n" + log_path.read_text(errors="replace"))
-            match = API_KEY_LINE.search(log_path.read_text(errors="replace"))
-            api_key = api_key or (match.group(1) if match else None)
-            if api_key:
-                try:
-                    if httpx.get(f"{base_url}/healthz", timeout=5.0).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-            time.sleep(0.2)
-        yield Server(base_url=base_url, data_dir=workdir / "data", api_key=api_key, binary=binary)
+        try:
+            running.start()
+        except ServerError as error:
+            pytest.fail(str(error))
+        yield Server(base_url=running.base_url, data_dir=running.data_dir, api_key=running.api_key, binary=binary)
     finally:
-        if process is not None and process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=15)
-        shutil.rmtree(workdir, ignore_errors=True)
+        running.stop()
+        running.remove()
 
 
 def _chromium() -> webdriver.Chrome:
