@@ -280,28 +280,13 @@ private final class PeerOutput: Sendable {
 
     private let state = Mutex(State())
 
-    /// Reads both streams to their ends, each on a thread of its own that holds its handle.
-    ///
-    /// Not `readabilityHandler`: its dispatch source outlived the handle when a peer was
-    /// stopped (the pipes go with the process object), and libdispatch then crashed the whole
-    /// test process draining a closed descriptor. A blocking read ends at EOF, when the peer dies.
+    /// Reads both streams to their ends (see ``readToEnd(_:chunk:end:)``).
     func follow(_ output: FileHandle, _ errors: FileHandle) {
-        Thread.detachNewThread { [self] in
-            while true {
-                let data = output.availableData
-                if data.isEmpty { break }
-                append(String(decoding: data, as: UTF8.self))
-            }
-            finish { $0.outputClosed = true }
-        }
-        Thread.detachNewThread { [self] in
-            while true {
-                let data = errors.availableData
-                if data.isEmpty { break }
-                state.withLock { $0.errors = String(($0.errors + String(decoding: data, as: UTF8.self)).suffix(4000)) }
-            }
-            finish { $0.errorsClosed = true }
-        }
+        readToEnd(output, chunk: { [self] data in append(String(decoding: data, as: UTF8.self)) },
+                  end: { [self] in finish { $0.outputClosed = true } })
+        readToEnd(errors, chunk: { [self] data in
+            state.withLock { $0.errors = String(($0.errors + String(decoding: data, as: UTF8.self)).suffix(4000)) }
+        }, end: { [self] in finish { $0.errorsClosed = true } })
     }
 
     /// The rest of the next line starting with `kind`, waiting up to `timeout` for it.

@@ -64,15 +64,8 @@ public final class WebhookReceivers: @unchecked Sendable {
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         let lines = LineBuffer()
-        output.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            if data.isEmpty {
-                handle.readabilityHandler = nil
-            } else {
-                lines.append(String(decoding: data, as: UTF8.self))
-            }
-        }
         try process.run()
+        readToEnd(output.fileHandleForReading, chunk: { data in lines.append(String(decoding: data, as: UTF8.self)) })
         self.process = process
         self.lines = lines
         var ports: [Int]?
@@ -106,6 +99,13 @@ public final class WebhookReceivers: @unchecked Sendable {
     /// The requests receiver `index` got so far.
     public func requests(_ index: Int) -> [Event] {
         events().filter { $0.receiver == index && $0.kind == "request" }
+    }
+
+    /// The requests receiver `index` got, once it has printed at least `count` (what it
+    /// prints reaches us a moment after it answers: read right after the answer, it may not be in yet).
+    public func requests(_ index: Int, atLeast count: Int, timeout: TimeInterval = 30) async throws -> [Event] {
+        try await wait(timeout: timeout) { events in events.filter { $0.receiver == index && $0.kind == "request" }.count >= count }
+        return requests(index)
     }
 
     /// Waits (polling) until `condition` holds for the events, or `timeout` passes; returns the events then.

@@ -26,7 +26,7 @@ struct WebhookClientTests {
         let status = try await client.post(try request("http://localhost:\(receivers.ports[0])/hooks/dailies?team=comp"),
                                            policy: testPolicy)
         #expect(status == 204)
-        let seen = try #require(receivers.requests(0).first)
+        let seen = try #require(try await receivers.requests(0, atLeast: 1).first)
         #expect(seen.path == "/hooks/dailies?team=comp")
         #expect(seen.headers["host"] == "localhost:\(receivers.ports[0])")
         #expect(seen.headers["x-dailies-event"] == "transcode.started")
@@ -88,7 +88,7 @@ struct WebhookClientTests {
         let client = WebhookClient(configuration: patient)
         let status = try await client.post(try request("http://localhost:\(receivers.ports[0])/"), policy: testPolicy)
         #expect(status == 302)
-        #expect(receivers.requests(0).count == 1)
+        #expect(try await receivers.requests(0, atLeast: 1).count == 1)
         #expect(receivers.requests(1).isEmpty, "the Location was not visited")
     }
 
