@@ -40,6 +40,8 @@ struct AccessMatrixTests {
     }
 
     static let passphrase = "north light"
+    /// The admin's password, set in the worlds the sign-in route is tried in.
+    static let password = "correct horse battery"
 
     /// The world one route is tried in.
     struct World {
@@ -183,6 +185,9 @@ struct AccessMatrixTests {
             try await claim(job.id, catalog)
             job = try #require(try await catalog.failJob(jobID: job.id, owner: "matrix", error: "broken", retryable: false))
         }
+        if route == "POST /api/v1/staff/sign-in" {
+            try await catalog.setPassword(password, forEmail: admin.email)
+        }
         let (batchID, _) = try await catalog.enqueueReprocess(projectID: project.id, versionIDs: [versions[2]], profile: "draft-540")
         let upload = try await catalog.createUpload(versionID: versions[1], fileName: "clip.mov", size: 10, sha256: nil,
                                                     createdBy: nil)
@@ -223,7 +228,8 @@ struct AccessMatrixTests {
         let itemChange = Kind.staff(blockedWhenClosed: true)
         switch key {
         case "GET /healthz", "GET /api/v1/openapi.json": return Row(kind: .open)
-        case "POST /api/v1/review/logout": return Row(kind: .open, body: [:])
+        case "POST /api/v1/review/logout", "POST /api/v1/staff/sign-out": return Row(kind: .open, body: [:])
+        case "POST /api/v1/staff/sign-in": return Row(kind: .open, body: ["email": "admin@studio.example", "password": password])
         case "POST /api/v1/review/access": return Row(kind: .inviteExchange, body: ["token": world.inviteToken, "passphrase": offered])
         case "POST /api/v1/review/join":
             return Row(kind: .shareJoin, body: ["share_token": world.shareToken, "name": "Another", "passphrase": offered])

@@ -62,6 +62,7 @@ func buildRouter(services: ServerServices) -> (router: Router<AppRequestContext>
     router.add(middleware: IdentityReader(catalog: services.catalog, cookieKey: services.cookieKey))
     addHealthRoutes(api)
     addOrganizationRoutes(api)
+    addSignInRoutes(api)
     addProjectRoutes(api)
     addVersionRoutes(api)
     addSessionRoutes(api)

@@ -23,6 +23,8 @@ extension ResponseSchemas {
             "Worker": encoded(Examples.worker),
             "StaffUser": encoded(Examples.staffUser),
             "StaffUserList": list(Examples.staffUser),
+            "StaffSignIn": encoded(StaffSignedIn(user: Examples.staffUser, csrfToken: "Zm9yIGV4YW1wbGUgb25seSwgbm90IGEgdG9rZW4",
+                                                 expiresAt: Date(timeIntervalSince1970: 1_795_471_200))),
             "CreatedStaffUser": encoded(CreatedStaffUser(user: Examples.staffUser, apiKey: "dk_example")),
             "Organization": encoded(Examples.organization),
             "Project": encoded(Examples.project),

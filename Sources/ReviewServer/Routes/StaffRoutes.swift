@@ -4,7 +4,8 @@ import Hummingbird
 
 /// The studio's settings and its staff.
 func addOrganizationRoutes(_ api: APIRoutes) {
-    api.staff.add(.get, "/api/v1/me", "The staff member this API key belongs to", tag: "staff", response: "StaffUser") { input in
+    api.staff.add(.get, "/api/v1/me", "The staff member calling, by their API key or their browser's sign-in", tag: "staff",
+                  response: "StaffUser") { input in
         try JSONCoding.response(input.caller)
     }
     api.staff.add(.get, "/api/v1/organization",
