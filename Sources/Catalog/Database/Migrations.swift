@@ -327,6 +327,12 @@ enum Migrations {
             """,
             "CREATE INDEX web_sessions_by_staff ON staff_web_sessions (staff_id)",
         ]),
+        Step(version: 9, name: "organization logo", statements: [
+            // The studio's logo, as the server remade it (a PNG in the store), and its SHA-256;
+            // both NULL when there is none.
+            "ALTER TABLE organization ADD COLUMN logo_path TEXT",
+            "ALTER TABLE organization ADD COLUMN logo_sha256 TEXT",
+        ]),
     ]
 
     /// Applies every step not applied yet (up to `last`: tests build old catalogs), each in
