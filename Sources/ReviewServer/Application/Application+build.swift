@@ -63,6 +63,7 @@ func buildRouter(services: ServerServices) -> (router: Router<AppRequestContext>
     addHealthRoutes(api)
     addOrganizationRoutes(api)
     addSignInRoutes(api)
+    addLogoRoutes(api)
     addProjectRoutes(api)
     addVersionRoutes(api)
     addSessionRoutes(api)

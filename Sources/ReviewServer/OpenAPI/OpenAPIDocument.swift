@@ -59,6 +59,9 @@ struct OpenAPIDocument {
         ]
     }
 
+    /// A request body of raw bytes, at least one.
+    private static let binary: JSONValue = ["schema": ["type": "string", "format": "binary", "minLength": .integer(1)]]
+
     /// A schema's document with its example beside it.
     private static func adding(example: JSONValue, to schema: JSONValue) -> JSONValue {
         guard case .object(var members) = schema else { return schema }
@@ -104,8 +107,10 @@ struct OpenAPIDocument {
             result["requestBody"] = ["required": true, "content": ["application/json": [
                 "schema": schema.document, "example": JSONValue(json: example) ?? .null]]]
         case .bytes?:
-            result["requestBody"] = ["required": true, "content": ["application/octet-stream": [
-                "schema": ["type": "string", "format": "binary", "minLength": .integer(1)]]]]
+            result["requestBody"] = ["required": true, "content": ["application/octet-stream": Self.binary]]
+        case .file(let types)?:
+            result["requestBody"] = ["required": true,
+                                     "content": .object(Dictionary(uniqueKeysWithValues: types.map { ($0, Self.binary) }))]
         case nil:
             break
         }
@@ -161,6 +166,9 @@ struct OpenAPIDocument {
             add(.unsupportedMediaType, "The body is not sent as application/json")
         case .bytes?:
             add(.contentTooLarge, "The file is larger than the server takes")
+        case .file(let types)?:
+            add(.contentTooLarge, "The file is larger than the server takes")
+            add(.unsupportedMediaType, "The body is not sent as \(types.joined(separator: " or "))")
         case nil: break
         }
         if operation.method != .get && operation.access != .open {

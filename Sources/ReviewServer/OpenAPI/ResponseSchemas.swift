@@ -39,6 +39,7 @@ enum ResponseSchemas {
                     .described("How long a batched recipient's mail gathers notices after the first, in seconds")
                     .required("notification_window_seconds"),
                 Schema.integer(0...23).described("The hour daily digests go out, in the studio's time zone").required("digest_hour"),
+                Schema.string.orNull("no logo").described("The studio's logo, a PNG anyone may fetch").required("logo_url"),
             ]),
             "Project": Schema.object([
                 uuid("id"), Schema.string.required("name"), Schema.string.optional("code"),
