@@ -80,10 +80,7 @@ struct UserCommand: AsyncParsableCommand {
         @Argument(help: "The staff member's email.") var email: String
 
         func run() async throws {
-            try await withCatalog(data) { catalog in
-                let user = try await catalog.setDeactivated(true, forEmail: email)
-                print("Deactivated \(user.name) <\(user.email)>.")
-            }
+            try await UserCommand.setDeactivated(true, email: email, data)
         }
     }
 
@@ -93,10 +90,15 @@ struct UserCommand: AsyncParsableCommand {
         @Argument(help: "The staff member's email.") var email: String
 
         func run() async throws {
-            try await withCatalog(data) { catalog in
-                let user = try await catalog.setDeactivated(false, forEmail: email)
-                print("Reactivated \(user.name) <\(user.email)>.")
-            }
+            try await UserCommand.setDeactivated(false, email: email, data)
+        }
+    }
+
+    /// Deactivates the staff member with `email`, or lets them in again, and says which.
+    private static func setDeactivated(_ deactivated: Bool, email: String, _ data: DataDirectoryOptions) async throws {
+        try await withCatalog(data) { catalog in
+            let user = try await catalog.setDeactivated(deactivated, forEmail: email)
+            print("\(deactivated ? "Deactivated" : "Reactivated") \(user.name) <\(user.email)>.")
         }
     }
 }
