@@ -81,30 +81,53 @@ struct SignInTests {
         }
     }
 
+    /// The throttle's count and wait (milliseconds past the last attempt) under `key`.
+    static func throttle(_ key: String, _ catalog: Catalog) async throws -> (attempts: Int, wait: Int64) {
+        try await catalog.database.read { db in
+            let row = try #require(try await db.select(ThrottleRow.self).where("key", .equal, SQLBind(key)).first(ThrottleRow.self))
+            return (row.attempts, row.waitUntil.milliseconds - row.updatedAt.milliseconds)
+        }
+    }
+
+    /// Holds the wait under `key` open for a minute, so what follows is tried within it however slow the machine.
+    static func holdWait(_ key: String, _ catalog: Catalog) async throws {
+        try await catalog.database.write { db in
+            try await db.update("throttles").set("wait_until", to: SQLBind(Timestamp().storedMilliseconds + 60_000))
+                .where("key", .equal, SQLBind(key)).run()
+        }
+    }
+
     @Test("wrong passwords are throttled per email and per address, with the passphrase rule; a right one is not counted")
     func throttled() async throws {
         try await Self.withStaff { catalog, user in
-            let free = ThrottleRule.passphrase.freeAttempts
-            // One right password among them: forgiven, so it does not bring the wait nearer.
+            let rule = ThrottleRule.passphrase
+            let emailKey = "sign-in-email:ada@studio.example"
+            // One right password first: forgiven, so it does not bring the wait nearer.
             _ = try await catalog.signIn(email: user.email, password: Self.password, from: "192.0.2.1")
-            for attempt in 0..<free {
+            for attempt in 0..<rule.freeAttempts {
                 #expect(await catalogErrorCode {
                     _ = try await catalog.signIn(email: user.email, password: "wrong password!", from: "192.0.2.\(attempt + 10)")
                 } == .invalidCredentials)
             }
-            // From a fresh address, the email now waits, even with the right password.
+            let counted = try await Self.throttle(emailKey, catalog)
+            #expect(counted.attempts == rule.freeAttempts && counted.wait == Int64(rule.firstWait) * 1000,
+                    "the free attempts counted, the right one not, and the rule's first wait set: \(counted)")
+            try await Self.holdWait(emailKey, catalog)
+            // From a fresh address, the email waits, even with the right password.
             let waiting = await #expect(throws: CatalogError.self) {
                 _ = try await catalog.signIn(email: user.email, password: Self.password, from: "198.51.100.1")
             }
             #expect(waiting?.code == .throttled && (waiting?.retryAfter ?? 0) > 0)
 
             // One address guessing at many emails waits too.
-            for attempt in 0..<free {
+            for attempt in 0..<rule.freeAttempts {
                 #expect(await catalogErrorCode {
                     _ = try await catalog.signIn(email: "guess\(attempt)@studio.example", password: "wrong password!",
                                                  from: "203.0.113.9")
                 } == .invalidCredentials)
             }
+            #expect(try await Self.throttle("sign-in-from:203.0.113.9", catalog).attempts == rule.freeAttempts)
+            try await Self.holdWait("sign-in-from:203.0.113.9", catalog)
             #expect(await catalogErrorCode {
                 _ = try await catalog.signIn(email: "another@studio.example", password: "wrong password!", from: "203.0.113.9")
             } == .throttled)
