@@ -12,8 +12,11 @@ import SQLKit
 public final class Catalog: Sendable {
     let database: CatalogDatabase
     let logger: Logger
-    /// The scrypt cost of new session passphrases.
+    /// The scrypt cost of new session passphrases and staff passwords.
     let passphraseCost: PassphraseHash.Cost
+    /// What a sign-in checks its password against when there is no hash to check (an unknown
+    /// email): as costly as a real one, so the time taken tells nothing.
+    let decoyHash: PassphraseHash
     /// Where this process runs blocking work: the catalog's passphrase checks, and (through
     /// the lanes its users make) their frame grabs, hashing and fsync.
     public let blocking: BlockingPool
@@ -73,6 +76,7 @@ public final class Catalog: Sendable {
         self.database = database
         self.logger = logger
         self.passphraseCost = passphraseCost
+        decoyHash = .decoy(cost: passphraseCost)
         self.blocking = blocking
         self.ownsBlockingPool = ownsBlockingPool
         passphraseLane = blocking.lane("passphrase checks", limit: 2 * blocking.threadCount, refusal: .throttled)

@@ -28,6 +28,11 @@ public struct CatalogError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let passphraseRequired = Code("passphrase_required")
         /// The passphrase was wrong.
         public static let passphraseWrong = Code("passphrase_wrong")
+        /// The email and password do not sign anyone in (an unknown email, a wrong password and
+        /// a member without a password all answer this, so it tells a guesser nothing).
+        public static let invalidCredentials = Code("invalid_credentials")
+        /// The staff member is deactivated: their keys and password no longer let them in.
+        public static let accountDeactivated = Code("account_deactivated")
         /// Too many wrong passphrases; wait before trying again.
         public static let throttled = Code("too_many_attempts")
         /// Shareable links are turned off for this session or the whole studio.

@@ -40,6 +40,10 @@ public struct TextRule: Sendable, Hashable {
     /// A passphrase people can type.
     public static let passphrase = TextRule(minimum: 4, maximum: 200)
 
+    /// A staff member's password: long enough that guessing it online, at the throttle's
+    /// pace, is hopeless, and short enough that hashing it costs what it should.
+    public static let password = TextRule(minimum: 10, maximum: 200)
+
     /// An uploaded original's file name: one line, no folders, no control characters, and
     /// more than dots and blanks (so never `.` or `..`).
     public static let fileName = TextRule(minimum: 1, maximum: 255, forbidden: .lineBreaks + .controls + .slashes,

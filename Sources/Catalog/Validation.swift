@@ -78,6 +78,12 @@ enum Validate {
         return value
     }
 
+    /// A staff member's password: 10 to 200 characters (see ``TextRule/password``).
+    static func password(_ value: String) throws(CatalogError) -> String {
+        try check(value, .password, field: "password")
+        return value
+    }
+
     /// Networks webhooks may reach: CIDR blocks (`10.20.0.0/16`, `fd00:1234::/32`), at most
     /// 100, none overlapping a range webhooks never reach (loopback, link-local…). Returns them
     /// in their usual spelling, without repeats.

@@ -18,8 +18,8 @@ func dailies(_ arguments: String...) throws -> Subprocess {
     try dailies(arguments)
 }
 
-func dailies(_ arguments: [String]) throws -> Subprocess {
-    try Subprocess.run(dailiesExecutable, arguments, check: false)
+func dailies(_ arguments: [String], input: Data? = nil) throws -> Subprocess {
+    try Subprocess.run(dailiesExecutable, arguments, check: false, input: input)
 }
 
 @Suite("dailies probe")

@@ -35,9 +35,13 @@ public struct Subprocess: Sendable {
 
     /// Runs `executable` (found on PATH unless it contains a slash) to completion.
     ///
-    /// - Parameter check: throw unless the exit status is 0.
+    /// - Parameters:
+    ///   - check: throw unless the exit status is 0.
+    ///   - input: what the child reads on standard input (nothing, by default).
     @discardableResult
-    public static func run(_ executable: String, _ arguments: [String], check: Bool = true) throws -> Subprocess {
+    public static func run(_ executable: String, _ arguments: [String], check: Bool = true, input: Data? = nil)
+        throws -> Subprocess
+    {
         let process = Process()
         if executable.contains("/") {
             process.executableURL = URL(fileURLWithPath: executable)
@@ -50,8 +54,14 @@ public struct Subprocess: Sendable {
         let error = Pipe()
         process.standardOutput = output
         process.standardError = error
-        process.standardInput = FileHandle.nullDevice
+        let feed = input.map { _ in Pipe() }
+        process.standardInput = feed ?? FileHandle.nullDevice
         try process.run()
+        if let feed, let input {
+            // Written whole, then closed: the child sees the end of its input.
+            feed.fileHandleForWriting.write(input)
+            try? feed.fileHandleForWriting.close()
+        }
         // Read both pipes to the end before waiting, so a chatty child cannot fill one and stall.
         let errorReader = Thread.detachNewThreadReturning { error.fileHandleForReading.readDataToEndOfFile() }
         let standardOutput = output.fileHandleForReading.readDataToEndOfFile()

@@ -40,6 +40,8 @@ struct AccessMatrixTests {
     }
 
     static let passphrase = "north light"
+    /// The admin's password, set in the worlds the sign-in route is tried in.
+    static let password = "correct horse battery"
 
     /// The world one route is tried in.
     struct World {
@@ -67,6 +69,8 @@ struct AccessMatrixTests {
         let noteID: UUID
         /// The admin's notification of the collaborator's comment (the admin made the session).
         let noticeID: UUID
+        /// The studio's logo, a PNG, set in the worlds the logo routes are tried in (empty elsewhere).
+        let logo: Data
     }
 
     /// How one route is tried.
@@ -74,6 +78,7 @@ struct AccessMatrixTests {
         var kind: Kind
         var body: Any?
         var raw: String?
+        var bytes: Data?
         var query = ""
         var headers: [String: String] = [:]
         /// What success is, when not the document's first 2xx (a room answers a plain GET 426).
@@ -183,6 +188,15 @@ struct AccessMatrixTests {
             try await claim(job.id, catalog)
             job = try #require(try await catalog.failJob(jobID: job.id, owner: "matrix", error: "broken", retryable: false))
         }
+        if route == "POST /api/v1/staff/sign-in" {
+            try await catalog.setPassword(password, forEmail: admin.email)
+        }
+        var logo = Data()
+        if route.hasSuffix(" /api/v1/organization/logo") {
+            logo = try StillImages.png(width: 64, height: 32)
+            let set = try await server.admin.send("PUT", "/api/v1/organization/logo", bytes: logo, headers: ["Content-Type": "image/png"])
+            #expect(set.status == 200)
+        }
         let (batchID, _) = try await catalog.enqueueReprocess(projectID: project.id, versionIDs: [versions[2]], profile: "draft-540")
         let upload = try await catalog.createUpload(versionID: versions[1], fileName: "clip.mov", size: 10, sha256: nil,
                                                     createdBy: nil)
@@ -202,7 +216,7 @@ struct AccessMatrixTests {
             uploadID: upload.id, jobID: job.id, batchID: batchID, webhookID: webhook.id,
             foreignItemID: try #require(try await catalog.items(sessionID: elsewhere.id).first).id,
             collaboratorCommentID: collaboratorComment.id, staffCommentID: staffComment.id, taskID: task.id, noteID: noteID,
-            noticeID: noticeID)
+            noticeID: noticeID, logo: logo)
     }
 
     /// Claims job `id` as "matrix", the way a worker would; jobs earlier worlds left queued
@@ -223,7 +237,8 @@ struct AccessMatrixTests {
         let itemChange = Kind.staff(blockedWhenClosed: true)
         switch key {
         case "GET /healthz", "GET /api/v1/openapi.json": return Row(kind: .open)
-        case "POST /api/v1/review/logout": return Row(kind: .open, body: [:])
+        case "POST /api/v1/review/logout", "POST /api/v1/staff/sign-out": return Row(kind: .open, body: [:])
+        case "POST /api/v1/staff/sign-in": return Row(kind: .open, body: ["email": "admin@studio.example", "password": password])
         case "POST /api/v1/review/access": return Row(kind: .inviteExchange, body: ["token": world.inviteToken, "passphrase": offered])
         case "POST /api/v1/review/join":
             return Row(kind: .shareJoin, body: ["share_token": world.shareToken, "name": "Another", "passphrase": offered])
@@ -264,6 +279,8 @@ struct AccessMatrixTests {
         case "PATCH /api/v1/sessions/{session_id}/items/{item_id}": return Row(kind: itemChange, body: ["reason": "New grade"])
         case "POST /api/v1/sessions/{session_id}/items/{item_id}/move": return Row(kind: itemChange, body: ["position": 1])
         case "PATCH /api/v1/organization": return Row(kind: staff, body: ["name": "Northlight"])
+        case "PUT /api/v1/organization/logo": return Row(kind: staff, bytes: world.logo, headers: ["Content-Type": "image/png"])
+        case "GET /api/v1/organization/logo": return Row(kind: .open)
         case "POST /api/v1/users":
             return Row(kind: staff, body: ["name": "New", "email": "new-\(UUID().uuidString.prefix(6))@studio.example"])
         case "POST /api/v1/projects": return Row(kind: staff, body: ["name": "P \(UUID().uuidString)"])
@@ -382,7 +399,7 @@ struct AccessMatrixTests {
                             ? world.collaboratorCommentID : world.staffCommentID).uuidString) + row.query
                     for actor in Actor.allCases {
                         let answer = try await world.clients[actor]!.send(method.uppercased(), concrete, json: row.body,
-                                                                           raw: row.raw, headers: row.headers)
+                                                                           raw: row.raw, bytes: row.bytes, headers: row.headers)
                         let want = Self.expected(row.kind, actor: actor, state: state, success: success)
                         #expect(answer.status == want,
                                 "\(state) · \(actor) · \(key): got \(answer.status) \(answer.errorCode ?? ""), want \(want)")

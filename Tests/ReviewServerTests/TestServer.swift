@@ -28,8 +28,11 @@ struct TestServer {
     /// - Parameter mail: how a worker beside the server (running only notify and mail jobs,
     ///   in this process) delivers mail; `nil` (the default): no such worker, mail waits in the
     ///   outbox, and nothing polls the queue beside the tests' own requests.
+    ///
+    /// - Parameter publicURL: where people reach the server; `https://…` makes cookies `Secure`.
     static func run(mail: MailSettings? = nil, trustedProxies: [String] = ["127.0.0.1"],
-                    room: RoomSettings = RoomSettings(), _ body: (TestServer) async throws -> Void) async throws {
+                    room: RoomSettings = RoomSettings(), publicURL: String = "http://review.test",
+                    _ body: (TestServer) async throws -> Void) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dailies-server-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         // Many passphrase hashes in an unoptimized build: the cheap cost (the catalog's own tests use the real one).
@@ -41,7 +44,7 @@ struct TestServer {
         // The test clients stand for many people: each says where it is through X-Forwarded-For,
         // believed from loopback only, so per-address throttles see them apart.
         var configuration = ServerConfiguration(host: "127.0.0.1", port: 0, dataDirectory: directory,
-                                                publicURL: "http://review.test", trustedProxies: trustedProxies)
+                                                publicURL: publicURL, trustedProxies: trustedProxies)
         configuration.room = room
         // The test WebSocket client names its own origin, ws://127.0.0.1, beside any the test gives.
         configuration.allowedOrigins = ["ws://127.0.0.1"]
@@ -106,14 +109,25 @@ struct TestResponse: Sendable {
     var errorCode: String? { (json["error"] as? [String: Any])?["code"] as? String }
     var data: [[String: Any]] { json["data"] as? [[String: Any]] ?? [] }
     func string(_ key: String) -> String? { json[key] as? String }
+
+    /// Each Set-Cookie header whole (`name=value; Path=/; …`): Foundation joins them with ", ",
+    /// which no cookie value or attribute the server sets contains.
+    var setCookies: [String] {
+        headers["set-cookie"].map { $0.components(separatedBy: ", ") } ?? []
+    }
+
+    /// The Set-Cookie header of the cookie `name`.
+    func setCookie(_ name: String) -> String? { setCookies.first { $0.hasPrefix(name + "=") } }
 }
 
-/// A client that keeps its own cookie, like one browser.
+/// A client that keeps its own cookies, like one browser.
 final class TestClient: @unchecked Sendable {
     let baseURL: String
     let apiKey: String?
+    /// The cookies the server set, by name (a cookie set empty is dropped).
+    private(set) var cookies: [String: String] = [:]
     /// The access cookie's value, once set.
-    private(set) var cookie: String?
+    var cookie: String? { lock.withLock { cookies["dailies_access"] } }
     private let lock = NSLock()
     private static let session: URLSession = {
         let configuration = URLSessionConfiguration.ephemeral
@@ -129,7 +143,7 @@ final class TestClient: @unchecked Sendable {
     init(baseURL: String, apiKey: String? = nil, cookie: String? = nil) {
         self.baseURL = baseURL
         self.apiKey = apiKey
-        self.cookie = cookie
+        if let cookie { cookies["dailies_access"] = cookie }
         let next = TestClient.addresses.withLock { count -> Int in
             count += 1
             return count
@@ -140,15 +154,19 @@ final class TestClient: @unchecked Sendable {
 
     private static let addresses = Mutex(0)
 
-    /// Sends `method path` with `json` (an object to serialize, or raw text) as the body.
+    /// Sends `method path` with `json` (an object to serialize, or raw text) or `bytes` as the body.
     @discardableResult
-    func send(_ method: String, _ path: String, json: Any? = nil, raw: String? = nil, headers: [String: String] = [:])
-        async throws -> TestResponse
+    func send(_ method: String, _ path: String, json: Any? = nil, raw: String? = nil, bytes: Data? = nil,
+              headers: [String: String] = [:]) async throws -> TestResponse
     {
         var request = URLRequest(url: URL(string: baseURL + path)!)
         request.httpMethod = method
         if let apiKey { request.setValue("Bearer \(apiKey)", forHTTPHeaderField: "Authorization") }
-        if let cookie = lock.withLock({ cookie }) { request.setValue("dailies_access=\(cookie)", forHTTPHeaderField: "Cookie") }
+        let jar = lock.withLock { cookies }
+        if !jar.isEmpty {
+            request.setValue(jar.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: "; "),
+                             forHTTPHeaderField: "Cookie")
+        }
         request.setValue(address, forHTTPHeaderField: "X-Forwarded-For")
         if let json {
             request.httpBody = try JSONSerialization.data(withJSONObject: json)
@@ -157,6 +175,9 @@ final class TestClient: @unchecked Sendable {
             // Raw text is sent as JSON too, unless the test says otherwise below.
             request.httpBody = Data(raw.utf8)
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        } else if let bytes {
+            request.httpBody = bytes
+            request.setValue("application/octet-stream", forHTTPHeaderField: "Content-Type")
         }
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         let (data, response) = try await Self.session.data(for: request)
@@ -165,11 +186,17 @@ final class TestClient: @unchecked Sendable {
         for (name, value) in http.allHeaderFields {
             if let name = name as? String, let value = value as? String { fields[name.lowercased()] = value }
         }
-        if let setCookie = fields["set-cookie"], setCookie.hasPrefix("dailies_access=") {
-            let value = String(setCookie.dropFirst("dailies_access=".count).prefix { $0 != ";" })
-            lock.withLock { cookie = value.isEmpty ? nil : value }
+        for setCookie in TestResponse(status: http.statusCode, headers: fields, body: data).setCookies {
+            let value = String(setCookie.split(separator: ";")[0].drop { $0 != "=" }.dropFirst())
+            let name = String(setCookie.prefix { $0 != "=" })
+            lock.withLock { cookies[name] = value.isEmpty ? nil : value }
         }
         return TestResponse(status: http.statusCode, headers: fields, body: data)
+    }
+
+    /// Drops the cookie `name`, as a browser whose cookie expired would.
+    func forget(_ name: String) {
+        _ = lock.withLock { cookies.removeValue(forKey: name) }
     }
 
     func get(_ path: String) async throws -> TestResponse { try await send("GET", path) }

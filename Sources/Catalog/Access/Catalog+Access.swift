@@ -170,9 +170,8 @@ extension Catalog {
         }
     }
 
-    /// Checks `passphrase` when the session asks for one: the attempt is reserved against
-    /// the link and the client first, the KDF runs on the passphrase lane, and a right
-    /// passphrase is forgiven.
+    /// Checks `passphrase` when the session asks for one, as an attempt counted against the
+    /// link and the client (see ``attemptMatches(_:_:keys:)``).
     private func checkPassphrase(_ passphrase: String?, for record: SessionRecord, link: String, client: String) async throws {
         guard record.session.settings.requirePassphrase else { return }
         guard let passphrase, !passphrase.isEmpty else {
@@ -183,16 +182,8 @@ extension Catalog {
             throw CatalogError(.passphraseWrong, "this review session asks for a passphrase, but none has been set; ask the studio")
         }
         let keys = ["passphrase-link:" + link, "passphrase-from:" + client]
-        try await reserveAttempt(keys: keys, rule: .passphrase)
-        let matches: Bool
-        do {
-            matches = try await passphraseLane.run { hash.matches(passphrase) }
-        } catch {
-            // Refused for load, not for being wrong: it does not count.
-            try? await forgiveAttempt(keys: keys, rule: .passphrase)
-            throw error
+        guard try await attemptMatches(passphrase, hash, keys: keys) else {
+            throw CatalogError(.passphraseWrong, "the passphrase is not right")
         }
-        guard matches else { throw CatalogError(.passphraseWrong, "the passphrase is not right") }
-        try await forgiveAttempt(keys: keys, rule: .passphrase)
     }
 }

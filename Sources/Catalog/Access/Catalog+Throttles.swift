@@ -24,8 +24,9 @@ public struct ThrottleRule: Sendable, Hashable {
         self.memory = memory
     }
 
-    /// Passphrase attempts, per link and per client address: 5 in a row, then 2 s, 4 s … 60 s
-    /// between tries; a right passphrase does not count.
+    /// Passphrase attempts, per link and per client address, and staff sign-ins, per email and
+    /// per client address: 5 in a row, then 2 s, 4 s … 60 s between tries; a right passphrase
+    /// or password does not count.
     public static let passphrase = ThrottleRule(freeAttempts: 5, firstWait: 2, longestWait: 60, memory: 15 * 60)
     /// Joins through a shareable link, per client address: 20 in a row, then 2 s, 4 s … 10 s
     /// between joins. A client's whole office behind one NAT can still join within minutes;
@@ -95,6 +96,26 @@ extension Catalog {
                 }
             }
         }
+    }
+
+    /// Whether `secret` (a passphrase, a password) matches `hash`, as one attempt counted against
+    /// every key under ``ThrottleRule/passphrase``: the attempt is reserved first, the KDF runs
+    /// on the passphrase lane, outside any transaction, and a right secret is forgiven.
+    ///
+    /// - Throws: ``CatalogError/Code/throttled`` while a key waits, or when the lane is full (an
+    ///   attempt refused for load does not count).
+    func attemptMatches(_ secret: String, _ hash: PassphraseHash, keys: [String]) async throws -> Bool {
+        try await reserveAttempt(keys: keys, rule: .passphrase)
+        let matches: Bool
+        do {
+            matches = try await passphraseLane.run { hash.matches(secret) }
+        } catch {
+            // Refused for load, not for being wrong: it does not count.
+            try? await forgiveAttempt(keys: keys, rule: .passphrase)
+            throw error
+        }
+        if matches { try await forgiveAttempt(keys: keys, rule: .passphrase) }
+        return matches
     }
 
     /// Forgets throttle counts not touched for a day, so the table holds only what is live.

@@ -309,7 +309,31 @@ enum Migrations {
             // write links in mails with it.
             "ALTER TABLE organization ADD COLUMN public_url TEXT",
         ]),
-        Step(version: 8, name: "frame checks", statements: [
+        Step(version: 8, name: "staff sign-in", statements: [
+            // A scrypt hash (PassphraseHash's form, cost included); NULL until one is set with
+            // `dailies user set-password`, and then no password signs in.
+            "ALTER TABLE staff_users ADD COLUMN password_hash TEXT",
+            // A deactivated member keeps what they wrote and what they are assigned, but no key
+            // or password of theirs lets anyone in.
+            "ALTER TABLE staff_users ADD COLUMN deactivated_at BIGINT",
+            // Browsers signed in as staff: the cookie holds the token, this only its digest.
+            // A sign-in ends at `expires_at` (pushed on as it is used, up to a fixed lifetime)
+            // or when `ended_at` is set (signing out, a new password, deactivation).
+            """
+            CREATE TABLE staff_web_sessions (
+                id TEXT PRIMARY KEY, staff_id TEXT NOT NULL REFERENCES staff_users(id) ON DELETE CASCADE,
+                token_digest TEXT NOT NULL UNIQUE, created_at BIGINT NOT NULL, last_seen_at BIGINT NOT NULL,
+                expires_at BIGINT NOT NULL, ended_at BIGINT)
+            """,
+            "CREATE INDEX web_sessions_by_staff ON staff_web_sessions (staff_id)",
+        ]),
+        Step(version: 9, name: "organization logo", statements: [
+            // The studio's logo, as the server remade it (a PNG in the store), and its SHA-256;
+            // both NULL when there is none.
+            "ALTER TABLE organization ADD COLUMN logo_path TEXT",
+            "ALTER TABLE organization ADD COLUMN logo_sha256 TEXT",
+        ]),
+        Step(version: 10, name: "frame checks", statements: [
             // The review page's self-check: frames a browser presented that disagreed with the
             // frame map, one row per viewer and disagreement, counted.
             """

@@ -70,6 +70,25 @@ extension Catalog {
         try await database.read { db in try await self.organizationRow(db).publicUrl }
     }
 
+    /// The studio's logo, or `nil` when it has none.
+    public func organizationLogo() async throws -> StudioLogo? {
+        try await database.read { db in try await self.organizationRow(db).logo }
+    }
+
+    /// Makes `logo` (a file already whole in the store) the studio's logo, or removes the logo
+    /// when `nil`. Returns the logo it replaces, whose file the caller may now remove.
+    @discardableResult
+    public func setOrganizationLogo(_ logo: StudioLogo?) async throws -> StudioLogo? {
+        try await database.write { db in
+            var row = try await self.organizationRow(db)
+            let replaced = row.logo
+            row.logo = logo
+            row.updatedAt = StoredTime(self.now)
+            try await db.update(row)
+            return replaced
+        }
+    }
+
     /// The key collaborator cookies are signed with.
     public func cookieSigningKey() async throws -> SymmetricKey {
         try await database.read { db in

@@ -9,6 +9,18 @@ struct OrganizationRow: TableRow {
     var webhookAllowedNetworks: String
     var transferStatusTo: WorkflowStatus.Scope, timeZone: String, notificationWindowSeconds: Int, digestHour: Int
     var publicUrl: String?
+    /// The logo's PNG in the store, and its SHA-256: both set, or neither.
+    var logoPath: String? = nil
+    var logoSha256: String? = nil
+
+    /// The studio's logo, as the row holds it.
+    var logo: StudioLogo? {
+        get { logoPath.flatMap { path in logoSha256.map { StudioLogo(path: path, sha256: $0) } } }
+        set {
+            logoPath = newValue?.path
+            logoSha256 = newValue?.sha256
+        }
+    }
 
     /// The studio's settings, as the row holds them.
     var settings: OrganizationSettings {

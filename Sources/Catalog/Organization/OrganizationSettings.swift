@@ -42,3 +42,17 @@ public struct OrganizationSettings: Sendable, Hashable, Codable {
         case timeZone = "time_zone", notificationWindowSeconds = "notification_window_seconds", digestHour = "digest_hour"
     }
 }
+
+/// The studio's logo: a PNG the server made from the image an admin gave (never the uploaded
+/// file itself), kept in the store.
+public struct StudioLogo: Sendable, Hashable {
+    /// Where it is, relative to the store.
+    public let path: String
+    /// The hex SHA-256 of the PNG: its ETag.
+    public let sha256: String
+
+    public init(path: String, sha256: String) {
+        self.path = path
+        self.sha256 = sha256
+    }
+}

@@ -2,8 +2,8 @@ import Crypto
 import _CryptoExtras
 import Foundation
 
-/// A session passphrase, stored as a scrypt hash: slow enough that a stolen catalog does
-/// not give the passphrases away, compared in constant time.
+/// A session passphrase or a staff member's password, stored as a scrypt hash: slow enough
+/// that a stolen catalog does not give them away, compared in constant time.
 ///
 /// Stored as `scrypt$N$r$p$salt$hash` (salt and hash in URL-safe base64), so the cost can
 /// be raised later without breaking old hashes.
@@ -29,7 +29,19 @@ public struct PassphraseHash: Sendable, Hashable {
         let salt = SymmetricKey(size: .bits128).withUnsafeBytes { Data($0) }
         let hash = try PassphraseHash.derive(passphrase, salt: salt, rounds: cost.rounds, blockSize: cost.blockSize,
                                              parallelism: cost.parallelism)
+        self.init(cost: cost, salt: salt, hash: hash)
+    }
+
+    private init(cost: Cost, salt: Data, hash: Data) {
         encoded = "scrypt$\(cost.rounds)$\(cost.blockSize)$\(cost.parallelism)$\(salt.base64URLEncoded)$\(hash.base64URLEncoded)"
+    }
+
+    /// A hash of `cost` that nothing matches, made without running the KDF: checked where there
+    /// is no real hash (an unknown email, a member without a password), so that the check
+    /// takes as long and the answer's time does not tell who has an account.
+    public static func decoy(cost: Cost) -> PassphraseHash {
+        func random(_ size: SymmetricKeySize) -> Data { SymmetricKey(size: size).withUnsafeBytes { Data($0) } }
+        return PassphraseHash(cost: cost, salt: random(.bits128), hash: random(.bits256))
     }
 
     public init(encoded: String) {

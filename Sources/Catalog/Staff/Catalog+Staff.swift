@@ -38,13 +38,15 @@ extension Catalog {
         return key
     }
 
-    /// The staff member an API key belongs to, or `nil` for an unknown or revoked key.
+    /// The staff member an API key belongs to, or `nil` for an unknown or revoked key, or a
+    /// deactivated member's.
     public func staffUser(apiKey: String) async throws -> StaffUser? {
         try await database.read { db in
             try await db.select().columns(SQLColumn("*", table: "staff_users")).from("api_keys")
                 .join("staff_users", on: SQLColumn("user_id", table: "api_keys"), .equal, SQLColumn("id", table: "staff_users"))
                 .where(SQLColumn("key_digest", table: "api_keys"), .equal, SQLBind(SecretToken.digest(of: apiKey)))
                 .where(SQLColumn("revoked_at", table: "api_keys"), .is, SQLLiteral.null)
+                .where(SQLColumn("deactivated_at", table: "staff_users"), .is, SQLLiteral.null)
                 .first(StaffUserRow.self).map(StaffUser.init)
         }
     }

@@ -4,12 +4,15 @@ import Foundation
 struct StaffUserRow: TableRow {
     static let table = "staff_users"
     var id: UUID, name: String, email: String, isAdmin: Bool, createdAt: StoredTime, createdBy: UUID?
+    /// ``PassphraseHash/encoded``; `nil` until a password is set.
+    var passwordHash: String? = nil
+    var deactivatedAt: StoredTime? = nil
 }
 
 extension StaffUser {
     init(_ row: StaffUserRow) {
         self.init(id: row.id, name: row.name, email: row.email, isAdmin: row.isAdmin, createdAt: row.createdAt.date,
-                  createdBy: row.createdBy)
+                  createdBy: row.createdBy, deactivatedAt: row.deactivatedAt?.date)
     }
 }
 
@@ -17,4 +20,18 @@ extension StaffUser {
 struct APIKeyRow: TableRow {
     static let table = "api_keys"
     var id: UUID, userId: UUID, keyDigest: String, createdAt: StoredTime, revokedAt: StoredTime?
+}
+
+/// A row of `staff_web_sessions`: a browser signed in as staff, by the digest of its cookie's token.
+struct StaffWebSessionRow: TableRow {
+    static let table = "staff_web_sessions"
+    var id: UUID, staffId: UUID, tokenDigest: String, createdAt: StoredTime, lastSeenAt: StoredTime, expiresAt: StoredTime
+    var endedAt: StoredTime?
+}
+
+extension StaffWebSession {
+    init(_ row: StaffWebSessionRow) {
+        self.init(id: row.id, staffID: row.staffId, createdAt: row.createdAt.date, lastSeenAt: row.lastSeenAt.date,
+                  expiresAt: row.expiresAt.date)
+    }
 }

@@ -15,6 +15,8 @@ final class FrameConverter {
         /// Full-range 4:2:0, for JPEG.
         case yuvj420p
         case rgb24
+        /// RGB with alpha, for PNGs whose transparency matters (a studio's logo).
+        case rgba
         case gray8
 
         var pixelFormat: AVPixelFormat {
@@ -22,6 +24,7 @@ final class FrameConverter {
             case .yuv420p: AV_PIX_FMT_YUV420P
             case .yuvj420p: AV_PIX_FMT_YUVJ420P
             case .rgb24: AV_PIX_FMT_RGB24
+            case .rgba: AV_PIX_FMT_RGBA
             case .gray8: AV_PIX_FMT_GRAY8
             }
         }

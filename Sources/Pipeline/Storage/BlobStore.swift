@@ -14,6 +14,13 @@ public protocol BlobStore: Sendable {
     /// `sha256`, or drops it when that content is already stored. Returns its relative path.
     func storeOriginal(temporaryPath: String, sha256: String, fileExtension: String) throws -> String
 
+    /// Moves a complete, flushed temporary PNG in as the studio's logo with content hash
+    /// `sha256` (or drops it when that logo is stored already). Returns its relative path.
+    func storeLogo(temporaryPath: String, sha256: String) throws -> String
+
+    /// Removes a logo stored with ``storeLogo(temporaryPath:sha256:)`` (one no longer in use).
+    func removeLogo(_ path: String)
+
     /// A new folder for one run's review outputs of a version in a profile (relative path);
     /// runs never share a folder, so outputs registered earlier stay whole.
     func newDerivedDirectory(versionID: UUID, profile: String, run: UUID) throws -> String
@@ -35,6 +42,7 @@ public protocol BlobStore: Sendable {
 /// originals/sequences/<manifest sha256>/…    an image sequence's files, as uploaded
 /// derived/<version>/<profile>/<run>/…        review outputs of one transcode run
 /// receipts/<session>/<comment>-<frame>.jpg     frame receipts: what a reviewer saw (never reprocessed)
+/// branding/logo-<sha256>.png                  the studio's logo, as the server remade it
 /// tmp/                                       files being written
 /// ```
 public struct LocalBlobStore: BlobStore {
@@ -55,7 +63,20 @@ public struct LocalBlobStore: BlobStore {
     public func storeOriginal(temporaryPath: String, sha256: String, fileExtension: String) throws -> String {
         let safeExtension = fileExtension.lowercased().filter { $0.isLetter || $0.isNumber }.prefix(10)
         let name = safeExtension.isEmpty ? sha256 : "\(sha256).\(safeExtension)"
-        let relative = "originals/\(sha256.prefix(2))/\(sha256.dropFirst(2).prefix(2))/\(name)"
+        return try store(temporaryPath, as: "originals/\(sha256.prefix(2))/\(sha256.dropFirst(2).prefix(2))/\(name)")
+    }
+
+    public func storeLogo(temporaryPath: String, sha256: String) throws -> String {
+        try store(temporaryPath, as: "branding/logo-\(sha256).png")
+    }
+
+    public func removeLogo(_ path: String) {
+        guard path.hasPrefix("branding/logo-") else { return }
+        try? FileManager.default.removeItem(atPath: absolutePath(path))
+    }
+
+    /// Moves a content-addressed file in at `relative`, or drops it when those bytes are there already.
+    private func store(_ temporaryPath: String, as relative: String) throws -> String {
         let target = absolutePath(relative)
         if FileManager.default.fileExists(atPath: target) {
             // Deduplicated: the same bytes are stored already.

@@ -3,9 +3,10 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 
-/// Reads who is calling, for every route: a staff API key (`Authorization: Bearer`) and
-/// the access cookie. A key that is given but not valid answers 401 at once; no key is
-/// simply no staff.
+/// Reads who is calling, for every route: a staff API key (`Authorization: Bearer`), else a
+/// browser's staff sign-in (the `dailies_staff` cookie, with its CSRF token on requests that
+/// change something), and the access cookie. A key that is given but not valid answers 401 at
+/// once, and always wins over the sign-in cookie; no key and no live sign-in is simply no staff.
 struct IdentityReader: RouterMiddleware {
     typealias Context = AppRequestContext
     let catalog: Catalog
@@ -21,6 +22,21 @@ struct IdentityReader: RouterMiddleware {
                 throw APIError(status: .unauthorized, code: "invalid_api_key", message: "the API key is not valid")
             }
             context.identity.staff = user
+            context.identity.staffCredential = .apiKey
+        } else if let token = request.cookies[StaffSessionCookie.name]?.value, !token.isEmpty,
+            let (user, session) = try await catalog.staffUser(webSessionToken: token)
+        {
+            let key = cookieKey.key
+            if !StaffSessionCookie.needsCSRF(request.method)
+                || StaffSessionCookie.csrfMatches(request.headers[StaffSessionCookie.csrfHeader], token: token, key: key)
+            {
+                context.identity.staff = user
+                context.identity.staffCredential = .webSession(session.id)
+            } else {
+                // Not staff for this request: staff routes answer 403, and a collaborator's
+                // cookie still speaks for the browser where it may.
+                context.identity.csrfFailed = true
+            }
         }
         context.identity.cookie = request.cookies[AccessCookie.name].flatMap { AccessCookie(value: $0.value, key: cookieKey.key) }
         return try await next(request, context)

@@ -4,19 +4,31 @@ import Foundation
 
 /// Who is calling, as the authenticator middlewares found: kept in the request context.
 ///
-/// Room to grow: the staff web session (signed-in staff in a browser) and the review
-/// site's preview join it as other ways of being ``staff``.
+/// Room to grow: the review site's preview joins it as another way of being ``staff``.
 struct Identity: Sendable {
-    /// Staff, by their API key.
+    /// Staff, by their API key or their browser's sign-in.
     var staff: StaffUser?
+    /// How ``staff`` proved who they are.
+    var staffCredential: StaffCredential?
+    /// A browser signed in as staff sent a request that changes something without its CSRF
+    /// token: it is not staff, and staff routes say why (403 `csrf_failed`) rather than 401.
+    var csrfFailed = false
     /// The access cookie, its signature checked; what it grants is checked per session.
     var cookie: AccessCookie?
     /// The collaborator of the session in the path, checked against the catalog now.
     var collaborator: CollaboratorAccess?
 
-    /// The staff member, or 401.
+    /// The staff member, or 401 (403 `csrf_failed` for a signed-in browser's request without
+    /// its CSRF token).
     func requireStaff() throws -> StaffUser {
-        guard let staff else { throw APIError.unauthenticated("this needs a staff API key: Authorization: Bearer <key>") }
+        guard let staff else {
+            if csrfFailed {
+                throw APIError(status: .forbidden, code: "csrf_failed", message: """
+                    this request carries the staff sign-in cookie but not its CSRF token: send the csrf_token from                     signing in (also in the \(StaffSessionCookie.csrfCookieName) cookie) as the                     \(StaffSessionCookie.csrfHeader) header with every POST, PUT, PATCH and DELETE
+                    """)
+            }
+            throw APIError.unauthenticated("this needs staff: an API key (Authorization: Bearer <key>) or a sign-in")
+        }
         return staff
     }
 
@@ -27,6 +39,14 @@ struct Identity: Sendable {
         }
         return collaborator
     }
+}
+
+/// How a staff caller proved who they are.
+enum StaffCredential: Sendable, Hashable {
+    /// An API key (`Authorization: Bearer`).
+    case apiKey
+    /// A browser's sign-in (the `dailies_staff` cookie), by the sign-in's id.
+    case webSession(UUID)
 }
 
 /// The cookie-signing key, loaded once (as bytes: `SymmetricKey` is not `Sendable`).

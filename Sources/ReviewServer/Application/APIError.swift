@@ -64,12 +64,12 @@ struct APIError: HTTPResponseError {
         case .notFound: .notFound
         case .invalidField: .unprocessableContent
         case .conflict, .sessionClosed: .conflict
-        case .invalidToken, .passphraseRequired: .unauthorized
+        case .invalidToken, .passphraseRequired, .invalidCredentials: .unauthorized
         case .sessionExpired: .gone
         case .throttled: .tooManyRequests
         case .damaged: .internalServerError
         case .unavailable: .serviceUnavailable
-        default: .forbidden  // revoked, not started, wrong passphrase, share link off, forbidden
+        default: .forbidden  // revoked, not started, wrong passphrase, share link off, deactivated, forbidden
         }
     }
 }

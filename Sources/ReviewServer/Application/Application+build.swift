@@ -70,6 +70,8 @@ func buildRouter(services: ServerServices) -> (router: Router<AppRequestContext>
     router.add(middleware: IdentityReader(catalog: services.catalog, cookieKey: services.cookieKey))
     addHealthRoutes(api)
     addOrganizationRoutes(api)
+    addSignInRoutes(api)
+    addLogoRoutes(api)
     addProjectRoutes(api)
     addVersionRoutes(api)
     addSessionRoutes(api)

@@ -3,8 +3,8 @@ import Logging
 import ServiceLifecycle
 
 /// Clears what the catalog no longer needs, every few minutes while the server runs: throttle
-/// counts no one has touched for a day, logins older than any access cookie, and room
-/// presence a dead server left behind.
+/// counts no one has touched for a day, logins older than any access cookie, staff sign-ins
+/// that have ended, and room presence a dead server left behind.
 struct CatalogHousekeeping: Service {
     let catalog: Catalog
     let logger: Logger
@@ -16,11 +16,12 @@ struct CatalogHousekeeping: Service {
                 do {
                     let throttles = try await catalog.pruneThrottles()
                     let logins = try await catalog.pruneLogins(olderThan: .seconds(AccessCookie.lifetime))
+                    let signIns = try await catalog.pruneWebSessions()
                     let presence = try await catalog.prunePresence()
-                    if throttles + logins + presence > 0 {
+                    if throttles + logins + signIns + presence > 0 {
                         logger.info("""
-                            housekeeping: forgot \(throttles) throttle count(s), \(logins) expired login(s) \
-                            and \(presence) stale room presence(s)
+                            housekeeping: forgot \(throttles) throttle count(s), \(logins) expired login(s), \
+                            \(signIns) ended staff sign-in(s) and \(presence) stale room presence(s)
                             """)
                     }
                 } catch {

@@ -43,6 +43,8 @@ enum RequestBody: Sendable {
     case json(Schema, example: String)
     /// The raw bytes of a file.
     case bytes
+    /// The raw bytes of a file of one of these media types (the server checks the bytes too).
+    case file([String])
 }
 
 /// A query, header or path parameter.

@@ -29,8 +29,10 @@ struct OpenAPIDocument {
                 "title": "Dailies API",
                 "version": "1",
                 "description": .string("""
-                    Client review for studios. Staff authenticate with an API key (`Authorization: Bearer <key>`); \
-                    collaborators trade their invite link for the `dailies_access` cookie at `POST /api/v1/review/access`. \
+                    Client review for studios. Staff authenticate with an API key (`Authorization: Bearer <key>`), or \
+                    in a browser by signing in at `POST /api/v1/staff/sign-in` for the `dailies_staff` cookie (then \
+                    every POST, PUT, PATCH and DELETE carries the sign-in's `X-CSRF-Token`); collaborators trade their \
+                    invite link for the `dailies_access` cookie at `POST /api/v1/review/access`. \
                     Errors answer `{"error": {"code", "message", "field"}}`: 400 when a request does not match this \
                     document, 422 when it does but breaks a rule the document can only say in words (each operation \
                     that has such rules lists them), 409 when it clashes with what the catalog holds. Lists are \
@@ -44,12 +46,21 @@ struct OpenAPIDocument {
                     ResponseSchemas.examples) { schema, example in Self.adding(example: example, to: schema) }),
                 "securitySchemes": [
                     "apiKey": ["type": "http", "scheme": "bearer", "description": "A staff API key"],
+                    "staffSession": ["type": "apiKey", "in": "cookie", "name": .string(StaffSessionCookie.name),
+                                     "description": .string("""
+                                         A browser's staff sign-in (POST /api/v1/staff/sign-in). Requests that change \
+                                         something also send the sign-in's csrf_token as the \
+                                         \(StaffSessionCookie.csrfHeader) header (403 csrf_failed without it).
+                                         """)],
                     "accessCookie": ["type": "apiKey", "in": "cookie", "name": "dailies_access",
                                      "description": "The collaborator access cookie"],
                 ],
             ],
         ]
     }
+
+    /// A request body of raw bytes, at least one.
+    private static let binary: JSONValue = ["schema": ["type": "string", "format": "binary", "minLength": .integer(1)]]
 
     /// A schema's document with its example beside it.
     private static func adding(example: JSONValue, to schema: JSONValue) -> JSONValue {
@@ -87,17 +98,19 @@ struct OpenAPIDocument {
         ]
         switch operation.access {
         case .open: result["security"] = []
-        case .staff, .admin: result["security"] = [["apiKey": []]]
+        case .staff, .admin: result["security"] = [["apiKey": []], ["staffSession": []]]
         case .collaborator: result["security"] = [["accessCookie": []]]
-        case .participant: result["security"] = [["apiKey": []], ["accessCookie": []]]
+        case .participant: result["security"] = [["apiKey": []], ["staffSession": []], ["accessCookie": []]]
         }
         switch operation.body {
         case .json(let schema, let example)?:
             result["requestBody"] = ["required": true, "content": ["application/json": [
                 "schema": schema.document, "example": JSONValue(json: example) ?? .null]]]
         case .bytes?:
-            result["requestBody"] = ["required": true, "content": ["application/octet-stream": [
-                "schema": ["type": "string", "format": "binary", "minLength": .integer(1)]]]]
+            result["requestBody"] = ["required": true, "content": ["application/octet-stream": Self.binary]]
+        case .file(let types)?:
+            result["requestBody"] = ["required": true,
+                                     "content": .object(Dictionary(uniqueKeysWithValues: types.map { ($0, Self.binary) }))]
         case nil:
             break
         }
@@ -132,16 +145,19 @@ struct OpenAPIDocument {
         }
         switch operation.access {
         case .open: break
-        case .staff: add(.unauthorized, "No valid API key")
+        case .staff: add(.unauthorized, "No valid API key or staff sign-in")
         case .admin:
-            add(.unauthorized, "No valid API key")
-            add(.forbidden, "The key's staff member is not an admin")
+            add(.unauthorized, "No valid API key or staff sign-in")
+            add(.forbidden, "The staff member is not an admin")
         case .collaborator, .participant:
-            add(.unauthorized, operation.access == .participant ? "No valid API key, and no access cookie for this session"
-                                                                 : "No access cookie for this session")
+            add(.unauthorized, operation.access == .participant
+                ? "No valid API key or staff sign-in, and no access cookie for this session" : "No access cookie for this session")
             add(.forbidden, "The collaborator's access was revoked, or the session has not started")
             add(.conflict, "The session is closed")
             add(.gone, "The session's schedule has ended")
+        }
+        if [.staff, .admin, .participant].contains(operation.access), StaffSessionCookie.needsCSRF(operation.method) {
+            add(.forbidden, "A signed-in browser's request without its \(StaffSessionCookie.csrfHeader) header (csrf_failed)")
         }
         if !operation.pathParameters.isEmpty { add(.notFound, "Nothing has these ids (or a path parameter is malformed)") }
         switch operation.body {
@@ -150,6 +166,9 @@ struct OpenAPIDocument {
             add(.unsupportedMediaType, "The body is not sent as application/json")
         case .bytes?:
             add(.contentTooLarge, "The file is larger than the server takes")
+        case .file(let types)?:
+            add(.contentTooLarge, "The file is larger than the server takes")
+            add(.unsupportedMediaType, "The body is not sent as \(types.joined(separator: " or "))")
         case nil: break
         }
         if operation.method != .get && operation.access != .open {

@@ -23,8 +23,11 @@ extension ResponseSchemas {
             "Worker": encoded(Examples.worker),
             "StaffUser": encoded(Examples.staffUser),
             "StaffUserList": list(Examples.staffUser),
+            "StaffSignIn": encoded(StaffSignedIn(user: Examples.staffUser, csrfToken: "Zm9yIGV4YW1wbGUgb25seSwgbm90IGEgdG9rZW4",
+                                                 expiresAt: Date(timeIntervalSince1970: 1_795_471_200))),
             "CreatedStaffUser": encoded(CreatedStaffUser(user: Examples.staffUser, apiKey: "dk_example")),
-            "Organization": encoded(Examples.organization),
+            "Organization": encoded(OrganizationView(Examples.organization, logo: StudioLogo(
+                path: "branding/logo-\(String(repeating: "ab", count: 32)).png", sha256: String(repeating: "ab", count: 32)))),
             "Project": encoded(Examples.project),
             "ProjectList": list(Examples.project),
             "Version": encoded(Examples.version),

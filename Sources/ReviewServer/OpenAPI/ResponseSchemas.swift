@@ -19,6 +19,14 @@ enum ResponseSchemas {
             "Health": Schema.object([Schema.oneOf(["ok"]).required("status")]),
             "OpenAPIDocument": Schema.map(.any).described("An OpenAPI 3.0 document: this one"),
             "StaffUser": staffUser,
+            "StaffSignIn": Schema.object([
+                Schema.ref("StaffUser").required("user"),
+                Schema.string.described("Send it as the X-CSRF-Token header with every POST, PUT, PATCH and DELETE "
+                                        + "(also in the dailies_csrf cookie)").required("csrf_token"),
+                Schema.dateTime.described("When the sign-in ends unless it is used before: each use pushes it on, up to "
+                                          + "\(StaffWebSession.absoluteLifetime / 86_400) days after signing in")
+                    .required("expires_at"),
+            ]),
             "CreatedStaffUser": Schema.object([Schema.ref("StaffUser").required("user"),
                                          Schema.string.described("The API key, shown this once").required("api_key")]),
             "Organization": Schema.object([
@@ -31,6 +39,7 @@ enum ResponseSchemas {
                     .described("How long a batched recipient's mail gathers notices after the first, in seconds")
                     .required("notification_window_seconds"),
                 Schema.integer(0...23).described("The hour daily digests go out, in the studio's time zone").required("digest_hour"),
+                Schema.string.orNull("no logo").described("The studio's logo, a PNG anyone may fetch").required("logo_url"),
             ]),
             "Project": Schema.object([
                 uuid("id"), Schema.string.required("name"), Schema.string.optional("code"),
@@ -310,6 +319,8 @@ enum ResponseSchemas {
     private static let staffUser = Schema.object([
         uuid("id"), Schema.string.required("name"), Schema.string.required("email"), Schema.boolean.required("is_admin"),
         time("created_at"), Schema.uuid.optional("created_by"),
+        Schema.dateTime.described("Set while the member is deactivated: no key or password of theirs lets anyone in")
+            .optional("deactivated_at"),
     ])
 
     /// The six session settings, each of `value`'s schema.

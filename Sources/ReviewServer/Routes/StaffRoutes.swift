@@ -4,13 +4,15 @@ import Hummingbird
 
 /// The studio's settings and its staff.
 func addOrganizationRoutes(_ api: APIRoutes) {
-    api.staff.add(.get, "/api/v1/me", "The staff member this API key belongs to", tag: "staff", response: "StaffUser") { input in
+    api.staff.add(.get, "/api/v1/me", "The staff member calling, by their API key or their browser's sign-in", tag: "staff",
+                  response: "StaffUser") { input in
         try JSONCoding.response(input.caller)
     }
     api.staff.add(.get, "/api/v1/organization",
-                  "The studio's name, reply-to address, share-link switch and the private networks webhooks may reach",
+                  "The studio's name, logo, reply-to address, share-link switch and the private networks webhooks may reach",
                   tag: "staff", response: "Organization") { input in
-        try JSONCoding.response(try await input.catalog.organization())
+        try JSONCoding.response(OrganizationView(try await input.catalog.organization(),
+                                                 logo: try await input.catalog.organizationLogo()))
     }
     api.admin.add(.patch, "/api/v1/organization",
                   "Change the studio's settings, among them the private networks (CIDR) webhooks may reach (admins)",
@@ -33,7 +35,8 @@ func addOrganizationRoutes(_ api: APIRoutes) {
                   response: "Organization",
                   refusals: [.rule("Each network is in CIDR form, with no bits set past its prefix, and overlaps no range "
                                    + "webhooks never reach (loopback, link-local…); the time zone is one the server knows")]) { input in
-        try JSONCoding.response(try await input.catalog.updateOrganization(try await input.body(OrganizationUpdate.self)))
+        let settings = try await input.catalog.updateOrganization(try await input.body(OrganizationUpdate.self))
+        return try JSONCoding.response(OrganizationView(settings, logo: try await input.catalog.organizationLogo()))
     }
     api.admin.add(.get, "/api/v1/users", "Staff members, by name (admins)", tag: "staff", parameters: Parameter.page, response: "StaffUserList") { input in
         try JSONCoding.response(ListResponse(try await input.catalog.staffUsers(page: try input.page())))

@@ -7,7 +7,7 @@ import Foundation
 struct UserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user", abstract: "Manage staff members and their API keys.",
-        subcommands: [Add.self, List.self, NewKey.self])
+        subcommands: [Add.self, List.self, NewKey.self, SetPassword.self, Deactivate.self, Reactivate.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a staff member and print their new API key.")
@@ -32,7 +32,8 @@ struct UserCommand: AsyncParsableCommand {
         func run() async throws {
             try await withCatalog(data) { catalog in
                 for user in try await catalog.staffUsers(page: .all).items {
-                    print("\(user.id)  \(user.name) <\(user.email)>\(user.isAdmin ? "  admin" : "")")
+                    print("\(user.id)  \(user.name) <\(user.email)>\(user.isAdmin ? "  admin" : "")"
+                          + (user.deactivatedAt == nil ? "" : "  deactivated"))
                 }
             }
         }
@@ -48,6 +49,94 @@ struct UserCommand: AsyncParsableCommand {
                 print(try await catalog.createAPIKey(for: try await staffUser(email: email, catalog).id).value)
             }
         }
+    }
+
+    struct SetPassword: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set-password", abstract: "Set the password a staff member signs in with from a browser.",
+            discussion: """
+                The password is read from standard input: typed twice without echo at a terminal, or \
+                the first line of what is piped in (printf '%s\\n' "$PASSWORD" | dailies user set-password EMAIL). \
+                It is \(TextRule.password.minimum) to \(TextRule.password.maximum) characters, stored only as a \
+                scrypt hash, and setting it signs the member out of every browser.
+                """)
+        @OptionGroup var data: DataDirectoryOptions
+        @Argument(help: "The staff member's email.") var email: String
+
+        func run() async throws {
+            try await withCatalog(data) { catalog in
+                // Known before asking: a mistyped email is told before anyone types a password.
+                _ = try await staffUser(email: email, catalog)
+                let user = try await catalog.setPassword(try PasswordInput.read(), forEmail: email)
+                print("Set the password of \(user.name) <\(user.email)>; their browsers are signed out.")
+            }
+        }
+    }
+
+    struct Deactivate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Deactivate a staff member: their API keys and password stop working; their records stay.")
+        @OptionGroup var data: DataDirectoryOptions
+        @Argument(help: "The staff member's email.") var email: String
+
+        func run() async throws {
+            try await UserCommand.setDeactivated(true, email: email, data)
+        }
+    }
+
+    struct Reactivate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Let a deactivated staff member in again.")
+        @OptionGroup var data: DataDirectoryOptions
+        @Argument(help: "The staff member's email.") var email: String
+
+        func run() async throws {
+            try await UserCommand.setDeactivated(false, email: email, data)
+        }
+    }
+
+    /// Deactivates the staff member with `email`, or lets them in again, and says which.
+    private static func setDeactivated(_ deactivated: Bool, email: String, _ data: DataDirectoryOptions) async throws {
+        try await withCatalog(data) { catalog in
+            let user = try await catalog.setDeactivated(deactivated, forEmail: email)
+            print("\(deactivated ? "Deactivated" : "Reactivated") \(user.name) <\(user.email)>.")
+        }
+    }
+}
+
+/// A password from standard input: asked for twice without echo at a terminal (so a typo is
+/// caught), or the first line of what is piped in (scripts).
+enum PasswordInput {
+    static func read() throws -> String {
+        guard isatty(STDIN_FILENO) == 1 else {
+            guard let line = readLine(strippingNewline: true) else {
+                throw refusal("standard input is empty: pipe the password in, or run this at a terminal")
+            }
+            return line
+        }
+        let first = prompt("Password: ")
+        guard prompt("Again: ") == first else { throw refusal("the two passwords typed differ; nothing was changed") }
+        return first
+    }
+
+    private static func refusal(_ message: String) -> CatalogError {
+        CatalogError(.invalidField, "password: \(message)", field: "password")
+    }
+
+    /// Asks on standard error and reads a line from the terminal with echo off.
+    private static func prompt(_ text: String) -> String {
+        FileHandle.standardError.write(Data(text.utf8))
+        var original = termios()
+        let saved = tcgetattr(STDIN_FILENO, &original) == 0
+        if saved {
+            var silent = original
+            silent.c_lflag &= ~tcflag_t(ECHO)
+            tcsetattr(STDIN_FILENO, TCSAFLUSH, &silent)
+        }
+        defer {
+            if saved { tcsetattr(STDIN_FILENO, TCSAFLUSH, &original) }
+            FileHandle.standardError.write(Data("\n".utf8))
+        }
+        return readLine(strippingNewline: true) ?? ""
     }
 }
 

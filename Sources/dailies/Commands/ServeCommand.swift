@@ -2,6 +2,7 @@ import ArgumentParser
 import Catalog
 import Foundation
 import Logging
+import Media
 import Pipeline
 import ReviewServer
 
@@ -93,6 +94,8 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // What goes wrong with a frame grab or a logo is answered through MediaError, not libav's own lines.
+        Libav.setLogLevel(.quiet)
         try await withCatalog(data) { catalog in
             if try await catalog.staffUserCount() == 0 {
                 let (_, key) = try await catalog.createStaffUser(name: "Admin", email: "admin@dailies.local", isAdmin: true)

@@ -241,7 +241,7 @@ struct AssigneeOptions: ParsableArguments {
 
 /// The staff member with `email`.
 func staffUser(email: String, _ catalog: Catalog) async throws -> StaffUser {
-    guard let user = try await catalog.staffUsers(page: .all).items.first(where: { $0.email == email.lowercased() }) else {
+    guard let user = try await catalog.staffUser(email: email) else {
         throw CatalogError(.notFound, "no staff member with email \(email)")
     }
     return user
