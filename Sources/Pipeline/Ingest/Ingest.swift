@@ -97,7 +97,7 @@ public struct Ingest: Sendable {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             var manifest = ""
             var total: Int64 = 0
-            for number in sequence.firstNumber...sequence.lastNumber {
+            for number in sequence.fileNumbers {
                 let name = sequence.fileName(number: number)
                 let (sha256, size) = try copy(sequence.path(number: number), to: (folder as NSString).appendingPathComponent(name))
                 manifest += "\(sha256)  \(size)  \(name)\n"
