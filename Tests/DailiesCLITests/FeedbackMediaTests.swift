@@ -72,7 +72,7 @@ struct FeedbackMediaTests {
             let receipt = try await Self.readyReceipt(reviewer, session: session, comment: id)
             let still = try await reviewer.send("GET", try #require(receipt["url"] as? String))
             #expect(still.status == 200 && still.headers["content-type"] == "image/jpeg")
-            let path = directory.path("receipt-\(frame).jpg")
+            let path = directory.path("frame-\(frame)-receipt.jpg")
             try still.body.write(to: URL(fileURLWithPath: path))
             let picture = try #require(try VideoFrameReader(path).next(.gray8)).picture
             #expect(FrameBarcode.read(picture)?.index == frame, "\(test.fixture): the receipt shows the anchored frame")
