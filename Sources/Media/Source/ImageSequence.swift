@@ -236,41 +236,38 @@ extension ImageSequence {
         return (NameParts(prefix: String(before), suffix: String(rest), padding: padding), range)
     }
 
-    /// Splits a member file name, `shot.1001.exr`, around the number that ends its stem.
-    /// Returns the parts (padding as written) and the number, or `nil` when the stem does not
+    /// Splits a member file name, `shot.1001.exr`, around the number that ends its stem:
+    /// prefix, suffix, the number and how it is written there; `nil` when the stem does not
     /// end in digits.
-    static func parseMember(_ name: String) -> (parts: NameParts, number: Int)? {
+    static func parseMember(_ name: String) -> (prefix: String, suffix: String, number: Int, written: String)? {
         let dot = name.lastIndex(of: ".") ?? name.endIndex
         let stem = name[..<dot]
         guard let (number, written) = trailingNumber(stem) else { return nil }
-        let digits = written.drop { $0 == "-" }
-        return (NameParts(prefix: String(stem[..<written.startIndex]), suffix: String(name[dot...]),
-                          padding: digits.hasPrefix("0") || digits.count > 1 ? written.count : 0),
-                number)
+        return (String(stem[..<written.startIndex]), String(name[dot...]), number, String(written))
     }
 
-    /// The numbers of every file in `directory` that fits `parts`: same prefix and suffix,
-    /// the number written as printf writes it with the pattern's padding (so a padded
-    /// pattern also takes longer numbers: `%04d` reads `0998` and `10010`).
-    static func members(in directory: String, matching parts: NameParts) throws(MediaError) -> [Int] {
+    /// How the numbers of the files in `directory` named `prefix`…`suffix` are written.
+    static func numberTexts(in directory: String, prefix: String, suffix: String) throws(MediaError) -> [Substring] {
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: directory)
         } catch {
             throw MediaError(.fileNotFound, path: directory, reason: "cannot list the folder of the sequence")
         }
-        var numbers: [Int] = []
-        for name in names where name.hasPrefix(parts.prefix) && name.hasSuffix(parts.suffix)
-            && name.count > parts.prefix.count + parts.suffix.count
-        {
-            let text = name.dropFirst(parts.prefix.count).dropLast(parts.suffix.count)
+        return names.filter { $0.hasPrefix(prefix) && $0.hasSuffix(suffix) && $0.count > prefix.count + suffix.count }
+            .map { $0.dropFirst(prefix.count).dropLast(suffix.count) }
+    }
+
+    /// The numbers among `texts` written as printf writes them with `padding` (so a padded
+    /// pattern also takes longer numbers: `%04d` reads `0998` and `10010`), sorted.
+    static func numbers(_ texts: [Substring], padding: Int) -> [Int] {
+        texts.compactMap { text -> Int? in
             let digits = text.hasPrefix("-") ? text.dropFirst() : text
             guard !digits.isEmpty, digits.count <= 9, digits.allSatisfy({ $0.isASCII && $0.isNumber }),
-                let number = Int(text), written(number, padding: parts.padding) == text
-            else { continue }
-            numbers.append(number)
-        }
-        return numbers.sorted()
+                let number = Int(text), written(number, padding: padding) == text
+            else { return nil }
+            return number
+        }.sorted()
     }
 
     /// The sequence a pattern path names.
@@ -290,7 +287,8 @@ extension ImageSequence {
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw MediaError(.fileNotFound, path: path, reason: "the folder \(directory) does not exist")
         }
-        let numbers = try members(in: directory, matching: parts)
+        let numbers = ImageSequence.numbers(try numberTexts(in: directory, prefix: parts.prefix, suffix: parts.suffix),
+                              padding: parts.padding)
         guard !numbers.isEmpty else {
             throw MediaError(.fileNotFound, path: path, reason: "no file in \(directory) matches the pattern \(name)")
         }
@@ -299,20 +297,24 @@ extension ImageSequence {
 
     /// The sequence a member path belongs to, or `nil` when it has no numbered siblings (a
     /// single image) and no range was given.
+    ///
+    /// A member's name does not say its padding: `shot.1001.exr` may be `%04d`, `%03d` or
+    /// plain `%d`, and `shot.10000.exr` may belong to `%04d` files that outgrew it. Every
+    /// padding that writes the member as it is written is tried; the one that reads the most
+    /// files wins, the widest on a tie, so each member of a sequence names the same sequence.
     static func fromMember(_ path: String, options: SequenceOptions) throws(MediaError) -> ImageSequence? {
         let name = (path as NSString).lastPathComponent
-        guard let (written, number) = parseMember(name) else { return nil }
+        guard let member = parseMember(name) else { return nil }
         let directory = directoryOf(path)
-        // A member like `shot.1001.exr` may be padded to 4 or simply be a 4-digit number; both
-        // read the same files unless siblings have other widths. Padded wins a tie.
-        var best: (parts: NameParts, numbers: [Int])?
-        for padding in written.padding == 0 ? [0] : [written.padding, 0] {
-            let parts = NameParts(prefix: written.prefix, suffix: written.suffix, padding: padding)
-            let numbers = try members(in: directory, matching: parts)
-            if numbers.contains(number) && numbers.count > (best?.numbers.count ?? 0) { best = (parts, numbers) }
+        let texts = try numberTexts(in: directory, prefix: member.prefix, suffix: member.suffix)
+        var best: (padding: Int, numbers: [Int]) = (0, [])
+        for padding in [0] + Array(2...max(2, member.written.count)) where written(member.number, padding: padding) == member.written {
+            let numbers = ImageSequence.numbers(texts, padding: padding)
+            if numbers.count >= best.numbers.count { best = (padding, numbers) }
         }
-        guard let best, best.numbers.count > 1 || options.range != nil else { return nil }
-        return try make(directory: directory, parts: best.parts, numbers: best.numbers, options: options)
+        guard best.numbers.count > 1 || options.range != nil else { return nil }
+        return try make(directory: directory, parts: NameParts(prefix: member.prefix, suffix: member.suffix, padding: best.padding),
+                        numbers: best.numbers, options: options)
     }
 
     /// The sequence over `options`' range, or from the first of `numbers` (sorted) to the
