@@ -182,17 +182,11 @@ public struct FrameMap: Sendable, Hashable {
 
     /// Whether `frame` has no file behind it (a gap in an image sequence).
     public func isMissing(_ frame: Int) -> Bool {
-        var low = 0
-        var high = missing.count
-        while low < high {
-            let middle = (low + high) / 2
-            if missing[middle].upperBound < frame { low = middle + 1 } else { high = middle }
-        }
-        return low < missing.count && missing[low].contains(frame)
+        missing.range(containing: frame) != nil
     }
 
     /// How many frames have no file behind them.
-    public var missingCount: Int { missing.reduce(0) { $0 + $1.count } }
+    public var missingCount: Int { missing.totalCount }
 
     /// Whether `missing` is sorted, disjoint (not even touching) and within `0..<frameCount`.
     static func areValid(missing: [ClosedRange<Int>], frameCount: Int) -> Bool {

@@ -72,9 +72,7 @@ struct GappedSequenceCommandTests {
     @Test("a sequence that would be mostly invented exits 65 naming its gaps, from every command; --allow-gaps reads it")
     func mostlyInvented() throws {
         let directory = try TemporaryDirectory()
-        try FileManager.default.copyItem(atPath: Fixture.path("dpx-gap/plate.1001.dpx"), toPath: directory.path("a.0001.dpx"))
-        try FileManager.default.copyItem(atPath: Fixture.path("dpx-gap/plate.1002.dpx"), toPath: directory.path("a.5000.dpx"))
-        let path = directory.path("a.0001.dpx")
+        let path = try GappedFixture.mostlyMissing(in: directory.url.path)
         for command in [["probe", path], ["transcode", path, "--out", directory.path("out")],
                         ["thumbnail", path, "--frame", "0", "-o", directory.path("x.png")]] {
             let refused = try dailies(command)

@@ -32,9 +32,8 @@ extension PipelineTests {
         }
         // Two files 4998 numbers apart: refused before anything is stored, naming the gaps.
         try FileManager.default.createDirectory(atPath: directory.path("stray"), withIntermediateDirectories: false)
-        try FileManager.default.copyItem(atPath: Fixture.path("dpx-gap/plate.1001.dpx"), toPath: directory.path("stray/a.0001.dpx"))
-        try FileManager.default.copyItem(atPath: Fixture.path("dpx-gap/plate.1002.dpx"), toPath: directory.path("stray/a.5000.dpx"))
-        let refused = try dailies("ingest", "--data-dir", data, "--project", "Gaps", "--name", "stray", directory.path("stray/a.0001.dpx"))
+        let stray = try GappedFixture.mostlyMissing(in: directory.path("stray"))
+        let refused = try dailies("ingest", "--data-dir", data, "--project", "Gaps", "--name", "stray", stray)
         #expect(refused.status == 65 && refused.standardErrorText.contains("mostlyMissing"), "\(refused.standardErrorText)")
         #expect(refused.standardErrorText.contains("(2–4999)"))
 

@@ -135,4 +135,15 @@ public struct GappedFixture: Sendable, CustomStringConvertible {
         while isMissing(shown) { shown -= 1 }
         return shown
     }
+
+    /// A sequence that filling would mostly invent: the first two files of `dpx-gap`
+    /// (barcodes 0 and 1) copied into `directory` as `a.0001.dpx` and `a.5000.dpx`. Returns
+    /// the first's path.
+    public static func mostlyMissing(in directory: String) throws -> String {
+        let first = (directory as NSString).appendingPathComponent("a.0001.dpx")
+        try FileManager.default.copyItem(atPath: Fixture.path("dpx-gap/plate.1001.dpx"), toPath: first)
+        try FileManager.default.copyItem(atPath: Fixture.path("dpx-gap/plate.1002.dpx"),
+                                         toPath: (directory as NSString).appendingPathComponent("a.5000.dpx"))
+        return first
+    }
 }

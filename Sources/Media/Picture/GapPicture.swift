@@ -15,18 +15,8 @@ final class GapPicture {
     /// A `size` picture, black, saying `MISSING <number>` when `slateNumber` is given; owned
     /// by this object and valid until the next call.
     func frame(size: PictureSize, slateNumber: Int?, path: String) throws(MediaError) -> UnsafeMutablePointer<AVFrame> {
+        try frame.prepare(AV_PIX_FMT_GRAY8, width: size.width, height: size.height, path: path)
         let f = frame.pointer
-        if f.pointee.width != Int32(size.width) || f.pointee.height != Int32(size.height) || f.pointee.buf.0 == nil {
-            av_frame_unref(f)
-            f.pointee.width = Int32(size.width)
-            f.pointee.height = Int32(size.height)
-            f.pointee.format = AV_PIX_FMT_GRAY8.rawValue
-            let allocated = av_frame_get_buffer(f, 0)
-            guard allocated >= 0 else { throw MediaError.libav(allocated, path: path, "allocating a gap's picture") }
-        } else {
-            let writable = av_frame_make_writable(f)
-            guard writable >= 0 else { throw MediaError.libav(writable, path: path, "making a gap's picture writable") }
-        }
         f.pointee.color_range = AVCOL_RANGE_JPEG
         let stride = Int(f.pointee.linesize.0)
         let pixels = f.pointee.data.0!

@@ -50,7 +50,7 @@ public enum MediaProbe {
             missing = sequence.missingFrames
             scan = FrameScan(images: sequence.count, rate: options.sequenceRate, method: .files)
             if !sequence.ignored.isEmpty {
-                let files = sequence.ignored.reduce(0) { $0 + $1.count }
+                let files = sequence.ignored.totalCount
                 warnings.append(
                     "\(files) file\(files == 1 ? "" : "s") outside the range \(sequence.firstNumber)–\(sequence.lastNumber) "
                         + "\(files == 1 ? "is" : "are") left out (\(ImageSequence.describe(sequence.ignored)))")

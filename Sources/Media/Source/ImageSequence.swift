@@ -31,7 +31,7 @@ public struct ImageSequence: Sendable, Hashable, Codable {
     /// How many frames the sequence has: last − first + 1, gaps included.
     public var count: Int { lastNumber - firstNumber + 1 }
     /// How many frames have no file.
-    public var missingCount: Int { gaps.reduce(0) { $0 + $1.count } }
+    public var missingCount: Int { gaps.totalCount }
     /// How many files the sequence reads.
     public var fileCount: Int { count - missingCount }
 
@@ -45,13 +45,13 @@ public struct ImageSequence: Sendable, Hashable, Codable {
 
     /// Whether file `number` exists (as the sequence was resolved).
     public func hasFile(number: Int) -> Bool {
-        (firstNumber...lastNumber).contains(number) && gap(containing: number) == nil
+        (firstNumber...lastNumber).contains(number) && gaps.range(containing: number) == nil
     }
 
     /// The first number at or after `number` that has a file, or `nil` past the last file.
     public func fileNumber(atOrAfter number: Int) -> Int? {
         let number = max(number, firstNumber)
-        let next = gap(containing: number).map { $0.upperBound + 1 } ?? number
+        let next = gaps.range(containing: number).map { $0.upperBound + 1 } ?? number
         return next <= lastNumber ? next : nil
     }
 
@@ -59,19 +59,8 @@ public struct ImageSequence: Sendable, Hashable, Codable {
     /// `nil` before the first file (only an explicit range starts with a gap).
     public func fileNumber(atOrBefore number: Int) -> Int? {
         let number = min(number, lastNumber)
-        let previous = gap(containing: number).map { $0.lowerBound - 1 } ?? number
+        let previous = gaps.range(containing: number).map { $0.lowerBound - 1 } ?? number
         return previous >= firstNumber ? previous : nil
-    }
-
-    /// The gap holding `number`, found by bisection.
-    private func gap(containing number: Int) -> ClosedRange<Int>? {
-        var low = 0
-        var high = gaps.count
-        while low < high {
-            let middle = (low + high) / 2
-            if gaps[middle].upperBound < number { low = middle + 1 } else { high = middle }
-        }
-        return low < gaps.count && gaps[low].contains(number) ? gaps[low] : nil
     }
 
     /// The printf-style pattern libav reads, `shot_010.%04d.exr`, as a file name.
