@@ -135,6 +135,22 @@ struct GappedSequenceTests {
         #expect(FrameBarcode.read(try grabber.picture(frame: 3, layout: .gray8))?.index == 3)
     }
 
+    @Test("a file that is there but cannot be read is damage, not a gap: the frame before stands in, listed as repeated")
+    func unreadableFile() throws {
+        let directory = try TemporaryDirectory()
+        for name in try FileManager.default.contentsOfDirectory(atPath: Fixture.path("dpx-gap")) {
+            try FileManager.default.copyItem(atPath: Fixture.path("dpx-gap/\(name)"), toPath: directory.path(name))
+        }
+        // Still listed, as a file would be, but reading it fails.
+        try FileManager.default.removeItem(atPath: directory.path("plate.1003.dpx"))
+        try FileManager.default.createDirectory(atPath: directory.path("plate.1003.dpx"), withIntermediateDirectories: false)
+        let manifest = try Transcoder.transcode(directory.path("plate.1001.dpx"), to: directory.path("out"))
+        #expect(manifest.frameCount == 12 && manifest.missing == [4...4])
+        #expect(manifest.repeatedFrames == [2] && manifest.corruptPackets == 1)
+        #expect(manifest.warnings.contains { $0.contains("1 file of the sequence could not be read (1003)") }, "\(manifest.warnings)")
+        #expect(try barcodes(directory.path("out/proxy.mp4")) == [0, 1, 1, 3, 3, 5, 6, 7, 8, 9, 10, 11])
+    }
+
     @Test("a range that starts before the first file: its first frames have nothing to hold, and are black")
     func leadingGap() throws {
         let fixture = Fixture.gapped[0]

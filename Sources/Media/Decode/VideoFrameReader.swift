@@ -28,8 +28,10 @@ public final class VideoFrameReader {
     private var sentEndOfStream = false
     private var nextIndex = 0
 
-    /// Packets the decoder could not decode, or that could not be read.
-    public var corruptPackets: Int { decoder.corruptPackets + unreadablePackets }
+    /// Packets the decoder could not decode, or that could not be read (a sequence's files too).
+    public var corruptPackets: Int {
+        decoder.corruptPackets + unreadablePackets + (input.sequencePackets?.unreadable.count ?? 0)
+    }
     private var unreadablePackets = 0
 
     /// Opens `path` for decoding.

@@ -185,6 +185,12 @@ private final class TranscodeRun {
             try deliverMissing(before: nil)
         }
         try checkCancelled()
+        // A sequence's file that exists but cannot be read is damage, not a gap: the frame before stands in.
+        if let files = input.sequencePackets?.unreadable, !files.isEmpty {
+            unreadable += files.count
+            warnings.append("\(files.count) file\(files.count == 1 ? "" : "s") of the sequence could not be read "
+                + "(\(files.prefix(6).map(String.init).joined(separator: ", "))\(files.count > 6 ? " …" : "")): the frame before stands in")
+        }
         return try finish(corruptPackets: videoDecoder.corruptPackets + (audioDecoder?.corruptPackets ?? 0) + unreadable)
     }
 
