@@ -27,7 +27,10 @@ struct KeyframeIndex {
         if input.source.isImages {
             // Every image is a keyframe; reading each file to learn that would be wasteful.
             // A sequence's gaps have no image to start from.
-            keyframes = frameMap.indices.filter { !frameMap.isMissing($0) }.map {
+            let images = input.sequencePackets.map { packets in
+                packets.sequence.fileNumbers.map { $0 - packets.sequence.firstNumber }
+            } ?? Array(frameMap.indices)
+            keyframes = images.map {
                 let timestamp = frameMap.timestamp(ofFrame: $0, timeBase: input.timeBase)
                 return Keyframe(presentation: timestamp, seekTarget: timestamp)
             }

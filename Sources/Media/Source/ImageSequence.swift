@@ -40,8 +40,17 @@ public struct ImageSequence: Sendable, Hashable, Codable {
         gaps.map { ($0.lowerBound - firstNumber)...($0.upperBound - firstNumber) }
     }
 
-    /// The numbers that have a file, in order.
-    public var fileNumbers: [Int] { (firstNumber...lastNumber).filter(hasFile(number:)) }
+    /// The numbers that have a file, in order (found between the gaps, so a long gap costs nothing).
+    public var fileNumbers: [Int] {
+        var numbers: [Int] = []
+        numbers.reserveCapacity(fileCount)
+        var next = firstNumber
+        for gap in gaps + [(lastNumber + 1)...(lastNumber + 1)] {
+            numbers += next..<gap.lowerBound
+            next = gap.upperBound + 1
+        }
+        return numbers
+    }
 
     /// Whether file `number` exists (as the sequence was resolved).
     public func hasFile(number: Int) -> Bool {
