@@ -9,10 +9,9 @@ import FrameTime
 /// Reads an image sequence's files as packets, one whole file each (as libav's image2
 /// demuxer does), stamped with its frame's time: file number first + k is frame k.
 ///
-/// libav's image2 demuxer cannot do this: it stops at the first missing number (and pads a
-/// negative number one digit wider than printf does). Reading the files here lets a gap
-/// simply be a frame with no packet, which the transcoder and the grabber fill, while the
-/// decoding stays libav's. A file that cannot be read is skipped (and counted once), like a
+/// libav's image2 demuxer cannot do this: it stops at the first missing number. Reading the
+/// files here lets a gap simply be a frame with no packet, which the transcoder and the
+/// grabber fill, while the decoding stays libav's. A file that cannot be read is skipped (and counted once), like a
 /// damaged packet.
 final class SequencePackets {
     let sequence: ImageSequence
