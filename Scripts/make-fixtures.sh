@@ -6,6 +6,7 @@
 # over a moving test pattern. The media is committed; rerun this script only to change it.
 #
 # Usage: Scripts/make-fixtures.sh [OUTPUT_DIR]   (default: Fixtures)
+#        GAPPED_ONLY=1 Scripts/make-fixtures.sh [OUTPUT_DIR]   (only the gapped image sequences)
 set -euo pipefail
 
 out=${1:-"$(cd "$(dirname "$0")/.." && pwd)/Fixtures"}
@@ -39,6 +40,40 @@ tone() { # rate seconds channels
   local layout=stereo; [ "$3" = 1 ] && layout=mono
   echo "sine=frequency=997:sample_rate=$1:duration=$2,aformat=channel_layouts=$layout"
 }
+
+# An image sequence with numbers missing: every frame of first..last is made (barcode k on
+# file first + k), then the files of the gaps are removed, so a held frame must show the
+# barcode of the file before it.
+#   $1 folder  $2 file pattern  $3 first number  $4 frame count  $5 pixel format
+#   $6 codec options  $7… the numbers to remove
+gapped_sequence() {
+  local folder=$out/$1 pattern=$2 first=$3 count=$4 format=$5 codec=$6
+  shift 6
+  mkdir -p "$folder"
+  rm -f "$folder/"*
+  # shellcheck disable=SC2086
+  ff -f lavfi -i "$(pattern 128x72 24 "$count")" -vf "$(barcode_filter),format=$format" $codec \
+     -start_number "$first" "${bitexact[@]}" "$folder/$pattern"
+  for number in "$@"; do
+    # shellcheck disable=SC2059
+    rm "$folder/$(printf "$pattern" "$number")"
+  done
+}
+
+gapped_sequences() {
+  echo "Gapped image sequences: DPX with one gap, half-float EXR with several, DPX with a gap where the padding widens"
+  gapped_sequence dpx-gap plate.%04d.dpx 1001 12 rgb24 "" 1005
+  gapped_sequence exr-gaps plate.%04d.exr 1001 12 gbrpf32le "-format half -compression zip1" 1003 1006 1007 1010
+  # %03d: 995-998 are written with three digits, 1001-1006 with four; the gap 999-1000 spans the change.
+  gapped_sequence dpx-padding-gap plate.%03d.dpx 995 12 rgb24 "" 999 1000
+}
+
+# Adding the gapped sequences to a checkout leaves every other fixture's bytes alone.
+if [ "${GAPPED_ONLY:-}" = 1 ]; then
+  gapped_sequences
+  du -sh "$out"/dpx-gap "$out"/exr-gaps "$out"/dpx-padding-gap
+  exit 0
+fi
 
 echo "ProRes 422 1080p24, 48 kHz 24-bit PCM, start timecode 01:00:00:00"
 ff -f lavfi -i "$(pattern 480x270 24 24)" -f lavfi -i "$(tone 48000 1 2)" \
@@ -113,6 +148,8 @@ ff -f lavfi -i "$(pattern 480x270 24 48)" -vf "$(barcode_filter),format=yuv420p"
 echo "Still JPEG"
 ff -f lavfi -i "$(pattern 1280x720 24 1)" -vf "$(barcode_filter),format=yuvj420p" -frames:v 1 -q:v 4 \
    "${bitexact[@]}" "$out/still.jpg"
+
+gapped_sequences
 
 echo "Broken and unsupported inputs"
 # A movie cut off in its media data: the sample table (moov, at the end) never arrives.

@@ -7,10 +7,14 @@
 ///
 /// Variable-rate maps replace `start` with `time_base`, `timestamps` and `end`. Times are
 /// rationals written as strings, so no float ever stands for a time.
+///
+/// An image sequence with gaps adds `"missing": [[2, 2], [5, 6]]`: the frames (indices from
+/// 0) with no file behind them, as sorted inclusive `[first, last]` ranges. The key is absent
+/// when nothing is missing. The review page marks these frames.
 extension FrameMap: Codable {
     private enum CodingKeys: String, CodingKey {
         case rate, frameCount = "frame_count", start, startTimecode = "start_timecode"
-        case firstFrameNumber = "first_frame_number", timeBase = "time_base", timestamps, end
+        case firstFrameNumber = "first_frame_number", timeBase = "time_base", timestamps, end, missing
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -27,6 +31,7 @@ extension FrameMap: Codable {
             try container.encode(timestamps, forKey: .timestamps)
             try container.encode(end, forKey: .end)
         }
+        if !missing.isEmpty { try container.encode(missing, forKey: .missing) }
     }
 
     public init(from decoder: any Decoder) throws {
@@ -59,9 +64,16 @@ extension FrameMap: Codable {
                 throw DecodingError.dataCorruptedError(
                     forKey: .frameCount, in: container, debugDescription: "frame_count is negative")
             }
+            // A range decodes from `[first, last]`, and refuses `last < first` itself.
+            let missing = try container.decodeIfPresent([ClosedRange<Int>].self, forKey: .missing) ?? []
+            guard FrameMap.areValid(missing: missing, frameCount: frameCount) else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .missing, in: container,
+                    debugDescription: "missing must be sorted, separate [first, last] ranges of frames 0 to frame_count - 1")
+            }
             self.init(rate: rate, frameCount: frameCount,
                       start: try container.decodeIfPresent(Rational.self, forKey: .start) ?? .zero,
-                      startTimecode: startTimecode, firstFrameNumber: firstFrameNumber)
+                      startTimecode: startTimecode, firstFrameNumber: firstFrameNumber, missing: missing)
         }
     }
 }

@@ -34,19 +34,26 @@ public struct FrameMap: Sendable, Hashable {
     public let firstFrameNumber: Int
     /// When each frame starts.
     public let timing: Timing
+    /// The frames with no file behind them (gaps in an image sequence), as sorted, disjoint,
+    /// inclusive ranges of frame indices; empty when nothing is missing.
+    public let missing: [ClosedRange<Int>]
 
     /// A constant-rate map.
     ///
-    /// - Parameter start: the presentation time of frame 0 in seconds (non-zero when a
-    ///   container starts late or an edit list shifts it).
+    /// - Parameters:
+    ///   - start: the presentation time of frame 0 in seconds (non-zero when a container
+    ///     starts late or an edit list shifts it).
+    ///   - missing: frames with no file behind them; see ``missing``.
     public init(rate: FrameRate, frameCount: Int, start: Rational = .zero, startTimecode: Timecode? = nil,
-                firstFrameNumber: Int = 0) {
+                firstFrameNumber: Int = 0, missing: [ClosedRange<Int>] = []) {
         precondition(frameCount >= 0, "negative frame count")
+        precondition(FrameMap.areValid(missing: missing, frameCount: frameCount), "missing frames \(missing) are not sorted ranges within the media")
         self.rate = rate
         self.frameCount = frameCount
         self.startTimecode = startTimecode
         self.firstFrameNumber = firstFrameNumber
         self.timing = .constant(start: start)
+        self.missing = missing
     }
 
     /// A variable-rate map from every frame's timestamp, in display order.
@@ -69,6 +76,7 @@ public struct FrameMap: Sendable, Hashable {
         self.startTimecode = startTimecode
         self.firstFrameNumber = firstFrameNumber
         self.timing = .variable(timeBase: timeBase, timestamps: timestamps, end: end)
+        self.missing = []
     }
 
     /// Whether every frame lasts the same time.
@@ -168,5 +176,22 @@ public struct FrameMap: Sendable, Hashable {
     public func frame(forFrameNumber frameNumber: Int) -> Int? {
         let frame = frameNumber - firstFrameNumber
         return indices.contains(frame) ? frame : nil
+    }
+
+    // MARK: Missing frames
+
+    /// Whether `frame` has no file behind it (a gap in an image sequence).
+    public func isMissing(_ frame: Int) -> Bool {
+        missing.range(containing: frame) != nil
+    }
+
+    /// How many frames have no file behind them.
+    public var missingCount: Int { missing.totalCount }
+
+    /// Whether `missing` is sorted, disjoint (not even touching) and within `0..<frameCount`.
+    static func areValid(missing: [ClosedRange<Int>], frameCount: Int) -> Bool {
+        guard let first = missing.first, let last = missing.last else { return true }
+        return first.lowerBound >= 0 && last.upperBound < frameCount
+            && zip(missing, missing.dropFirst()).allSatisfy { $0.upperBound + 1 < $1.lowerBound }
     }
 }

@@ -36,6 +36,9 @@ struct FeedbackMediaTests {
         // A sequence from 1001 at 24 fps.
         Case(fixture: "png-sequence/shot_010.1001.png", frame: 41, range: 0...47, number: 1042,
              timecode: "00:00:01:17", firstTimecode: "00:00:00:00", lastTimecode: "00:00:01:23"),
+        // After a gap (1005 is missing), frame 7 is still file 1008, and its receipt shows it.
+        Case(fixture: "dpx-gap/plate.1001.dpx", frame: 7, range: 5...9, number: 1008,
+             timecode: "00:00:00:07", firstTimecode: "00:00:00:05", lastTimecode: "00:00:00:09"),
     ]
 
     @Test("anchored comments: labels from the frame map, receipts that read the anchored frame and hash its picture",
@@ -72,7 +75,7 @@ struct FeedbackMediaTests {
             let receipt = try await Self.readyReceipt(reviewer, session: session, comment: id)
             let still = try await reviewer.send("GET", try #require(receipt["url"] as? String))
             #expect(still.status == 200 && still.headers["content-type"] == "image/jpeg")
-            let path = directory.path("receipt-\(frame).jpg")
+            let path = directory.path("frame-\(frame)-receipt.jpg")
             try still.body.write(to: URL(fileURLWithPath: path))
             let picture = try #require(try VideoFrameReader(path).next(.gray8)).picture
             #expect(FrameBarcode.read(picture)?.index == frame, "\(test.fixture): the receipt shows the anchored frame")

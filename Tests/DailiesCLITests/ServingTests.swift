@@ -72,7 +72,7 @@ struct ServingTests {
                 grabbed += 1
                 if grabbed <= 5 {
                     // A few are read back: the picture is the frame asked for.
-                    let path = directory.path("grab-\(frame).jpg")
+                    let path = directory.path("frame-\(frame)-grab.jpg")
                     try answer.body.write(to: URL(fileURLWithPath: path))
                     let picture = try #require(try VideoFrameReader(path).next(.gray8)).picture
                     #expect(FrameBarcode.read(picture)?.index == frame)

@@ -114,4 +114,19 @@ struct FrameMapTests {
         let unordered = #"{"rate":"24/1","frame_count":2,"time_base":"1/24","timestamps":[1,0],"end":3}"#
         #expect(throws: DecodingError.self) { try JSONDecoder().decode(FrameMap.self, from: Data(unordered.utf8)) }
     }
+
+    @Test("missing frames: [[first, last], …] of frame indices, absent when none; bad ranges are refused")
+    func missing() throws {
+        let map = FrameMap(rate: .fps24, frameCount: 12, firstFrameNumber: 1001, missing: [2...2, 5...6])
+        let object = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(map)) as? [String: Any])
+        #expect(object["missing"] as? [[Int]] == [[2, 2], [5, 6]])
+        #expect(try JSONDecoder().decode(FrameMap.self, from: JSONEncoder().encode(map)) == map)
+        #expect((0..<12).filter(map.isMissing) == [2, 5, 6] && map.missingCount == 3)
+        let whole = try JSONSerialization.jsonObject(with: JSONEncoder().encode(FrameMap(rate: .fps24, frameCount: 3)))
+        #expect((whole as? [String: Any])?["missing"] == nil)
+        for bad in ["[[5,6],[2,2]]", "[[2,3],[4,5]]", "[[3,2]]", "[[10,12]]", "[[-1,0]]", "[[1]]"] {
+            let text = #"{"rate":"24/1","frame_count":12,"start":"0/1","missing":"# + bad + "}"
+            #expect(throws: DecodingError.self, "\(bad)") { try JSONDecoder().decode(FrameMap.self, from: Data(text.utf8)) }
+        }
+    }
 }

@@ -87,4 +87,63 @@ public struct Fixture: Sendable, CustomStringConvertible {
     public static func path(_ name: String) -> String {
         directory.appendingPathComponent(name).path
     }
+
+    /// The image sequences with numbers missing.
+    public static let gapped: [GappedFixture] = [
+        GappedFixture(name: "dpx-gap/plate.1001.dpx", pattern: "dpx-gap/plate.%04d.dpx", covers: "DPX, one gap",
+                      firstNumber: 1001, frameCount: 12, gaps: [1005...1005]),
+        GappedFixture(name: "exr-gaps/plate.1001.exr", pattern: "exr-gaps/plate.%04d.exr",
+                      covers: "half-float EXR, several gaps", firstNumber: 1001, frameCount: 12,
+                      gaps: [1003...1003, 1006...1007, 1010...1010]),
+        GappedFixture(name: "dpx-padding-gap/plate.995.dpx", pattern: "dpx-padding-gap/plate.%03d.dpx",
+                      covers: "DPX, a gap where the numbers widen from 3 digits to 4", firstNumber: 995, frameCount: 12,
+                      gaps: [999...1000]),
+    ]
+}
+
+/// An image sequence with numbers missing, made by `gapped_sequence` in
+/// `Scripts/make-fixtures.sh`: 128×72 at 24 fps, no audio, file number first + k carries
+/// barcode k, and the files of ``gaps`` are not there.
+public struct GappedFixture: Sendable, CustomStringConvertible {
+    /// A member, relative to `Fixtures/`.
+    public let name: String
+    /// The printf pattern, relative to `Fixtures/`.
+    public let pattern: String
+    public let covers: String
+    public let firstNumber: Int
+    /// From the first file to the last, gaps included.
+    public let frameCount: Int
+    /// The numbers with no file.
+    public let gaps: [ClosedRange<Int>]
+
+    public var path: String { Fixture.path(name) }
+    public var description: String { name }
+
+    /// The frames with no file, as indices: what the frame map's `missing` says.
+    public var missingFrames: [ClosedRange<Int>] {
+        gaps.map { ($0.lowerBound - firstNumber)...($0.upperBound - firstNumber) }
+    }
+
+    public func isMissing(_ frame: Int) -> Bool {
+        gaps.contains { $0.contains(firstNumber + frame) }
+    }
+
+    /// The barcode frame `frame` shows when gaps hold the picture before: its own file's,
+    /// or that of the last file before the gap.
+    public func heldBarcode(_ frame: Int) -> Int {
+        var shown = frame
+        while isMissing(shown) { shown -= 1 }
+        return shown
+    }
+
+    /// A sequence that filling would mostly invent: the first two files of `dpx-gap`
+    /// (barcodes 0 and 1) copied into `directory` as `a.0001.dpx` and `a.5000.dpx`. Returns
+    /// the first's path.
+    public static func mostlyMissing(in directory: String) throws -> String {
+        let first = (directory as NSString).appendingPathComponent("a.0001.dpx")
+        try FileManager.default.copyItem(atPath: Fixture.path("dpx-gap/plate.1001.dpx"), toPath: first)
+        try FileManager.default.copyItem(atPath: Fixture.path("dpx-gap/plate.1002.dpx"),
+                                         toPath: (directory as NSString).appendingPathComponent("a.5000.dpx"))
+        return first
+    }
 }

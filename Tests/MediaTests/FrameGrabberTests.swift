@@ -87,7 +87,7 @@ struct FrameGrabberTests {
             return try await group.reduce(into: [(Int, [UInt8])]()) { $0.append($1) }
         }
         for (frame, jpeg) in jpegs {
-            let file = directory.path("grab-\(frame).jpg")
+            let file = directory.path("frame-\(frame)-grab.jpg")
             try Data(jpeg).write(to: URL(fileURLWithPath: file))
             #expect(FrameBarcode.read(try #require(try VideoFrameReader(file).next(.gray8)).picture)?.index == frame)
         }

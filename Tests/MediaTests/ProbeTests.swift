@@ -123,15 +123,26 @@ struct ProbeTests {
         #expect(mxf.frameMap.timecode(ofFrame: 24)?.description == "10:00:00:24")
     }
 
-    @Test("JSON round-trips with exact rationals")
+    @Test("JSON round-trips with exact rationals, and a sequence's gaps")
     func json() throws {
-        for fixture in Fixture.media {
-            let info = try MediaProbe.probe(fixture.path)
+        /// The probe's JSON, after checking it decodes to the same description.
+        func roundTrip(_ path: String) throws -> [String: Any] {
+            let info = try MediaProbe.probe(path)
             let data = try JSONEncoder().encode(info)
-            #expect(try JSONDecoder().decode(MediaInfo.self, from: data) == info, "\(fixture)")
-            let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-            let video = try #require(object["video"] as? [String: Any])
+            #expect(try JSONDecoder().decode(MediaInfo.self, from: data) == info, "\(path)")
+            return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        }
+        for fixture in Fixture.media {
+            let video = try #require(try roundTrip(fixture.path)["video"] as? [String: Any])
             #expect(video["frame_rate"] as? String == fixture.rate.description)
+        }
+        for fixture in Fixture.gapped {
+            let object = try roundTrip(fixture.path)
+            let sequence = try #require(object["sequence"] as? [String: Any])
+            #expect(sequence["gaps"] as? [[Int]] == fixture.gaps.map { [$0.lowerBound, $0.upperBound] })
+            #expect(sequence["count"] as? Int == fixture.frameCount && sequence["gap_fill"] as? String == "hold")
+            #expect((object["frame_map"] as? [String: Any])?["missing"] as? [[Int]]
+                    == fixture.missingFrames.map { [$0.lowerBound, $0.upperBound] })
         }
     }
 }

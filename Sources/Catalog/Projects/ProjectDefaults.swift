@@ -1,6 +1,8 @@
-/// A project's defaults for new sessions: the settings they inherit, and two of the
-/// project's own. Its JSON is one flat object, the settings' keys beside `share_days` and
-/// `email_thumbnails`.
+import FrameTime
+
+/// A project's defaults for new sessions: the settings they inherit, and three of the
+/// project's own. Its JSON is one flat object, the settings' keys beside `share_days`,
+/// `email_thumbnails` and `gap_fill`.
 public struct ProjectDefaults: Sendable, Hashable, Codable {
     /// The settings a session inherits until it sets its own.
     public var settings: SessionSettings
@@ -8,27 +10,35 @@ public struct ProjectDefaults: Sendable, Hashable, Codable {
     public var shareDays: Int
     /// Invite emails show thumbnails of the session's versions.
     public var emailThumbnails: Bool
+    /// What frames of missing files in an image sequence show, unless its ingest chose.
+    public var gapFill: GapFill
+    /// The names ``gapFill`` goes by, for the documents that describe it.
+    public static let gapFillNames = GapFill.allCases.map(\.rawValue)
 
     /// What a studio expects before deciding otherwise: a week, comments on and shared,
     /// proxies downloadable, originals not, no passphrase, shareable links allowed.
     public static let standard = ProjectDefaults(
         settings: SessionSettings(downloadOriginal: false, downloadProxy: true, requirePassphrase: false,
                                   shareLinkEnabled: true, allowComments: true, commentsVisibleToOthers: true),
-        shareDays: 7, emailThumbnails: true)
+        shareDays: 7, emailThumbnails: true, gapFill: .hold)
 
-    public init(settings: SessionSettings, shareDays: Int, emailThumbnails: Bool) {
+    public init(settings: SessionSettings, shareDays: Int, emailThumbnails: Bool, gapFill: GapFill = .hold) {
         self.settings = settings
         self.shareDays = shareDays
         self.emailThumbnails = emailThumbnails
+        self.gapFill = gapFill
     }
 
-    enum CodingKeys: String, CodingKey { case shareDays = "share_days", emailThumbnails = "email_thumbnails" }
+    enum CodingKeys: String, CodingKey {
+        case shareDays = "share_days", emailThumbnails = "email_thumbnails", gapFill = "gap_fill"
+    }
 
     public init(from decoder: any Decoder) throws {
         settings = try SessionSettings(from: decoder)
         let container = try decoder.container(keyedBy: CodingKeys.self)
         shareDays = try container.decode(Int.self, forKey: .shareDays)
         emailThumbnails = try container.decode(Bool.self, forKey: .emailThumbnails)
+        gapFill = try container.decodeIfPresent(GapFill.self, forKey: .gapFill) ?? .hold
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -36,6 +46,7 @@ public struct ProjectDefaults: Sendable, Hashable, Codable {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(shareDays, forKey: .shareDays)
         try container.encode(emailThumbnails, forKey: .emailThumbnails)
+        try container.encode(gapFill, forKey: .gapFill)
     }
 }
 
@@ -44,11 +55,14 @@ public struct ProjectDefaultsUpdate: Sendable, Decodable {
     public var settings: SessionSettingValues<Bool?>
     public var shareDays: Int?
     public var emailThumbnails: Bool?
+    public var gapFill: GapFill?
 
-    public init(settings: SessionSettingValues<Bool?> = .init(), shareDays: Int? = nil, emailThumbnails: Bool? = nil) {
+    public init(settings: SessionSettingValues<Bool?> = .init(), shareDays: Int? = nil, emailThumbnails: Bool? = nil,
+                gapFill: GapFill? = nil) {
         self.settings = settings
         self.shareDays = shareDays
         self.emailThumbnails = emailThumbnails
+        self.gapFill = gapFill
     }
 
     func applied(to defaults: ProjectDefaults) throws(CatalogError) -> ProjectDefaults {
@@ -56,7 +70,7 @@ public struct ProjectDefaultsUpdate: Sendable, Decodable {
             throw CatalogError.invalid("defaults.share_days", "must be 1 to \(FieldRules.shareDays.upperBound) days")
         }
         return ProjectDefaults(settings: settings.resolved(over: defaults.settings), shareDays: shareDays ?? defaults.shareDays,
-                               emailThumbnails: emailThumbnails ?? defaults.emailThumbnails)
+                               emailThumbnails: emailThumbnails ?? defaults.emailThumbnails, gapFill: gapFill ?? defaults.gapFill)
     }
 
     /// The same keys as the defaults themselves.
@@ -67,5 +81,6 @@ public struct ProjectDefaultsUpdate: Sendable, Decodable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         shareDays = try container.decodeIfPresent(Int.self, forKey: .shareDays)
         emailThumbnails = try container.decodeIfPresent(Bool.self, forKey: .emailThumbnails)
+        gapFill = try container.decodeIfPresent(GapFill.self, forKey: .gapFill)
     }
 }

@@ -223,12 +223,12 @@ extension Catalog {
     /// `processing`, and queues the transcode for `profile`, all in one transaction: the
     /// original is never registered without its job.
     public func registerOriginal(versionID: UUID, path: String, fileName: String, size: Int64, sha256: String,
-                                 profile: String) async throws -> (Component, Job) {
+                                 mediaInfo: String? = nil, profile: String) async throws -> (Component, Job) {
         try await database.write { db in
             _ = try await self.version(id: versionID, db)
             let component = try await self.replaceComponent(
                 versionID: versionID, kind: .original, profile: nil, path: path, fileName: fileName, size: size, sha256: sha256,
-                mediaInfo: nil, sourceSHA256: nil, db)
+                mediaInfo: mediaInfo, sourceSHA256: nil, db)
             try await self.setMediaState(versionID: versionID, .processing, error: nil, db)
             let payload = TranscodeJob(versionID: versionID, profile: profile)
             let job = try await self.enqueue(

@@ -6,7 +6,10 @@ import FrameTime
 ///
 /// Times are rationals, never floats: the rate is `24000/1001`, the duration `1001/240`
 /// seconds. Frame k of the proxy is frame k of the source; people know it as frame
-/// `first_frame_number + k` and by the timecode counted from `start_timecode`.
+/// `first_frame_number + k` and by the timecode counted from `start_timecode`. An image
+/// sequence with missing files adds `missing`, the frames filled in for them as sorted
+/// `[first, last]` ranges of indices (as its frame map has them), and `gap_fill`, what
+/// those frames show (`hold`, `slate` or `black`); both are absent when nothing is missing.
 public struct PlaybackInfo: Sendable, Hashable, Codable {
     /// Frames in the proxy: always the source's count.
     public var frameCount: Int
@@ -24,9 +27,14 @@ public struct PlaybackInfo: Sendable, Hashable, Codable {
     public var hasAudio: Bool
     /// Whether the source's frames came at irregular times (the frame map has them).
     public var variableRate: Bool
+    /// Frames with no file behind them; `nil` when none.
+    public var missing: [ClosedRange<Int>]?
+    /// What the ``missing`` frames show; `nil` when none are missing.
+    public var gapFill: GapFill?
 
     public init(frameCount: Int, rate: FrameRate, firstFrameNumber: Int, startTimecode: String?, width: Int, height: Int,
-                pixelAspect: Rational = .one, hasAudio: Bool, variableRate: Bool) {
+                pixelAspect: Rational = .one, hasAudio: Bool, variableRate: Bool, missing: [ClosedRange<Int>]? = nil,
+                gapFill: GapFill? = nil) {
         self.frameCount = frameCount
         self.rate = rate
         self.firstFrameNumber = firstFrameNumber
@@ -36,6 +44,8 @@ public struct PlaybackInfo: Sendable, Hashable, Codable {
         self.pixelAspect = pixelAspect
         self.hasAudio = hasAudio
         self.variableRate = variableRate
+        self.missing = missing
+        self.gapFill = gapFill
     }
 
     /// How long the proxy plays, in seconds: frames ÷ rate, exactly.
@@ -44,6 +54,7 @@ public struct PlaybackInfo: Sendable, Hashable, Codable {
     enum CodingKeys: String, CodingKey {
         case frameCount = "frame_count", rate, firstFrameNumber = "first_frame_number", startTimecode = "start_timecode"
         case width, height, pixelAspect = "pixel_aspect", hasAudio = "has_audio", variableRate = "variable_rate"
+        case missing, gapFill = "gap_fill"
     }
 
     /// Reads what was stored, including proxies registered before these fields existed
@@ -59,6 +70,8 @@ public struct PlaybackInfo: Sendable, Hashable, Codable {
         pixelAspect = try container.decodeIfPresent(Rational.self, forKey: .pixelAspect) ?? .one
         hasAudio = try container.decodeIfPresent(Bool.self, forKey: .hasAudio) ?? false
         variableRate = try container.decodeIfPresent(Bool.self, forKey: .variableRate) ?? false
+        missing = try container.decodeIfPresent([ClosedRange<Int>].self, forKey: .missing)
+        gapFill = try container.decodeIfPresent(GapFill.self, forKey: .gapFill)
     }
 }
 

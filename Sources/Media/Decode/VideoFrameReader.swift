@@ -3,7 +3,8 @@ import FrameTime
 
 /// A decoded frame: its index in display order, its timestamp, and its picture.
 public struct DecodedFrame: Sendable {
-    /// The frame's index from 0, in the order the decoder gave it.
+    /// The frame's index from 0, in the order the decoder gave it; for an image sequence,
+    /// its file's (file number − first), so a gap shows as a jump.
     public let index: Int
     /// The frame's presentation timestamp in ``timeBase`` units, when the stream has one.
     public let timestamp: Int64?
@@ -15,7 +16,8 @@ public struct DecodedFrame: Sendable {
 /// as stored (not turned or de-squeezed).
 ///
 /// Frames an edit list hides are dropped by the decoder, as in playback, so the reader's
-/// frame `k` is the probe's frame `k`. Packets the decoder rejects are counted in
+/// frame `k` is the probe's frame `k`. An image sequence's gaps are not filled: the reader
+/// gives the files there are, each with its own frame's index. Packets the decoder rejects are counted in
 /// ``corruptPackets`` and skipped; one bad packet does not end the read.
 public final class VideoFrameReader {
     private let input: MediaInput
@@ -26,15 +28,18 @@ public final class VideoFrameReader {
     private var sentEndOfStream = false
     private var nextIndex = 0
 
-    /// Packets the decoder could not decode, or that could not be read.
-    public var corruptPackets: Int { decoder.corruptPackets + unreadablePackets }
+    /// Packets the decoder could not decode, or that could not be read (a sequence's files too).
+    public var corruptPackets: Int {
+        decoder.corruptPackets + unreadablePackets + (input.sequencePackets?.unreadable.count ?? 0)
+    }
     private var unreadablePackets = 0
 
     /// Opens `path` for decoding.
     ///
     /// - Parameter timeout: bounds opening the file; decoding itself runs as long as the media.
-    public init(_ path: String, sequenceRate: FrameRate = .fps24, timeout: Duration = .seconds(60)) throws(MediaError) {
-        let source = try MediaSource.resolve(path)
+    public init(_ path: String, sequenceRate: FrameRate = .fps24, sequence: SequenceOptions = SequenceOptions(),
+                timeout: Duration = .seconds(60)) throws(MediaError) {
+        let source = try MediaSource.resolve(path, sequence: sequence)
         input = try MediaInput(source, sequenceRate: sequenceRate, timeout: timeout)
         input.format.resetTimeout(nil)
         decoder = try StreamDecoder(stream: input.videoStream, path: input.path)
@@ -48,9 +53,10 @@ public final class VideoFrameReader {
             case .frame:
                 let picture = try convert(frame.pointer, layout: layout, width: width)
                 let timestamp = frame.pointer.pointee.best_effort_timestamp
+                let stamped = timestamp == cffmpeg_AV_NOPTS_VALUE() ? nil : timestamp
+                if let file = stamped.flatMap({ input.sequencePackets?.frame(atTimestamp: $0) }) { nextIndex = file }
                 defer { nextIndex += 1 }
-                return DecodedFrame(index: nextIndex, timestamp: timestamp == cffmpeg_AV_NOPTS_VALUE() ? nil : timestamp,
-                                    timeBase: input.timeBase, picture: picture)
+                return DecodedFrame(index: nextIndex, timestamp: stamped, timeBase: input.timeBase, picture: picture)
             case .endOfStream:
                 return nil
             case .needsPacket:
@@ -75,7 +81,7 @@ public final class VideoFrameReader {
             throw MediaError(.decodeFailed, path: input.path, reason: "the decoder wants input after the end of the stream")
         }
         while true {
-            let read = av_read_frame(input.format.pointer, packet.pointer)
+            let read = input.readPacket(packet.pointer)
             if read < 0 {
                 // The end of the file, or a damaged tail: drain what the decoder holds.
                 if read != cffmpeg_AVERROR_EOF() { unreadablePackets += 1 }

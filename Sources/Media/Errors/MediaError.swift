@@ -7,7 +7,7 @@ public struct MediaError: Error, Hashable, Sendable, CustomStringConvertible {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Value: String, Hashable, Sendable {
             case fileNotFound, isDirectory, notRegularFile, permissionDenied, emptyFile, truncated
-            case notMedia, unsupported, invalidSequence, invalidFrame, timedOut, cancelled, decodeFailed, encodeFailed, libavFailure
+            case notMedia, unsupported, invalidSequence, mostlyMissing, invalidFrame, timedOut, cancelled, decodeFailed, encodeFailed, libavFailure
         }
         private let value: Value
 
@@ -29,6 +29,10 @@ public struct MediaError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let unsupported = Code(value: .unsupported)
         /// An image sequence pattern or member that does not describe a usable sequence.
         public static let invalidSequence = Code(value: .invalidSequence)
+        /// An image sequence with more numbers missing than files (`a.0001.dpx` beside
+        /// `a.5000.dpx`): filling its gaps would invent most of it, so it is refused unless
+        /// gaps are allowed (``SequenceOptions/allowGaps``). The reason names the gaps.
+        public static let mostlyMissing = Code(value: .mostlyMissing)
         /// A frame index or picture size outside what the media has.
         public static let invalidFrame = Code(value: .invalidFrame)
         /// Reading took longer than its time bound.

@@ -10,6 +10,9 @@ import FrameTime
 /// keyframe before. Reading on from the last grab is cheaper than seeking, so frames
 /// asked for in order (scrubbing forward) are decoded without a seek. The demuxer and
 /// decoder stay open for the grabber's life.
+///
+/// A frame of an image sequence with no file shows what the transcoder's proxy shows: the
+/// last picture before it held, a slate, or black, as the sequence's ``GapFill`` says.
 public final class FrameGrabber {
     /// What the probe found; its frame map says which timestamp is which frame.
     public let info: MediaInfo
@@ -19,6 +22,8 @@ public final class FrameGrabber {
     private let packet = Packet()
     private let decoded = Frame()
     private var converter: FrameConverter?
+    /// Slates and black frames for a sequence's gaps, made when first needed.
+    private lazy var gapPicture = GapPicture()
     /// The index of the frame in `decoded`, when it holds one.
     private var current: Int?
     private var sentEndOfStream = false
@@ -31,8 +36,9 @@ public final class FrameGrabber {
 
     /// Opens `path` and indexes its keyframes.
     public init(_ path: String, options: ProbeOptions = ProbeOptions()) throws(MediaError) {
-        info = try MediaProbe.probe(path, options: options)
-        input = try MediaInput(try MediaSource.resolve(path), sequenceRate: options.sequenceRate, timeout: options.timeout)
+        let source = try MediaSource.resolve(path, sequence: options.sequence)
+        info = try MediaProbe.probe(source, options: options)
+        input = try MediaInput(source, sequenceRate: options.sequenceRate, timeout: options.timeout)
         keyframes = try KeyframeIndex(input, frameMap: info.frameMap)
         input.format.resetTimeout(nil)
         // Two threads: each frame thread delays output by a frame, which a grab pays for in
@@ -80,11 +86,22 @@ public final class FrameGrabber {
         if let width, width < 1 || width > 16384 {
             throw MediaError(.invalidFrame, path: input.path, reason: "width \(width) is not between 1 and 16384 pixels")
         }
-        try seek(to: frame)
         let geometry = DisplayGeometry(info.video)
         let size = width.map { geometry.size(width: $0, even: false) } ?? geometry.displaySize
         if converter == nil || converter!.size != size || converter!.format != format {
             converter = FrameConverter(format: format, size: size, rotation: geometry.rotation, path: input.path)
+        }
+        if info.frameMap.isMissing(frame), let sequence = info.sequence {
+            let number = info.frameMap.frameNumber(ofFrame: frame)
+            if sequence.gapFill == .hold, let held = sequence.fileNumber(atOrBefore: number) {
+                try seek(to: held - sequence.firstNumber)
+            } else {
+                let picture = try gapPicture.frame(size: size, slateNumber: sequence.gapFill == .slate ? number : nil,
+                                                   path: input.path)
+                return try converter!.convert(picture, isUpright: true)
+            }
+        } else {
+            try seek(to: frame)
         }
         return try converter!.convert(decoded.pointer)
     }
@@ -160,7 +177,7 @@ public final class FrameGrabber {
     private func feed() throws(MediaError) {
         guard !sentEndOfStream else { return }
         while true {
-            let read = av_read_frame(input.format.pointer, packet.pointer)
+            let read = input.readPacket(packet.pointer)
             if read < 0 {
                 try decoder.send(nil)
                 sentEndOfStream = true

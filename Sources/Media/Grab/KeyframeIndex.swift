@@ -7,7 +7,7 @@ import FrameTime
 /// timestamps are decode times, shifted here by the stream's reorder delay. Should a seek
 /// chosen from it land late, ``FrameGrabber`` notices and steps back a keyframe. Other formats are scanned
 /// packet by packet once, when the grabber opens, which gives exact display times; in image
-/// sequences every image is a keyframe.
+/// sequences every image is a keyframe (and a gap, having none, is none).
 /// Keyframes an edit list hides are kept: frames after them still decode from them.
 struct KeyframeIndex {
     struct Keyframe {
@@ -26,7 +26,11 @@ struct KeyframeIndex {
         var keyframes: [Keyframe] = []
         if input.source.isImages {
             // Every image is a keyframe; reading each file to learn that would be wasteful.
-            keyframes = frameMap.indices.map {
+            // A sequence's gaps have no image to start from.
+            let images = input.sequencePackets.map { packets in
+                packets.sequence.fileNumbers.map { $0 - packets.sequence.firstNumber }
+            } ?? Array(frameMap.indices)
+            keyframes = images.map {
                 let timestamp = frameMap.timestamp(ofFrame: $0, timeBase: input.timeBase)
                 return Keyframe(presentation: timestamp, seekTarget: timestamp)
             }

@@ -74,7 +74,7 @@ final class FrameConverter {
         let s = source.pointee
         let rotation = isUpright ? 0 : self.rotation
         let preTurn = rotation == 90 || rotation == 270 ? size.transposed : size
-        try prepare(scaled, width: preTurn.width, height: preTurn.height)
+        try scaled.prepare(format.pixelFormat, width: preTurn.width, height: preTurn.height, path: path)
         // libswscale is given the plain YUV formats for JPEG's full-range ones (the same layout);
         // the range is set explicitly in configureColour, so nothing is lost and libswscale has
         // no "deprecated pixel format" to warn about on every grab.
@@ -111,7 +111,7 @@ final class FrameConverter {
         if rotation == 0 {
             output = scaled
         } else {
-            try prepare(turned, width: size.width, height: size.height)
+            try turned.prepare(format.pixelFormat, width: size.width, height: size.height, path: path)
             PlaneRotation.rotate(scaled.pointer, into: turned.pointer, clockwise: rotation)
             output = turned
         }
@@ -123,23 +123,6 @@ final class FrameConverter {
         o.pointee.sample_aspect_ratio = AVRational(num: 1, den: 1)
         lastOutput = o
         return o
-    }
-
-    /// Makes `frame` a writable buffer of the output format at `width`×`height`, reusing
-    /// its memory when nothing else holds it.
-    private func prepare(_ frame: Frame, width: Int, height: Int) throws(MediaError) {
-        let f = frame.pointer
-        if f.pointee.width != Int32(width) || f.pointee.height != Int32(height) || f.pointee.buf.0 == nil {
-            av_frame_unref(f)
-            f.pointee.width = Int32(width)
-            f.pointee.height = Int32(height)
-            f.pointee.format = format.pixelFormat.rawValue
-            let allocated = av_frame_get_buffer(f, 0)
-            guard allocated >= 0 else { throw MediaError.libav(allocated, path: path, "allocating a picture") }
-        } else {
-            let writable = av_frame_make_writable(f)
-            guard writable >= 0 else { throw MediaError.libav(writable, path: path, "making a picture writable") }
-        }
     }
 
     /// Tells libswscale the source's YUV matrix and range and the output's. Untagged HD is

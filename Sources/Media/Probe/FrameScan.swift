@@ -21,12 +21,13 @@ struct FrameScan {
     /// The exact rate, or the average of a variable rate.
     let rate: FrameRate
 
-    /// The frame map these timings make, labelled from `startTimecode` and `firstFrameNumber`.
-    func frameMap(startTimecode: Timecode?, firstFrameNumber: Int) -> FrameMap {
+    /// The frame map these timings make, labelled from `startTimecode` and `firstFrameNumber`,
+    /// with an image sequence's `missing` frames marked.
+    func frameMap(startTimecode: Timecode?, firstFrameNumber: Int, missing: [ClosedRange<Int>] = []) -> FrameMap {
         switch timing {
         case .constant(let rate, let count, let start):
             return FrameMap(rate: rate, frameCount: count, start: start, startTimecode: startTimecode,
-                            firstFrameNumber: firstFrameNumber)
+                            firstFrameNumber: firstFrameNumber, missing: missing)
         case .variable(let timeBase, let timestamps, let end):
             // Timestamps were checked strictly increasing and `end` past the last.
             return FrameMap(timeBase: timeBase, timestamps: timestamps, end: end, rate: rate,

@@ -106,7 +106,8 @@ public struct VideoStreamInfo: Sendable, Hashable, Codable {
         case containerIndex = "container_index"
         /// By reading every packet of the stream.
         case packets
-        /// By counting the files of an image sequence.
+        /// From an image sequence's first and last file numbers, one frame each, a missing
+        /// file's too.
         case files
         /// A single image.
         case still

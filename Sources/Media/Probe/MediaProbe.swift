@@ -9,10 +9,15 @@ public struct ProbeOptions: Sendable, Hashable {
     public var timeout: Duration
     /// The rate of image sequences and stills, which carry none of their own.
     public var sequenceRate: FrameRate
+    /// How image sequences are read: their range, what fills their gaps, and whether a
+    /// sequence that is mostly gaps may be read.
+    public var sequence: SequenceOptions
 
-    public init(timeout: Duration = .seconds(60), sequenceRate: FrameRate = .fps24) {
+    public init(timeout: Duration = .seconds(60), sequenceRate: FrameRate = .fps24,
+                sequence: SequenceOptions = SequenceOptions()) {
         self.timeout = timeout
         self.sequenceRate = sequenceRate
+        self.sequence = sequence
     }
 }
 
@@ -24,7 +29,7 @@ public enum MediaProbe {
     /// - Throws: ``MediaError``: a missing file, a folder, an empty, truncated, unreadable or
     ///   unsupported file, or a probe that ran past ``ProbeOptions/timeout``.
     public static func probe(_ path: String, options: ProbeOptions = ProbeOptions()) throws(MediaError) -> MediaInfo {
-        try probe(MediaSource.resolve(path), options: options)
+        try probe(MediaSource.resolve(path, sequence: options.sequence), options: options)
     }
 
     /// Probes an already resolved source.
@@ -34,6 +39,7 @@ public enum MediaProbe {
         var warnings: [String] = []
         let kind: MediaInfo.Kind
         var firstFrameNumber = 0
+        var missing: [ClosedRange<Int>] = []
         switch source {
         case .movie:
             kind = .movie
@@ -41,12 +47,13 @@ public enum MediaProbe {
         case .imageSequence(let sequence):
             kind = .imageSequence
             firstFrameNumber = sequence.firstNumber
+            missing = sequence.missingFrames
             scan = FrameScan(images: sequence.count, rate: options.sequenceRate, method: .files)
-            if !sequence.strayNumbers.isEmpty {
+            if !sequence.ignored.isEmpty {
+                let files = sequence.ignored.totalCount
                 warnings.append(
-                    "the sequence has a gap: it is read as \(sequence.firstNumber)–\(sequence.lastNumber), and "
-                        + "\(sequence.strayNumbers.count) more file(s) beyond the gap are left out "
-                        + "(\(describeNumbers(sequence.strayNumbers)))")
+                    "\(files) file\(files == 1 ? "" : "s") outside the range \(sequence.firstNumber)–\(sequence.lastNumber) "
+                        + "\(files == 1 ? "is" : "are") left out (\(ImageSequence.describe(sequence.ignored)))")
             }
         case .still:
             kind = .still
@@ -55,7 +62,7 @@ public enum MediaProbe {
         warnings += scan.warnings
         let (timecode, timecodeWarning) = startTimecode(input, rate: scan.rate)
         if let timecodeWarning { warnings.append(timecodeWarning) }
-        let frameMap = scan.frameMap(startTimecode: timecode, firstFrameNumber: firstFrameNumber)
+        let frameMap = scan.frameMap(startTimecode: timecode, firstFrameNumber: firstFrameNumber, missing: missing)
 
         let video = videoInfo(input, scan: scan, frameMap: frameMap)
         let audio = input.format.streams
@@ -80,7 +87,7 @@ public enum MediaProbe {
             }
             fileSize = self.fileSize(path)
         case .imageSequence(let sequence):
-            fileSize = (0..<sequence.count).reduce(0) { $0 + self.fileSize(sequence.path(number: sequence.firstNumber + $1)) }
+            fileSize = sequence.fileNumbers.reduce(0) { $0 + self.fileSize(sequence.path(number: $1)) }
         }
         if input.source.isImages { duration = frameMap.duration }
         return ContainerInfo(
@@ -190,11 +197,6 @@ public enum MediaProbe {
 
     private static func fileSize(_ path: String) -> Int64 {
         ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.int64Value ?? 0
-    }
-
-    private static func describeNumbers(_ numbers: [Int]) -> String {
-        numbers.count <= 6 ? numbers.map(String.init).joined(separator: ", ")
-            : numbers.prefix(3).map(String.init).joined(separator: ", ") + " … " + String(numbers.last!)
     }
 }
 

@@ -4,7 +4,9 @@ import FrameTime
 /// A ``MediaSource`` opened with libav, with its video stream chosen.
 ///
 /// The probe and the decoders open media through this one type, so a path means the same
-/// frames to all of them and every open failure gets the same clear error.
+/// frames to all of them and every open failure gets the same clear error. An image
+/// sequence opens its first file for the stream's parameters and reads its files through
+/// ``SequencePackets``, so its gaps keep their frames.
 final class MediaInput {
     let source: MediaSource
     let format: InputFormatContext
@@ -12,32 +14,41 @@ final class MediaInput {
     let videoStream: UnsafeMutablePointer<AVStream>
     /// The rate given to image sequences and stills, which carry none of their own.
     let sequenceRate: FrameRate
+    /// An image sequence's files, read in place of the demuxer's packets.
+    let sequencePackets: SequencePackets?
 
     /// Opens `source` and picks its video stream, under a time bound of `timeout`.
     init(_ source: MediaSource, sequenceRate: FrameRate, timeout: Duration?) throws(MediaError) {
         self.source = source
         self.sequenceRate = sequenceRate
         let path = source.displayPath
+        var opened = path
         var demuxer: String?
         var options: [String: String] = [:]
         switch source {
         case .movie:
             break
         case .imageSequence(let sequence):
+            // The first file tells the stream's codec and picture; SequencePackets reads them all.
+            opened = sequence.path(number: sequence.fileNumber(atOrAfter: sequence.firstNumber)!)
             demuxer = "image2"
-            options = ["framerate": sequenceRate.description, "start_number": String(sequence.firstNumber),
-                       "pattern_type": "sequence"]
+            options = ["framerate": sequenceRate.description, "pattern_type": "none"]
         case .still:
             demuxer = "image2"
             options = ["framerate": sequenceRate.description, "pattern_type": "none"]
         }
         do {
             // The file: protocol keeps a colon in a file name from being read as a protocol.
-            format = try InputFormatContext(url: "file:" + path, format: demuxer, options: options, timeout: timeout)
+            format = try InputFormatContext(url: "file:" + opened, format: demuxer, options: options, timeout: timeout)
         } catch {
             throw MediaInput.classify(error, source: source)
         }
         videoStream = try MediaInput.chooseVideoStream(format, path: path)
+        if case .imageSequence(let sequence) = source {
+            sequencePackets = SequencePackets(sequence, rate: sequenceRate, stream: videoStream)
+        } else {
+            sequencePackets = nil
+        }
     }
 
     /// Gives a failed open its meaning for this file.
@@ -117,6 +128,10 @@ final class MediaInput {
     /// Seeks the video stream to the keyframe at or before `timestamp` (stream time base),
     /// or to its start when `nil`.
     func rewind(to timestamp: Int64?) throws(MediaError) {
+        if let sequencePackets {
+            sequencePackets.rewind(to: timestamp)
+            return
+        }
         let stream = videoStream.pointee.index
         let start = videoStream.pointee.start_time
         let target = timestamp ?? (start != cffmpeg_AV_NOPTS_VALUE() ? start : 0)
@@ -142,12 +157,18 @@ final class MediaInput {
         }
         let packet = Packet()
         while true {
-            let result = av_read_frame(format.pointer, packet.pointer)
+            let result = readPacket(packet.pointer)
             if result == cffmpeg_AVERROR_EAGAIN() { continue }
             if result < 0 { return result }
             defer { av_packet_unref(packet.pointer) }
             if packet.pointer.pointee.stream_index == videoIndex, try !body(packet.pointer) { return 0 }
         }
+    }
+
+    /// Reads the next packet of the file (of any stream), or an image sequence's next file:
+    /// 0, or libav's error (`AVERROR_EOF` at the end).
+    func readPacket(_ packet: UnsafeMutablePointer<AVPacket>) -> Int32 {
+        sequencePackets?.nextPacket(into: packet) ?? av_read_frame(format.pointer, packet)
     }
 
     var path: String { source.displayPath }

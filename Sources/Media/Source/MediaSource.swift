@@ -26,22 +26,25 @@ public enum MediaSource: Sendable, Hashable {
         }
     }
 
-    /// Resolves a path: a pattern (`shot.%04d.exr`, `shot.####.exr`) or a member
-    /// (`shot.1001.exr`) with numbered siblings is a sequence; any other image file is a
-    /// still; everything else is a movie.
+    /// Resolves a path: a pattern (`shot.%04d.exr`, `shot.####.exr`, `shot.1001-1100#.exr`)
+    /// or a member (`shot.1001.exr`) with numbered siblings is a sequence, read as `sequence`
+    /// says; any other image file is a still; everything else is a movie.
     ///
     /// - Throws: ``MediaError`` with ``MediaError/Code/fileNotFound``, ``MediaError/Code/isDirectory``,
-    ///   ``MediaError/Code/notRegularFile``, ``MediaError/Code/permissionDenied`` or
-    ///   ``MediaError/Code/emptyFile``.
-    public static func resolve(_ path: String) throws(MediaError) -> MediaSource {
-        if let sequence = try ImageSequence.fromPattern(path) {
-            try checkReadableFile(sequence.path(number: sequence.firstNumber))
+    ///   ``MediaError/Code/notRegularFile``, ``MediaError/Code/permissionDenied``,
+    ///   ``MediaError/Code/emptyFile``, ``MediaError/Code/invalidSequence`` or
+    ///   ``MediaError/Code/mostlyMissing``.
+    public static func resolve(_ path: String, sequence options: SequenceOptions = SequenceOptions())
+        throws(MediaError) -> MediaSource
+    {
+        if let sequence = try ImageSequence.fromPattern(path, options: options) {
+            try checkReadableFile(sequence.path(number: sequence.fileNumber(atOrAfter: sequence.firstNumber)!))
             return .imageSequence(sequence)
         }
         try checkReadableFile(path)
         let pathExtension = (path as NSString).pathExtension.lowercased()
         guard ImageSequence.imageExtensions.contains(pathExtension) else { return .movie(path: path) }
-        if let sequence = try ImageSequence.fromMember(path) {
+        if let sequence = try ImageSequence.fromMember(path, options: options) {
             return .imageSequence(sequence)
         }
         return .still(path: path)

@@ -68,10 +68,16 @@ public struct TranscodeManifest: Sendable, Hashable, Codable {
     public let corruptPackets: Int
     /// Proxy frames that repeat the frame before because the source frame could not be decoded.
     public let repeatedFrames: [Int]
+    /// Frames of an image sequence with no file, as the frame map marks them: sorted
+    /// `[first, last]` ranges of frame indices; `nil` when nothing is missing.
+    public let missing: [ClosedRange<Int>]?
+    /// What the ``missing`` frames show; `nil` when nothing is missing.
+    public let gapFill: GapFill?
     public let warnings: [String]
 
     enum CodingKeys: String, CodingKey {
         case source, profile, kind, frameCount = "frame_count", rate, files, proxy, reviewImage = "review_image"
-        case poster, filmstrip, corruptPackets = "corrupt_packets", repeatedFrames = "repeated_frames", warnings
+        case poster, filmstrip, corruptPackets = "corrupt_packets", repeatedFrames = "repeated_frames", missing
+        case gapFill = "gap_fill", warnings
     }
 }

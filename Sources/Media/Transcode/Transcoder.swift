@@ -22,7 +22,8 @@ public struct TranscodeOptions: Sendable, Hashable {
 ///
 /// The proxy has exactly the source's frames in the source's order. A source frame that
 /// cannot be decoded is replaced by the frame before it (and listed in the manifest), so
-/// proxy frame k still shows source frame k everywhere else.
+/// proxy frame k still shows source frame k everywhere else. A frame of an image sequence
+/// with no file is filled as the sequence's ``GapFill`` says, and the frame map marks it.
 public enum Transcoder {
     /// Transcodes `source` into `outputDirectory`.
     ///
@@ -33,9 +34,10 @@ public enum Transcoder {
         _ source: String, to outputDirectory: String, options: TranscodeOptions = TranscodeOptions(),
         cancellation: CancellationFlag? = nil, progress: ((TranscodeProgress) -> Void)? = nil
     ) throws(MediaError) -> TranscodeManifest {
-        let info = try MediaProbe.probe(source, options: options.probe)
-        let run = try TranscodeRun(info: info, source: source, outputDirectory: outputDirectory, options: options,
-                                   cancellation: cancellation, progress: progress)
+        let mediaSource = try MediaSource.resolve(source, sequence: options.probe.sequence)
+        let info = try MediaProbe.probe(mediaSource, options: options.probe)
+        let run = try TranscodeRun(info: info, source: source, mediaSource: mediaSource, outputDirectory: outputDirectory,
+                                   options: options, cancellation: cancellation, progress: progress)
         return try run.run()
     }
 }
@@ -62,13 +64,15 @@ private final class TranscodeRun {
     let clock = ContinuousClock()
     let started: ContinuousClock.Instant
 
+    /// Slates and black frames for a sequence's gaps, made when first needed.
+    lazy var gapPicture = GapPicture()
     var poster: TranscodeManifest.Image?
     var posterBytes: [UInt8]?
     var nextFrame = 0
     var repeatedFrames: [Int] = []
     var warnings: [String] = []
 
-    init(info: MediaInfo, source: String, outputDirectory: String, options: TranscodeOptions,
+    init(info: MediaInfo, source: String, mediaSource: MediaSource, outputDirectory: String, options: TranscodeOptions,
          cancellation: CancellationFlag?, progress: ((TranscodeProgress) -> Void)?) throws(MediaError) {
         self.info = info
         self.source = source
@@ -78,7 +82,6 @@ private final class TranscodeRun {
         started = clock.now
         warnings = info.warnings
 
-        let mediaSource = try MediaSource.resolve(source)
         input = try MediaInput(mediaSource, sequenceRate: options.probe.sequenceRate, timeout: options.probe.timeout)
         input.format.resetTimeout(nil)
         videoDecoder = try StreamDecoder(stream: input.videoStream, path: input.path)
@@ -149,7 +152,7 @@ private final class TranscodeRun {
         // Demux, decode each frame once, and hand it to every output.
         reading: while true {
             try checkCancelled()
-            let read = av_read_frame(input.format.pointer, packet.pointer)
+            let read = input.readPacket(packet.pointer)
             if read < 0 {
                 if read != cffmpeg_AVERROR_EOF() {
                     unreadable += 1
@@ -177,11 +180,17 @@ private final class TranscodeRun {
         guard nextFrame > 0 else {
             throw MediaError(.decodeFailed, path: input.path, reason: "not one video frame could be decoded")
         }
-        // Frames missing at the end repeat the last one, so the proxy has every frame.
+        // Frames missing at the end repeat the last one (or fill a gap), so the proxy has every frame.
         while nextFrame < info.video.frameCount {
-            try deliver(nil, repeated: true)
+            try deliverMissing(before: nil)
         }
         try checkCancelled()
+        // A sequence's file that exists but cannot be read is damage, not a gap: the frame before stands in.
+        if let files = input.sequencePackets?.unreadable, !files.isEmpty {
+            unreadable += files.count
+            warnings.append("\(files.count) file\(files.count == 1 ? "" : "s") of the sequence could not be read "
+                + "(\(files.prefix(6).map(String.init).joined(separator: ", "))\(files.count > 6 ? " …" : "")): the frame before stands in")
+        }
         return try finish(corruptPackets: videoDecoder.corruptPackets + (audioDecoder?.corruptPackets ?? 0) + unreadable)
     }
 
@@ -213,13 +222,31 @@ private final class TranscodeRun {
             return
         }
         while nextFrame < index {
-            // Missing frames repeat the frame before; at the very start, the first that came.
-            try deliver(nextFrame == 0 ? frame : nil, repeated: true)
+            try deliverMissing(before: frame)
         }
         try deliver(frame, repeated: false)
     }
 
-    /// Hands source frame `nextFrame` to every output; `nil` repeats the frame before.
+    /// Delivers frame `nextFrame`, which never came: a sequence's gap is filled as the
+    /// sequence says; any other frame (one that could not be decoded) repeats the frame
+    /// before, or at the very start `upcoming`, the first that came.
+    private func deliverMissing(before upcoming: UnsafeMutablePointer<AVFrame>?) throws(MediaError) {
+        guard info.frameMap.isMissing(nextFrame), let sequence = info.sequence, let proxyConverter else {
+            try deliver(nextFrame == 0 ? upcoming : nil, repeated: true)
+            return
+        }
+        // Holding needs a picture before; a gap at the start of a range has none, and is black.
+        if sequence.gapFill != .hold || nextFrame == 0 {
+            let number = info.frameMap.frameNumber(ofFrame: nextFrame)
+            let picture = try gapPicture.frame(size: proxySize, slateNumber: sequence.gapFill == .slate ? number : nil,
+                                               path: input.path)
+            // The proxy's converter keeps it as its last output, which deliver(nil) hands on.
+            _ = try proxyConverter.convert(picture, isUpright: true)
+        }
+        try deliver(nil, repeated: false)
+    }
+
+    /// Hands source frame `nextFrame` to every output; `nil` repeats the proxy's last picture.
     /// `repeated` marks a frame that stands in for one that could not be decoded.
     ///
     /// The frame before is taken from the proxy's last picture rather than kept as decoded:
@@ -304,7 +331,9 @@ private final class TranscodeRun {
             rate: info.frameMap.rate,
             files: names.map { .init(role: roles[$0]!, name: $0, bytes: staging.size($0)) },
             proxy: proxySummary, reviewImage: reviewImage, poster: poster, filmstrip: filmstrip.index,
-            corruptPackets: corruptPackets, repeatedFrames: repeatedFrames, warnings: warnings)
+            corruptPackets: corruptPackets, repeatedFrames: repeatedFrames,
+            missing: info.frameMap.missing.isEmpty ? nil : info.frameMap.missing,
+            gapFill: info.frameMap.missing.isEmpty ? nil : info.sequence?.gapFill, warnings: warnings)
         try staging.store(try json(manifest), as: Name.manifest)
         names.append(Name.manifest)
         try checkCancelled()

@@ -1,6 +1,7 @@
 import Catalog
 import Crypto
 import Foundation
+import FrameTime
 import Media
 
 /// What `media.uploaded` tells webhooks.
@@ -38,19 +39,40 @@ public struct Ingest: Sendable {
         public let job: Job
     }
 
+    /// How to take an image sequence in.
+    public struct SequenceChoices: Sendable, Hashable {
+        /// The first and last frame numbers; `nil`: the first file's and the last's.
+        public var range: ClosedRange<Int>?
+        /// What frames of missing files show; `nil`: the project's default, at each transcode.
+        public var gapFill: GapFill?
+        /// Take the sequence even when its gaps outnumber its files.
+        public var allowGaps: Bool
+
+        public init(range: ClosedRange<Int>? = nil, gapFill: GapFill? = nil, allowGaps: Bool = false) {
+            self.range = range
+            self.gapFill = gapFill
+            self.allowGaps = allowGaps
+        }
+    }
+
     /// Creates a version in `projectID` for the movie, still or image sequence (a member or
     /// a pattern) at `path`, and ingests it. The version is named `name`, or after the file,
-    /// and made for the project's task named `task` (made when there is none).
-    public func ingest(path: String, projectID: UUID, name: String? = nil, task: String? = nil, createdBy: UUID? = nil)
-        async throws -> Result
+    /// and made for the project's task named `task` (made when there is none). A sequence is
+    /// read as `sequence` says, and refused (``MediaError/Code/mostlyMissing``) before
+    /// anything is stored when it is mostly gaps and gaps are not allowed.
+    public func ingest(path: String, projectID: UUID, name: String? = nil, task: String? = nil, createdBy: UUID? = nil,
+                       sequence choices: SequenceChoices = SequenceChoices()) async throws -> Result
     {
-        let source = try MediaSource.resolve(path)
+        let source = try MediaSource.resolve(
+            path, sequence: SequenceOptions(range: choices.range, allowGaps: choices.allowGaps))
         let fileName: String
         let defaultName: String
+        var mediaInfo: String?
         switch source {
         case .imageSequence(let sequence):
             fileName = sequence.pattern
             defaultName = sequence.prefix.trimmingCharacters(in: CharacterSet(charactersIn: "._- "))
+            mediaInfo = OriginalSequence(sequence, gapFill: choices.gapFill, allowGaps: choices.allowGaps).mediaInfo
         case .movie(let path), .still(let path):
             fileName = (path as NSString).lastPathComponent
             defaultName = (fileName as NSString).deletingPathExtension
@@ -61,16 +83,19 @@ public struct Ingest: Sendable {
             VersionFields(name: name ?? (defaultName.isEmpty ? fileName : defaultName), task: task.map { .some($0) }),
             createdBy: createdBy)
         let (original, job) = try await register(versionID: version.id, path: stored, fileName: fileName, size: size,
-                                                 sha256: sha256)
+                                                 sha256: sha256, mediaInfo: mediaInfo)
         return Result(version: try await catalog.version(id: version.id), original: original, job: job)
     }
 
     /// Registers a complete original already in the store and queues its transcode.
-    public func register(versionID: UUID, path: String, fileName: String, size: Int64, sha256: String) async throws
-        -> (Component, Job)
+    ///
+    /// - Parameter mediaInfo: what is known of the original (JSON): how a sequence is read.
+    public func register(versionID: UUID, path: String, fileName: String, size: Int64, sha256: String,
+                         mediaInfo: String? = nil) async throws -> (Component, Job)
     {
         let (component, job) = try await catalog.registerOriginal(versionID: versionID, path: path, fileName: fileName,
-                                                                  size: size, sha256: sha256, profile: profile)
+                                                                  size: size, sha256: sha256, mediaInfo: mediaInfo,
+                                                                  profile: profile)
         let version = try await catalog.version(id: versionID)
         try await catalog.emit(.mediaUploaded, data: MediaUploadedEvent(
             versionID: versionID, projectID: version.projectID, fileName: fileName, size: size, sha256: sha256, jobID: job.id))
@@ -97,7 +122,7 @@ public struct Ingest: Sendable {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             var manifest = ""
             var total: Int64 = 0
-            for number in sequence.firstNumber...sequence.lastNumber {
+            for number in sequence.fileNumbers {
                 let name = sequence.fileName(number: number)
                 let (sha256, size) = try copy(sequence.path(number: number), to: (folder as NSString).appendingPathComponent(name))
                 manifest += "\(sha256)  \(size)  \(name)\n"

@@ -75,6 +75,14 @@ struct TranscodeRunner {
             abort()
         }
 
+        var probe = ProbeOptions()
+        if let sequence = OriginalSequence(mediaInfo: original.mediaInfo) {
+            // Read as it was ingested; its gaps filled the ingest's way, or as the project says now.
+            let project = try await catalog.project(id: try await catalog.version(id: payload.versionID).projectID)
+            probe.sequence = sequence.options(projectDefault: project.defaults.gapFill)
+        }
+        let options = TranscodeOptions(profile: profile, probe: probe)
+
         // A folder of this run's own: a worker that lost this job's lease may still be writing into its.
         let folder = try store.newDerivedDirectory(versionID: payload.versionID, profile: profile.name, run: UUID())
         let cancellation = CancellationFlag()
@@ -106,8 +114,7 @@ struct TranscodeRunner {
         do {
             result = try await threads.run {
                 Result { () throws(MediaError) -> TranscodeManifest in
-                    try Transcoder.transcode(source, to: output, options: TranscodeOptions(profile: profile),
-                                             cancellation: cancellation) { update in
+                    try Transcoder.transcode(source, to: output, options: options, cancellation: cancellation) { update in
                         progress.store(update.framesDone, ordering: .relaxed)
                         total.store(update.totalFrames, ordering: .relaxed)
                     }
@@ -192,7 +199,7 @@ struct TranscodeRunner {
     /// Errors that another try cannot fix: the media itself is bad.
     static func isBadInput(_ error: MediaError) -> Bool {
         [.fileNotFound, .isDirectory, .notRegularFile, .emptyFile, .truncated, .notMedia, .unsupported, .invalidSequence,
-         .decodeFailed].contains(error.code)
+         .mostlyMissing, .decodeFailed].contains(error.code)
     }
 
     /// The registered components of a transcode's outputs, hashed.
@@ -216,7 +223,7 @@ struct TranscodeRunner {
             let playback = PlaybackInfo(
                 frameCount: proxy.frameCount, rate: proxy.rate, firstFrameNumber: frameMap?.firstFrameNumber ?? 0,
                 startTimecode: proxy.startTimecode, width: proxy.width, height: proxy.height, hasAudio: proxy.hasAudio,
-                variableRate: variableRate)
+                variableRate: variableRate, missing: manifest.missing, gapFill: manifest.gapFill)
             outputs.append(try output(.proxy, proxy.name, info: json(playback)))
         } else if let review = manifest.reviewImage {
             let playback = PlaybackInfo(

@@ -330,7 +330,16 @@ enum ResponseSchemas {
 
     private static let projectDefaults = Schema.object(
         SessionSetting.allCases.map { Schema.boolean.required($0.rawValue) }
-            + [Schema.integer(FieldRules.shareDays).required("share_days"), Schema.boolean.required("email_thumbnails")])
+            + [Schema.integer(FieldRules.shareDays).required("share_days"), Schema.boolean.required("email_thumbnails"),
+               gapFill.required("gap_fill")])
+
+    /// What frames of files missing from an image sequence show.
+    static let gapFill = Schema.oneOf(ProjectDefaults.gapFillNames)
+        .described("What frames of files missing from an image sequence show: hold (the picture before), slate or black")
+
+    /// Frames with no file behind them.
+    static let missingFrames = Schema.array(Schema.array(Schema.integer(0...Int.max), count: 2...2))
+        .described("Frames (indices from 0) of files missing from an image sequence, as sorted [first, last] ranges")
 
     private static let playerMedia = Schema.object([
         Schema.string.required("proxy_url"), Schema.string.optional("poster_url"), Schema.string.optional("filmstrip_url"),
@@ -346,5 +355,6 @@ enum ResponseSchemas {
         Schema.integer(1...Int.max).required("width"), Schema.integer(1...Int.max).required("height"),
         Schema(.string(.init(format: .rational))).described("The pixel aspect ratio: 1/1, 4/3").required("pixel_aspect"),
         Schema.boolean.required("has_audio"), Schema.boolean.required("variable_rate"),
+        missingFrames.optional("missing"), gapFill.optional("gap_fill"),
     ])
 }

@@ -192,6 +192,10 @@ struct PlayerMedia: Encodable, Sendable {
     let pixelAspect: String
     let hasAudio: Bool
     let variableRate: Bool
+    /// The frames of an image sequence's missing files, as `[first, last]` index ranges,
+    /// and what they show; both absent when nothing is missing.
+    let missing: [ClosedRange<Int>]?
+    let gapFill: String?
 
     /// The media of `components` (a version's), served under `base`; `nil` until the proxy exists.
     init?(_ components: [Component], profile: String, base: String) {
@@ -217,13 +221,16 @@ struct PlayerMedia: Encodable, Sendable {
         pixelAspect = playback.pixelAspect.description
         hasAudio = playback.hasAudio
         variableRate = playback.variableRate
+        missing = playback.missing
+        gapFill = playback.gapFill?.rawValue
     }
 
     enum CodingKeys: String, CodingKey {
         case proxyURL = "proxy_url", posterURL = "poster_url", filmstripURL = "filmstrip_url", filmstrip
         case frameMapURL = "frame_map_url", frameURL = "frame_url", frameCount = "frame_count", rate
         case firstFrameNumber = "first_frame_number", startTimecode = "start_timecode", duration, width, height
-        case pixelAspect = "pixel_aspect", hasAudio = "has_audio", variableRate = "variable_rate"
+        case pixelAspect = "pixel_aspect", hasAudio = "has_audio", variableRate = "variable_rate", missing
+        case gapFill = "gap_fill"
     }
 }
 

@@ -144,10 +144,12 @@ func addVersionRoutes(_ api: APIRoutes) {
     }
 }
 
-/// A change to a project's session defaults: each setting, the share days, the thumbnail switch.
+/// A change to a project's defaults: each session setting, the share days, the thumbnail
+/// switch, what fills a sequence's gaps.
 private let projectDefaultsChange = Schema.object(
     SessionSetting.allCases.map { Schema.boolean.optional($0.rawValue) }
-        + [Schema.integer(FieldRules.shareDays).optional("share_days"), Schema.boolean.optional("email_thumbnails")])
+        + [Schema.integer(FieldRules.shareDays).optional("share_days"), Schema.boolean.optional("email_thumbnails"),
+           ResponseSchemas.gapFill.optional("gap_fill")])
 
 /// A version's fields, as created (`name` required) or changed (`null` clears an optional field).
 private func versionFields(creating: Bool) -> Schema {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Catalog
 import Foundation
+import FrameTime
 
 /// The admin commands work on the data directory's catalog directly (the server may be
 /// running: the catalog is shared safely), so they need no server and no API key.
@@ -149,10 +150,13 @@ struct ProjectCommand: AsyncParsableCommand {
         @OptionGroup var data: DataDirectoryOptions
         @Argument(help: "The project's name.") var name: String
         @Option(help: "A short code, such as FT.") var code: String?
+        @Option(help: "What frames of files missing from an image sequence show: hold (default), slate or black.")
+        var gapFill: GapFill?
 
         func run() async throws {
             try await withCatalog(data) { catalog in
-                let project = try await catalog.createProject(name: name, code: code)
+                let project = try await catalog.createProject(name: name, code: code,
+                                                              defaults: ProjectDefaultsUpdate(gapFill: gapFill))
                 print("Created project \(project.name), id \(project.id).")
             }
         }

@@ -91,8 +91,11 @@ struct IngestCommand: AsyncParsableCommand {
         abstract: "Add movies, stills or image sequences from disk to a project as new versions, and queue their transcodes.",
         discussion: """
             Each PATH becomes a version named after its file (or --name, with one PATH). An image \
-            sequence is given by one of its files (shot.1001.exr) or a pattern (shot.%04d.exr). \
-            Originals are copied into the data directory byte for byte.
+            sequence is given by one of its files (shot.1001.exr) or a pattern (shot.%04d.exr, \
+            shot.####.exr, shot.1001-1100#.exr). It runs from its first file number to its last \
+            (or --range): a missing number keeps its frame, filled as --gap-fill or the project's \
+            default says. A sequence whose gaps outnumber its files is refused unless \
+            --allow-gaps. Originals are copied into the data directory byte for byte.
             """)
 
     @OptionGroup var data: DataDirectoryOptions
@@ -109,6 +112,8 @@ struct IngestCommand: AsyncParsableCommand {
     @Option(help: "The task the versions are made for, by name (created in the project when it has none).")
     var task: String?
 
+    @OptionGroup var sequence: SequenceFlags
+
     func validate() throws {
         guard !paths.isEmpty else { throw ValidationError("give at least one path") }
         guard name == nil || paths.count == 1 else { throw ValidationError("--name goes with a single path") }
@@ -122,7 +127,10 @@ struct IngestCommand: AsyncParsableCommand {
             var failures = 0
             for path in paths {
                 do {
-                    let result = try await ingest.ingest(path: path, projectID: project.id, name: name, task: task)
+                    let choices = Ingest.SequenceChoices(range: sequence.options().range, gapFill: sequence.gapFill,
+                                                         allowGaps: sequence.allowGaps)
+                    let result = try await ingest.ingest(path: path, projectID: project.id, name: name, task: task,
+                                                         sequence: choices)
                     print("\(path): version \(result.version.name) (\(result.version.id)), job \(result.job.id) queued")
                 } catch let error as MediaError {
                     printError("dailies: \(error.code): \(error.description)")

@@ -10,7 +10,9 @@ struct ProbeCommand: ParsableCommand {
         abstract: "Describe a movie, image sequence or still: streams, exact frame count and rate, timecode.",
         discussion: """
             FILE is a movie, a still, or an image sequence given as one of its files \
-            (shot.1001.exr) or as a pattern (shot.%04d.exr or shot.####.exr).
+            (shot.1001.exr) or as a pattern (shot.%04d.exr, shot.####.exr, or RV's \
+            shot.1001-1100#.exr, which also gives the range). A sequence runs from its first \
+            file number to its last: missing numbers keep their frames, listed as gaps.
 
             Exit status: 0 on success, 66 when the file does not exist, 77 when it cannot be \
             read, 75 when probing ran past --timeout, 65 for any other bad input.
@@ -25,6 +27,8 @@ struct ProbeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Frame rate of image sequences and stills, such as 24, 25 or 24000/1001.",
                                valueName: "rate"))
     var sequenceRate: String = "24"
+
+    @OptionGroup var sequence: SequenceFlags
 
     @Option(help: "Give up after this many seconds.")
     var timeout: Int = 60
@@ -41,7 +45,8 @@ struct ProbeCommand: ParsableCommand {
 
     func run() throws {
         Libav.setLogLevel(verbose ? .warning : .quiet)
-        let options = ProbeOptions(timeout: .seconds(timeout), sequenceRate: FrameRate(sequenceRate)!)
+        let options = ProbeOptions(timeout: .seconds(timeout), sequenceRate: FrameRate(sequenceRate)!,
+                                   sequence: sequence.options())
         let info: MediaInfo
         do {
             info = try MediaProbe.probe(file, options: options)
@@ -65,7 +70,17 @@ extension MediaInfo {
         let seconds = container.duration.map { "\($0.decimalString(places: 3)) s" } ?? "unknown duration"
         lines.append(("container", "\(container.formatLongName ?? container.format) (\(container.format)), \(seconds), \(Self.bytes(container.fileSize))"))
         if let sequence {
-            lines.append(("sequence", "\(sequence.pattern), files \(sequence.firstNumber)–\(sequence.lastNumber)"))
+            lines.append(("sequence", "\(sequence.pattern), \(sequence.firstNumber)–\(sequence.lastNumber), "
+                + "\(sequence.fileCount) of \(sequence.count) files"))
+            if !sequence.gaps.isEmpty {
+                let filled = switch sequence.gapFill {
+                case .hold: "by holding the picture before"
+                case .slate: "with a slate"
+                case .black: "with black"
+                }
+                let frames = sequence.missingCount == 1 ? "1 frame" : "\(sequence.missingCount) frames"
+                lines.append(("gaps", "\(ImageSequence.describe(sequence.gaps)): \(frames) filled \(filled)"))
+            }
         }
         let v = video
         var picture = "\(v.codec)\(v.profile.map { " (\($0))" } ?? "") \(v.width)×\(v.height)"
@@ -82,7 +97,7 @@ extension MediaInfo {
         let counted: String = switch v.frameCountMethod {
         case .containerIndex: "counted in the container's index"
         case .packets: "counted packet by packet"
-        case .files: "one per file"
+        case .files: "one per file number"
         case .still: "a single image"
         }
         lines.append(("rate", "\(v.frameRate) (\(v.frameRate.displayName) fps), \(v.isVariableFrameRate ? "variable (average shown)" : "constant")"))

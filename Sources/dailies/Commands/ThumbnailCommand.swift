@@ -12,7 +12,8 @@ struct ThumbnailCommand: ParsableCommand {
             Pick the frame by index from 0 (--frame), by the number people see (--frame-number, \
             such as 1042 in a sequence starting at 1001), or by timecode (--timecode). The \
             picture is shown upright and de-squeezed. The output format follows OUT's \
-            extension: .jpg/.jpeg, .png, or .rgb (packed 8-bit RGB, no header).
+            extension: .jpg/.jpeg, .png, or .rgb (packed 8-bit RGB, no header). A frame of a \
+            file missing from an image sequence shows what --gap-fill says, as the proxy does.
             """)
 
     @Argument(help: "The movie, image sequence (a member or a pattern) or still.", completion: .file())
@@ -36,6 +37,8 @@ struct ThumbnailCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Frame rate of image sequences and stills.", valueName: "rate"))
     var sequenceRate: String = "24"
 
+    @OptionGroup var sequence: SequenceFlags
+
     func validate() throws {
         guard [frame != nil, frameNumber != nil, timecode != nil].filter({ $0 }).count == 1 else {
             throw ValidationError("give exactly one of --frame, --frame-number and --timecode")
@@ -49,7 +52,8 @@ struct ThumbnailCommand: ParsableCommand {
     func run() throws {
         Libav.setLogLevel(.quiet)
         do {
-            let grabber = try FrameGrabber(file, options: ProbeOptions(sequenceRate: FrameRate(sequenceRate)!))
+            let grabber = try FrameGrabber(file, options: ProbeOptions(sequenceRate: FrameRate(sequenceRate)!,
+                                                                       sequence: sequence.options()))
             let index = try resolveFrame(grabber.info)
             let bytes: [UInt8]
             switch (output as NSString).pathExtension.lowercased() {

@@ -33,6 +33,8 @@ struct TranscodeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Frame rate of image sequences and stills.", valueName: "rate"))
     var sequenceRate: String = "24"
 
+    @OptionGroup var sequence: SequenceFlags
+
     @Flag(help: "Let FFmpeg's libraries log their warnings.")
     var verbose = false
 
@@ -48,7 +50,7 @@ struct TranscodeCommand: ParsableCommand {
     func run() throws {
         Libav.setLogLevel(verbose ? .warning : .quiet)
         let options = TranscodeOptions(profile: ProxyProfile.named(profile)!,
-                                       probe: ProbeOptions(sequenceRate: FrameRate(sequenceRate)!))
+                                       probe: ProbeOptions(sequenceRate: FrameRate(sequenceRate)!, sequence: sequence.options()))
         let bar = ProgressBar(label: (file as NSString).lastPathComponent)
         let cancellation = CancellationFlag()
         let interrupts = InterruptHandler { cancellation.cancel() }
