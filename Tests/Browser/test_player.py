@@ -3,6 +3,7 @@ the picture shows frame k (its barcode, read back from a canvas) and the counter
 
 from __future__ import annotations
 
+import subprocess
 import time
 
 import pytest
@@ -202,3 +203,42 @@ def test_transport_plays_loops_shuttles_and_zooms(server: Server, browser, versi
     wait(browser, lambda d: d.execute_script("return document.fullscreenElement && document.fullscreenElement.id") == "stage")
     browser.find_element(By.TAG_NAME, "body").send_keys("f")
     wait(browser, lambda d: d.execute_script("return document.fullscreenElement === null"))
+
+
+def test_a_missing_file_of_a_sequence_is_marked(server: Server, browser, ingested) -> None:
+    """dpx-gap has no file 1005 (index 4): the player holds the picture before, says the file
+    is missing, and the timeline marks the frame."""
+    project, version_id = ingested("dpx-gap/plate.1001.dpx")
+    made_session = session(server, project, version_id, title="Gapped plate")
+    open_item(browser, invite(server, made_session["id"]))
+    gap = browser.find_element(By.CSS_SELECTOR, ".timeline .gap")
+    assert "1005" in gap.get_attribute("title")
+    badge = browser.find_element(By.CSS_SELECTOR, ".stage .missing")
+    assert not badge.is_displayed()
+    jump_to(browser, 4)
+    assert badge.is_displayed() and "1005" in badge.text
+    assert barcode(browser) == 3, "the frame before is held"
+    jump_to(browser, 5)
+    assert not badge.is_displayed() and barcode(browser) == 5
+    assert browser.execute_script("return window.dailiesPlayer.mismatches") == []
+
+
+def test_the_studio_logo_brands_the_page(server: Server, browser, version, tmp_path) -> None:
+    logo = tmp_path / "logo.png"
+    made_logo = subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
+                                "color=c=0x1f6feb:s=240x60", "-frames:v", "1", str(logo)], capture_output=True, text=True)
+    assert made_logo.returncode == 0, made_logo.stderr
+    with server.staff() as staff:
+        made(staff.put("/api/v1/organization/logo", content=logo.read_bytes(), headers={"Content-Type": "image/png"}))
+        made(staff.patch("/api/v1/organization", json={"name": "Northlight VFX"}))
+    try:
+        project, version_id = version
+        browser.get(invite(server, session(server, project, version_id, title="Branded")["id"]))
+        image = wait(browser, seen.visibility_of_element_located((By.ID, "logo")))
+        wait(browser, lambda d: d.execute_script("return arguments[0].complete && arguments[0].naturalWidth", image))
+        assert image.get_attribute("alt") == "Northlight VFX"
+        assert browser.find_element(By.ID, "studio").text == "Northlight VFX"
+        screenshot(browser, "branded-session")
+    finally:
+        with server.staff() as staff:
+            staff.delete("/api/v1/organization/logo")

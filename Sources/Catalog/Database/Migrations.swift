@@ -347,7 +347,7 @@ enum Migrations {
             """,
             "CREATE INDEX frame_checks_by_session ON frame_checks (session_id, last_at)",
         ]),
-        Step(version: 9, name: "gap fill", statements: [
+        Step(version: 11, name: "gap fill", statements: [
             // What frames of missing files in a project's image sequences show: hold, slate or black.
             "ALTER TABLE projects ADD COLUMN gap_fill TEXT NOT NULL DEFAULT 'hold'",
         ]),

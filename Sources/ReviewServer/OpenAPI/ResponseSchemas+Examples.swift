@@ -57,7 +57,7 @@ extension ResponseSchemas {
             "CollaboratorList": list(Examples.collaborator),
             "CollaboratorInvite": encoded(invite),
             "CollaboratorInviteList": list(invite),
-            "ReviewSessionView": encoded(ReviewSessionView(ReviewAudience(access), studio: "Northlight VFX")),
+            "ReviewSessionView": encoded(ReviewSessionView(ReviewAudience(access), studio: "Northlight VFX", logoURL: StudioLogoRules.path)),
             "ReviewItem": encoded(reviewItem),
             "ReviewItemList": list(reviewItem),
             "UploadCompleted": encoded(UploadCompleted(original: ComponentView(Examples.component), job: Examples.job)),

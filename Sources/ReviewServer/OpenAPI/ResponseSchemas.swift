@@ -95,7 +95,9 @@ enum ResponseSchemas {
             ]),
             "ReviewSessionView": Schema.object([
                 uuid("id"), Schema.string.required("title"), Schema.string.required("description"), time("starts_at"),
-                time("ends_at"), Schema.string.required("studio"), Schema.boolean.required("download_original"),
+                time("ends_at"), Schema.string.required("studio"),
+                Schema.string.orNull("no logo").described("The studio's logo (a PNG on this server)").required("logo_url"),
+                Schema.boolean.required("download_original"),
                 Schema.boolean.required("download_proxy"), Schema.boolean.required("allow_comments"),
                 Schema.boolean.required("comments_visible_to_others"),
                 Schema.ref("Collaborator").orNull("staff previewing").described("You, the collaborator").required("you"),

@@ -61,6 +61,8 @@ struct ReviewSessionView: Encodable {
     let startsAt: Date
     let endsAt: Date
     let studio: String
+    /// The studio's logo, or `nil` when it has none.
+    let logoURL: String?
     let downloadOriginal: Bool
     let downloadProxy: Bool
     let allowComments: Bool
@@ -69,8 +71,16 @@ struct ReviewSessionView: Encodable {
     let you: Collaborator?
     let preview: Bool
 
-    init(_ audience: ReviewAudience, studio: String) {
+    /// The view for `audience`, branded as the catalog's organization says.
+    static func of(_ audience: ReviewAudience, catalog: Catalog) async throws -> ReviewSessionView {
+        async let studio = catalog.organization().name
+        async let logo = catalog.organizationLogo()
+        return ReviewSessionView(audience, studio: try await studio, logoURL: try await logo == nil ? nil : StudioLogoRules.path)
+    }
+
+    init(_ audience: ReviewAudience, studio: String, logoURL: String? = nil) {
         let session = audience.session
+        self.logoURL = logoURL
         id = session.id
         title = session.title
         description = session.description
@@ -86,7 +96,7 @@ struct ReviewSessionView: Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, title, description, startsAt = "starts_at", endsAt = "ends_at", studio
+        case id, title, description, startsAt = "starts_at", endsAt = "ends_at", studio, logoURL = "logo_url"
         case downloadOriginal = "download_original", downloadProxy = "download_proxy", allowComments = "allow_comments"
         case commentsVisibleToOthers = "comments_visible_to_others", you, preview
     }
@@ -99,6 +109,7 @@ struct ReviewSessionView: Encodable {
         try container.encode(startsAt, forKey: .startsAt)
         try container.encode(endsAt, forKey: .endsAt)
         try container.encode(studio, forKey: .studio)
+        try container.encode(logoURL, forKey: .logoURL)
         try container.encode(downloadOriginal, forKey: .downloadOriginal)
         try container.encode(downloadProxy, forKey: .downloadProxy)
         try container.encode(allowComments, forKey: .allowComments)

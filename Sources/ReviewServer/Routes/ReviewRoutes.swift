@@ -49,7 +49,7 @@ func addReviewRoutes(_ api: APIRoutes) {
     api.participant.add(.get, "/api/v1/review/sessions/{session_id}",
                         "The session as its collaborators see it (staff: the preview, with no collaborator as you)",
                         tag: "review", response: "ReviewSessionView") { input in
-        try JSONCoding.response(ReviewSessionView(try await ReviewAudience(input), studio: try await input.catalog.organization().name))
+        try JSONCoding.response(try await ReviewSessionView.of(try await ReviewAudience(input), catalog: input.catalog))
     }
     api.participant.add(.get, "/api/v1/review/sessions/{session_id}/items",
                         "The session's items in review order, as collaborators see them (staff: the preview)",
@@ -82,7 +82,7 @@ func addReviewRoutes(_ api: APIRoutes) {
 /// Answers an admitted collaborator: the session view, and the cookie that now holds their login.
 private func admit(_ login: CollaboratorLogin, input: RouteInput<Visitor>) async throws -> Response {
     let cookie = (input.caller.cookie ?? AccessCookie(loginIDs: [])).adding(login.id)
-    var response = try JSONCoding.response(ReviewSessionView(ReviewAudience(login.access), studio: try await input.catalog.organization().name))
+    var response = try JSONCoding.response(try await ReviewSessionView.of(ReviewAudience(login.access), catalog: input.catalog))
     response.setCookie(cookie.cookie(key: input.services.cookieKey.key, secure: input.services.secureCookies))
     return response
 }
