@@ -92,18 +92,26 @@ export class FramePlayer extends EventTarget {
 
   async #seekNow(target) {
     this.seeking = target;
+    // The frame the seek presents. A frame presented before `seeked` that is not the target
+    // is one left over from before (playing, a settle): wait for the next. After `seeked`,
+    // whatever comes is the seek's own frame, and the self-check judges it; a seek within the
+    // frame already shown presents nothing, and then there is nothing to judge.
     const metadata = await new Promise((resolve) => {
       let seeked = false;
-      let presented = null;
-      let settled = false;
-      const finish = () => { if (seeked && presented && !settled) { settled = true; resolve(presented.metadata); } };
+      let early = null;
+      let done = false;
+      const finish = (presented) => { if (!done) { done = true; resolve(presented); } };
+      const onFrame = (_now, presented) => {
+        if (seeked) return finish(presented);
+        if (this.frameAt(presented.mediaTime) === target) early = presented;
+        else this.video.requestVideoFrameCallback(onFrame);
+      };
       this.video.addEventListener("seeked", () => {
         seeked = true;
-        finish();
-        // A seek within the frame already shown presents no new frame: nothing more will come.
-        setTimeout(() => { presented = presented || { metadata: null }; finish(); }, 500);
+        if (early) return finish(early);
+        setTimeout(() => finish(null), 500);
       }, { once: true });
-      this.video.requestVideoFrameCallback((_now, metadata) => { presented = { metadata }; finish(); });
+      this.video.requestVideoFrameCallback(onFrame);
       this.video.currentTime = (target + 0.5) * this.rate.den / this.rate.num;
     });
     if (metadata) this.#check(metadata.mediaTime, target, "seek");

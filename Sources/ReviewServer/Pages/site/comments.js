@@ -4,7 +4,8 @@
 import { request } from "/common/api.js";
 import { el, ago } from "/common/dom.js";
 
-const statusWords = { pending: "Pending", approved: "Approved", requires_changes: "Changes requested" };
+/** A status as people read it. */
+export const statusWords = { pending: "Pending", approved: "Approved", requires_changes: "Changes requested" };
 
 /** Where a comment sits, for sorting: whole-item comments first, then by frame. */
 function firstFrame(comment) {

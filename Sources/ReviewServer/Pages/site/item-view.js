@@ -8,9 +8,8 @@ import { frameLabels, parseRate } from "/common/timecode.js";
 import { Timeline } from "/common/timeline.js";
 import { DrawingLayer, TOOLS, COLORS, WIDTHS } from "/common/drawing.js";
 import { Room } from "/common/room.js";
-import { CommentPanel } from "/site/comments.js";
+import { CommentPanel, statusWords } from "/site/comments.js";
 
-const statusWords = { pending: "Pending", approved: "Approved", requires_changes: "Changes requested" };
 const toolNames = { pen: "Pen", line: "Line", arrow: "Arrow", rectangle: "Rectangle", ellipse: "Ellipse", text: "Text" };
 
 /** A toggle button with its pressed state said to assistive technology. */

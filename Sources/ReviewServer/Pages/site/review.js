@@ -5,6 +5,7 @@
 import { request, all } from "/common/api.js";
 import { el, when, humane } from "/common/dom.js";
 import { itemView } from "/site/item-view.js";
+import { statusWords } from "/site/comments.js";
 
 const main = document.getElementById("main");
 const bar = document.querySelector(".bar");
@@ -147,7 +148,6 @@ async function reviewContext(sessionID, preview) {
     feedbackBase: readBase, roomPath: `${readBase}/room` };
 }
 
-const statusWords = { pending: "Pending", approved: "Approved", requires_changes: "Changes requested" };
 
 function summaryText(summary) {
   if (!summary || summary.deciders === 0) return "No decision needed";
