@@ -30,12 +30,15 @@ struct RoomConnection: Sendable {
             return
         }
         hub.join(sessionID: sessionID, member)
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await write(to: outbound) }
-            group.addTask { await read(inbound) }
-            group.addTask { await keepPresent() }
-            // The writer ends the connection: when the outbox closes, for whatever reason.
-            await group.next()
+        await withTaskGroup(of: Bool.self) { group in
+            group.addTask { await write(to: outbound); return true }
+            group.addTask { await read(inbound); return false }
+            group.addTask { await keepPresent(); return false }
+            // The writer ends the connection: when the outbox closes, for whatever reason, it
+            // writes the close frame that says why. The others only close the outbox, and
+            // must not end the group before that frame is written (the reader's end or an
+            // access check closing the room would cancel the writer mid-close: no 4003).
+            while let writerDone = await group.next(), !writerDone {}
             group.cancelAll()
         }
         member.outbox.close(.clientLeft)
