@@ -37,6 +37,8 @@ let package = Package(
                 .brew(["ffmpeg"]),
             ]
         ),
+        // cairo, which draws the PDF reports (Debian's libcairo2-dev; fonts through fontconfig).
+        .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"]), .brew(["cairo"])]),
         .target(name: "FrameTime"),
         .target(name: "Media", dependencies: ["CFFmpeg", "FrameTime"]),
         .target(
@@ -52,11 +54,14 @@ let package = Package(
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
             ]
         ),
+        // Reports and editorial interchange over catalog values: the PDF (cairo), CSV, OTIO, EDL.
+        .target(name: "Report", dependencies: ["Catalog", "Media", "FrameTime", "CCairo"]),
         .target(
             name: "Pipeline",
             dependencies: [
                 "Catalog",
                 "Media",
+                "Report",
                 "FrameTime",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -73,6 +78,7 @@ let package = Package(
                 "Catalog",
                 "Pipeline",
                 "Media",
+                "Report",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -110,6 +116,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
         ]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Catalog", "Media", "FrameTime", "MediaTestSupport"]),
         .testTarget(name: "WebhookTests", dependencies: ["Pipeline", "Catalog", "MediaTestSupport"]),
         // The SMTP client and the MIME composer against a real SMTP server (Tests/Peers/smtp_peer.py).
         .testTarget(name: "MailTests", dependencies: ["Pipeline", "Catalog", "Media", "FrameTime", "MediaTestSupport"]),
