@@ -44,9 +44,11 @@ public enum Examples {
         id: sessionID, projectID: projectID, title: "Client review 23 Nov", description: "Comp finals",
         startsAt: when, endsAt: when.addingTimeInterval(7 * 86_400), closedAt: when,
         overrides: SessionSettingOverrides(downloadOriginal: false, downloadProxy: true, requirePassphrase: true,
-                                           shareLinkEnabled: false, allowComments: true, commentsVisibleToOthers: true),
+                                           shareLinkEnabled: false, allowComments: true, commentsVisibleToOthers: true,
+                                           allowExports: nil),
         settings: SessionSettings(downloadOriginal: false, downloadProxy: true, requirePassphrase: true,
-                                  shareLinkEnabled: false, allowComments: true, commentsVisibleToOthers: true),
+                                  shareLinkEnabled: false, allowComments: true, commentsVisibleToOthers: true,
+                                  allowExports: false),
         hasPassphrase: true, createdAt: when, createdBy: staffID, updatedAt: when)
     public static let item = SessionItem(
         id: UUID(uuidString: "0A4C6F12-8B1D-4E0B-9C44-2F6E5D3A1B90")!, sessionID: sessionID, versionID: versionID,
@@ -136,4 +138,13 @@ public enum Examples {
         versionID: versionID, viewer: FeedbackAuthor(kind: .collaborator, id: collaborator.id, name: collaborator.name),
         during: .seek, expected: 41, presented: 40, mediaTime: 1.668333, userAgent: "Mozilla/5.0 (Macintosh) Chrome/131.0",
         times: 1, firstAt: when, lastAt: when)
+
+    public static let report = SessionReport(
+        id: UUID(uuidString: "5E7A9C1B-3D5F-4B6A-8C9E-0F1A2B3C4D5E")!, sessionID: sessionID,
+        requestedBy: FeedbackAuthor(kind: .staff, id: staffID, name: staffUser.name),
+        options: ReportOptions(includeInternal: true), jobID: UUID(uuidString: "6F8B0D2C-4E6A-4C7B-9D0F-1A2B3C4D5E6F")!,
+        state: .ready, path: "reports/\(sessionID.uuidString.lowercased())/report.pdf", size: 2_483_112,
+        sha256: String(repeating: "ab", count: 32), pages: 14,
+        pictures: [ReportPicture(commentID: UUID(uuidString: "7A9C1E3B-5D7F-4A8B-9C0D-1E2F3A4B5C6D")!, frame: 41, page: 2, x: 40,
+                                 y: 312.5, width: 300, height: 168.75, source: "receipt")], error: nil, createdAt: when, finishedAt: when.addingTimeInterval(9))
 }

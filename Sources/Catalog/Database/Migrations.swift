@@ -351,6 +351,22 @@ enum Migrations {
             // What frames of missing files in a project's image sequences show: hold, slate or black.
             "ALTER TABLE projects ADD COLUMN gap_fill TEXT NOT NULL DEFAULT 'hold'",
         ]),
+        Step(version: 12, name: "reports", statements: [
+            // Whether collaborators may make reports and exports: a project default, and a
+            // session's override (NULL inherits).
+            "ALTER TABLE projects ADD COLUMN allow_exports BOOLEAN NOT NULL DEFAULT FALSE",
+            "ALTER TABLE review_sessions ADD COLUMN allow_exports BOOLEAN",
+            // PDF reports: who asked (whose view they show), with what options, made by which
+            // job, and the file once made, with where each comment's frame is on its pages.
+            """
+            CREATE TABLE reports (
+                id TEXT PRIMARY KEY, session_id TEXT NOT NULL REFERENCES review_sessions(id) ON DELETE CASCADE,
+                requested_by_kind TEXT NOT NULL, requested_by_id TEXT NOT NULL, requested_by_name TEXT NOT NULL,
+                options TEXT NOT NULL, job_id TEXT NOT NULL, state TEXT NOT NULL, path TEXT, size BIGINT, sha256 TEXT,
+                pages BIGINT, pictures TEXT, error TEXT, created_at BIGINT NOT NULL, finished_at BIGINT)
+            """,
+            "CREATE INDEX reports_by_session ON reports (session_id, created_at)",
+        ]),
     ]
 
     /// Applies every step not applied yet (up to `last`: tests build old catalogs), each in

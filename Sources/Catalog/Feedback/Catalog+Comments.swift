@@ -317,7 +317,7 @@ extension FeedbackActor {
 }
 
 extension Viewer {
-    var isStaff: Bool { if case .staff = self { true } else { false } }
+    public var isStaff: Bool { if case .staff = self { true } else { false } }
 }
 
 /// The data of comment events: the comment as it is after the change.

@@ -1,6 +1,7 @@
 import Foundation
 
-/// Durable work on the queue: a transcode, a reprocess, a webhook delivery, a frame receipt.
+/// Durable work on the queue: a transcode, a reprocess, a webhook delivery, a frame receipt,
+/// a mail, a report.
 ///
 /// Jobs are claimed atomically by one worker at a time under a lease that the worker keeps
 /// alive with heartbeats. A worker that dies stops heartbeating, its lease runs out and
@@ -18,6 +19,8 @@ public struct Job: Sendable, Hashable, Codable, Identifiable {
         case notify
         /// Deliver one mail of the outbox.
         case mail
+        /// Draw a session's PDF report.
+        case report
     }
 
     public enum State: String, Sendable, Hashable, Codable, CaseIterable {

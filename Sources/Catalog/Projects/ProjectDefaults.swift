@@ -16,10 +16,12 @@ public struct ProjectDefaults: Sendable, Hashable, Codable {
     public static let gapFillNames = GapFill.allCases.map(\.rawValue)
 
     /// What a studio expects before deciding otherwise: a week, comments on and shared,
-    /// proxies downloadable, originals not, no passphrase, shareable links allowed.
+    /// proxies downloadable, originals not, no passphrase, shareable links allowed, reports
+    /// and exports for staff only.
     public static let standard = ProjectDefaults(
         settings: SessionSettings(downloadOriginal: false, downloadProxy: true, requirePassphrase: false,
-                                  shareLinkEnabled: true, allowComments: true, commentsVisibleToOthers: true),
+                                  shareLinkEnabled: true, allowComments: true, commentsVisibleToOthers: true,
+                                  allowExports: false),
         shareDays: 7, emailThumbnails: true, gapFill: .hold)
 
     public init(settings: SessionSettings, shareDays: Int, emailThumbnails: Bool, gapFill: GapFill = .hold) {

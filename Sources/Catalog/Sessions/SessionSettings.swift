@@ -19,6 +19,10 @@ public enum SessionSetting: String, CodingKey, CaseIterable, Sendable {
     case allowComments = "allow_comments"
     /// Collaborators see each other's comments.
     case commentsVisibleToOthers = "comments_visible_to_others"
+    /// Collaborators may make the session's PDF report and download its CSV, OTIO and EDL
+    /// (staff always may); what those show a collaborator is what the visibility rule lets
+    /// them see.
+    case allowExports = "allow_exports"
 
     /// The setting's column in `projects` and `review_sessions`: its key, except that
     /// `comments_visible_to_others` is stored as `comments_visible` (released columns keep
@@ -46,6 +50,7 @@ public struct SessionSettingValues<Value: Sendable & Hashable>: Sendable, Hashab
     public var shareLinkEnabled: Value
     public var allowComments: Value
     public var commentsVisibleToOthers: Value
+    public var allowExports: Value
 
     /// The value of `setting`.
     public subscript(setting: SessionSetting) -> Value {
@@ -56,6 +61,7 @@ public struct SessionSettingValues<Value: Sendable & Hashable>: Sendable, Hashab
         case .shareLinkEnabled: shareLinkEnabled
         case .allowComments: allowComments
         case .commentsVisibleToOthers: commentsVisibleToOthers
+        case .allowExports: allowExports
         }
     }
 }
@@ -65,7 +71,8 @@ extension SessionSettingValues {
     init(_ value: (SessionSetting) throws -> Value) rethrows {
         self.init(downloadOriginal: try value(.downloadOriginal), downloadProxy: try value(.downloadProxy),
                   requirePassphrase: try value(.requirePassphrase), shareLinkEnabled: try value(.shareLinkEnabled),
-                  allowComments: try value(.allowComments), commentsVisibleToOthers: try value(.commentsVisibleToOthers))
+                  allowComments: try value(.allowComments), commentsVisibleToOthers: try value(.commentsVisibleToOthers),
+                  allowExports: try value(.allowExports))
     }
 
     /// The settings set here, and `base`'s for the others: a session's overrides over its
@@ -78,13 +85,15 @@ extension SessionSettingValues {
 extension SessionSettingValues where Value: ExpressibleByNilLiteral {
     /// Settings that set nothing but those given.
     public init(downloadOriginal: Value = nil, downloadProxy: Value = nil, requirePassphrase: Value = nil,
-                shareLinkEnabled: Value = nil, allowComments: Value = nil, commentsVisibleToOthers: Value = nil) {
+                shareLinkEnabled: Value = nil, allowComments: Value = nil, commentsVisibleToOthers: Value = nil,
+                allowExports: Value = nil) {
         self.downloadOriginal = downloadOriginal
         self.downloadProxy = downloadProxy
         self.requirePassphrase = requirePassphrase
         self.shareLinkEnabled = shareLinkEnabled
         self.allowComments = allowComments
         self.commentsVisibleToOthers = commentsVisibleToOthers
+        self.allowExports = allowExports
     }
 }
 
