@@ -4,7 +4,7 @@ import Logging
 import Media
 
 /// A worker: claims jobs from the catalog's queue and runs them, `concurrency` transcodes
-/// at once, a lane of its own for frame receipts, lanes for webhook deliveries (``WebhookConfiguration/concurrency``),
+/// at once, a lane of its own for frame receipts, one for reports, lanes for webhook deliveries (``WebhookConfiguration/concurrency``),
 /// and with mail configured, a lane gathering notices into mails and one delivering them,
 /// so a slow receiver never holds a transcode up, and, as the queue never gives out two
 /// deliveries to one webhook at once, never holds other receivers up either.
@@ -96,6 +96,11 @@ public final class PipelineWorker: Sendable {
         let receiptThreads = BlockingPool(threads: 1)
         let receipts = ReceiptGrab(catalog: catalog, store: store, owner: configuration.id, grabbers: FrameGrabberPool(capacity: 4),
                                    threads: receiptThreads.lane("frame receipts", limit: 4), logger: logger)
+        // Reports draw and grab on a thread of their own, beside the transcodes.
+        let reportThreads = BlockingPool(threads: 1)
+        let reports = ReportRunner(catalog: catalog, store: store, owner: configuration.id, lease: configuration.lease,
+                                   heartbeatInterval: configuration.heartbeatInterval, grabbers: FrameGrabberPool(capacity: 4),
+                                   threads: reportThreads.lane("reports", limit: 1), logger: logger)
         let delivery = WebhookDelivery(catalog: catalog, owner: configuration.id, configuration: configuration.webhooks,
                                        logger: logger)
         let kinds = configuration.kinds
@@ -107,6 +112,9 @@ public final class PipelineWorker: Sendable {
             }
             if kinds.contains(.receipt) {
                 group.addTask { await self.lane(kinds: [.receipt], lease: self.configuration.lease) { await receipts.run($0) } }
+            }
+            if kinds.contains(.report) {
+                group.addTask { await self.lane(kinds: [.report], lease: self.configuration.lease) { await reports.run($0) } }
             }
             if kinds.contains(.webhook) {
                 for _ in 0..<configuration.webhooks.concurrency {
@@ -140,6 +148,7 @@ public final class PipelineWorker: Sendable {
         }
         await transcodeThreads.shutdown()
         await receiptThreads.shutdown()
+        await reportThreads.shutdown()
         try? await catalog.removeWorker(id: configuration.id)
         logger.info("worker \(configuration.id) stopped")
     }
