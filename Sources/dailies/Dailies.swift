@@ -14,7 +14,7 @@ struct Dailies: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            ServeCommand.self, WorkerCommand.self, IngestCommand.self, ReprocessCommand.self, ProbeCommand.self,
+            ServeCommand.self, WorkerCommand.self, IngestCommand.self, ReprocessCommand.self, ReportCommand.self, ProbeCommand.self,
             TranscodeCommand.self, ThumbnailCommand.self, UserCommand.self, ProjectCommand.self, SessionCommand.self,
             StatusListCommand.self, TaskCommand.self, VersionCommand.self, NoteCommand.self, TransferCommand.self, BenchGrabCommand.self,
         ]

@@ -80,6 +80,7 @@ func buildRouter(services: ServerServices) -> (router: Router<AppRequestContext>
     addReviewRoutes(api)
     addFeedbackRoutes(api)
     addFrameCheckRoutes(api)
+    addReportRoutes(api)
     addWorkflowRoutes(api)
     addNotificationRoutes(api)
     addRoomRoutes(api)

@@ -45,6 +45,8 @@ extension ResponseSchemas {
             "MarkedRead": encoded(["marked": 3]),
             "FrameCheck": encoded(Examples.frameCheck),
             "FrameCheckList": list(Examples.frameCheck),
+            "Report": encoded(ReportView(Examples.report, job: nil)),
+            "ReportList": list(ReportView(Examples.report, job: nil)),
             "VersionList": list(Examples.version),
             "ComponentList": list(ComponentView(Examples.component)),
             "ReviewSession": encoded(Examples.session),

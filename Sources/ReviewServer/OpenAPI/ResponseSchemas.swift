@@ -205,6 +205,27 @@ enum ResponseSchemas {
                 Schema.string.optional("user_agent"), Schema.integer(1...Int.max).described("How often this viewer saw it").required("times"),
                 time("first_at"), time("last_at"),
             ]),
+            "Report": Schema.object([
+                uuid("id"), uuid("session_id"),
+                Schema.oneOf(SessionReport.State.self).described("queued while its job makes it (see progress), then ready or failed")
+                    .required("state"),
+                author.described("Who asked: the report shows what they may see").required("requested_by"),
+                reportOptions.required("options"),
+                Schema.object([uuid("job_id"), Schema.oneOf(Job.State.self).required("state"),
+                               count("done"), count("total")]).described("The job's progress: pictures drawn of all").optional("progress"),
+                Schema.integer(1...Int.max).optional("pages"),
+                Schema.array(Schema.object([
+                    uuid("comment_id"), FeedbackSchemas.frame.required("frame"), Schema.integer(1...Int.max).required("page"),
+                    Schema.number(0...1e6).required("x"), Schema.number(0...1e6).required("y"),
+                    Schema.number(0...1e6).required("width"), Schema.number(0...1e6).required("height"),
+                    Schema.oneOf(["receipt", "grab"]).required("source"),
+                ])).described("Where each comment's frame is: its page, and its box in points from the page's top-left")
+                    .optional("pictures"),
+                Schema.integer(0...Int.max).optional("size"),
+                Schema.string.optional("sha256"), Schema.string.described("Why it failed").optional("error"),
+                Schema.string.described("Where to download the PDF, once ready").optional("pdf_url"),
+                time("created_at"), Schema.dateTime.optional("finished_at"),
+            ]),
             "MarkedRead": Schema.object([Schema.integer(0...Int.max).described("How many were unread").required("marked")]),
             "TransferPlan": transferPlan,
             "SessionEvents": Schema.object([
@@ -226,7 +247,7 @@ enum ResponseSchemas {
                                 ("StatusSummaryList", "StatusSummary"), ("FrameDrawingList", "FrameDrawing"),
                                 ("WorkflowStatusList", "WorkflowStatus"), ("TaskList", "Task"), ("NoteList", "Note"),
                                 ("NotificationList", "Notification"),
-                                ("FrameCheckList", "FrameCheck")] {
+                                ("FrameCheckList", "FrameCheck"), ("ReportList", "Report")] {
             schemas[list] = Schema.object([
                 Schema.array(Schema.ref(element)).required("data"),
                 Schema.object([Schema.integer(0...Int.max).required("total"), Schema.integer(1...Int.max).required("limit"),
