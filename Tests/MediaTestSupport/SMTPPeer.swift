@@ -132,9 +132,8 @@ public final class SMTPPeer: @unchecked Sendable {
 
     /// Starts a peer behaving as `options` say and waits for it to listen.
     public init(_ options: Options = Options(), startTimeout: Duration = .seconds(60)) async throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
-        let python = try await Self.venvPython(root: root)
+        let root = PythonVenv.root
+        let python = try await PythonVenv.python()
         folder = try TemporaryDirectory()
         var arguments = ["-u", root.appendingPathComponent("Tests/Peers/smtp_peer.py").path, "--output", folder.url.path]
         if !options.offerStartTLS { arguments.append("--no-starttls") }
@@ -215,38 +214,6 @@ public final class SMTPPeer: @unchecked Sendable {
         decoder.keyDecodingStrategy = .convertFromSnakeCase
         return decoder
     }()
-
-    /// The venv's python, made or brought up to date by `Scripts/python-venv.sh`.
-    private static func venvPython(root: URL) async throws -> String {
-        let script = Process()
-        script.executableURL = root.appendingPathComponent("Scripts/python-venv.sh")
-        script.currentDirectoryURL = root
-        let output = Pipe()
-        // Its log can be long (pip), more than a pipe holds: a file never blocks it.
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent("dailies-python-venv-\(UUID().uuidString).log")
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: log) }
-        script.standardOutput = output
-        script.standardError = try FileHandle(forWritingTo: log)
-        script.standardInput = FileHandle.nullDevice
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            script.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do {
-                try script.run()
-            } catch {
-                script.terminationHandler = nil
-                continuation.resume(throwing: SMTPPeerError("cannot run Scripts/python-venv.sh: \(error)"))
-            }
-        }
-        let python = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        guard status == 0, !python.isEmpty else {
-            let said = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-            throw SMTPPeerError("Scripts/python-venv.sh failed (exit \(status)), so there is no Python venv for the "
-                                + "SMTP peer: \(said.suffix(2000))")
-        }
-        return python
-    }
 }
 
 /// Why the SMTP peer could not start or answer.
