@@ -125,7 +125,7 @@ struct ReportMediaTests {
         for placed in pictures {
             let shot = try #require(drawn[placed["comment_id"] as? String ?? ""])
             #expect(placed["frame"] as? Int == shot.frame && placed["source"] as? String == "receipt")
-            let page = try #require(try VideoFrameReader(pages[(placed["page"] as? Int ?? 1) - 1]).next(.rgb24)?.picture)
+            let page = try PDFPages.picture(ofPage: pages[(placed["page"] as? Int ?? 1) - 1])
             let box = ["x", "y", "width", "height"].map { (placed[$0] as? Double ?? 0) }
             let picture = PDFPages.picture(on: page, x: box[0], y: box[1], width: box[2], height: box[3])
             // The same box in the rendered page's pixels (100 dpi).
@@ -141,14 +141,18 @@ struct ReportMediaTests {
         // The OTIO export places each drawn comment's marker on the same frame, in media time.
         let otio = try await api.send("GET", base + "/exports/timeline.otio")
         #expect(otio.status == 200, "\(String(decoding: otio.body, as: UTF8.self))")
-        let read = try await InterchangeReader.read(otio.body, format: "otio", directory: directory)
-        let clips = try #require(read["clips"] as? [[String: Any]])
+        let read = try JSONSerialization.jsonObject(with: try await InterchangeReader.read(otio.body, as: "session.otio"))
+        let tracks = try #require((read as? [String: Any])?["tracks"] as? [[String: Any]])
+        let clips = try #require(tracks.first?["clips"] as? [[String: Any]])
         #expect(clips.map { $0["name"] as? String } == Self.shots.map(\.name))
         for (clip, shot) in zip(clips, Self.shots) {
-            #expect(abs((clip["rate"] as? Double ?? 0) - shot.rate) < 1e-9)
+            let available = try #require(clip["available_range"] as? [String: Any])
+            #expect(abs((available["rate"] as? Double ?? 0) - shot.rate) < 1e-9)
+            #expect(available["start"] as? Double == Double(shot.mediaStart), "\(shot.name): \(available)")
             let markers = clip["markers"] as? [[String: Any]] ?? []
             let marker = try #require(markers.first { ($0["comment"] as? String)?.hasPrefix("Warmer") == true })
-            #expect(marker["start"] as? Double == Double(shot.mediaStart + shot.frame), "\(shot.name): \(marker)")
+            let marked = try #require(marker["marked_range"] as? [String: Any])
+            #expect(marked["start"] as? Double == Double(shot.mediaStart + shot.frame), "\(shot.name): \(marker)")
             #expect(!markers.contains { ($0["comment"] as? String)?.hasPrefix("Internal") == true }, "internal left out by default")
         }
 

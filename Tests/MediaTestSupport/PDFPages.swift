@@ -16,6 +16,19 @@ public enum PDFPages {
             .map { (folder as NSString).appendingPathComponent($0) }
     }
 
+    /// A rendered page as RGB pixels. Read through a copy whose name holds no number: the
+    /// page's own name (`report-3.png`) is a member of an image sequence to Media, which
+    /// would read the sequence's first page.
+    public static func picture(ofPage path: String) throws -> Picture {
+        let folder = try TemporaryDirectory()
+        let copy = folder.path("page.png")
+        try FileManager.default.copyItem(atPath: path, toPath: copy)
+        guard let decoded = try VideoFrameReader(copy).next(.rgb24) else {
+            throw PDFPagesError(description: "\(path) holds no picture")
+        }
+        return decoded.picture
+    }
+
     /// The PDF's text, in reading order.
     public static func text(_ pdf: String) throws -> String {
         try Subprocess.run("/usr/bin/pdftotext", [pdf, "-"]).standardOutputText
@@ -31,15 +44,7 @@ public enum PDFPages {
     }
 }
 
-extension Picture {
-    /// The part of an RGB picture inside the box.
-    public func cropped(x: Int, y: Int, width: Int, height: Int) -> Picture {
-        var part: [UInt8] = []
-        part.reserveCapacity(width * height * layout.bytesPerPixel)
-        for row in y..<(y + height) {
-            let start = row * bytesPerRow + x * layout.bytesPerPixel
-            part += pixels[start..<(start + width * layout.bytesPerPixel)]
-        }
-        return Picture(width: width, height: height, layout: layout, bytesPerRow: width * layout.bytesPerPixel, pixels: part)
-    }
+/// A rendered page that could not be read.
+public struct PDFPagesError: Error, CustomStringConvertible {
+    public let description: String
 }

@@ -12,12 +12,12 @@ struct ReportRow: TableRow {
 extension SessionReport {
     init(_ row: ReportRow) throws {
         guard let options = try? JSONDecoder().decode(ReportOptions.self, from: Data(row.options.utf8)),
-            let pictures = try? row.pictures.map({ try JSONDecoder().decode([ReportPicture].self, from: Data($0.utf8)) })
+            let pictures = try? JSONDecoder().decode([ReportPicture].self, from: Data((row.pictures ?? "[]").utf8))
         else { throw CatalogError(.damaged, "reports row \(row.id): its options or pictures are not readable") }
         self.init(id: row.id, sessionID: row.sessionId,
                   requestedBy: FeedbackAuthor(kind: row.requestedByKind, id: row.requestedById, name: row.requestedByName),
                   options: options, jobID: row.jobId, state: row.state, path: row.path, size: row.size, sha256: row.sha256,
-                  pages: row.pages, pictures: pictures ?? [], error: row.error, createdAt: row.createdAt.date, finishedAt: row.finishedAt?.date)
+                  pages: row.pages, pictures: pictures, error: row.error, createdAt: row.createdAt.date, finishedAt: row.finishedAt?.date)
     }
 }
 

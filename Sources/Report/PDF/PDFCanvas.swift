@@ -220,15 +220,19 @@ final class PDFCanvas {
 
     /// Text as a drawing's text shape is painted: outlined in dark, then filled, so it reads
     /// on light and dark pictures alike (as the review page paints it).
+    /// The outline is a path; the letters over it are text, so a drawing's words are found
+    /// by a search like the comments'.
     func outlinedText(_ text: String, x: Double, y: Double, size: Double, color: Color) {
         font(.bold, size: size)
-        cairo_move_to(context, x, y + lineMetrics.ascent)
+        let baseline = y + lineMetrics.ascent
+        cairo_move_to(context, x, baseline)
         cairo_text_path(context, text)
         set(Color(red: 0, green: 0, blue: 0, alpha: 0.55))
         cairo_set_line_width(context, max(0.5, size / 8))
-        cairo_stroke_preserve(context)
+        cairo_stroke(context)
         set(color)
-        cairo_fill(context)
+        cairo_move_to(context, x, baseline)
+        cairo_show_text(context, text)
     }
 
     /// Keeps drawing inside the box until `body` returns.

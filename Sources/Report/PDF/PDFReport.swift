@@ -178,8 +178,8 @@ private struct ReportLayout {
         y += 12
 
         heading("Statuses")
-        let columns: [(String, Double)] = [("#", 0), ("Item", 22), ("Version", 300), ("Status", 460), ("Approved", 580),
-                                            ("Changes", 640), ("Pending", 700)]
+        let columns: [(String, Double)] = [("#", 0), ("Item", 22), ("Version", 260), ("Status", 410), ("Approved", 520),
+                                            ("Changes", 580), ("Pending", 640), ("Comments", 700)]
         canvas.font(.bold, size: 8.5)
         for (title, offset) in columns { canvas.text(title, x: Self.margin + offset, y: y, color: Self.muted) }
         y += 14
@@ -187,15 +187,16 @@ private struct ReportLayout {
             ensure(14)
             canvas.font(.regular, size: 9.5)
             canvas.text("\(index + 1)", x: Self.margin, y: y, color: Self.muted)
-            canvas.text(truncated(clean(item.name), width: 270), x: Self.margin + 22, y: y, color: Self.ink)
-            canvas.text(truncated(versionName(item), width: 150), x: Self.margin + 300, y: y, color: Self.ink)
-            statusChip(item.overallStatus, x: Self.margin + 460, y: y - 1)
+            canvas.text(truncated(clean(item.name), width: 230), x: Self.margin + 22, y: y, color: Self.ink)
+            canvas.text(truncated(versionName(item), width: 140), x: Self.margin + 260, y: y, color: Self.ink)
+            statusChip(item.overallStatus, x: Self.margin + 410, y: y - 1)
             canvas.font(.regular, size: 9.5)
             if let summary = item.summary {
-                for (value, offset) in [(summary.approved, 580.0), (summary.requiresChanges, 640), (summary.pending, 700)] {
+                for (value, offset) in [(summary.approved, 520.0), (summary.requiresChanges, 580), (summary.pending, 640)] {
                     canvas.text("\(value) of \(summary.deciders)", x: Self.margin + offset, y: y, color: Self.ink)
                 }
             }
+            canvas.text("\(item.threads.count)", x: Self.margin + 700, y: y, color: Self.ink)
             y += 15
         }
         if feedback.items.isEmpty { note("The session has no items.") }
@@ -313,9 +314,10 @@ private struct ReportLayout {
                 Self.muted, indent: 14)
             add(clean(reply.text), .regular, 9.5, Self.ink, indent: 14)
         }
-        let textHeight = lines.reduce(0) { $0 + $1.2 * 1.3 }
-        let blockHeight = max(frame == nil ? 0 : pictureHeight, min(textHeight, bottom - Self.margin - 40)) + 16
-        ensure(blockHeight)
+        // The picture, or the header and the first lines of text, must fit on the page; the
+        // rest of a long text flows onto the next.
+        let opening = lines.prefix(4).reduce(0) { $0 + $1.2 * 1.3 }
+        ensure(max(frame == nil ? 0 : pictureHeight, opening) + 16)
         let top = y
 
         if let frame {

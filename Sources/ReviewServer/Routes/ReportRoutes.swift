@@ -54,7 +54,7 @@ func addReportRoutes(_ api: APIRoutes) {
         .query("items", .string, "Only these items: their ids, separated by commas"),
         .query("collaborator", .uuid, "Only this collaborator's feedback"),
     ]
-    let exports: [(String, String, [Parameter], String, (RouteInput<FeedbackActor>) throws -> SessionExport.Format)] = [
+    let exports: [(String, String, [Parameter], String, @Sendable (RouteInput<FeedbackActor>) -> SessionExport.Format)] = [
         ("comments.csv", "The session's comments as CSV (RFC 4180; cells that would run as spreadsheet formulas made inert)",
          [], "text/csv", { _ in .csv }),
         ("timeline.otio", "The session as an OpenTimelineIO timeline: a clip per item, a marker per comment", [
@@ -88,7 +88,7 @@ func addReportRoutes(_ api: APIRoutes) {
             let media = EditorialTimeline.MediaChoice(rawValue: input.query("media") ?? "") ?? .proxy
             let export: SessionExport
             do {
-                export = try SessionExport(feedback, format: try format(input), media: media,
+                export = try SessionExport(feedback, format: format(input), media: media,
                                            baseURL: input.services.publicAddress.url)
             } catch let error as EDLWriterError {
                 throw APIError(status: .unprocessableContent, code: error.code.description, message: error.message)
