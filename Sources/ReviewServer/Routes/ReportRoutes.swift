@@ -54,19 +54,21 @@ func addReportRoutes(_ api: APIRoutes) {
         .query("items", .string, "Only these items: their ids, separated by commas"),
         .query("collaborator", .uuid, "Only this collaborator's feedback"),
     ]
-    let exports: [(String, String, [Parameter], String, @Sendable (RouteInput<FeedbackActor>) -> SessionExport.Format)] = [
+    // Each export's own parameters, and how it reads them (a route reads only what it declares).
+    typealias ExportChoice = @Sendable (RouteInput<FeedbackActor>) -> (SessionExport.Format, EditorialTimeline.MediaChoice)
+    let exports: [(String, String, [Parameter], String, ExportChoice)] = [
         ("comments.csv", "The session's comments as CSV (RFC 4180; cells that would run as spreadsheet formulas made inert)",
-         [], "text/csv", { _ in .csv }),
+         [], "text/csv", { _ in (.csv, .proxy) }),
         ("timeline.otio", "The session as an OpenTimelineIO timeline: a clip per item, a marker per comment", [
             .query("media", .oneOf(EditorialTimeline.MediaChoice.allCases.map(\.rawValue)),
                    "Which file the clips point at: proxy (the default) or original"),
-        ], "application/json", { _ in .otio }),
+        ], "application/json", { input in (.otio, EditorialTimeline.MediaChoice(rawValue: input.query("media") ?? "") ?? .proxy) }),
         ("timeline.edl", "The session as a CMX 3600 EDL: an event per item, a locator per comment (one rate per EDL)", [
             .query("markers", .oneOf(EDLWriter.MarkerForm.allCases.map(\.rawValue)),
                    "avid: * LOC: lines (the default); resolve: DaVinci Resolve's marker events"),
-        ], "text/plain", { input in .edl(EDLWriter.MarkerForm(rawValue: input.query("markers") ?? "") ?? .avidLocators) }),
+        ], "text/plain", { input in (.edl(EDLWriter.MarkerForm(rawValue: input.query("markers") ?? "") ?? .avidLocators), .proxy) }),
     ]
-    for (name, summary, parameters, mediaType, format) in exports {
+    for (name, summary, parameters, mediaType, choice) in exports {
         api.participant.add(.get, "/api/v1/review/sessions/{session_id}/exports/\(name)", summary, tag: "reports",
                             parameters: exportParameters + parameters, response: .file([mediaType]),
                             refusals: [forbidden, .rule("One EDL has one rate: items at different rates are named")]) { input in
@@ -85,10 +87,10 @@ func addReportRoutes(_ api: APIRoutes) {
                                         collaboratorID: input.query("collaborator").flatMap(UUID.init(uuidString:)))
             let feedback = try await SessionFeedback.gather(sessionID: sessionID, for: viewer, options: options,
                                                             catalog: input.catalog)
-            let media = EditorialTimeline.MediaChoice(rawValue: input.query("media") ?? "") ?? .proxy
+            let (format, media) = choice(input)
             let export: SessionExport
             do {
-                export = try SessionExport(feedback, format: format(input), media: media,
+                export = try SessionExport(feedback, format: format, media: media,
                                            baseURL: input.services.publicAddress.url)
             } catch let error as EDLWriterError {
                 throw APIError(status: .unprocessableContent, code: error.code.description, message: error.message)

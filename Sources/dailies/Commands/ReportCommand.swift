@@ -52,7 +52,13 @@ struct ReportCommand: AsyncParsableCommand {
             }
             let feedback = try await SessionFeedback.gather(sessionID: sessionID, for: .staff(user.id), options: options,
                                                             catalog: catalog)
-            let export = try SessionExport(feedback, format: exportFormat, media: media, baseURL: try await catalog.publicURL())
+            let export: SessionExport
+            do {
+                export = try SessionExport(feedback, format: exportFormat, media: media, baseURL: try await catalog.publicURL())
+            } catch let error as EDLWriterError {
+                // A refusal like the catalog's: said on standard error, exit status 65.
+                throw CatalogError(.invalidField, error.message, field: "format")
+            }
             if let output {
                 try Data(export.bytes).write(to: URL(fileURLWithPath: output), options: .atomic)
                 printError("wrote \(output)")
