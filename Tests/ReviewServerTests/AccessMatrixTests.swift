@@ -33,6 +33,9 @@ struct AccessMatrixTests {
         case collaboratorAuthor
         /// Staff, or a collaborator of the session (a comment's receipt).
         case participant
+        /// Staff, or the collaborator a report was made for: the link visitor gets 404, as if
+        /// it did not exist.
+        case reportOwner
         /// Staff feedback: refused on a closed (409) or ended (410) session.
         case staffFeedback
         case inviteExchange
@@ -71,6 +74,8 @@ struct AccessMatrixTests {
         let noticeID: UUID
         /// The studio's logo, a PNG, set in the worlds the logo routes are tried in (empty elsewhere).
         let logo: Data
+        /// The collaborator's report, queued.
+        let reportID: UUID
     }
 
     /// How one route is tried.
@@ -96,7 +101,8 @@ struct AccessMatrixTests {
         let admin = try #require(try await catalog.staffUser(apiKey: server.adminKey))
         let session = try await catalog.createSession(
             projectID: project.id,
-            SessionFields(settings: SessionSettingsUpdate(requirePassphrase: .some(needsPassphrase)),
+            // Exports allowed: the matrix tries collaborators on the report and export routes too.
+            SessionFields(settings: SessionSettingsUpdate(requirePassphrase: .some(needsPassphrase), allowExports: true),
                           passphrase: needsPassphrase ? .some(passphrase) : nil),
             versionIDs: Array(versions.prefix(2)), createdBy: admin.id)
         let (collaborator, invite) = try await catalog.addCollaborator(sessionID: session.id, name: "Client", email: "c@client.example")
@@ -151,6 +157,8 @@ struct AccessMatrixTests {
         // Feedback on the first item: the collaborator's comment on a frame, with its receipt
         // made as a worker makes it, and staff's.
         let access = try await catalog.access(collaboratorID: collaborator.id)
+        // A report the collaborator asked for, not made yet (no worker runs here).
+        let report = try await catalog.requestReport(sessionID: session.id, options: ReportOptions(), by: .collaborator(access)).report
         let staffUser = try #require(try await catalog.staffUser(apiKey: server.adminKey))
         let firstItem = try #require(try await catalog.items(sessionID: session.id).first)
         let collaboratorComment = try await catalog.addComment(sessionID: session.id, itemID: firstItem.id,
@@ -216,7 +224,7 @@ struct AccessMatrixTests {
             uploadID: upload.id, jobID: job.id, batchID: batchID, webhookID: webhook.id,
             foreignItemID: try #require(try await catalog.items(sessionID: elsewhere.id).first).id,
             collaboratorCommentID: collaboratorComment.id, staffCommentID: staffComment.id, taskID: task.id, noteID: noteID,
-            noticeID: noticeID, logo: logo)
+            noticeID: noticeID, logo: logo, reportID: report.id)
     }
 
     /// Claims job `id` as "matrix", the way a worker would; jobs earlier worlds left queued
@@ -254,6 +262,15 @@ struct AccessMatrixTests {
             return Row(kind: .participant)
         case "POST /api/v1/review/sessions/{session_id}/items/{item_id}/frame-checks":
             return Row(kind: .participant, body: ["during": "seek", "expected": 2, "presented": 1, "media_time": 0.0417])
+        // Reports and exports: staff, and the session's collaborators where it allows exports (the world's does).
+        case "POST /api/v1/review/sessions/{session_id}/reports": return Row(kind: .participant, body: [:])
+        case "GET /api/v1/review/sessions/{session_id}/reports", "GET /api/v1/review/sessions/{session_id}/exports/comments.csv",
+             "GET /api/v1/review/sessions/{session_id}/exports/timeline.otio",
+             "GET /api/v1/review/sessions/{session_id}/exports/timeline.edl":
+            return Row(kind: .participant)
+        // The collaborator's report: not another collaborator's to see; its PDF not made yet.
+        case "GET /api/v1/review/sessions/{session_id}/reports/{report_id}": return Row(kind: .reportOwner)
+        case "GET /api/v1/review/sessions/{session_id}/reports/{report_id}/pdf": return Row(kind: .reportOwner, success: 409)
         case let key where key.hasPrefix("GET /api/v1/review/sessions/"): return Row(kind: .collaborator)
         case "POST /api/v1/review/sessions/{session_id}/items/{item_id}/comments":
             return Row(kind: .collaborator, body: ["text": "Looks good", "anchor": ["frame": 2]])
@@ -341,6 +358,12 @@ struct AccessMatrixTests {
             return actor == .linkVisitor && answer == success ? 403 : answer
         case .participant:
             return actor == .staff ? success : expected(.collaborator, actor: actor, state: state, success: success)
+        case .reportOwner:
+            // A closed session refuses collaborators (409) before the report is looked up;
+            // let in, the link visitor finds no report of theirs.
+            guard actor == .linkVisitor, state != .closed else { return expected(.participant, actor: actor, state: state, success: success) }
+            let answer = expected(.participant, actor: actor, state: state, success: success)
+            return answer == success ? 404 : answer
         case .staffFeedback:
             guard actor == .staff else { return 401 }
             return state == .closed ? 409 : state == .afterEnd ? 410 : success
@@ -379,24 +402,18 @@ struct AccessMatrixTests {
                     }
                     let success = try #require(row.success ?? (operation["responses"] as? [String: Any])?.keys
                         .compactMap(Int.init).filter { (200..<300).contains($0) }.min())
-                    let concrete = path
-                        .replacingOccurrences(of: "{project_id}", with: world.projectID.uuidString)
-                        .replacingOccurrences(of: "{session_id}", with: world.sessionID.uuidString)
-                        .replacingOccurrences(of: "{version_id}", with: world.versionIDs[0].uuidString)
-                        .replacingOccurrences(of: "{item_id}", with: world.itemIDs[0].uuidString)
-                        .replacingOccurrences(of: "{collaborator_id}", with: world.collaboratorID.uuidString)
-                        .replacingOccurrences(of: "{upload_id}", with: world.uploadID.uuidString)
-                        .replacingOccurrences(of: "{job_id}", with: world.jobID.uuidString)
-                        .replacingOccurrences(of: "{batch_id}", with: world.batchID.uuidString)
-                        .replacingOccurrences(of: "{webhook_id}", with: world.webhookID.uuidString)
-                        .replacingOccurrences(of: "{task_id}", with: world.taskID.uuidString)
-                        .replacingOccurrences(of: "{note_id}", with: world.noteID.uuidString)
-                        .replacingOccurrences(of: "{scope}", with: "version")
-                        .replacingOccurrences(of: "{notice_id}", with: world.noticeID.uuidString)
-                        .replacingOccurrences(of: "{kind}", with: "proxy")
-                        .replacingOccurrences(of: "{frame}", with: "5")
-                        .replacingOccurrences(of: "{comment_id}", with: (path.hasPrefix("/api/v1/review/")
-                            ? world.collaboratorCommentID : world.staffCommentID).uuidString) + row.query
+                    let commentID = path.hasPrefix("/api/v1/review/") ? world.collaboratorCommentID : world.staffCommentID
+                    let values: [String: String] = [
+                        "{project_id}": world.projectID.uuidString, "{session_id}": world.sessionID.uuidString,
+                        "{version_id}": world.versionIDs[0].uuidString, "{item_id}": world.itemIDs[0].uuidString,
+                        "{collaborator_id}": world.collaboratorID.uuidString, "{upload_id}": world.uploadID.uuidString,
+                        "{job_id}": world.jobID.uuidString, "{batch_id}": world.batchID.uuidString,
+                        "{webhook_id}": world.webhookID.uuidString, "{task_id}": world.taskID.uuidString,
+                        "{note_id}": world.noteID.uuidString, "{scope}": "version", "{notice_id}": world.noticeID.uuidString,
+                        "{report_id}": world.reportID.uuidString, "{kind}": "proxy", "{frame}": "5",
+                        "{comment_id}": commentID.uuidString,
+                    ]
+                    let concrete = values.reduce(path) { $0.replacingOccurrences(of: $1.key, with: $1.value) } + row.query
                     for actor in Actor.allCases {
                         let answer = try await world.clients[actor]!.send(method.uppercased(), concrete, json: row.body,
                                                                            raw: row.raw, bytes: row.bytes, headers: row.headers)
