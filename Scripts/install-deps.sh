@@ -3,7 +3,9 @@
 # headers (the media engine), pkg-config (how SwiftPM finds them), and the ffmpeg/ffprobe
 # tools that author fixtures and check results in the tests, and python3 with its venv module
 # (Scripts/python-venv.sh makes the venv the Python tools run in), curl (the README's tour,
-# which a test runs), and chromium with its driver (the review site's browser tests). Installs nothing when all are present. Needs root or sudo for apt-get;
+# which a test runs), chromium with its driver (the review site's browser tests), cairo's headers
+# and the DejaVu fonts (the PDF reports), and poppler's tools (which render and read those PDFs
+# back in the tests). Installs nothing when all are present. Needs root or sudo for apt-get;
 # never asks questions.
 set -euo pipefail
 
@@ -14,6 +16,8 @@ packages=(
   python3 python3-venv
   curl
   chromium chromium-driver
+  libcairo2-dev fonts-dejavu-core
+  poppler-utils
 )
 
 missing=()

@@ -56,13 +56,15 @@ def generated(server: Server, tmp_path_factory: pytest.TempPathFactory) -> typin
     # The generator formats its output with ruff by default; formatting is of no use here, and
     # skipping it keeps the run from depending on a `ruff` on PATH.
     config = workdir / "generator.json"
-    # Frame grabs answer image/jpeg, the studio's logo image/png (and takes either), and the
-    # player's proxy video/mp4, which the generator has no reader for: its own setting for such
-    # types reads them as the bytes they are (the document stays exact).
+    # Frame grabs answer image/jpeg, the studio's logo image/png (and takes either), the
+    # player's proxy video/mp4 and a report application/pdf, which the generator has no reader
+    # for: its own setting for such types reads them as the bytes they are (the document stays
+    # exact).
     config.write_text(json.dumps({"post_hooks": [],
                                   "content_type_overrides": {"image/jpeg": "application/octet-stream",
                                                              "image/png": "application/octet-stream",
-                                                             "video/mp4": "application/octet-stream"}}))
+                                                             "video/mp4": "application/octet-stream",
+                                                             "application/pdf": "application/octet-stream"}}))
     command = [
         sys.executable, "-m", "openapi_python_client", "generate",
         "--url", f"{server.base_url}/api/v1/openapi.json",
