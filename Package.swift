@@ -97,6 +97,7 @@ let package = Package(
                 "Pipeline",
                 "ReviewServer",
                 "Media",
+                "Report",
                 "FrameTime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
