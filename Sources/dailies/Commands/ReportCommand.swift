@@ -46,7 +46,7 @@ struct ReportCommand: AsyncParsableCommand {
             let user = try await requester(catalog)
             let options = ReportOptions(includeInternal: `internal`, itemIDs: items.isEmpty ? nil : try items.map(parseID),
                                         collaboratorID: try collaborator.map(parseID))
-            if format == .pdf {
+            guard let exportFormat else {
                 try await pdf(sessionID: sessionID, options: options, user: user, catalog: catalog)
                 return
             }
@@ -68,11 +68,13 @@ struct ReportCommand: AsyncParsableCommand {
         }
     }
 
-    private var exportFormat: SessionExport.Format {
+    /// The export asked for; `nil` for the PDF, which is a report job instead.
+    private var exportFormat: SessionExport.Format? {
         switch format {
+        case .pdf: nil
         case .csv: .csv
         case .otio: .otio
-        case .edl, .pdf: .edl(markers)
+        case .edl: .edl(markers)
         }
     }
 
