@@ -30,7 +30,7 @@ struct ServeCommandTests {
         let key = try #require(server.adminKey)
         // Each answer's id stands for the next lines' <… id>, in the order the tour makes them.
         var ids: [String: String] = [:]
-        let made = ["project id", "version id", "session id", "collaborator id"]
+        let madeNames = ["project id", "version id", "session id", "collaborator id"]
         for (index, line) in lines.enumerated() {
             var command = line.replacingOccurrences(of: "localhost:8080", with: server.url)
             for (name, id) in ids { command = command.replacingOccurrences(of: "<\(name)>", with: id) }
@@ -39,9 +39,11 @@ struct ServeCommandTests {
                                          check: false)
             #expect(run.status == 0, "\(line)\n→ \(run.standardOutputText) \(run.standardErrorText)")
             let answer = (try? JSONSerialization.jsonObject(with: run.standardOutput)) as? [String: Any] ?? [:]
-            if index < made.count {
+            if index < madeNames.count {
                 let id = (answer["id"] as? String) ?? ((answer["collaborator"] as? [String: Any])?["id"] as? String)
-                ids[made[index]] = try #require(id, "\(line) answers an id: \(run.standardOutputText)")
+                // Unwrapped on its own line: assigned straight into the dictionary, #require would keep the optional.
+                let made: String = try #require(id, "\(line) answers an id: \(run.standardOutputText)")
+                ids[madeNames[index]] = made
             }
         }
         // The invite mail is written by a job the supervised worker claims, so it lands a moment after its answer.
