@@ -73,21 +73,24 @@ while read -r item frame; do
     "$base/api/v1/sessions/$session/items/$item/comments" > /dev/null
 done < "$work/comments"
 
-measure() { # label: runs the report RUNS times; prints the medians
-  local seconds=() memory=()
-  for _ in $(seq 1 "$runs"); do
-    /usr/bin/time -f '%e %M' -o "$work/time" "$dailies" report "$session" --data-dir "$data" -o "$work/report.pdf" \
-      > "$work/report.out" 2> /dev/null
-    read -r s m < "$work/time"
-    seconds+=("$s")
-    memory+=("$m")
-  done
-  python3 - "$1" "$(cat "$work/report.out")" "${seconds[*]}" "${memory[*]}" <<'PYTHON'
-import statistics, sys
-label, made, seconds, memory = sys.argv[1], sys.argv[2], sys.argv[3].split(), sys.argv[4].split()
-print(f"{label:<34} {statistics.median(map(float, seconds)):7.2f} s   peak {statistics.median(map(int, memory)) / 1024:6.0f} MiB   {made.split(': ', 1)[-1]}")
+measure() { # label file: runs the report RUNS times; prints the medians, keeps the time's in file
+  python3 - "$1" "$work/$2" "$runs" "$dailies" report "$session" --data-dir "$data" -o "$work/report.pdf" <<'PYTHON'
+import os, statistics, subprocess, sys, time
+label, keep, runs, command = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4:]
+seconds, memory = [], []
+for _ in range(runs):
+    started = time.monotonic()
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    # Wall time and peak RSS of that child alone, as Scripts/bench-transcode.sh measures.
+    _, status, usage = os.wait4(child.pid, 0)
+    seconds.append(time.monotonic() - started)
+    memory.append(usage.ru_maxrss)
+    made = child.stdout.read().strip()
+    if status != 0:
+        sys.exit(f"{' '.join(command)} failed")
+print(f"{label:<34} {statistics.median(seconds):7.2f} s   peak {statistics.median(memory) / 1024:6.0f} MiB   {made.split(': ', 1)[-1]}")
+open(keep, "w").write(str(statistics.median(seconds)))
 PYTHON
-  python3 -c "import statistics; print(statistics.median([float(s) for s in '${seconds[*]}'.split()]))" > "$work/$2"
 }
 
 echo >&2
@@ -113,13 +116,13 @@ items = {i["id"]: i["version_id"] for i in get(f"/api/v1/sessions/{session}/item
 for comment in get(f"/api/v1/sessions/{session}/comments?limit=500")["data"]:
     components = get(f"/api/v1/versions/{items[comment['item_id']]}/components")["data"]
     proxy = [c["path"] for c in components if c["kind"] == "proxy"][0]
-    print(proxy, comment["anchor"]["frame"])
+    # The middle of frame k's interval, as the server seeks, at the sources' 24 fps.
+    print(proxy, (comment["anchor"]["frame"] + 0.5) / 24)
 PYTHON
 )
 started=$(date +%s.%N)
-while read -r proxy frame; do
-  # The middle of frame k's interval, as the server seeks, at the sources' 24 fps.
-  ffmpeg -hide_banner -nostdin -loglevel error -y -ss "$(python3 -c "print(($frame + 0.5) / 24)")" \
+while read -r proxy seconds; do
+  ffmpeg -hide_banner -nostdin -loglevel error -y -ss "$seconds" \
     -i "$data/$proxy" -frames:v 1 "$work/grab.jpg"
 done <<< "$proxies"
 ended=$(date +%s.%N)
