@@ -192,6 +192,12 @@ struct ReportMediaTests {
         #expect(try PDFPages.text(output).contains("Internal only: rerender sh030"))
         let cliEDL = try dailies(["report", "--data-dir", data, session, "--format", "edl"])
         #expect(cliEDL.status == 65 && cliEDL.standardErrorText.contains("sh030"), "\(cliEDL.standardErrorText)")
+
+        // Deleting the session deletes its reports, files and all.
+        let folder = (data as NSString).appendingPathComponent("reports/\(session.lowercased())")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).count == 3, "two by staff, one by the collaborator")
+        #expect(try await api.send("DELETE", "/api/v1/sessions/\(session)?force=true").status == 204)
+        #expect(!FileManager.default.fileExists(atPath: folder))
     }
 
     /// Polls a report until it is ready (failing the test if it fails).

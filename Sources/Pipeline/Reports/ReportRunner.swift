@@ -8,7 +8,7 @@ import Synchronization
 /// Makes one session's PDF report: gathers what the report's reader may see, draws it on a
 /// thread of the worker's own (cairo and the frame grabs block), keeps the job's lease with
 /// heartbeats that carry the progress (pictures drawn of pictures in all), then stores the
-/// PDF under `reports/<session>/<report>.pdf` and registers it.
+/// PDF where the store keeps reports (`reports/<session>/<report>.pdf`) and registers it.
 ///
 /// Pictures are the comments' frame receipts where ready, otherwise frame-exact grabs from
 /// the proxy through the worker's warm grabber pool. A report that fails is retried by the
@@ -81,7 +81,7 @@ struct ReportRunner: Sendable {
             let (sha256, size) = try Durability.sha256(ofFile: temporary)
             return (result, sha256, size)
         }
-        let relative = "reports/\(report.sessionID.uuidString.lowercased())/\(report.id.uuidString.lowercased()).pdf"
+        let relative = store.reportPath(sessionID: report.sessionID, reportID: report.id)
         let path = store.absolutePath(relative)
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
                                                 withIntermediateDirectories: true)

@@ -33,6 +33,13 @@ public protocol BlobStore: Sendable {
 
     /// Removes every run folder beside `runFolder` (same version and profile).
     func removeDerived(siblingsOf runFolder: String)
+
+    /// Where a session's PDF report is kept (relative path).
+    func reportPath(sessionID: UUID, reportID: UUID) -> String
+
+    /// Removes a deleted session's reports. (Its frame receipts stay: notes transferred
+    /// from its comments keep pointing at them.)
+    func removeReports(sessionID: UUID)
 }
 
 /// The embedded default: files under the data directory.
@@ -42,6 +49,7 @@ public protocol BlobStore: Sendable {
 /// originals/sequences/<manifest sha256>/…    an image sequence's files, as uploaded
 /// derived/<version>/<profile>/<run>/…        review outputs of one transcode run
 /// receipts/<session>/<comment>-<frame>.jpg     frame receipts: what a reviewer saw (never reprocessed)
+/// reports/<session>/<report>.pdf              PDF reports of a session's feedback
 /// branding/logo-<sha256>.png                  the studio's logo, as the server remade it
 /// tmp/                                       files being written
 /// ```
@@ -105,6 +113,14 @@ public struct LocalBlobStore: BlobStore {
         for name in (try? FileManager.default.contentsOfDirectory(atPath: absolutePath(parent))) ?? [] where name != keep {
             try? FileManager.default.removeItem(atPath: absolutePath((parent as NSString).appendingPathComponent(name)))
         }
+    }
+
+    public func reportPath(sessionID: UUID, reportID: UUID) -> String {
+        "reports/\(sessionID.uuidString.lowercased())/\(reportID.uuidString.lowercased()).pdf"
+    }
+
+    public func removeReports(sessionID: UUID) {
+        try? FileManager.default.removeItem(atPath: absolutePath("reports/\(sessionID.uuidString.lowercased())"))
     }
 
     public func removeDerived(_ path: String) {

@@ -48,7 +48,10 @@ func addSessionRoutes(_ api: APIRoutes) {
                   parameters: [.query("force", .boolean, "Delete the session's feedback with it (the refusal says what would go)")],
                   status: .noContent, response: .empty,
                   refusals: [.conflict("The session has feedback and force is not true: the error says how much")]) { input in
-        try await input.catalog.deleteSession(id: try input.id("session_id"), force: input.query("force") == "true")
+        let sessionID = try input.id("session_id")
+        try await input.catalog.deleteSession(id: sessionID, force: input.query("force") == "true")
+        // Its reports went with its rows; their files go too.
+        input.services.store.removeReports(sessionID: sessionID)
         return Response(status: .noContent)
     }
     api.staff.add(.post, "/api/v1/sessions/{session_id}/clone",
