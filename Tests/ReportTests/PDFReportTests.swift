@@ -150,6 +150,22 @@ struct PDFReportTests {
             }
         }
     }
+
+    @Test("a frame that cannot be had is said on its page, and the report keeps every word")
+    func missingMedia() async throws {
+        try await Self.withReview { review in
+            _ = try await review.comment("Still here without its picture", .frame(12), by: .collaborator(review.dana))
+            let feedback = try await review.feedback(for: .staff(review.staff.id))
+            // The proxy and the poster gone from the disk, as after a botched restore.
+            let gone = StoredFrameStills(grabbers: FrameGrabberPool(capacity: 1)) { "/nonexistent/dailies/\($0)" }
+            let directory = try TemporaryDirectory()
+            let result = try PDFReport(feedback: feedback, stills: gone).write(to: directory.path("report.pdf"))
+            #expect(result.pictures.isEmpty)
+            let text = try PDFPages.text(directory.path("report.pdf"))
+            #expect(text.contains("Still here without its picture") && text.contains("frame 12 could not be grabbed"))
+            #expect(text.contains("the poster could not be read"))
+        }
+    }
 }
 
 /// The progress a report reported, last call kept.

@@ -233,12 +233,14 @@ private struct ReportLayout {
         let posterHeight = min(posterWidth / aspect, 160)
         let posterBox = fitted(aspect: aspect, width: posterWidth, height: posterHeight, x: Self.margin, y: y)
         canvas.fill(x: Self.margin, y: y, width: posterWidth, height: posterHeight, color: Self.panel)
-        if let poster = try stills.poster(item) {
+        switch Result(catching: { try stills.poster(item) }) {
+        case .success(let poster?):
             try canvas.picture(poster.picture, jpeg: poster.jpeg, x: posterBox.x, y: posterBox.y, width: posterBox.width,
                                height: posterBox.height)
-        } else {
-            canvas.font(.italic, size: 9)
-            canvas.text("no poster yet", x: Self.margin + 12, y: y + posterHeight / 2 - 6, color: Self.muted)
+        case .success(nil):
+            missingPicture("no poster yet", x: Self.margin, y: y, width: posterWidth, height: posterHeight)
+        case .failure(let error):
+            missingPicture("the poster could not be read: \(error)", x: Self.margin, y: y, width: posterWidth, height: posterHeight)
         }
         step()
         let textX = Self.margin + posterWidth + 20, textWidth = contentWidth - posterWidth - 20
@@ -323,14 +325,17 @@ private struct ReportLayout {
         if let frame {
             let box = (x: Self.margin, y: top, width: pictureWidth, height: pictureHeight)
             canvas.fill(x: box.x, y: box.y, width: box.width, height: box.height, color: Self.panel)
-            if let still = try stills.still(comment: comment, frame: frame, item: item) {
+            // A picture that cannot be had is said on the page; the comment's words are never lost for it.
+            switch Result(catching: { try stills.still(comment: comment, frame: frame, item: item) }) {
+            case .success(let still?):
                 try canvas.picture(still.picture, jpeg: still.jpeg, x: box.x, y: box.y, width: box.width, height: box.height)
                 pictures.append(ReportPicture(commentID: comment.id, frame: frame, page: canvas.pageCount, x: box.x,
-                                                        y: box.y, width: box.width, height: box.height,
-                                                        source: still.source.rawValue))
-            } else {
-                canvas.font(.italic, size: 9)
-                canvas.text("no picture: the version has no proxy", x: box.x + 10, y: box.y + box.height / 2 - 6, color: Self.muted)
+                                              y: box.y, width: box.width, height: box.height, source: still.source.rawValue))
+            case .success(nil):
+                missingPicture("no picture: the version has no proxy", x: box.x, y: box.y, width: box.width, height: box.height)
+            case .failure(let error):
+                missingPicture("frame \(frame) could not be grabbed: \(error)", x: box.x, y: box.y, width: box.width,
+                               height: box.height)
             }
             if let drawing = comment.drawing {
                 canvas.clipped(x: box.x, y: box.y, width: box.width, height: box.height) {
@@ -392,6 +397,17 @@ private struct ReportLayout {
     }
 
     // MARK: Pieces
+
+    /// Says in the picture's box why there is no picture.
+    func missingPicture(_ reason: String, x: Double, y: Double, width: Double, height: Double) {
+        canvas.font(.italic, size: 8.5)
+        let lines = canvas.wrap(reason, width: width - 20).prefix(4)
+        var lineY = y + height / 2 - Double(lines.count) * 6
+        for line in lines {
+            canvas.text(line, x: x + 10, y: lineY, color: Self.muted)
+            lineY += 12
+        }
+    }
 
     mutating func heading(_ text: String) {
         ensure(40)
