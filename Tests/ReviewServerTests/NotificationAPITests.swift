@@ -58,7 +58,12 @@ struct NotificationAPITests {
             #expect(try await Self.waiting(server, world.dana, world) == 1)
 
             // A forged or altered token is refused and changes nothing.
-            let altered = String(token.dropLast()) + (token.last == "A" ? "B" : "A")
+            // A character in the middle: the last one of a base64 text may carry only padding
+            // bits, and changing those can leave the decoded token as it was (a flaky test).
+            var characters = Array(token)
+            let middle = characters.count / 2
+            characters[middle] = characters[middle] == "A" ? "B" : "A"
+            let altered = String(characters)
             for bad in [altered, "not-a-token", "\(UUID()).\(UUID())"] {
                 let refused = try await server.anonymous.send("POST", "/unsubscribe/\(bad)", raw: "List-Unsubscribe=One-Click",
                                                                headers: ["Content-Type": "application/x-www-form-urlencoded"])
