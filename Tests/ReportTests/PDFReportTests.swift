@@ -151,6 +151,32 @@ struct PDFReportTests {
         }
     }
 
+    @Test("the CSV lists every comment, a whole-item one on an item with no media yet too; the OTIO has no frames for that item")
+    func itemsWithoutMedia() async throws {
+        try await Self.withReview { review in
+            let bare = try await review.catalog.createVersion(projectID: review.session.projectID, VersionFields(name: "sh020_comp"))
+            let added = try await review.catalog.addItems(sessionID: review.session.id, versionIDs: [bare.id])
+            let bareItem = try #require(added.first { $0.versionID == bare.id })
+            _ = try await review.catalog.addComment(sessionID: review.session.id, itemID: bareItem.id,
+                                                    CommentDraft(text: "Waiting for this one"), by: .collaborator(review.dana))
+            _ = try await review.comment("The whole shot", by: .collaborator(review.dana))
+            _ = try await review.comment("This frame", .frame(41), by: .collaborator(review.dana))
+            let feedback = try await review.feedback(for: .staff(review.staff.id))
+
+            let csv = try SessionExport(feedback, format: .csv, baseURL: nil)
+            let rows = try await InterchangeReader.csvRows(String(decoding: csv.bytes, as: UTF8.self))
+            let byText = Dictionary(uniqueKeysWithValues: rows.dropFirst().map { ($0[11], $0) })
+            #expect(byText["Waiting for this one"]?[0] == "sh020_comp" && byText["Waiting for this one"]?[5] == "whole item")
+            #expect(byText["The whole shot"]?[5] == "whole item (0-83)" && byText["The whole shot"]?[4] == "")
+            #expect(byText["This frame"]?[4] == "41" && byText["This frame"]?[6] == "00:00:01:17")
+
+            let otio = try SessionExport(feedback, format: .otio, baseURL: nil)
+            let read = try JSONSerialization.jsonObject(with: try await InterchangeReader.read(Data(otio.bytes), as: "s.otio"))
+            let clips = ((read as? [String: Any])?["tracks"] as? [[String: Any]])?.first?["clips"] as? [[String: Any]]
+            #expect(clips?.map { $0["name"] as? String } == ["sh010_comp"], "only the item with frames")
+        }
+    }
+
     @Test("a frame that cannot be had is said on its page, and the report keeps every word")
     func missingMedia() async throws {
         try await Self.withReview { review in

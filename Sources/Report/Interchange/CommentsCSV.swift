@@ -4,7 +4,8 @@ import FrameTime
 
 /// A session's comments as CSV for spreadsheets: a header row, then one row per comment in
 /// the timeline's order, with its replies in a cell beside it (the timeline carries replies
-/// as "name: text", without dates of their own).
+/// as "name: text", without dates of their own). A comment on the whole item has no frame or
+/// timecode; its range says "whole item", with the item's frames when it has media.
 ///
 /// The text follows RFC 4180: CRLF after every row, and a field that holds a comma, a
 /// quote, CR or LF is quoted, its quotes doubled. It starts with a UTF-8 byte order mark,
@@ -42,14 +43,17 @@ public enum CommentsCSV {
             for marker in clip.markers {
                 let first = clip.frameNumber(at: marker.first)
                 let last = clip.frameNumber(at: marker.last)
+                // A whole-item comment says so; on an item with no media yet it has no frames to name.
+                let frames: [Cell] = clip.frameCount == 0 ? [.text(""), .text("whole item"), .text("")]
+                    : marker.isWholeItem ? [.text(""), .text("whole item (\(first)-\(last))"), .text("")]
+                    : [.number(first), .text(last == first ? "" : "\(first)-\(last)"),
+                       .text(clip.timecode(at: marker.first).description)]
                 text += row([
                     .text(clip.name),
                     .text(clip.versionName),
                     .text(marker.author),
                     .text(dates.string(from: marker.createdAt)),
-                    .number(first),
-                    .text(last == first ? "" : "\(first)-\(last)"),
-                    .text(clip.timecode(at: marker.first).description),
+                ] + frames + [
                     .text(clip.status.words),
                     .text(marker.authorStatus?.words ?? ""),
                     .text(marker.isResolved ? "yes" : "no"),

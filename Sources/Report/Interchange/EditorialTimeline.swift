@@ -17,6 +17,8 @@ public struct EditorialTimeline: Sendable, Hashable {
         /// The version's name, as staff know it.
         public var versionName: String
         public var rate: FrameRate
+        /// 0 for an item with no review media yet: only the CSV lists it (its comments are
+        /// all on the whole item); the OTIO and the EDL have no frames to place it on.
         public var frameCount: Int
         /// The number people call frame 0 by (1001 for a sequence from 1001).
         public var firstFrameNumber: Int
@@ -57,6 +59,8 @@ public struct EditorialTimeline: Sendable, Hashable {
         /// The frames it is on, both ends included; a whole-item comment spans the clip.
         public var first: Int
         public var last: Int
+        /// On the whole item rather than on frames (its frames span the clip, if it has any).
+        public var isWholeItem: Bool
         public var createdAt: Timestamp
         public var isInternal: Bool
         public var isResolved: Bool
@@ -68,8 +72,10 @@ public struct EditorialTimeline: Sendable, Hashable {
         public var replies: [String]
 
         public init(commentID: UUID, author: String, text: String, first: Int, last: Int, createdAt: Timestamp,
-                    isInternal: Bool, isResolved: Bool, authorStatus: ReviewStatus?, drawing: Drawing?, replies: [String]) {
+                    isInternal: Bool, isResolved: Bool, authorStatus: ReviewStatus?, drawing: Drawing?, replies: [String],
+                    isWholeItem: Bool = false) {
             self.commentID = commentID
+            self.isWholeItem = isWholeItem
             self.author = author
             self.text = text
             self.first = first

@@ -31,7 +31,7 @@ public struct SessionExport: Sendable {
     public init(_ feedback: SessionFeedback, format: Format, media: EditorialTimeline.MediaChoice = .proxy,
                 baseURL: String?) throws {
         let session = feedback.session.id
-        let timeline = EditorialTimeline(feedback, media: media) { item, choice in
+        let timeline = EditorialTimeline(feedback, media: media, itemsWithoutMedia: format == .csv) { item, choice in
             guard let baseURL, (choice == .original ? item.original : item.proxy) != nil else { return nil }
             // The review site's download route: staff, and collaborators the session lets download.
             return "\(baseURL)/api/v1/review/sessions/\(session)/items/\(item.item.id)/download/\(choice.rawValue)"
