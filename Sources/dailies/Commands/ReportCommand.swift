@@ -31,10 +31,13 @@ struct ReportCommand: AsyncParsableCommand {
         "Where to write it. A PDF goes to '<session title> report.pdf' here by default; the exports to standard output.",
         valueName: "path"))
     var output: String?
-    @Option(help: "Who it is made for: a staff member's email (the first admin by default).") var by: String?
+    @Option(help: ArgumentHelp("Who it is made for: a staff member's email (the first admin by default).", valueName: "email"))
+    var by: String?
     @Flag(help: "Include staff's internal comments.") var `internal` = false
-    @Option(name: .customLong("item"), help: "An item's id; repeat for more (every item, by default).") var items: [String] = []
-    @Option(help: "Only this collaborator's feedback: their statuses and the threads they started.") var collaborator: String?
+    @Option(name: .customLong("item"), help: ArgumentHelp("An item's id; repeat for more (every item, by default).", valueName: "id"))
+    var items: [String] = []
+    @Option(help: ArgumentHelp("Only this collaborator's feedback: their statuses and the threads they started.", valueName: "id"))
+    var collaborator: String?
     @Option(help: "OTIO: which file the clips point at, original or proxy.") var media: EditorialTimeline.MediaChoice = .proxy
     @Option(help: "EDL: avid (* LOC: lines, the default) or resolve (DaVinci Resolve's marker events).")
     var markers: EDLWriter.MarkerForm = .avidLocators
