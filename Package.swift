@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0", traits: []),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/vapor/postgres-kit", from: "2.17.0"),
         .package(url: "https://github.com/vapor/sql-kit", from: "3.36.0"),
         .package(url: "https://github.com/vapor/sqlite-kit", from: "4.5.0"),
     ],
@@ -50,6 +51,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "PostgresKit", package: "postgres-kit"),
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
             ]
@@ -106,7 +108,9 @@ let package = Package(
 
         // Shared by the test targets: the fixture catalogue and the barcode reader that tells
         // which frame a picture shows, webhook receivers, the feedback format's page.
-        .target(name: "MediaTestSupport", dependencies: ["Media", "FrameTime", "Catalog"], path: "Tests/MediaTestSupport"),
+        .target(name: "MediaTestSupport", dependencies: [
+            "Media", "FrameTime", "Catalog", .product(name: "PostgresKit", package: "postgres-kit"),
+        ], path: "Tests/MediaTestSupport"),
         .testTarget(name: "FrameTimeTests", dependencies: ["FrameTime", "CFFmpeg"]),
         .testTarget(name: "MediaTests", dependencies: ["Media", "FrameTime", "MediaTestSupport"]),
         .testTarget(name: "CatalogTests", dependencies: [

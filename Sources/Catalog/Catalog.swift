@@ -22,6 +22,8 @@ public final class Catalog: Sendable {
     public let blocking: BlockingPool
     /// Rings when a session's live room has news (see ``RoomBell``).
     public let roomBell = RoomBell()
+    /// Rings when a job may have become ready to claim (see ``JobBell``).
+    public let jobBell = JobBell()
     /// Passphrase hashing and checks: a few at once (each scrypt takes ~32 MiB and ~50 ms);
     /// past that, refused with ``CatalogError/Code/throttled`` rather than queued.
     let passphraseLane: BlockingPool.Lane
@@ -44,13 +46,28 @@ public final class Catalog: Sendable {
     public static func open(dataDirectory: String, logger: Logger = Logger(label: "dailies.catalog"),
                             passphraseCost: PassphraseHash.Cost = .standard, blocking: BlockingPool? = nil,
                             readers: Int = Catalog.defaultReaders) async throws -> Catalog {
-        try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
-        let path = (dataDirectory as NSString).appendingPathComponent(fileName)
+        try await open(.embedded(dataDirectory: dataDirectory), logger: logger, passphraseCost: passphraseCost,
+                       blocking: blocking, readers: readers)
+    }
+
+    /// Opens the catalog at `address` (a SQLite file, made with its folder if need be, or a
+    /// PostgreSQL database, which must exist) and brings its schema up to date.
+    ///
+    /// Parameters as for ``open(dataDirectory:logger:passphraseCost:blocking:readers:)``.
+    public static func open(_ address: CatalogAddress, logger: Logger = Logger(label: "dailies.catalog"),
+                            passphraseCost: PassphraseHash.Cost = .standard, blocking: BlockingPool? = nil,
+                            readers: Int = Catalog.defaultReaders) async throws -> Catalog {
+        if case .sqlite(let path) = address {
+            let folder = (path as NSString).deletingLastPathComponent
+            if !folder.isEmpty {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            }
+        }
         // The schema is brought up to date before the connections that serve open: a
         // connection that read the old schema expands `SELECT *` to the old columns once, even
         // after a step dropped one (SQLite re-prepares, but the row's column names were taken
         // before it did).
-        let migrating = try await CatalogDatabase.openSQLite(path: path, readers: 1, logger: logger)
+        let migrating = try await CatalogDatabase.open(address, readers: 1, logger: logger)
         do {
             try await Migrations.run(on: migrating)
             try await migrating.close()
@@ -58,7 +75,7 @@ public final class Catalog: Sendable {
             try? await migrating.close()
             throw error
         }
-        let database = try await CatalogDatabase.openSQLite(path: path, readers: readers, logger: logger)
+        let database = try await CatalogDatabase.open(address, readers: readers, logger: logger)
         let pool = blocking ?? BlockingPool(threads: BlockingPool.defaultThreadCount)
         let catalog = Catalog(database: database, logger: logger, passphraseCost: passphraseCost, blocking: pool,
                               ownsBlockingPool: blocking == nil)
@@ -68,8 +85,29 @@ public final class Catalog: Sendable {
             try? await catalog.close()
             throw error
         }
+        database.listen { [roomBell = catalog.roomBell, jobBell = catalog.jobBell] announcement in
+            guard let announcement else {
+                // Listening again after a lost connection: anything may have happened meanwhile.
+                jobBell.ring()
+                roomBell.ringEverywhereHere()
+                return
+            }
+            switch Announcement(announcement) {
+            case .jobs: jobBell.ring()
+            case .room(let sessionID): roomBell.ringHere(sessionID)
+            case nil: break
+            }
+        }
         return catalog
     }
+
+    /// Where the catalog is (its password left out).
+    public var address: CatalogAddress { database.address }
+
+    /// Whether other processes' changes to jobs and rooms ring this process's bells at once
+    /// (PostgreSQL's `LISTEN`/`NOTIFY`). Otherwise (SQLite), who waits for them looks again
+    /// every so often.
+    public var hearsOtherProcesses: Bool { database.hearsOtherProcesses }
 
     private init(database: CatalogDatabase, logger: Logger, passphraseCost: PassphraseHash.Cost, blocking: BlockingPool,
                  ownsBlockingPool: Bool) {
@@ -90,6 +128,34 @@ public final class Catalog: Sendable {
 
     /// The clock: the catalog's notion of now, to the millisecond it stores.
     var now: Timestamp { Timestamp().truncatedToMilliseconds }
+}
+
+/// What a write announces to the other processes on the same catalog.
+enum Announcement: Hashable {
+    /// A job was queued or finished: idle workers look for work.
+    case jobs
+    /// A session's live room has news.
+    case room(UUID)
+
+    init?(_ text: String) {
+        if text == "jobs" {
+            self = .jobs
+        } else if text.hasPrefix("room "), let id = UUID(uuidString: String(text.dropFirst(5))) {
+            self = .room(id)
+        } else {
+            return nil
+        }
+    }
+
+    var text: String {
+        switch self {
+        case .jobs: "jobs"
+        case .room(let id): "room \(id.uuidString)"
+        }
+    }
+
+    /// Announces this when the current write commits.
+    func announce() { AfterCommit.announce(text) }
 }
 
 /// A slice of a list: up to `limit` records after skipping `offset`.

@@ -1,4 +1,5 @@
 import Foundation
+import MediaTestSupport
 import Testing
 
 @testable import Catalog
@@ -7,7 +8,7 @@ import Testing
 func withCatalog(_ body: (Catalog) async throws -> Void) async throws {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dailies-catalog-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: directory) }
-    let catalog = try await Catalog.open(dataDirectory: directory.path)
+    let catalog = try await TestCatalogs.open(dataDirectory: directory.path)
     do {
         try await body(catalog)
         try await catalog.close()

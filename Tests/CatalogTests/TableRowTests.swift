@@ -4,8 +4,8 @@ import Testing
 
 @testable import Catalog
 
-/// The row layer on a real SQLite file: what each column holds, and what a row the catalog
-/// cannot read answers.
+/// The row layer on a real database (a SQLite file, or PostgreSQL): what each column holds,
+/// and what a row the catalog cannot read answers.
 @Suite("Table rows")
 struct TableRowTests {
     /// A job row with every column filled.
@@ -17,12 +17,18 @@ struct TableRowTests {
                       createdAt: when, startedAt: when, finishedAt: when, updatedAt: when, laneKey: "lane")
     }
 
-    /// What SQLite says it holds in `columns` of the job with `id`.
+    /// What the engine says it holds in `columns` of the job with `id`, in SQLite's words
+    /// (PostgreSQL's typed columns say their type; a NULL in one is "null" here too).
     static func storedTypes(_ columns: [String], id: UUID, _ catalog: Catalog) async throws -> [String] {
-        try await catalog.database.read { db in
+        let postgres = catalog.database.dialect == .postgres
+        return try await catalog.database.read { db in
             var query = db.select().from("jobs").where("id", .equal, id.bind)
             for column in columns {
-                query = query.column(SQLFunction("typeof", args: SQLColumn(column)), as: column)
+                let type: any SQLExpression = postgres
+                    ? SQLRaw("CASE WHEN \(column) IS NULL THEN 'null' ELSE CASE pg_typeof(\(column))::text "
+                             + "WHEN 'bigint' THEN 'integer' WHEN 'boolean' THEN 'integer' ELSE pg_typeof(\(column))::text END END")
+                    : SQLFunction("typeof", args: SQLColumn(column))
+                query = query.column(type, as: column)
             }
             let row = try #require(try await query.first())
             return try columns.map { try row.decode(column: $0, as: String.self) }

@@ -148,10 +148,10 @@ struct WorkflowTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dailies-upgrade-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let path = directory.appendingPathComponent(Catalog.fileName).path
+        let address = try await TestCatalogs.address(dataDirectory: directory.path)
 
         // The schema as the feedback issue left it, and data written the way it was then.
-        let old = try await CatalogDatabase.openSQLite(path: path, readers: 1, logger: .init(label: "test"))
+        let old = try await CatalogDatabase.open(address, readers: 1, logger: .init(label: "test"))
         try await Migrations.run(on: old, through: 5)
         let projects = [UUID(), UUID()]
         let rows: [(UUID, String, String?)] = [
@@ -182,7 +182,7 @@ struct WorkflowTests {
         }
         try await old.close()
 
-        let catalog = try await Catalog.open(dataDirectory: directory.path)
+        let catalog = try await Catalog.open(address)
         do {
             let versions = try await versionIDs.asyncMap { try await catalog.version(id: $0) }
             #expect(versions.map(\.status) == ["pending review", "approved", "CBB", "Needs fixes", "in progress", "approved",

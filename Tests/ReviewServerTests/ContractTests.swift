@@ -15,7 +15,7 @@ struct ContractTests {
     func routesAreDocumented() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dailies-contract-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let catalog = try await Catalog.open(dataDirectory: directory)
+        let catalog = try await TestCatalogs.open(dataDirectory: directory)
         let configuration = ServerConfiguration(host: "127.0.0.1", port: 0, dataDirectory: directory)
         let services = try await makeServices(configuration, catalog: catalog)
         let (router, operations) = buildRouter(services: services)

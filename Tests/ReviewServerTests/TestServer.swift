@@ -1,4 +1,5 @@
 import Catalog
+import MediaTestSupport
 import Foundation
 import Logging
 import NIOCore
@@ -36,7 +37,7 @@ struct TestServer {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dailies-server-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         // Many passphrase hashes in an unoptimized build: the cheap cost (the catalog's own tests use the real one).
-        let catalog = try await Catalog.open(dataDirectory: directory, passphraseCost: .testing)
+        let catalog = try await TestCatalogs.open(dataDirectory: directory, passphraseCost: .testing)
         let (_, key) = try await catalog.createStaffUser(name: "Admin", email: "admin@studio.example", isAdmin: true)
         var logger = Logger(label: "test.server")
         logger.logLevel = .critical

@@ -99,11 +99,11 @@ extension Catalog {
     public func loginSessions(_ loginIDs: [UUID]) async throws -> [UUID: UUID] {
         guard !loginIDs.isEmpty else { return [:] }
         return try await database.read { db in
-            let logins = try await db.select(LoginRow.self).where("id", .in, SQLBind.group(loginIDs.map(\.uuidString)))
+            let logins = try await db.select(LoginRow.self).where("id", isIn: loginIDs.map(\.uuidString))
                 .all(LoginRow.self)
             guard !logins.isEmpty else { return [:] }
             let collaborators = try await db.select(CollaboratorRow.self)
-                .where("id", .in, SQLBind.group(logins.map(\.collaboratorId.uuidString))).all(CollaboratorRow.self)
+                .where("id", isIn: logins.map(\.collaboratorId.uuidString)).all(CollaboratorRow.self)
             let sessionOf = Dictionary(uniqueKeysWithValues: collaborators.map { ($0.id, $0.sessionId) })
             return logins.reduce(into: [:]) { sessions, login in sessions[login.id] = sessionOf[login.collaboratorId] }
         }
@@ -113,7 +113,7 @@ extension Catalog {
     public func logOut(loginIDs: [UUID]) async throws {
         guard !loginIDs.isEmpty else { return }
         try await database.write { db in
-            try await db.delete(from: "collaborator_logins").where("id", .in, loginIDs.map(\.uuidString)).run()
+            try await db.delete(from: "collaborator_logins").where("id", isIn: loginIDs.map(\.uuidString)).run()
         }
     }
 

@@ -3,131 +3,98 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
+import PostgresKit
 import SQLKit
 import SQLiteKit
 
-/// Where a catalog keeps its records, and the SQL that differs between engines.
-///
-/// Everything else in the catalog writes portable SQL through sql-kit; what SQLite and
-/// PostgreSQL spell differently is decided here and nowhere else.
-enum CatalogDialect: Sendable {
-    case sqlite
-
-    /// Starts a read unit of work: one consistent snapshot for all of its statements.
-    var beginRead: SQLQueryString {
-        switch self {
-        case .sqlite: "BEGIN DEFERRED"
-        }
-    }
-
-    /// Starts a write transaction that holds the write lock from its first statement, so
-    /// two writers never deadlock upgrading read locks.
-    var beginWrite: SQLQueryString {
-        switch self {
-        case .sqlite: "BEGIN IMMEDIATE"
-        }
-    }
-
-    /// Settings for each new connection.
-    var connectionSetup: [SQLQueryString] {
-        switch self {
-        case .sqlite: [
-            // Readers do not block the writer, nor the writer readers; survives a crash.
-            "PRAGMA journal_mode = WAL",
-            "PRAGMA synchronous = NORMAL",
-            "PRAGMA foreign_keys = ON",
-            // Another process (a CLI command, a worker) holding the write lock: wait, don't fail.
-            "PRAGMA busy_timeout = 10000",
-        ]
-        }
-    }
-
-    /// What an engine's own error means for the caller, when it means something: a write that
-    /// clashes with a unique key is a conflict (409), not a server fault; a full disk is a
-    /// service that cannot take writes now (503).
-    func refusal(for error: any Error) -> CatalogError? {
-        switch self {
-        case .sqlite:
-            guard let error = error as? SQLiteError else { return nil }
-            switch error.reason {
-            case .constraintUniqueFailed, .constraintPrimaryKeyFailed, .constraintUniqueRowIDFailed:
-                return CatalogError(.conflict, "a record with the same unique value already exists")
-            case .constraintForeignKeyFailed:
-                return CatalogError(.conflict, "the change refers to a record that no longer exists, or one still referred to")
-            case .full:
-                return CatalogError(.unavailable, "the disk holding the catalog is full", retryAfter: 60)
-            default:
-                return nil
-            }
-        }
-    }
-
-    /// Settings for a connection that only ever reads: a write through it fails loudly
-    /// instead of slipping past the writer.
-    var readOnlySetup: [SQLQueryString] {
-        switch self {
-        case .sqlite: ["PRAGMA query_only = ON"]
-        }
-    }
-}
-
-/// The catalog's connections: a small pool of readers beside one writer.
+/// The catalog's connections: a small pool of readers beside the writers.
 ///
 /// A unit of work is a ``read(_:)`` or a ``write(_:)``: it borrows a connection, runs in a
 /// transaction of its own and gives the connection back. Reads run side by side on the
-/// readers (SQLite's WAL lets them see the last commit while a write is under way); writes
-/// are transactions the database serialises (`BEGIN IMMEDIATE`), across processes too. This
-/// is the shape a PostgreSQL pool takes as well: only the dialect differs.
+/// readers, each in a snapshot (SQLite's WAL lets them see the last commit while a write is
+/// under way; PostgreSQL's are `REPEATABLE READ`); writes are transactions the database
+/// serialises (``CatalogDialect/beginWrite``), across processes too. SQLite has one writer
+/// connection; PostgreSQL a few, so that a job claim (``claim(_:)``), which does not take the
+/// write lock, never waits behind one.
 ///
 /// A unit of work does SQL only. Anything slow (a KDF, a file's hash, a network call)
 /// happens before or after it, never inside, or it would hold a connection — and for a
 /// write, every other writer — for its whole length.
 final class CatalogDatabase: Sendable {
     let dialect: CatalogDialect
+    let address: CatalogAddress
     private let readers: ConnectionPool
-    private let writer: ConnectionPool
+    private let writers: ConnectionPool
     /// The threads SQLite's calls run on: the catalog's own, so its queries never wait
     /// behind other blocking work (passphrase hashing, frame grabs) elsewhere in the process.
-    private let threads: NIOThreadPool
+    private let threads: NIOThreadPool?
+    /// Hears other processes' announcements (PostgreSQL only).
+    private let listener: CatalogListener?
 
-    /// Opens (creating if need be) the SQLite file at `path`.
-    static func openSQLite(path: String, readers readerCount: Int, logger: Logger) async throws
-        -> CatalogDatabase
-    {
+    /// Opens the catalog's database at `address` (creating a SQLite file if need be).
+    static func open(_ address: CatalogAddress, readers: Int, logger: Logger) async throws -> CatalogDatabase {
+        switch address {
+        case .sqlite(let path): try await openSQLite(path: path, readers: readers, logger: logger)
+        case .postgres(let url): try await openPostgres(url: url, readers: readers, logger: logger)
+        }
+    }
+
+    private static func openSQLite(path: String, readers readerCount: Int, logger: Logger) async throws -> CatalogDatabase {
         let threads = NIOThreadPool(numberOfThreads: readerCount + 1)
         threads.start()
-        var opened: [SQLiteConnection] = []
+        let dialect = CatalogDialect.sqlite
+        @Sendable func connect(readOnly: Bool) async throws -> any CatalogConnection {
+            let connection = try await SQLiteConnection.open(
+                storage: .file(path: path), threadPool: threads, logger: logger,
+                on: MultiThreadedEventLoopGroup.singleton.any()
+            ).get()
+            return try await prepare(connection, dialect.connectionSetup + (readOnly ? dialect.readOnlySetup : []))
+        }
         do {
             // The writer first: it creates the file and turns on WAL before any reader opens it.
-            let writer = try await openConnection(path: path, threads: threads, setup: CatalogDialect.sqlite.connectionSetup,
-                                                  logger: logger)
-            opened.append(writer)
-            var readers: [SQLiteConnection] = []
-            for _ in 0..<max(1, readerCount) {
-                let reader = try await openConnection(
-                    path: path, threads: threads,
-                    setup: CatalogDialect.sqlite.connectionSetup + CatalogDialect.sqlite.readOnlySetup, logger: logger)
-                opened.append(reader)
-                readers.append(reader)
-            }
-            return CatalogDatabase(dialect: .sqlite, readers: ConnectionPool(readers), writer: ConnectionPool([writer]),
-                                   threads: threads)
+            let writers = try await ConnectionPool.open(count: 1) { try await connect(readOnly: false) }
+            let readers = try await ConnectionPool.open(count: max(1, readerCount)) { try await connect(readOnly: true) }
+            return CatalogDatabase(dialect: dialect, address: .sqlite(path: path), readers: readers, writers: writers,
+                                   threads: threads, listener: nil)
         } catch {
-            for connection in opened { try? await connection.close() }
             try? await threads.shutdownGracefully()
             throw error
         }
     }
 
-    private static func openConnection(path: String, threads: NIOThreadPool, setup: [SQLQueryString], logger: Logger)
-        async throws -> SQLiteConnection
-    {
-        let connection = try await SQLiteConnection.open(
-            storage: .file(path: path), threadPool: threads, logger: logger,
-            on: MultiThreadedEventLoopGroup.singleton.any()
-        ).get()
+    private static func openPostgres(url: String, readers readerCount: Int, logger: Logger) async throws -> CatalogDatabase {
+        let configuration = try SQLPostgresConfiguration(url: url).coreConfiguration
+        let dialect = CatalogDialect.postgres
+        let ids = Atomic<Int>(0)
+        @Sendable func connect(readOnly: Bool) async throws -> any CatalogConnection {
+            let connection: PostgresConnection
+            do {
+                connection = try await PostgresConnection.connect(
+                    on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration,
+                    id: ids.wrappingAdd(1, ordering: .relaxed).newValue, logger: logger).get()
+            } catch {
+                throw dialect.refusal(for: error).map { CatalogError($0.code, "\($0.message) (\(CatalogAddress.postgres(url: url)))",
+                                                                   retryAfter: $0.retryAfter) } ?? error
+            }
+            return try await prepare(connection, dialect.connectionSetup + (readOnly ? dialect.readOnlySetup : []))
+        }
+        let writers = try await ConnectionPool.open(count: 4) { try await connect(readOnly: false) }
         do {
-            let database = connection.sql(queryLogLevel: .trace)
+            let readers = try await ConnectionPool.open(count: max(1, readerCount)) { try await connect(readOnly: true) }
+            return CatalogDatabase(dialect: dialect, address: .postgres(url: url), readers: readers, writers: writers,
+                                   threads: nil, listener: CatalogListener(configuration: configuration, logger: logger))
+        } catch {
+            for connection in await writers.drain() { try? await connection.close() }
+            throw error
+        }
+    }
+
+    /// Runs `setup` on a new connection; closes it when that fails.
+    private static func prepare(_ connection: some CatalogConnection, _ setup: [SQLQueryString]) async throws
+        -> any CatalogConnection
+    {
+        do {
+            let database = connection.sqlDatabase()
             for statement in setup {
                 try await database.raw(statement).run()
             }
@@ -138,25 +105,41 @@ final class CatalogDatabase: Sendable {
         return connection
     }
 
-    private init(dialect: CatalogDialect, readers: ConnectionPool, writer: ConnectionPool, threads: NIOThreadPool) {
+    private init(dialect: CatalogDialect, address: CatalogAddress, readers: ConnectionPool, writers: ConnectionPool,
+                 threads: NIOThreadPool?, listener: CatalogListener?) {
         self.dialect = dialect
+        self.address = address
         self.readers = readers
-        self.writer = writer
+        self.writers = writers
         self.threads = threads
+        self.listener = listener
     }
 
     /// Closes every connection once its unit of work is done; the catalog must not be used after.
     func close() async throws {
-        for connection in await readers.drain() + writer.drain() {
+        await listener?.stop()
+        for connection in await readers.drain() + writers.drain() {
             try? await connection.close()
         }
-        try await threads.shutdownGracefully()
+        try await threads?.shutdownGracefully()
     }
+
+    /// Calls `heard` with what other processes announce (``AfterCommit/announce(_:)``), from
+    /// now until ``close()``. Only PostgreSQL carries announcements between processes
+    /// (`LISTEN`/`NOTIFY`); on SQLite, other processes' changes are found by looking again.
+    /// `heard` also gets `nil` after the connection that listens was lost and made anew:
+    /// what was announced meanwhile is lost, so look again.
+    func listen(_ heard: @escaping @Sendable (String?) -> Void) {
+        listener?.start(heard)
+    }
+
+    /// Whether other processes' announcements reach ``listen(_:)``.
+    var hearsOtherProcesses: Bool { listener != nil }
 
     /// Runs `body` on a read connection, in one snapshot of the catalog.
     func read<Result>(_ body: (any SQLDatabase) async throws -> Result) async throws -> Result {
         try await readers.withConnection { connection in
-            try await transaction(on: connection.sql(queryLogLevel: .trace), begin: dialect.beginRead, body)
+            try await transaction(on: connection.sqlDatabase(), begin: dialect.beginRead, body)
         }
     }
 
@@ -164,20 +147,50 @@ final class CatalogDatabase: Sendable {
     /// What `body` asks to do after commit (``AfterCommit/run(_:)``) runs once the change is
     /// visible to every reader, and never for a change rolled back.
     func write<Result>(_ body: (any SQLDatabase) async throws -> Result) async throws -> Result {
-        let afterCommit = AfterCommit()
-        let result = try await AfterCommit.$current.withValue(afterCommit) {
-            try await writer.withConnection { connection in
-                try await transaction(on: connection.sql(queryLogLevel: .trace), begin: dialect.beginWrite, body)
-            }
-        }
-        afterCommit.fire()
-        return result
+        try await write(begin: dialect.beginWrite, body)
     }
 
-    private func transaction<Result>(on database: any SQLDatabase, begin: SQLQueryString,
+    /// Runs `body` as a job claim: a write transaction that on PostgreSQL leaves out the
+    /// write lock, so `body` must lock the rows it changes itself (`FOR UPDATE SKIP LOCKED`).
+    func claim<Result>(_ body: (any SQLDatabase) async throws -> Result) async throws -> Result {
+        try await write(begin: dialect.beginClaim, body)
+    }
+
+    private func write<Result>(begin: [SQLQueryString], _ body: (any SQLDatabase) async throws -> Result) async throws
+        -> Result
+    {
+        var attempt = 1
+        while true {
+            let afterCommit = AfterCommit()
+            do {
+                let result = try await AfterCommit.$current.withValue(afterCommit) {
+                    try await writers.withConnection { connection in
+                        try await transaction(on: connection.sqlDatabase(), begin: begin) { db in
+                            let result = try await body(db)
+                            // Sent at commit, and only if it commits.
+                            for announcement in afterCommit.announcements {
+                                try await listener?.announce(announcement, on: db)
+                            }
+                            return result
+                        }
+                    }
+                }
+                afterCommit.fire()
+                return result
+            } catch let error where attempt < 5 && dialect.mayRetry(after: error) {
+                // Nothing of it was kept: run it again, after a short pause that grows.
+                try await Task.sleep(for: .milliseconds(10 * attempt * attempt))
+                attempt += 1
+            }
+        }
+    }
+
+    private func transaction<Result>(on database: any SQLDatabase, begin: [SQLQueryString],
                                      _ body: (any SQLDatabase) async throws -> Result) async throws -> Result {
-        try await database.raw(begin).run()
         do {
+            for statement in begin {
+                try await database.raw(statement).run()
+            }
             let result = try await body(database)
             try await database.raw("COMMIT").run()
             return result
@@ -185,17 +198,45 @@ final class CatalogDatabase: Sendable {
             // In a task of its own: a cancelled caller (a room closing mid-look) must still
             // roll back, or the connection goes back to the pool inside its transaction.
             await Task { try? await database.raw("ROLLBACK").run() }.value
-            throw dialect.refusal(for: error) ?? error
+            if dialect.mayRetry(after: error) { throw error }
+            throw dialect.refusal(for: error) ?? dialect.explained(error)
         }
     }
 }
 
+extension ConnectionPool {
+    /// Opens `count` connections with `connect`, which also replaces any that closes; closes
+    /// those already open when one fails.
+    static func open(count: Int, _ connect: @escaping @Sendable () async throws -> any CatalogConnection) async throws
+        -> ConnectionPool
+    {
+        var opened: [any CatalogConnection] = []
+        do {
+            for _ in 0..<count { opened.append(try await connect()) }
+        } catch {
+            for connection in opened { try? await connection.close() }
+            throw error
+        }
+        return ConnectionPool(opened, reopen: connect)
+    }
+}
+
 /// Work a write transaction leaves for after its commit: telling the live rooms that a
-/// session has new events, which a reader must be able to see when it looks.
+/// session has new events, which a reader must be able to see when it looks, and what to
+/// announce to other processes (sent with the commit on PostgreSQL).
 final class AfterCommit: Sendable {
     @TaskLocal static var current: AfterCommit?
 
     private let actions = Mutex<[@Sendable () -> Void]>([])
+    private let announced = Mutex<[String]>([])
+
+    /// Announces `message` to the other processes on the same catalog, when the current
+    /// write commits (each message once per transaction).
+    static func announce(_ message: String) {
+        current?.announced.withLock { if !$0.contains(message) { $0.append(message) } }
+    }
+
+    fileprivate var announcements: [String] { announced.withLock { $0 } }
 
     /// Runs `action` after the current write transaction commits (at once outside one).
     static func run(_ action: @escaping @Sendable () -> Void) {

@@ -1,31 +1,67 @@
+import PostgresKit
+import SQLKit
 import SQLiteKit
 import Synchronization
 
-/// A fixed set of open connections, lent to one unit of work at a time.
+/// One open connection to the catalog's database, whichever engine it is.
+protocol CatalogConnection: AnyObject, Sendable {
+    /// The connection as sql-kit speaks to it.
+    func sqlDatabase() -> any SQLDatabase
+    /// Whether it can no longer be used (the server closed it, or the network went).
+    var isClosed: Bool { get }
+    func close() async throws
+}
+
+extension SQLiteConnection: CatalogConnection {
+    func sqlDatabase() -> any SQLDatabase { sql(queryLogLevel: .trace) }
+}
+
+extension PostgresConnection: CatalogConnection {
+    func sqlDatabase() -> any SQLDatabase { sql(queryLogLevel: .trace) }
+}
+
+/// A fixed number of open connections, lent to one unit of work at a time.
 ///
 /// A unit of work that finds every connection busy waits, suspended (no thread blocked),
-/// first come first served, until one comes back.
+/// first come first served, until one comes back. A connection found closed when lent (a
+/// PostgreSQL server restarted, a network dropped) is replaced by a new one first.
 final class ConnectionPool: Sendable {
     private struct State {
-        var idle: [SQLiteConnection]
-        var waiting: [CheckedContinuation<SQLiteConnection?, Never>] = []
+        var idle: [any CatalogConnection]
+        var waiting: [CheckedContinuation<(any CatalogConnection)?, Never>] = []
         var isClosed = false
         /// Connections lent out now; ``drain()`` waits for them.
         var lent = 0
         var drained: CheckedContinuation<Void, Never>?
+        /// Every connection the pool holds, lent or idle, for closing.
+        var all: [any CatalogConnection]
     }
 
-    private let all: [SQLiteConnection]
     private let state: Mutex<State>
+    /// Opens a connection to replace one that closed.
+    private let reopen: @Sendable () async throws -> any CatalogConnection
 
-    init(_ connections: [SQLiteConnection]) {
-        all = connections
-        state = Mutex(State(idle: connections))
+    init(_ connections: [any CatalogConnection], reopen: @escaping @Sendable () async throws -> any CatalogConnection) {
+        state = Mutex(State(idle: connections, all: connections))
+        self.reopen = reopen
     }
 
     /// Runs `body` with a connection to itself.
-    func withConnection<Result>(_ body: (SQLiteConnection) async throws -> Result) async throws -> Result {
-        let connection = try await borrow()
+    func withConnection<Result>(_ body: (any CatalogConnection) async throws -> Result) async throws -> Result {
+        var connection = try await borrow()
+        if connection.isClosed {
+            do {
+                let fresh = try await reopen()
+                state.withLock { state in
+                    state.all.removeAll { $0 === connection }
+                    state.all.append(fresh)
+                }
+                connection = fresh
+            } catch {
+                giveBack(connection)
+                throw CatalogError.unreachable
+            }
+        }
         do {
             let result = try await body(connection)
             giveBack(connection)
@@ -36,8 +72,8 @@ final class ConnectionPool: Sendable {
         }
     }
 
-    private func borrow() async throws -> SQLiteConnection {
-        enum Next { case ready(SQLiteConnection), closed, wait }
+    private func borrow() async throws -> any CatalogConnection {
+        enum Next { case ready(any CatalogConnection), closed, wait }
         let next = state.withLock { state -> Next in
             if state.isClosed { return .closed }
             if let connection = state.idle.popLast() {
@@ -68,8 +104,10 @@ final class ConnectionPool: Sendable {
         }
     }
 
-    private func giveBack(_ connection: SQLiteConnection) {
-        enum After { case handTo(CheckedContinuation<SQLiteConnection?, Never>), drained(CheckedContinuation<Void, Never>), none }
+    private func giveBack(_ connection: any CatalogConnection) {
+        enum After {
+            case handTo(CheckedContinuation<(any CatalogConnection)?, Never>), drained(CheckedContinuation<Void, Never>), none
+        }
         let after = state.withLock { state -> After in
             if !state.isClosed, !state.waiting.isEmpty {
                 // Straight to the next in line: it stays lent.
@@ -92,9 +130,10 @@ final class ConnectionPool: Sendable {
 
     /// Refuses new borrowers, waits for lent connections to come back, and returns them all
     /// for closing.
-    func drain() async -> [SQLiteConnection] {
+    func drain() async -> [any CatalogConnection] {
         await withCheckedContinuation { continuation in
-            let (waiters, done) = state.withLock { state -> ([CheckedContinuation<SQLiteConnection?, Never>], Bool) in
+            let (waiters, done) = state.withLock {
+                state -> ([CheckedContinuation<(any CatalogConnection)?, Never>], Bool) in
                 state.isClosed = true
                 let waiters = state.waiting
                 state.waiting = []
@@ -105,6 +144,6 @@ final class ConnectionPool: Sendable {
             for waiter in waiters { waiter.resume(returning: nil) }
             if done { continuation.resume() }
         }
-        return all
+        return state.withLock { $0.all }
     }
 }

@@ -367,6 +367,15 @@ enum Migrations {
             """,
             "CREATE INDEX reports_by_session ON reports (session_id, created_at)",
         ]),
+        Step(version: 13, name: "servers", statements: [
+            // API servers say they are alive, as workers do: staff see who serves, and moving
+            // a catalog waits until none is.
+            """
+            CREATE TABLE servers (
+                id TEXT PRIMARY KEY, host TEXT NOT NULL, pid BIGINT NOT NULL, url TEXT NOT NULL,
+                started_at BIGINT NOT NULL, heartbeat_at BIGINT NOT NULL)
+            """,
+        ]),
     ]
 
     /// Applies every step not applied yet (up to `last`: tests build old catalogs), each in

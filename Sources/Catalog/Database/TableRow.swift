@@ -25,6 +25,20 @@ extension TableRow {
 enum RowCoding {
     static let encoder = SQLQueryEncoder(keyEncodingStrategy: .convertToSnakeCase, nilEncodingStrategy: .asNil)
     static let decoder = SQLRowDecoder(keyDecodingStrategy: .convertFromSnakeCase)
+
+    /// `row`'s columns and their values, as stored.
+    static func columns(of row: some TableRow) throws -> [(String, any SQLExpression)] {
+        try encoder.encode(row).map { column, value in
+            // A UUID as its string, as ``UUID/bind`` spells it: PostgreSQL, given the UUID
+            // itself, would store its own lower-case spelling in the TEXT column. (sql-kit
+            // hands a UUID over in a wrapper of its own, hence the look inside.)
+            if let bind = value as? SQLBind,
+               let id = (bind.encodable as? UUID) ?? (Mirror(reflecting: bind.encodable).children.first?.value as? UUID) {
+                return (column, id.bind)
+            }
+            return (column, value)
+        }
+    }
 }
 
 /// A moment as the catalog stores it: whole milliseconds since 1970, which a BIGINT holds
@@ -55,14 +69,14 @@ struct StoredTime: Codable, Hashable, Sendable {
 extension SQLDatabase {
     /// Inserts `row`, and `more` columns stored beside it (a session's settings).
     func insert<Row: TableRow>(_ row: Row, _ more: [(String, any SQLExpression)] = []) async throws {
-        let columns = try RowCoding.encoder.encode(row) + more
+        let columns = try RowCoding.columns(of: row) + more
         try await insert(into: Row.table).columns(columns.map(\.0)).values(columns.map(\.1)).run()
     }
 
     /// Writes `row`, and `more` columns stored beside it, over the stored row with its id:
     /// every column, so one the row leaves `nil` is cleared.
     func update<Row: TableRow>(_ row: Row, _ more: [(String, any SQLExpression)] = []) async throws {
-        let columns = try RowCoding.encoder.encode(row) + more
+        let columns = try RowCoding.columns(of: row) + more
         guard let id = columns.first(where: { $0.0 == Row.idColumn })?.1 else {
             preconditionFailure("\(Row.self) has no \(Row.idColumn) column")
         }
@@ -82,6 +96,14 @@ extension SQLDatabase {
     /// The row of `Row`'s table with `id`, or `nil`.
     func row<Row: TableRow>(_: Row.Type, id: UUID) async throws -> Row? {
         try await select(Row.self).where(SQLColumn(Row.idColumn), .equal, id.bind).first(Row.self)
+    }
+}
+
+extension SQLPredicateBuilder {
+    /// `column IN (values)`. No values match no row: PostgreSQL has no empty `IN ()`.
+    @discardableResult
+    func `where`(_ column: String, isIn values: [String]) -> Self {
+        values.isEmpty ? self.where(SQLLiteral.boolean(false)) : self.where(SQLColumn(column), .in, SQLBind.group(values))
     }
 }
 

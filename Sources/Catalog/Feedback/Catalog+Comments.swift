@@ -22,7 +22,7 @@ extension Catalog {
                                                       to: viewer, commentsVisibleToOthers: session.settings.commentsVisibleToOthers,
                                                       table: CommentRow.table)
                 let itemIDs = filter.itemID.map { [$0] } ?? items.map(\.id)
-                query.where("item_id", .in, SQLBind.group(itemIDs.map(\.uuidString)))
+                query.where("item_id", isIn: itemIDs.map(\.uuidString))
                 if let author = filter.authorID { query.where("author_id", .equal, author.bind) }
                 if let resolved = filter.resolved {
                     query.where("resolved_at", resolved ? .isNot : .is, SQLLiteral.null)

@@ -112,9 +112,9 @@ extension Catalog {
             .orderBy("created_at").orderBy("id").all(CollaboratorRow.self)
         let active = everyone.filter { $0.removedAt == nil }.map(Collaborator.init)
         let deciders = Set(StatusSummary.deciders(active).map(\.id))
-        let itemIDs = SQLBind.group(items.map(\.id.uuidString))
-        let rows = try await db.select(StatusRow.self).where("item_id", .in, itemIDs).all(StatusRow.self)
-        let changes = try await db.select(StatusChangeRow.self).where("item_id", .in, itemIDs).orderBy("at").orderBy("id")
+        let itemIDs = items.map(\.id.uuidString)
+        let rows = try await db.select(StatusRow.self).where("item_id", isIn: itemIDs).all(StatusRow.self)
+        let changes = try await db.select(StatusChangeRow.self).where("item_id", isIn: itemIDs).orderBy("at").orderBy("id")
             .all(StatusChangeRow.self)
         let current = Dictionary(uniqueKeysWithValues: rows.map { ("\($0.itemId)/\($0.collaboratorId)", $0) })
         let history = Dictionary(grouping: changes) { "\($0.itemId)/\($0.collaboratorId)" }

@@ -1,10 +1,10 @@
 import Foundation
 import Synchronization
 
-/// Rings when a session's room has something new in this process: an event committed,
-/// someone came or went, the presenter moved. The live rooms listen and look in the catalog;
-/// what other processes change (a worker's receipt, another server's comment) they find by
-/// looking again every so often.
+/// Rings when a session's room has something new: an event committed, someone came or went,
+/// the presenter moved. The live rooms listen and look in the catalog. On PostgreSQL, what
+/// other processes change (a worker's receipt, another server's comment) rings here too, as
+/// soon as it commits; on SQLite the rooms find it by looking again every so often.
 public final class RoomBell: Sendable {
     private let listeners = Mutex<[UUID: @Sendable (UUID) -> Void]>([:])
 
@@ -22,10 +22,23 @@ public final class RoomBell: Sendable {
         _ = listeners.withLock { $0.removeValue(forKey: token) }
     }
 
-    /// Rings for `sessionID`, after the current write commits.
+    /// Rings for `sessionID` in every process on the catalog, after the current write commits.
     func ring(_ sessionID: UUID) {
-        AfterCommit.run { [self] in
-            for listener in listeners.withLock({ Array($0.values) }) { listener(sessionID) }
-        }
+        Announcement.room(sessionID).announce()
+        AfterCommit.run { [self] in ringHere(sessionID) }
     }
+
+    /// Rings for `sessionID` in this process, now.
+    func ringHere(_ sessionID: UUID) {
+        for listener in listeners.withLock({ Array($0.values) }) { listener(sessionID) }
+    }
+
+    /// Rings in this process for every session a listener may care about: its rooms look
+    /// again (after announcements were missed). Listeners get the nil UUID.
+    func ringEverywhereHere() {
+        ringHere(everySession)
+    }
+
+    /// What ``ringEverywhereHere()`` passes: not a session, but all of them.
+    public let everySession = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
 }

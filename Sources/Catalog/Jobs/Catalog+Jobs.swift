@@ -58,7 +58,15 @@ extension Catalog {
                          batchId: batchID,
                          createdAt: created, startedAt: nil, finishedAt: nil, updatedAt: created, laneKey: laneKey)
         try await db.insert(row)
+        announceJobs()
         return Job(row)
+    }
+
+    /// Tells idle workers, here and (on PostgreSQL) in every process, to look for work once
+    /// the current write commits: a job was queued, or one finished and freed its lane.
+    func announceJobs() {
+        Announcement.jobs.announce()
+        AfterCommit.run { [jobBell] in jobBell.ring() }
     }
 
     /// Claims the next runnable job of `kinds` for `owner`: a queued job whose backoff has
@@ -70,8 +78,13 @@ extension Catalog {
     /// whose lane (``enqueue(_:payload:idempotencyKey:maxAttempts:batchID:laneKey:)``) already
     /// has a job running under a live lease is passed over, so one receiver that never answers
     /// holds one delivery slot however many deliveries wait for it.
+    ///
+    /// On PostgreSQL, claims do not queue behind the catalog's write lock: each locks the one
+    /// row it takes (`FOR UPDATE SKIP LOCKED`), so workers on many machines claim side by
+    /// side, and a lane is made one at a time by an advisory lock on its key.
     public func claimJob(kinds: [Job.Kind], owner: String, lease: Duration) async throws -> Job? {
-        try await database.write { db in
+        let dialect = database.dialect
+        return try await database.claim { db in
             let now = self.now
             // Queued and past its backoff, or running under a lease that ran out.
             let queued = SQLBinaryExpression(
@@ -81,9 +94,8 @@ extension Catalog {
                 SQLBinaryExpression(SQLColumn("state"), .equal, SQLBind(Job.State.running.rawValue)), .and,
                 SQLBinaryExpression(SQLColumn("lease_expires_at"), .lessThan, now.bind))
             // No job of the same lane running under a live lease. SQLite's single writer makes
-            // this check and the claim below one step; on PostgreSQL, where claims will skip
-            // locked rows instead, two workers could pass it together, so the lane itself will
-            // need a lock there.
+            // this check and the claim below one step; on PostgreSQL two claims could pass it
+            // together, so it is made again below under the lane's lock.
             let laneBusy = SQLSubquery.select { $0
                 .column(SQLLiteral.numeric("1"))
                 .from(SQLAlias(SQLIdentifier("jobs"), as: SQLIdentifier("busy")))
@@ -92,13 +104,31 @@ extension Catalog {
                 .where(SQLColumn("lease_expires_at", table: "busy"), .greaterThanOrEqual, now.bind)
             }
             let laneFree: SQLQueryString = "(\(ident: "lane_key") IS NULL OR NOT EXISTS \(laneBusy))"
-            let runnable = db.select(JobRow.self).where("kind", .in, kinds.map(\.rawValue))
+            let runnable = db.select(JobRow.self).where("kind", isIn: kinds.map(\.rawValue))
                 .where(SQLGroupExpression(SQLBinaryExpression(queued, .or, abandoned)))
                 .where(laneFree)
                 .orderBy("run_after").orderBy("created_at").orderBy("id").limit(1)
+            if dialect.locksRows {
+                runnable.lockingClause(SQLRaw("FOR UPDATE SKIP LOCKED"))
+            }
             guard let row = try await runnable.first(JobRow.self) else { return nil }
+            if dialect.locksRows, let lane = row.laneKey {
+                // Held until this claim commits: a second claim in the lane waits here, then
+                // sees this one's job running.
+                try await db.raw("SELECT pg_advisory_xact_lock(hashtext(\(bind: lane)))").run()
+                let busy = try await db.count(JobRow.table) { $0
+                    .where("lane_key", .equal, SQLBind(lane)).where("state", .equal, SQLBind(Job.State.running.rawValue))
+                    .where("lease_expires_at", .greaterThanOrEqual, now.bind).where("id", .notEqual, row.id.bind)
+                }
+                if busy > 0 { return nil }
+            }
             var job = Job(row)
             if job.state == .running && job.attempts >= job.maxAttempts {
+                if dialect.locksRows {
+                    // This changes more than the job's row (its version's media): as every
+                    // other such write, under the catalog's write lock.
+                    try await db.raw("SELECT pg_advisory_xact_lock(\(literal: CatalogDialect.writeLock))").run()
+                }
                 // Its worker died on the last attempt: that was the end of it, and of its version's media.
                 let reason = "its worker stopped answering on the last attempt"
                 try await self.finish(job.id, state: .failed, error: reason, db)
@@ -276,6 +306,7 @@ extension Catalog {
         try await db.update("jobs").set("state", to: SQLBind(state.rawValue)).set("last_error", to: SQLBind(error))
             .set("lease_owner", to: SQLBind(String?.none)).set("lease_expires_at", to: SQLBind(Int64?.none))
             .set("finished_at", to: now.bind).set("updated_at", to: now.bind).where("id", .equal, id.bind).run()
+        announceJobs()
     }
 }
 

@@ -47,7 +47,7 @@ extension Catalog {
 
         // Their choices, in one query; then, for those who want mail, who unsubscribed and when it is due.
         let chosen = try await db.select(NotificationSettingsRow.self)
-            .where("recipient_id", .in, SQLBind.group(recipients.map(\.0.id.uuidString))).all(NotificationSettingsRow.self)
+            .where("recipient_id", isIn: recipients.map(\.0.id.uuidString)).all(NotificationSettingsRow.self)
         let choices = Dictionary(chosen.map { ("\($0.recipientKind.rawValue):\($0.recipientId)", $0) }) { first, _ in first }
         func settings(_ key: String, _ kind: FeedbackAuthor.Kind) -> NotificationSettings {
             choices[key].map { NotificationSettings(frequency: $0.frequency, email: $0.email) } ?? .standard(for: kind)

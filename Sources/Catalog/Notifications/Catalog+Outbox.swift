@@ -92,7 +92,7 @@ extension Catalog {
             }
             guard let email else {
                 try await db.update(NoticeRow.table).set("by_email", to: SQLLiteral.boolean(false))
-                    .where("id", .in, SQLBind.group(rows.map(\.id.uuidString))).run()
+                    .where("id", isIn: rows.map(\.id.uuidString)).run()
                 return nil
             }
             let thumbnails = try await db.select().column("email_thumbnails").from(ProjectRow.table)
@@ -130,7 +130,7 @@ extension Catalog {
             let mail = try await self.queueMail(sender: sender, recipients: recipients, message: message, db)
             if !notices.isEmpty {
                 try await db.update(NoticeRow.table).set("mail_id", to: mail.id.bind)
-                    .where("id", .in, SQLBind.group(notices.map(\.uuidString))).where("mail_id", .is, SQLLiteral.null).run()
+                    .where("id", isIn: notices.map(\.uuidString)).where("mail_id", .is, SQLLiteral.null).run()
             }
             try await self.requeueNotify(recipient, sessionID, db)
             return .held

@@ -79,7 +79,7 @@ extension Catalog {
 
         // Notes made before from these comments, by comment.
         let earlier = comments.isEmpty ? [] : try await db.select(NoteRow.self)
-            .where("source_comment_id", .in, SQLBind.group(comments.map(\.id.uuidString))).all(NoteRow.self)
+            .where("source_comment_id", isIn: comments.map(\.id.uuidString)).all(NoteRow.self)
         var noteOfComment = Dictionary(earlier.compactMap { row in row.sourceCommentId.map { ($0, row.id) } }) { first, _ in first }
         let alreadyTransferred = Set(noteOfComment.keys)
         for comment in comments where noteOfComment[comment.id] == nil { noteOfComment[comment.id] = UUID() }
@@ -129,7 +129,7 @@ extension Catalog {
         // The comments replies answer, for their anchors.
         let threadIDs = Set(comments.map(\.threadId))
         let threads = threadIDs.isEmpty ? [:] : Dictionary(uniqueKeysWithValues: try await db.select(CommentRow.self)
-            .where("id", .in, SQLBind.group(threadIDs.map(\.uuidString))).all(CommentRow.self).map { ($0.id, $0) })
+            .where("id", isIn: threadIDs.map(\.uuidString)).all(CommentRow.self).map { ($0.id, $0) })
         // Top-level comments before replies, so a reply's note can answer its parent's.
         let ordered = comments.filter { $0.parentId == nil } + comments.filter { $0.parentId != nil }
         let authorEmails = Dictionary(collaborators.compactMap { person in person.email.map { (person.id, $0) } }) { a, _ in a }
@@ -227,12 +227,12 @@ extension Catalog {
         }
         guard let ids else {
             return try await db.select(CommentRow.self).where("session_id", .equal, sessionID.bind)
-                .where("item_id", .in, SQLBind.group(items.map(\.uuidString))).where("deleted_at", .is, SQLLiteral.null)
+                .where("item_id", isIn: items.map(\.uuidString)).where("deleted_at", .is, SQLLiteral.null)
                 .orderBy("thread_first").orderBy("thread_created_at").orderBy("thread_id").orderBy("created_at")
                 .all(CommentRow.self)
         }
         guard !ids.isEmpty else { return [] }
-        let rows = try await db.select(CommentRow.self).where("id", .in, SQLBind.group(ids.map(\.uuidString))).all(CommentRow.self)
+        let rows = try await db.select(CommentRow.self).where("id", isIn: ids.map(\.uuidString)).all(CommentRow.self)
         let byID = Dictionary(uniqueKeysWithValues: rows.map { ($0.id, $0) })
         var chosen: [CommentRow] = []
         for (index, id) in ids.enumerated() {

@@ -213,7 +213,7 @@ extension Catalog {
         guard !versionIDs.isEmpty else { return [:] }
         return try await database.read { db in
             let rows = try await db.select(ComponentRow.self)
-                .where("version_id", .in, SQLBind.group(versionIDs.map(\.uuidString)))
+                .where("version_id", isIn: versionIDs.map(\.uuidString))
                 .orderBy("kind").orderBy("profile").all(ComponentRow.self)
             return Dictionary(grouping: rows.map(Component.init), by: \.versionID)
         }

@@ -7,7 +7,7 @@ extension Catalog {
     func staff(_ list: StaffList, of ownerIDs: [UUID], _ db: any SQLDatabase) async throws -> [UUID: [UUID]] {
         guard !ownerIDs.isEmpty else { return [:] }
         let rows = try await db.select().columns(list.ownerColumn, "user_id").from(list.table)
-            .where(list.ownerColumn, .in, SQLBind.group(ownerIDs.map(\.uuidString)))
+            .where(list.ownerColumn, isIn: ownerIDs.map(\.uuidString))
             .orderBy(list.ownerColumn).orderBy("position").all()
         var result: [UUID: [UUID]] = [:]
         for row in rows {
@@ -26,7 +26,7 @@ extension Catalog {
         }
         guard Set(userIDs).count == userIDs.count else { throw CatalogError.invalid(list.field, "someone is listed twice") }
         if !userIDs.isEmpty {
-            let known = try await db.count(StaffUserRow.table) { $0.where("id", .in, SQLBind.group(userIDs.map(\.uuidString))) }
+            let known = try await db.count(StaffUserRow.table) { $0.where("id", isIn: userIDs.map(\.uuidString)) }
             guard known == userIDs.count else { throw CatalogError.invalid(list.field, "each must be a staff user's id") }
         }
         try await db.delete(from: list.table).where(list.ownerColumn, .equal, ownerID.bind).run()

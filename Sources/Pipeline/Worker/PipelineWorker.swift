@@ -21,8 +21,13 @@ public final class PipelineWorker: Sendable {
         /// How long a claim holds without a heartbeat; a dead worker's jobs are claimed again after it.
         public var lease: Duration
         public var heartbeatInterval: Duration
-        /// How long to wait before asking again when the queue is empty.
+        /// How long an idle lane waits before asking the queue again, unless the catalog's job
+        /// bell rings first. On PostgreSQL it rings for every process's new jobs, so the wait
+        /// is only the fallback that finds retries whose backoff ran out and lost leases:
+        /// at least ``idlePollWithAnnouncements``.
         public var idlePoll: Duration
+        /// The least wait of an idle lane on a catalog that announces new jobs (PostgreSQL).
+        public static let idlePollWithAnnouncements: Duration = .seconds(5)
         /// How webhooks are delivered.
         public var webhooks: WebhookConfiguration
         /// How mail is delivered; `nil`: this worker runs no notify or mail jobs.
@@ -71,6 +76,8 @@ public final class PipelineWorker: Sendable {
     /// Asks the worker to stop; ``run()`` returns once running jobs have stopped.
     public func stop() {
         stopping.raise()
+        // Idle lanes wake at once to see it.
+        catalog.jobBell.ring()
     }
 
     /// Runs until ``stop()``.
@@ -153,6 +160,11 @@ public final class PipelineWorker: Sendable {
         logger.info("worker \(configuration.id) stopped")
     }
 
+    /// How long an idle lane waits for the job bell before asking the queue again.
+    private var idleWait: Duration {
+        catalog.hearsOtherProcesses ? max(configuration.idlePoll, Configuration.idlePollWithAnnouncements) : configuration.idlePoll
+    }
+
     /// Claims and runs jobs of `kinds` one after another until the worker stops.
     private func lane(kinds: [Job.Kind], lease: Duration, _ body: (Job) async -> Void) async {
         while !stopping.isRaised {
@@ -166,7 +178,7 @@ public final class PipelineWorker: Sendable {
             if let job {
                 await body(job)
             } else {
-                try? await Task.sleep(for: configuration.idlePoll)
+                await catalog.jobBell.wait(upTo: idleWait)
             }
         }
     }

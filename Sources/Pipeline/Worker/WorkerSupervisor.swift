@@ -41,6 +41,11 @@ public final class WorkerSupervisor: Sendable {
             process.arguments = ["worker", "--data-dir", dataDirectory, "--worker-id", id, "--concurrency", String(concurrency),
                                  "--parent", String(getpid())] + extraArguments
             process.standardInput = FileHandle.nullDevice
+            // The same catalog as the server's, through the environment: a PostgreSQL URL's
+            // password stays out of the process list.
+            var environment = ProcessInfo.processInfo.environment
+            environment["DATABASE_URL"] = catalog.address.argument
+            process.environment = environment
             let started = Date()
             // Told of the exit by Foundation, so no thread sits waiting for it.
             let (exits, exited) = AsyncStream<Void>.makeStream()

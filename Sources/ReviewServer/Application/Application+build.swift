@@ -26,7 +26,10 @@ public func buildApplication(
         // The same router answers WebSocket handshakes: only the room routes upgrade.
         server: .http1WebSocketUpgrade(webSocketRouter: router),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Dailies"),
-        services: backgroundServices + [CatalogHousekeeping(catalog: catalog, logger: logger), services.rooms],
+        services: backgroundServices + [
+            CatalogHousekeeping(catalog: catalog, logger: logger), services.rooms,
+            ServerPresence(catalog: catalog, address: address, logger: logger),
+        ],
         onServerRunning: { channel in
             if address.followsListening, let port = channel.localAddress?.port {
                 // Asked for port 0: links and mails name the port the system gave.

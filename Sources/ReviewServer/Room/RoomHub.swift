@@ -91,9 +91,10 @@ final class RoomMember: Sendable {
 ///
 /// Each room has one task that follows its session's events in the catalog, in order, and
 /// hands each member the events it may see (asking the catalog's one visibility rule),
-/// plus who is present and where the presenter is. It wakes when this process commits a
-/// change for the session (the catalog's ``RoomBell``) and looks again every
-/// ``RoomSettings/pollInterval`` for what other processes changed.
+/// plus who is present and where the presenter is. It wakes when a change for the session
+/// commits (the catalog's ``RoomBell``: this process's changes, and on PostgreSQL every
+/// server's and worker's) and looks again every ``RoomSettings/pollInterval`` besides, for
+/// what other processes changed on SQLite, and for presence that ran out.
 final class RoomHub: Service, Sendable {
     let catalog: Catalog
     let settings: RoomSettings
@@ -155,7 +156,11 @@ final class RoomHub: Service, Sendable {
     }
 
     fileprivate func wake(_ sessionID: UUID) {
-        rooms.withLock { $0[sessionID] }?.wake()
+        if sessionID == catalog.roomBell.everySession {
+            for room in rooms.withLock({ Array($0.values) }) { room.wake() }
+        } else {
+            rooms.withLock { $0[sessionID] }?.wake()
+        }
     }
 }
 

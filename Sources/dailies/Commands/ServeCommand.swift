@@ -6,16 +6,39 @@ import Media
 import Pipeline
 import ReviewServer
 
-/// Where the embedded default keeps everything.
+/// Where everything is kept: the data directory (media, mail outbox, and on the embedded
+/// default the catalog), and the catalog's database when it is elsewhere.
 struct DataDirectoryOptions: ParsableArguments {
     @Option(name: .customLong("data-dir"), help: ArgumentHelp(
-        "The data directory: catalog, media, mail outbox. Also DAILIES_DATA.", valueName: "dir"))
+        "The data directory: media, mail outbox, and the catalog unless --database says otherwise. Also DAILIES_DATA. "
+            + "Servers and workers on several machines share one (a network mount) with one PostgreSQL catalog.",
+        valueName: "dir"))
     var dataDirectory: String = ProcessInfo.processInfo.environment["DAILIES_DATA"] ?? "dailies-data"
+
+    @Option(name: .customLong("database"), help: ArgumentHelp(
+        "The catalog: postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=disable|prefer|require] to share it "
+            + "between servers and workers on many machines, or sqlite:PATH. Also DATABASE_URL. "
+            + "Default: catalog.sqlite in the data directory.", valueName: "url"))
+    var database: String? = ProcessInfo.processInfo.environment["DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+
+    /// Where the catalog is.
+    func catalogAddress() throws -> CatalogAddress {
+        guard let database else { return .embedded(dataDirectory: dataDirectory) }
+        do {
+            return try CatalogAddress(parsing: database)
+        } catch {
+            throw ValidationError("--database: \(error.message)")
+        }
+    }
 
     func openCatalog() async throws -> Catalog {
         var logger = Logger(label: "dailies.catalog")
         logger.logLevel = .warning
-        return try await Catalog.open(dataDirectory: dataDirectory, logger: logger)
+        let address = try catalogAddress()
+        if case .sqlite = address {
+            try FileManager.default.createDirectory(atPath: dataDirectory, withIntermediateDirectories: true)
+        }
+        return try await Catalog.open(address, logger: logger)
     }
 }
 
@@ -119,7 +142,7 @@ struct ServeCommand: AsyncParsableCommand {
                     + (testWebhookLoopback ? ["--test-webhook-loopback"] : []))
             try await runServer(configuration, catalog: catalog, supervisor: supervisor, logger: logger) { url in
                 print("""
-                    Dailies is listening on \(url)   (data: \(data.dataDirectory))
+                    Dailies is listening on \(url)   (data: \(data.dataDirectory), catalog: \(catalog.address))
                     Try:  curl -H "Authorization: Bearer <API key>" \(url)/api/v1/projects
                     API:  \(url)/api/v1/openapi.json
                     """)
