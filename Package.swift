@@ -40,6 +40,8 @@ let package = Package(
         ),
         // cairo, which draws the PDF reports (Debian's libcairo2-dev; fonts through fontconfig).
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"]), .brew(["cairo"])]),
+        // statfs(2), which Swift's Glibc module leaves out (telling a network mount).
+        .target(name: "CSystemShims"),
         .target(name: "FrameTime"),
         .target(name: "Media", dependencies: ["CFFmpeg", "FrameTime"]),
         .target(
@@ -62,6 +64,7 @@ let package = Package(
             name: "Pipeline",
             dependencies: [
                 "Catalog",
+                "CSystemShims",
                 "Media",
                 "Report",
                 "FrameTime",

@@ -5,8 +5,9 @@
 # (Scripts/python-venv.sh makes the venv the Python tools run in), curl (the README's tour,
 # which a test runs), chromium with its driver (the review site's browser tests), cairo's headers
 # and the DejaVu fonts (the PDF reports), and poppler's tools (which render and read those PDFs
-# back in the tests). Installs nothing when all are present. Needs root or sudo for apt-get;
-# never asks questions.
+# back in the tests), and PostgreSQL 15 (the second engine: the tests start their own server
+# in a temporary folder; the package's own cluster is not made). Installs nothing when all
+# are present. Needs root or sudo for apt-get; never asks questions.
 set -euo pipefail
 
 packages=(
@@ -18,6 +19,7 @@ packages=(
   chromium chromium-driver
   libcairo2-dev fonts-dejavu-core
   poppler-utils
+  postgresql-15
 )
 
 missing=()
@@ -37,5 +39,10 @@ else
   exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
+if [[ " ${missing[*]} " == *" postgresql-15 "* ]] && [ ! -e /etc/postgresql-common/createcluster.conf ]; then
+  # Dailies starts the servers it needs; the package would make and start a cluster of its own.
+  "${as_root[@]}" mkdir -p /etc/postgresql-common
+  echo "create_main_cluster = false" | "${as_root[@]}" tee /etc/postgresql-common/createcluster.conf > /dev/null
+fi
 "${as_root[@]}" apt-get update -qq
-"${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+"${as_root[@]}" apt-get install -y -qq --no-install-recommends -o Dpkg::Options::=--force-confold "${missing[@]}" >/dev/null

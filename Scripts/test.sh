@@ -2,8 +2,10 @@
 # Runs every test: installs what is missing, builds, runs the Swift suites, and fails when
 # no tests ran at all (a filter or a build quirk that silently finds nothing is a failure).
 #
-# The suites run in three rounds: real `dailies` and ffmpeg processes, waited for; the media
-# engine's long synchronous decodes and encodes; then the suites that serve HTTP in-process.
+# The suites run in four rounds: real `dailies` and ffmpeg processes, waited for; the media
+# engine's long synchronous decodes and encodes; then the suites that serve HTTP in-process;
+# then the suites that touch the catalog once more, on PostgreSQL (Scripts/postgres-test-server.sh
+# starts one for the run, on a free loopback port in a temporary folder).
 # Kept apart, long blocking work cannot starve in-process servers of the Swift task pool's
 # threads (two, on two cores), which made network tests time out under a full run.
 #
@@ -25,7 +27,11 @@ swift build --build-tests
 python=$(Scripts/python-venv.sh)
 
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+# The second engine: a PostgreSQL server of the tests' own, stopped on the way out whatever happens.
+postgres_dir=$(mktemp -d)
+trap 'rm -f "$log"; Scripts/postgres-test-server.sh stop "$postgres_dir"' EXIT
+DAILIES_TEST_POSTGRES=$(Scripts/postgres-test-server.sh start "$postgres_dir")
+export DAILIES_TEST_POSTGRES
 total=0
 
 # Runs one round: the command's output goes to the terminal and to $log; `count` reads how
@@ -63,6 +69,10 @@ round() { run_round "swift test $*" swift_count swift test --skip-build "$@"; }
 round --filter '^DailiesCLITests\.'
 round --filter '^(MediaTests|FrameTimeTests)\.'
 round --skip '^(DailiesCLITests|MediaTests|FrameTimeTests)\.'
+# The suites that touch the catalog again, on PostgreSQL: the catalog, the queue, the API, the
+# access matrix and feedback. (Media runs once; tests that need both engines, such as the
+# catalog copy, run in every round.)
+DAILIES_TEST_ENGINE=postgres round --filter '^(CatalogTests|ReviewServerTests)\.'
 
 export DAILIES_BIN="$PWD/.build/debug/dailies"
 # No cache provider: pytest would leave .pytest_cache/ in the work tree.

@@ -4,22 +4,27 @@ import Logging
 import NIOPosix
 import PostgresKit
 
-/// Where the tests' catalogs live: SQLite files in each test's folder, or, when the test
-/// command started a PostgreSQL server and named it in `DAILIES_TEST_POSTGRES`, a new
-/// database on it for each catalog, so the same tests run against both engines.
+/// Where the tests' catalogs live: SQLite files in each test's folder, or, with
+/// `DAILIES_TEST_ENGINE=postgres`, a new database for each catalog on the PostgreSQL server
+/// the test command started (named in `DAILIES_TEST_POSTGRES`), so the same tests run against
+/// both engines.
 public enum TestCatalogs {
-    /// The PostgreSQL server the test command started (`postgres://…/postgres`), if any.
+    /// The PostgreSQL server the test command started (`postgres://…/postgres`), if any: tests
+    /// that need one whatever the engine (moving a catalog, workers on many hosts) use it.
     public static var postgresServer: String? {
         ProcessInfo.processInfo.environment["DAILIES_TEST_POSTGRES"].flatMap { $0.isEmpty ? nil : $0 }
     }
 
-    /// The engine these tests run against, for messages.
-    public static var engine: String { postgresServer == nil ? "SQLite" : "PostgreSQL" }
+    /// Whether the tests' catalogs are on PostgreSQL.
+    public static var onPostgres: Bool { ProcessInfo.processInfo.environment["DAILIES_TEST_ENGINE"] == "postgres" }
 
     /// Where a test's new catalog goes: the SQLite file in `dataDirectory`, or a new, empty
     /// PostgreSQL database.
     public static func address(dataDirectory: String) async throws -> CatalogAddress {
-        guard let server = postgresServer else { return .embedded(dataDirectory: dataDirectory) }
+        guard onPostgres else { return .embedded(dataDirectory: dataDirectory) }
+        guard let server = postgresServer else {
+            throw CatalogError(.unavailable, "DAILIES_TEST_ENGINE=postgres, but DAILIES_TEST_POSTGRES names no server")
+        }
         return .postgres(url: try await newDatabase(on: server))
     }
 

@@ -51,12 +51,14 @@ struct RoomTests {
 
     @Test("a reader that falls behind the bounded buffer is cut off with 4008, and resumes without a gap")
     func slowReader() async throws {
-        try await TestServer.run(room: RoomSettings(bufferLimit: 4)) { server in
+        // A paused client answers no pings: none is sent while the room fills, however long
+        // the 1 500 writes take (a loaded machine, or PostgreSQL's round trips).
+        try await TestServer.run(room: RoomSettings(bufferLimit: 4, ping: .seconds(3600))) { server in
             let review = try await FeedbackAPITests.review(server)
             let slow = RoomClient(server, "\(review.base)/room", headers: review.cookie(review.sam), paused: true)
             try await Task.sleep(for: .milliseconds(300))
             // Big events (9 000 characters each), until the socket's buffers and then the room's
-            // are full; quickly, as a paused client stops answering pings after a while.
+            // are full.
             let staff = try #require(try await server.catalog.staffUser(apiKey: server.adminKey))
             let text = String(repeating: "The flare pops on the visor. ", count: 310)
             for index in 0..<1500 {

@@ -31,14 +31,24 @@ struct TestServer {
     ///   outbox, and nothing polls the queue beside the tests' own requests.
     ///
     /// - Parameter publicURL: where people reach the server; `https://…` makes cookies `Secure`.
+    ///
+    /// - Parameter sharing: another test server whose catalog (opened anew, as a second
+    ///   server process would) and data directory this one serves too; its admin's key works here.
     static func run(mail: MailSettings? = nil, trustedProxies: [String] = ["127.0.0.1"],
                     room: RoomSettings = RoomSettings(), publicURL: String = "http://review.test",
-                    _ body: (TestServer) async throws -> Void) async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dailies-server-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+                    sharing other: TestServer? = nil, _ body: (TestServer) async throws -> Void) async throws {
+        let directory = other?.dataDirectory
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("dailies-server-\(UUID().uuidString)").path
+        defer { if other == nil { try? FileManager.default.removeItem(atPath: directory) } }
         // Many passphrase hashes in an unoptimized build: the cheap cost (the catalog's own tests use the real one).
-        let catalog = try await TestCatalogs.open(dataDirectory: directory, passphraseCost: .testing)
-        let (_, key) = try await catalog.createStaffUser(name: "Admin", email: "admin@studio.example", isAdmin: true)
+        let catalog = if let other {
+            try await Catalog.open(other.catalog.address, passphraseCost: .testing)
+        } else {
+            try await TestCatalogs.open(dataDirectory: directory, passphraseCost: .testing)
+        }
+        let key = if let other { other.adminKey } else {
+            try await catalog.createStaffUser(name: "Admin", email: "admin@studio.example", isAdmin: true).1.value
+        }
         var logger = Logger(label: "test.server")
         logger.logLevel = .critical
         let (ports, continuation) = AsyncStream<Int>.makeStream()
@@ -68,7 +78,7 @@ struct TestServer {
                 var iterator = ports.makeAsyncIterator()
                 guard let port = await iterator.next() else { throw TestFailure("the server did not start") }
                 try await body(TestServer(baseURL: "http://127.0.0.1:\(port)", catalog: catalog, dataDirectory: directory,
-                                          adminKey: key.value))
+                                          adminKey: key))
                 group.cancelAll()
             }
         } catch {

@@ -12,11 +12,12 @@ public final class JobBell: Sendable {
 
     public init() {}
 
-    /// Returns when the bell rings, after `timeout`, or when the task is cancelled.
-    public func wait(upTo timeout: Duration) async {
+    /// Returns when the bell rings (`true`), after `timeout`, or when the task is cancelled.
+    @discardableResult
+    public func wait(upTo timeout: Duration) async -> Bool {
         let id = UUID()
         waits.withLock { $0[id] = .some(nil) }
-        await withTaskGroup(of: Void.self) { group in
+        return await withTaskGroup(of: Bool.self) { group in
             group.addTask {
                 await withCheckedContinuation { continuation in
                     let resumeNow = self.waits.withLock { waits -> Bool in
@@ -26,12 +27,17 @@ public final class JobBell: Sendable {
                     }
                     if resumeNow { continuation.resume() }
                 }
+                return !Task.isCancelled
             }
-            group.addTask { try? await Task.sleep(for: timeout) }
-            await group.next()
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                return false
+            }
+            let rung = await group.next() ?? false
             group.cancelAll()
             let continuation = waits.withLock { $0.removeValue(forKey: id) }
             continuation??.resume()
+            return rung
         }
     }
 

@@ -24,7 +24,8 @@ public func buildApplication(
     return Application(
         router: router,
         // The same router answers WebSocket handshakes: only the room routes upgrade.
-        server: .http1WebSocketUpgrade(webSocketRouter: router),
+        server: .http1WebSocketUpgrade(
+            webSocketRouter: router, configuration: .init(ws: .init(autoPing: .enabled(timePeriod: configuration.room.ping)))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Dailies"),
         services: backgroundServices + [
             CatalogHousekeeping(catalog: catalog, logger: logger), services.rooms,

@@ -18,9 +18,14 @@ public struct RoomSettings: Sendable {
     /// While playing, the presenter's player is sent at most this often (single steps and
     /// pauses always go at once).
     public var playingUpdateInterval: Duration
+    /// How often the server pings each connection; one that has not answered by the next
+    /// ping is closed (1001).
+    public var ping: Duration
 
     public init(bufferLimit: Int = 512, pollInterval: Duration = .milliseconds(500), presenceLifetime: Duration = .seconds(30),
-                heartbeat: Duration = .seconds(10), playingUpdateInterval: Duration = .milliseconds(250)) {
+                heartbeat: Duration = .seconds(10), playingUpdateInterval: Duration = .milliseconds(250),
+                ping: Duration = .seconds(30)) {
+        self.ping = ping
         self.bufferLimit = bufferLimit
         self.pollInterval = pollInterval
         self.presenceLifetime = presenceLifetime

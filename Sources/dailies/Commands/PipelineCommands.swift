@@ -16,7 +16,10 @@ struct WorkerCommand: AsyncParsableCommand {
         abstract: "Run queued transcodes, frame receipts, webhook deliveries and mail (dailies serve starts one of these itself).",
         discussion: """
             Any number of workers may run against one data directory. SIGTERM or Ctrl-C stops a \
-            worker gracefully: it takes no new jobs, and gives the running ones back to the queue.
+            worker gracefully: it takes no new jobs, and gives the running ones back to the queue. \
+            Workers on other machines point at the same PostgreSQL catalog (--database) and the same \
+            data directory on a shared mount (--data-dir); a SQLite catalog on a network filesystem \
+            (NFS, SMB/CIFS, FUSE) is refused.
             """)
 
     @OptionGroup var data: DataDirectoryOptions
@@ -50,6 +53,14 @@ struct WorkerCommand: AsyncParsableCommand {
 
     func run() async throws {
         Libav.setLogLevel(.quiet)
+        if case .sqlite(let path) = try data.catalogAddress(), let network = NetworkFilesystem.holding(path) {
+            throw ValidationError("""
+                the catalog \(path) is on \(network.rawValue): SQLite's locks do not hold between the machines \
+                that share a network mount, so workers on other hosts would corrupt it. Keep the data directory \
+                there, and put the catalog on PostgreSQL: --database postgres://USER@HOST/DATABASE (or DATABASE_URL) \
+                for every server and worker; 'dailies catalog copy' moves an existing catalog.
+                """)
+        }
         try await withCatalog(data) { catalog in
             var logger = Logger(label: "dailies.worker")
             logger.logLevel = .info
