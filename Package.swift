@@ -130,7 +130,7 @@ let package = Package(
         .testTarget(name: "MailTests", dependencies: ["Pipeline", "Catalog", "Media", "FrameTime", "MediaTestSupport"]),
         // Builds the dailies executable the tests run as real processes.
         .testTarget(name: "DailiesCLITests", dependencies: [
-            "MediaTestSupport", "Media", "dailies", .product(name: "Crypto", package: "swift-crypto"),
+            "MediaTestSupport", "Media", "Catalog", "Pipeline", "dailies", .product(name: "Crypto", package: "swift-crypto"),
         ]),
     ],
     swiftLanguageModes: [.v6]
