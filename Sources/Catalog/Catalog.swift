@@ -67,7 +67,7 @@ public final class Catalog: Sendable {
         // connection that read the old schema expands `SELECT *` to the old columns once, even
         // after a step dropped one (SQLite re-prepares, but the row's column names were taken
         // before it did).
-        let migrating = try await CatalogDatabase.open(address, readers: 1, logger: logger)
+        let migrating = try await CatalogDatabase.open(address, readers: 1, writers: 1, logger: logger)
         do {
             try await Migrations.run(on: migrating)
             try await migrating.close()

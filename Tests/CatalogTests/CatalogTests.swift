@@ -73,7 +73,8 @@ struct CatalogTests {
             let before = Date()
             let session = try await catalog.createSession(projectID: project.id)
             #expect(session.title == "New review session" && session.description.isEmpty)
-            #expect(abs(session.startsAt.timeIntervalSince(before)) < 5)
+            // Starts now: within a minute of asking, however loaded the machine.
+            #expect(abs(session.startsAt.timeIntervalSince(before)) < 60)
             #expect(session.endsAt.timeIntervalSince(session.startsAt) == 7 * 86_400)
             #expect(session.settings.downloadOriginal && session.overrides.downloadOriginal == nil)
 

@@ -73,15 +73,23 @@ struct JobLaneTests {
             #expect(try await claim(catalog)?.id == failing.id)
             let retry = try #require(try await catalog.failJob(jobID: failing.id, owner: "w", error: "HTTP 500"))
             #expect(retry.state == .queued && retry.runAfter > retry.createdAt)
+            // A backoff of 10 minutes instead of 2 s (moved in the catalog): the next delivery
+            // arrives during it however slow the machine.
+            try await catalog.database.write { db in
+                try await db.update("jobs")
+                    .set("run_after", to: SQLBinaryExpression(SQLColumn("run_after"), .add, SQLLiteral.numeric("600000")))
+                    .where("id", .equal, failing.id.bind).run()
+            }
+            let backingOff = try await catalog.job(id: failing.id)
 
             // Another receiver's first delivery arrives during the backoff.
             let fresh = try await catalog.enqueue(.webhook, payload: WebhookJob(webhookID: UUID(), event: "b", body: "{}"),
                                                   laneKey: "webhook:other")
-            #expect(fresh.runAfter < retry.runAfter && fresh.createdAt >= failing.createdAt)
+            #expect(fresh.runAfter < backingOff.runAfter && fresh.createdAt >= failing.createdAt)
             // Time passes beyond both (moved in the catalog, not slept through).
             try await catalog.database.write { db in
                 try await db.update("jobs")
-                    .set("run_after", to: SQLBinaryExpression(SQLColumn("run_after"), .subtract, SQLLiteral.numeric("600000")))
+                    .set("run_after", to: SQLBinaryExpression(SQLColumn("run_after"), .subtract, SQLLiteral.numeric("1200000")))
                     .run()
             }
             #expect(try await claim(catalog)?.id == fresh.id, "the first attempt goes before the older job's retry")

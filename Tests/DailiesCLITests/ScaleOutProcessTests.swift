@@ -55,6 +55,30 @@ struct ScaleOutProcessTests {
         try await catalog.close()
     }
 
+    @Test("every command takes --database: the catalog is then PostgreSQL's, not the data directory's; bad or unreachable addresses are refused saying why")
+    func databaseOption() async throws {
+        let server = try #require(TestCatalogs.postgresServer)
+        let url = try await TestCatalogs.newDatabase(on: server)
+        let directory = try TemporaryDirectory()
+        let data = directory.path("data")
+        #expect(try dailies(["project", "add", "Feature", "--data-dir", data, "--database", url]).status == 0)
+        let listed = try dailies(["project", "list", "--data-dir", data, "--database", url])
+        #expect(listed.status == 0 && listed.standardOutputText.contains("Feature"), "\(listed.standardErrorText)")
+        #expect(!FileManager.default.fileExists(atPath: directory.path("data/catalog.sqlite")), "no SQLite catalog was made")
+        let embedded = try dailies(["project", "list", "--data-dir", data])
+        #expect(embedded.status == 0 && !embedded.standardOutputText.contains("Feature"), "the embedded catalog is another")
+
+        let bad = try dailies(["project", "list", "--data-dir", data, "--database", "mysql://db/dailies"])
+        #expect(bad.status != 0 && bad.standardErrorText.contains("neither sqlite:PATH nor a postgres:// URL"), "\(bad.standardErrorText)")
+        let nameless = try dailies(["project", "list", "--data-dir", data, "--database", "postgres://postgres@127.0.0.1"])
+        #expect(nameless.status != 0 && nameless.standardErrorText.contains("names no database"), "\(nameless.standardErrorText)")
+        // Port 1 on loopback: nothing listens there.
+        let unreachable = try dailies(["project", "list", "--data-dir", data,
+                                       "--database", "postgres://postgres:secret@127.0.0.1:1/dailies?sslmode=disable"])
+        #expect(unreachable.status != 0 && unreachable.standardErrorText.contains("cannot be reached"), "\(unreachable.standardErrorText)")
+        #expect(!unreachable.standardErrorText.contains("secret"), "the password is never printed")
+    }
+
     @Test("network filesystems are told by their statfs magic; a local folder is not one")
     func networkFilesystems() throws {
         #expect(NetworkFilesystem.kind(magic: 0x6969) == .nfs)

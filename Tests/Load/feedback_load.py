@@ -8,6 +8,10 @@ on its own it starts a server, loads it, checks and prints the figures:
     .build-venv/bin/python Tests/Load/feedback_load.py --dailies .build/debug/dailies
     .build-venv/bin/python Tests/Load/feedback_load.py --base-url http://127.0.0.1:8080 --api-key dk_...
 
+With --dailies, --database URL puts the server's catalog there (postgres://...; SQLite in its
+data dir by default), and --summary PATH writes the figures as JSON too (bench-feedback.sh
+sets two engines' runs side by side from them).
+
 What it does, in order:
 
 1. Seeds through the staff API: a project, two versions (small fixtures, transcoded by the
@@ -1158,9 +1162,14 @@ def main(argv: list[str] | None = None) -> int:
                         help="mean seconds between a session's staff writes (DAILIES_LOAD_STAFF_INTERVAL)")
     parser.add_argument("--seed", type=int, default=defaults.seed, help="DAILIES_LOAD_SEED")
     parser.add_argument("--keep", action="store_true", help="keep the server's data dir and log (with --dailies)")
+    parser.add_argument("--database", help="the server's catalog, as dailies serve's --database says (with --dailies; "
+                                           "default: SQLite in its data dir)")
+    parser.add_argument("--summary", help="also write the figures to this file, as JSON ([label, value] pairs)")
     args = parser.parse_args(argv)
     if args.base_url and not args.api_key:
         parser.error("--base-url needs --api-key")
+    if args.database and not args.dailies:
+        parser.error("--database goes with --dailies")
     config = LoadConfig(clients=args.clients, sessions=args.sessions, seconds=args.seconds, interval=args.interval,
                         staff_interval=args.staff_interval, seed=args.seed)
     try:
@@ -1172,13 +1181,17 @@ def main(argv: list[str] | None = None) -> int:
     keep = args.keep
     try:
         if args.dailies:
-            server = DailiesServer(args.dailies).start()
+            server = DailiesServer(args.dailies,
+                                   arguments=["--database", args.database] if args.database else None).start()
             log(f"dailies serve (pid {server.pid}) at {server.base_url}, data in {server.workdir}")
             base_url, api_key, cpu = server.base_url, server.api_key, server.cpu_seconds
         else:
             base_url, api_key, cpu = args.base_url, args.api_key, None
         result = asyncio.run(run_load(base_url, api_key, config, cpu))
         print_figures(result)
+        if args.summary:
+            with open(args.summary, "w") as file:
+                json.dump(figures(result), file, indent=1)
         problems = check_all(result)
         if server is not None and server.process.poll() is not None:
             problems.append(f"the server exited with {server.process.returncode} during the run")

@@ -31,11 +31,19 @@ final class CatalogDatabase: Sendable {
     /// Hears other processes' announcements (PostgreSQL only).
     private let listener: CatalogListener?
 
+    /// How many writer connections a PostgreSQL catalog keeps: writes wait on one lock
+    /// whatever their number, but a job claim, which takes no lock, must not wait behind them.
+    static let postgresWriters = 4
+
     /// Opens the catalog's database at `address` (creating a SQLite file if need be).
-    static func open(_ address: CatalogAddress, readers: Int, logger: Logger) async throws -> CatalogDatabase {
+    ///
+    /// - Parameter writers: PostgreSQL's writer connections (SQLite has one).
+    static func open(_ address: CatalogAddress, readers: Int, writers: Int = postgresWriters, logger: Logger) async throws
+        -> CatalogDatabase
+    {
         switch address {
         case .sqlite(let path): try await openSQLite(path: path, readers: readers, logger: logger)
-        case .postgres(let url): try await openPostgres(url: url, readers: readers, logger: logger)
+        case .postgres(let url): try await openPostgres(url: url, readers: readers, writers: writers, logger: logger)
         }
     }
 
@@ -62,7 +70,9 @@ final class CatalogDatabase: Sendable {
         }
     }
 
-    private static func openPostgres(url: String, readers readerCount: Int, logger: Logger) async throws -> CatalogDatabase {
+    private static func openPostgres(url: String, readers readerCount: Int, writers writerCount: Int, logger: Logger) async throws
+        -> CatalogDatabase
+    {
         let configuration = try SQLPostgresConfiguration(url: url).coreConfiguration
         let dialect = CatalogDialect.postgres
         let ids = Atomic<Int>(0)
@@ -74,11 +84,11 @@ final class CatalogDatabase: Sendable {
                     id: ids.wrappingAdd(1, ordering: .relaxed).newValue, logger: logger).get()
             } catch {
                 throw dialect.refusal(for: error).map { CatalogError($0.code, "\($0.message) (\(CatalogAddress.postgres(url: url)))",
-                                                                   retryAfter: $0.retryAfter) } ?? error
+                                                                   retryAfter: $0.retryAfter) } ?? dialect.explained(error)
             }
             return try await prepare(connection, dialect.connectionSetup + (readOnly ? dialect.readOnlySetup : []))
         }
-        let writers = try await ConnectionPool.open(count: 4) { try await connect(readOnly: false) }
+        let writers = try await ConnectionPool.open(count: max(1, writerCount)) { try await connect(readOnly: false) }
         do {
             let readers = try await ConnectionPool.open(count: max(1, readerCount)) { try await connect(readOnly: true) }
             return CatalogDatabase(dialect: dialect, address: .postgres(url: url), readers: readers, writers: writers,
@@ -177,8 +187,10 @@ final class CatalogDatabase: Sendable {
                 }
                 afterCommit.fire()
                 return result
-            } catch let error where attempt < 5 && dialect.mayRetry(after: error) {
+            } catch {
+                guard dialect.mayRetry(after: error) else { throw error }
                 // Nothing of it was kept: run it again, after a short pause that grows.
+                guard attempt < 5 else { throw dialect.explained(error) }
                 try await Task.sleep(for: .milliseconds(10 * attempt * attempt))
                 attempt += 1
             }

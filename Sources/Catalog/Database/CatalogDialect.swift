@@ -118,6 +118,9 @@ enum CatalogDialect: Sendable {
                 case "23503": return .danglingReference
                 case "53100": return .diskFull
                 case "55P03": return CatalogError(.unavailable, "the catalog is busy: another write held it too long", retryAfter: 5)
+                case "53300":
+                    return CatalogError(.unavailable, "the catalog's database has no connection to spare (its max_connections)",
+                                        retryAfter: 5)
                 case let state? where state.hasPrefix("08") || state.hasPrefix("57P"):
                     return .unreachable
                 default: return nil
