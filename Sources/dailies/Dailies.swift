@@ -16,7 +16,8 @@ struct Dailies: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, WorkerCommand.self, IngestCommand.self, ReprocessCommand.self, ReportCommand.self, ProbeCommand.self,
             TranscodeCommand.self, ThumbnailCommand.self, UserCommand.self, ProjectCommand.self, SessionCommand.self,
-            StatusListCommand.self, TaskCommand.self, VersionCommand.self, NoteCommand.self, TransferCommand.self, BenchGrabCommand.self,
+            StatusListCommand.self, TaskCommand.self, VersionCommand.self, NoteCommand.self, TransferCommand.self, CatalogCommand.self,
+            BenchGrabCommand.self,
         ]
     )
 }

@@ -381,27 +381,35 @@ enum Migrations {
     /// Applies every step not applied yet (up to `last`: tests build old catalogs), each in
     /// its own transaction.
     static func run(on database: CatalogDatabase, through last: Int = .max) async throws {
-        try await database.write { db in
-            try await db.raw("""
-                CREATE TABLE IF NOT EXISTS schema_migrations (
-                    version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)
-                """).run()
-        }
+        try await database.write { db in try await createLedger(on: db) }
         for step in steps where step.version <= last {
-            try await database.write { db in
-                let applied = try await db.select().column("version").from("schema_migrations")
-                    .where("version", .equal, step.version).first()
-                guard applied == nil else { return }
-                for statement in step.statements {
-                    try await db.raw(statement).run()
-                }
-                try await step.moveData?(db)
-                for statement in step.finally {
-                    try await db.raw(statement).run()
-                }
-                try await db.insert(into: "schema_migrations").columns("version", "name", "applied_at")
-                    .values(SQLBind(step.version), SQLBind(step.name), SQLBind(Timestamp().storedMilliseconds)).run()
-            }
+            try await database.write { db in try await apply(step, on: db) }
         }
+    }
+
+    /// Makes the table that records which steps were applied, unless it exists.
+    static func createLedger(on db: any SQLDatabase) async throws {
+        try await db.raw("""
+            CREATE TABLE IF NOT EXISTS schema_migrations (
+                version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)
+            """).run()
+    }
+
+    /// Applies `step` in the caller's transaction, unless the ledger says it was: apart from
+    /// ``run(on:through:)``, `dailies catalog copy` migrates its target in the transaction that
+    /// copies, so a failed copy leaves no half-made schema behind either.
+    static func apply(_ step: Step, on db: any SQLDatabase) async throws {
+        let applied = try await db.select().column("version").from("schema_migrations")
+            .where("version", .equal, step.version).first()
+        guard applied == nil else { return }
+        for statement in step.statements {
+            try await db.raw(statement).run()
+        }
+        try await step.moveData?(db)
+        for statement in step.finally {
+            try await db.raw(statement).run()
+        }
+        try await db.insert(into: "schema_migrations").columns("version", "name", "applied_at")
+            .values(SQLBind(step.version), SQLBind(step.name), SQLBind(Timestamp().storedMilliseconds)).run()
     }
 }
