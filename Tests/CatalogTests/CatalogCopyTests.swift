@@ -94,7 +94,10 @@ struct CatalogCopyInputTests {
 
 /// Copies into a real PostgreSQL server's fresh databases (the test command's, named in
 /// `DAILIES_TEST_POSTGRES`).
-@Suite("Catalog copy to PostgreSQL", .enabled(if: TestCatalogs.postgresServer != nil))
+// Once per test run: in the SQLite round (the copy's source is always SQLite), not again
+// when the catalog suites run on PostgreSQL.
+@Suite("Catalog copy to PostgreSQL", .enabled(if: TestCatalogs.postgresServer != nil && !TestCatalogs.onPostgres,
+                                              "needs the test PostgreSQL; runs in the SQLite round"))
 struct CatalogCopyTests {
     static var logger: Logger {
         var logger = Logger(label: "test.copy")
