@@ -16,14 +16,7 @@ private func withSourceFolder(_ body: (_ folder: String, _ path: String) async t
 
 /// Opens the SQLite catalog at `path`, runs `body` on it and closes it.
 private func withSQLiteCatalog(_ path: String, _ body: (Catalog) async throws -> Void) async throws {
-    let catalog = try await Catalog.open(.sqlite(path: path), passphraseCost: .testing)
-    do {
-        try await body(catalog)
-        try await catalog.close()
-    } catch {
-        try? await catalog.close()
-        throw error
-    }
+    try await withCatalog(at: .sqlite(path: path), passphraseCost: .testing, body)
 }
 
 /// The code and message of the `CatalogError` that `body` throws.
@@ -251,15 +244,15 @@ struct CatalogCopyTests {
             let verified = try await CatalogCopy.verify(source: .sqlite(path: path), target: .postgres(url: target), logger: Self.logger)
             #expect(verified == report)
 
-            try await withSQLiteCatalog(path) { original in
-                let copy = try await Catalog.open(.postgres(url: target), passphraseCost: .testing)
-                do {
-                    try await Self.expectSame(original, copy, studio)
-                    try await copy.close()
-                } catch {
-                    try? await copy.close()
-                    throw error
-                }
+            try await Self.expectSame(source: path, copy: target, studio)
+        }
+    }
+
+    /// The SQLite catalog at `source` and its copy at `copy` answer alike about everything in `studio`.
+    static func expectSame(source: String, copy: String, _ studio: Studio) async throws {
+        try await withSQLiteCatalog(source) { original in
+            try await withCatalog(at: .postgres(url: copy), passphraseCost: .testing) { copy in
+                try await Self.expectSame(original, copy, studio)
             }
         }
     }
@@ -308,16 +301,7 @@ struct CatalogCopyTests {
             let report = try await CatalogCopy.copy(from: .sqlite(path: path), to: .postgres(url: target), logger: Self.logger,
                                                     rowsPerStatement: 1) { _, _ in }
             #expect(report.matches)
-            try await withSQLiteCatalog(path) { original in
-                let copy = try await Catalog.open(.postgres(url: target), passphraseCost: .testing)
-                do {
-                    try await Self.expectSame(original, copy, studio)
-                    try await copy.close()
-                } catch {
-                    try? await copy.close()
-                    throw error
-                }
-            }
+            try await Self.expectSame(source: path, copy: target, studio)
         }
     }
 

@@ -4,11 +4,17 @@ import Testing
 
 @testable import Catalog
 
-/// A catalog in a fresh folder, removed afterwards.
+/// A catalog in a fresh folder (or database), removed afterwards.
 func withCatalog(_ body: (Catalog) async throws -> Void) async throws {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("dailies-catalog-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: directory) }
-    let catalog = try await TestCatalogs.open(dataDirectory: directory.path)
+    try await withCatalog(at: try await TestCatalogs.address(dataDirectory: directory.path), body)
+}
+
+/// Opens the catalog at `address`, runs `body` on it and closes it, whatever happens.
+func withCatalog(at address: CatalogAddress, passphraseCost: PassphraseHash.Cost = .standard,
+                 _ body: (Catalog) async throws -> Void) async throws {
+    let catalog = try await Catalog.open(address, passphraseCost: passphraseCost)
     do {
         try await body(catalog)
         try await catalog.close()
