@@ -9,8 +9,12 @@ public struct RoomSettings: Sendable {
     /// Messages waiting for one connection before it counts as too slow and is cut off (4008).
     public var bufferLimit: Int
     /// How often a room looks in the catalog for what other processes changed (a worker's
-    /// receipt, another server's comment); this process's own changes ring at once.
+    /// receipt, another server's comment) and for presence that ran out; this process's own
+    /// changes ring at once, and on PostgreSQL every process's do, so the look is then at
+    /// least ``pollIntervalWithAnnouncements`` apart.
     public var pollInterval: Duration
+    /// The least time between a room's looks on a catalog that announces changes (PostgreSQL).
+    public static let pollIntervalWithAnnouncements: Duration = .seconds(5)
     /// How long a connection counts as present without its server renewing it.
     public var presenceLifetime: Duration
     /// How often a connection renews its presence and checks its access again.
@@ -98,8 +102,9 @@ final class RoomMember: Sendable {
 /// hands each member the events it may see (asking the catalog's one visibility rule),
 /// plus who is present and where the presenter is. It wakes when a change for the session
 /// commits (the catalog's ``RoomBell``: this process's changes, and on PostgreSQL every
-/// server's and worker's) and looks again every ``RoomSettings/pollInterval`` besides, for
-/// what other processes changed on SQLite, and for presence that ran out.
+/// server's and worker's) and looks again every ``RoomSettings/pollInterval`` besides (at
+/// least 5 s apart on PostgreSQL), for what other processes changed on SQLite, and for
+/// presence that ran out.
 final class RoomHub: Service, Sendable {
     let catalog: Catalog
     let settings: RoomSettings
@@ -207,7 +212,9 @@ final class SessionRoom: Sendable {
     var count: Int { state.withLock { $0.members.count + $0.joining.count } }
 
     fileprivate func start() {
-        let poll = hub.settings.pollInterval
+        // With announcements, every change rings: the look is only for presence that ran out.
+        let poll = hub.catalog.hearsOtherProcesses
+            ? max(hub.settings.pollInterval, RoomSettings.pollIntervalWithAnnouncements) : hub.settings.pollInterval
         task.withLock { task in
             task = Task { [self] in
                 let ticker = Task {
