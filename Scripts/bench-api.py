@@ -16,6 +16,10 @@ pile up as a real attacker's would).
 
 Any non-2xx answer or transport error of the normal load is a failure: they are listed and
 the exit status is 1.
+
+With --summary PATH it also writes the main figures of both runs to PATH as JSON: per route
+group req/s, p50 and p99, the storm's p50 and p99, the server's CPU and peak RSS (bench-api.sh
+sets them side by side for the two catalog engines).
 """
 
 import argparse
@@ -356,10 +360,11 @@ async def run_load(name, seconds, users, staff, base, pid, detail_route, frames_
 
 
 def table(run):
-    """The per-group table of a run; returns its p99s by group (and 'all')."""
+    """The per-group table of a run; returns its figures: by group (and 'all') requests, req/s,
+    p50, p99 and failures; and the server's CPU (% of one core) and peak RSS (MiB)."""
     recorder, seconds, elapsed = run["recorder"], run["seconds"], run["elapsed"]
     print(f"  {'route group':16s} {'requests':>9s} {'req/s':>8s} {'p50 ms':>8s} {'p99 ms':>8s} {'failed':>7s}")
-    p99s = {}
+    groups = {}
     everything = []
     for group in GROUPS + ("all",):
         if group == "all":
@@ -372,7 +377,8 @@ def table(run):
             failed = sum(recorder.failures[group].values())
             answered = recorder.in_window[group]
         p50, p99 = percentile(latencies, 50), percentile(latencies, 99)
-        p99s[group] = p99
+        groups[group] = {"requests": len(latencies), "req_s": answered / seconds, "p50_ms": p50, "p99_ms": p99,
+                         "failed": failed}
         show = lambda value: f"{value:8.1f}" if value is not None else f"{'-':>8s}"
         print(f"  {group:16s} {len(latencies):9d} {answered / seconds:8.1f} {show(p50)} {show(p99)} {failed:7d}")
     print(f"  (requests: every one started in the {seconds} s, for p50/p99; req/s: the successful answers within them; "
@@ -387,7 +393,8 @@ def table(run):
           f"every 0.25 s), CPU {server_cpu / elapsed * 100:.0f}% of one core")
     print(f"  load client: CPU {run['client_cpu'] / elapsed * 100:.0f}% of one core; other processes on the machine: "
           f"{others / elapsed * 100:.0f}% of one core; hypervisor steal: {steal / elapsed * 100:.0f}% of one core")
-    return p99s
+    return {"groups": groups, "server_cpu_pct": server_cpu / elapsed * 100, "server_peak_rss_mib": max(sampler.rss_kb) / 1024,
+            "others_cpu_pct": others / elapsed * 100}
 
 
 def report_failures(name, recorder):
@@ -403,6 +410,7 @@ async def main():
     parser.add_argument("--server-pid", type=int, required=True)
     parser.add_argument("--seconds", type=int, default=30)
     parser.add_argument("--warmup", type=int, default=5)
+    parser.add_argument("--summary", help="also write the main figures of both runs to this file, as JSON")
     parser.add_argument("media", nargs="+", help="movies to upload as the versions")
     args = parser.parse_args()
     base = args.base_url.rstrip("/")
@@ -470,11 +478,11 @@ async def main():
     print("  staff reads:   GET /api/v1/projects, /projects/{id}/versions, /projects/{id}/sessions")
     print()
     print(f"Run 1: idle ({args.seconds} s)")
-    idle_p99 = table(idle)
+    idle_figures = table(idle)
     print()
     storm = stormy["storm"]
     print(f"Run 2: the same load plus {STORM_RATE} wrong passphrases per second from another client ({args.seconds} s)")
-    storm_p99 = table(stormy)
+    storm_figures = table(stormy)
     answers = ", ".join(f"{count} x {status}" for status, count in storm.statuses.most_common())
     latencies = sorted(storm.latencies)
     print(f"  storm: {storm.sent} attempts sent ({storm.sent / stormy['seconds']:.1f}/s) over {len(storm_tokens)} invite tokens "
@@ -484,15 +492,21 @@ async def main():
         print(f"  storm answers: p50 {percentile(latencies, 50):.1f} ms, p99 {percentile(latencies, 99):.1f} ms "
               f"({len(latencies)} answers)")
     print(f"  server peak RSS since start (VmHWM): {hwm / 1024:.1f} MiB")
+    storm_figures["storm"] = {"sent": storm.sent, "answers": len(latencies),
+                              "p50_ms": percentile(latencies, 50), "p99_ms": percentile(latencies, 99)}
     print()
     print("p99 of the other routes, idle and under the storm (target: ratio <= 1.5)")
     print(f"  {'route group':16s} {'idle ms':>9s} {'storm ms':>9s} {'ratio':>7s}")
     for group in GROUPS + ("all",):
-        idle_value, storm_value = idle_p99[group], storm_p99[group]
+        idle_value, storm_value = idle_figures["groups"][group]["p99_ms"], storm_figures["groups"][group]["p99_ms"]
         ratio = f"{storm_value / idle_value:7.2f}" if idle_value and storm_value is not None else f"{'-':>7s}"
         print(f"  {group:16s} {idle_value or 0:9.1f} {storm_value or 0:9.1f} {ratio}")
     print()
     failed = sum(run["recorder"].failed() for run in (warmup, idle, stormy))
+    if args.summary:
+        with open(args.summary, "w") as file:
+            json.dump({"seconds": args.seconds, "idle": idle_figures, "storm": storm_figures,
+                       "peak_rss_mib": hwm / 1024, "failed": failed}, file, indent=1)
     if failed:
         print(f"FAILED: {failed} requests of the normal load failed")
         for name, run in (("warm-up", warmup), ("run 1", idle), ("run 2", stormy)):
