@@ -178,9 +178,7 @@ final class CatalogDatabase: Sendable {
                         try await transaction(on: connection.sqlDatabase(), begin: begin) { db in
                             let result = try await body(db)
                             // Sent at commit, and only if it commits.
-                            for announcement in afterCommit.announcements {
-                                try await listener?.announce(announcement, on: db)
-                            }
+                            try await listener?.announce(afterCommit.announcements, on: db)
                             return result
                         }
                     }

@@ -26,9 +26,12 @@ final class CatalogListener: Sendable {
         self.logger = logger
     }
 
-    /// Sends `message` on `db`, inside its transaction.
-    func announce(_ message: String, on db: any SQLDatabase) async throws {
-        try await db.raw("SELECT pg_notify(\(bind: Self.channel), \(bind: origin + " " + message))").run()
+    /// Sends `messages` on `db`, inside its transaction: one statement, since a write holds the
+    /// catalog's write lock for as long as its round trips take.
+    func announce(_ messages: [String], on db: any SQLDatabase) async throws {
+        guard !messages.isEmpty else { return }
+        let notifications = messages.map { SQLFunction("pg_notify", args: SQLBind(Self.channel), SQLBind(origin + " " + $0)) }
+        try await db.select().columns(notifications).run()
     }
 
     /// Listens until ``stop()``, calling `heard` with each message from another process, and
