@@ -101,7 +101,7 @@ public final class Catalog: Sendable {
         return catalog
     }
 
-    /// Where the catalog is (its password left out).
+    /// Where the catalog is (as printed, with a PostgreSQL password left out).
     public var address: CatalogAddress { database.address }
 
     /// Whether other processes' changes to jobs and rooms ring this process's bells at once

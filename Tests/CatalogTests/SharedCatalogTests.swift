@@ -46,7 +46,9 @@ struct SharedCatalogTests {
 
             let (_, _, session) = try await makeSession(a, versions: 1)
             let rung = Tally<[UUID]>([])
-            let token = b.roomBell.listen { id in rung.withLock { $0.append(id) } }
+            let token = b.roomBell.listen { ring in
+                if case .session(let id) = ring { rung.withLock { $0.append(id) } }
+            }
             defer { b.roomBell.stopListening(token) }
             let staff = try await a.createStaffUser(name: "Ed", email: "ed-\(UUID().uuidString.prefix(6))@studio.example").0
             let item = try await a.items(sessionID: session.id)[0]

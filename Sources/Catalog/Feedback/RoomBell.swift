@@ -6,13 +6,19 @@ import Synchronization
 /// other processes change (a worker's receipt, another server's comment) rings here too, as
 /// soon as it commits; on SQLite the rooms find it by looking again every so often.
 public final class RoomBell: Sendable {
-    private let listeners = Mutex<[UUID: @Sendable (UUID) -> Void]>([:])
+    /// What rang: one session's room, or every room (news may have been missed).
+    public enum Ring: Sendable, Hashable {
+        case session(UUID)
+        case everySession
+    }
+
+    private let listeners = Mutex<[UUID: @Sendable (Ring) -> Void]>([:])
 
     public init() {}
 
-    /// Calls `listener` with the session's id on every ring, until the returned token is
-    /// passed to ``stopListening(_:)``.
-    public func listen(_ listener: @escaping @Sendable (UUID) -> Void) -> UUID {
+    /// Calls `listener` with what rang on every ring, until the returned token is passed to
+    /// ``stopListening(_:)``.
+    public func listen(_ listener: @escaping @Sendable (Ring) -> Void) -> UUID {
         let token = UUID()
         listeners.withLock { $0[token] = listener }
         return token
@@ -30,15 +36,15 @@ public final class RoomBell: Sendable {
 
     /// Rings for `sessionID` in this process, now.
     func ringHere(_ sessionID: UUID) {
-        for listener in listeners.withLock({ Array($0.values) }) { listener(sessionID) }
+        tell(.session(sessionID))
     }
 
-    /// Rings in this process for every session a listener may care about: its rooms look
-    /// again (after announcements were missed). Listeners get the nil UUID.
+    /// Rings every room in this process: they look again (after announcements were missed).
     func ringEverywhereHere() {
-        ringHere(everySession)
+        tell(.everySession)
     }
 
-    /// What ``ringEverywhereHere()`` passes: not a session, but all of them.
-    public let everySession = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
+    private func tell(_ ring: Ring) {
+        for listener in listeners.withLock({ Array($0.values) }) { listener(ring) }
+    }
 }

@@ -120,7 +120,7 @@ final class RoomHub: Service, Sendable {
 
     /// Runs until the server shuts down, then closes every connection (1001, going away).
     func run() async throws {
-        let token = catalog.roomBell.listen { [weak self] sessionID in self?.wake(sessionID) }
+        let token = catalog.roomBell.listen { [weak self] ring in self?.wake(ring) }
         defer { catalog.roomBell.stopListening(token) }
         // Returns when shutdown begins (or throws when the service is cancelled): either way, close.
         try? await gracefulShutdown()
@@ -165,11 +165,10 @@ final class RoomHub: Service, Sendable {
         rooms.withLock { $0[sessionID]?.count ?? 0 }
     }
 
-    fileprivate func wake(_ sessionID: UUID) {
-        if sessionID == catalog.roomBell.everySession {
-            for room in rooms.withLock({ Array($0.values) }) { room.wake() }
-        } else {
-            rooms.withLock { $0[sessionID] }?.wake()
+    fileprivate func wake(_ ring: RoomBell.Ring) {
+        switch ring {
+        case .session(let sessionID): rooms.withLock { $0[sessionID] }?.wake()
+        case .everySession: for room in rooms.withLock({ Array($0.values) }) { room.wake() }
         }
     }
 }
