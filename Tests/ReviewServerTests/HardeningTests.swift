@@ -143,22 +143,29 @@ struct HardeningTests {
     @Test("X-Forwarded-For from a peer that is not a trusted proxy is ignored: a guesser cannot change address by saying so")
     func spoofedForwardedFor() async throws {
         try await TestServer.run(trustedProxies: []) { server in
-            // Six links, one guesser who claims a new address each time. The links are made
-            // first: the guesses come within the throttle's first wait (2 s), however long
-            // making a link takes.
-            var worlds: [AccessMatrixTests.World] = []
-            for _ in 0..<6 {
-                worlds.append(try await AccessMatrixTests.makeWorld(server, state: .passphraseMissing))
-            }
-            var statuses: [Int] = []
-            for (index, world) in worlds.enumerated() {
-                let answer = try await server.anonymous.send("POST", "/api/v1/review/access",
-                                                             json: ["token": world.inviteToken, "passphrase": "guess"],
-                                                             headers: ["X-Forwarded-For": "203.0.113.\(index + 1)"])
-                statuses.append(answer.status)
-            }
+            // One guesser who claims a new address each time.
+            let statuses = try await Self.guessPassphrases(on: [server]) { "203.0.113.\($0 + 1)" }
             #expect(statuses == [403, 403, 403, 403, 403, 429], "one address, whatever it claims: \(statuses)")
         }
+    }
+
+    /// Six wrong passphrases, one on each of six new links (made on the first server), sent in
+    /// turn to each of `servers`, from the address `claiming` names for each guess (believed
+    /// only from a trusted proxy): the answers' statuses, in order. The links are made first:
+    /// the guesses come within the throttle's first wait (2 s), however long making a link takes.
+    static func guessPassphrases(on servers: [TestServer], claiming: (Int) -> String) async throws -> [Int] {
+        var worlds: [AccessMatrixTests.World] = []
+        for _ in 0..<6 {
+            worlds.append(try await AccessMatrixTests.makeWorld(servers[0], state: .passphraseMissing))
+        }
+        var statuses: [Int] = []
+        for (index, world) in worlds.enumerated() {
+            let answer = try await servers[index % servers.count].anonymous.send(
+                "POST", "/api/v1/review/access", json: ["token": world.inviteToken, "passphrase": "guess"],
+                headers: ["X-Forwarded-For": claiming(index)])
+            statuses.append(answer.status)
+        }
+        return statuses
     }
 
     @Test("a session cannot ask for a passphrase without having one")
