@@ -101,6 +101,24 @@ public final class Catalog: Sendable {
         return catalog
     }
 
+    /// Runs `body` as one unit of work: every catalog operation it calls joins one
+    /// transaction, so all of them happen, with their events and outbox mail, or (when `body`
+    /// throws) none. On PostgreSQL a unit that meets a serialization failure runs again
+    /// whole, so `body` must do nothing but catalog work. Do what is slow (hashing a
+    /// passphrase: ``prepare(_:)``) before.
+    ///
+    /// - Parameter writing: `false` for a unit that only reads (one snapshot, no write lock).
+    public func unitOfWork<Result: Sendable>(writing: Bool = true, _ body: () async throws -> Result) async throws -> Result {
+        try await database.unitOfWork(writing: writing, body)
+    }
+
+    /// Runs `body` with a connection for reading, in one snapshot (the unit of work's
+    /// transaction, inside one): for queries the catalog's own operations do not cover, the
+    /// ftrack faces' compiled queries. Nothing may be written through it.
+    public func readSQL<Result: Sendable>(_ body: (any SQLDatabase) async throws -> Result) async throws -> Result {
+        try await database.read(body)
+    }
+
     /// Where the catalog is (as printed, with a PostgreSQL password left out).
     public var address: CatalogAddress { database.address }
 

@@ -8,16 +8,17 @@ public enum Examples {
     static let projectID = UUID(uuidString: "9A7F2C10-3B5D-4E6F-8A1B-2C3D4E5F6A7B")!
     static let versionID = UUID(uuidString: "6F0F3A5E-3C4B-4A8E-9A55-0D5C1B6D2E11")!
     static let taskID = UUID(uuidString: "3D5E7F91-2A4C-4B6D-8E0F-1A3C5E7B9D24")!
+    static let assetID = UUID(uuidString: "5B2E8C41-7D3F-4A9B-8C6E-2F4A6B8D0E13")!
     static let sessionID = UUID(uuidString: "1C2D3E4F-5A6B-4C7D-8E9F-0A1B2C3D4E5F")!
 
-    public static let staffUser = StaffUser(id: staffID, name: "Ada Park", email: "ada@northlight.example", isAdmin: true,
+    public static let staffUser = StaffUser(id: staffID, name: "Ada Park", email: "ada@northlight.example", username: "ada", isAdmin: true,
                                             createdAt: when, createdBy: staffID)
     public static let organization = OrganizationSettings(name: "Northlight VFX", replyTo: "producers@northlight.example",
                                                           shareLinksEnabled: true, webhookAllowedNetworks: ["10.20.0.0/16"])
     public static let project = Project(id: projectID, name: "Feature", code: "FT", defaults: .standard, createdAt: when,
                                         createdBy: staffID)
     public static let version = Version(
-        id: versionID, projectID: projectID, name: "sh010_comp", versionNumber: 3, shot: "sh010", asset: "hero",
+        id: versionID, projectID: projectID, name: "sh010_comp", versionNumber: 3, shot: "sh010", assetID: assetID, asset: "sh010_comp",
         taskID: taskID, status: "pending review", assigneeIDs: [staffID], clientName: "Opening shot", defaultReason: "Final comp", mediaState: .ready,
         mediaError: "", createdAt: when, createdBy: staffID, updatedAt: when)
     public static let component = Component(

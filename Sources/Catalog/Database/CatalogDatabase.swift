@@ -146,9 +146,33 @@ final class CatalogDatabase: Sendable {
     /// Whether other processes' announcements reach ``listen(_:)``.
     var hearsOtherProcesses: Bool { listener != nil }
 
+    /// The transaction of the ``Catalog/unitOfWork(writing:_:)`` this task is in, if any.
+    @TaskLocal static var joined: JoinedTransaction?
+
+    /// Runs `body` in one transaction in which every read and write of this database that
+    /// the task makes joins it, instead of starting its own: several catalog operations as one
+    /// unit of work, all of it or none of it.
+    func unitOfWork<Result>(writing: Bool, _ body: () async throws -> Result) async throws -> Result {
+        if let joined = Self.joined, joined.owner === self {
+            guard !writing || joined.writable else { throw CatalogError(.forbidden, "a write inside a read-only unit of work") }
+            return try await body()
+        }
+        let run = { (db: any SQLDatabase) in
+            try await Self.$joined.withValue(JoinedTransaction(owner: self, database: db, writable: writing)) { try await body() }
+        }
+        return writing ? try await write(run) : try await read(run)
+    }
+
+    /// The transaction joined, when this task is in a unit of work of this database.
+    private var joinedDatabase: (any SQLDatabase, writable: Bool)? {
+        guard let joined = Self.joined, joined.owner === self else { return nil }
+        return (joined.database, joined.writable)
+    }
+
     /// Runs `body` on a read connection, in one snapshot of the catalog.
     func read<Result>(_ body: (any SQLDatabase) async throws -> Result) async throws -> Result {
-        try await readers.withConnection { connection in
+        if let (db, _) = joinedDatabase { return try await body(db) }
+        return try await readers.withConnection { connection in
             try await transaction(on: connection.sqlDatabase(), begin: dialect.beginRead, body)
         }
     }
@@ -169,6 +193,10 @@ final class CatalogDatabase: Sendable {
     private func write<Result>(begin: [SQLQueryString], _ body: (any SQLDatabase) async throws -> Result) async throws
         -> Result
     {
+        if let (db, writable) = joinedDatabase {
+            guard writable else { throw CatalogError(.forbidden, "a write inside a read-only unit of work") }
+            return try await body(db)
+        }
         var attempt = 1
         while true {
             let afterCommit = AfterCommit()
@@ -256,5 +284,19 @@ final class AfterCommit: Sendable {
 
     fileprivate func fire() {
         for action in actions.withLock({ $0 }) { action() }
+    }
+}
+
+/// The transaction a unit of work holds, which the catalog's operations inside it join.
+final class JoinedTransaction: @unchecked Sendable {
+    // Set once; the connection is used by the one task that holds the unit of work.
+    unowned let owner: CatalogDatabase
+    let database: any SQLDatabase
+    let writable: Bool
+
+    init(owner: CatalogDatabase, database: any SQLDatabase, writable: Bool) {
+        self.owner = owner
+        self.database = database
+        self.writable = writable
     }
 }

@@ -376,6 +376,35 @@ enum Migrations {
                 started_at BIGINT NOT NULL, heartbeat_at BIGINT NOT NULL)
             """,
         ]),
+        Step(version: 14, name: "assets, usernames and the ftrack faces", statements: [
+            // The thing being versioned (`sh010_comp`), named once per project; a version is
+            // (asset, version number), unique among a project's versions (the catalog checks
+            // it: old catalogs may hold duplicates, which stay readable).
+            """
+            CREATE TABLE assets (
+                id TEXT PRIMARY KEY, project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+                name TEXT NOT NULL, created_at BIGINT NOT NULL, created_by TEXT, UNIQUE (project_id, name))
+            """,
+            "ALTER TABLE versions ADD COLUMN asset_id TEXT REFERENCES assets(id) ON DELETE SET NULL",
+            "CREATE INDEX versions_by_asset ON versions (asset_id, version_number)",
+            // What scripts (the ftrack faces) call staff by: unique, set from the email's local
+            // part unless chosen.
+            "ALTER TABLE staff_users ADD COLUMN username TEXT",
+            // A verdict's own id, so the ftrack faces can name it (the key stays item + collaborator).
+            "ALTER TABLE review_statuses ADD COLUMN id TEXT",
+            // A verdict a staff member set on a collaborator's behalf, through a script: who.
+            "ALTER TABLE status_changes ADD COLUMN set_by_staff_id TEXT",
+            "ALTER TABLE status_changes ADD COLUMN set_by_name TEXT",
+            // An invite link is derived from this and the server's secret, so sending it again
+            // sends the same link (NULL: a link from before, random, which only a new one replaces).
+            "ALTER TABLE collaborators ADD COLUMN invite_nonce TEXT",
+            "CREATE INDEX items_by_version ON session_items (version_id)",
+            "CREATE INDEX comments_by_item ON comments (item_id, created_at)",
+        ], moveData: AssetUpgrade.run, finally: [
+            "ALTER TABLE versions DROP COLUMN asset",
+            "CREATE UNIQUE INDEX staff_by_username ON staff_users (username)",
+            "CREATE UNIQUE INDEX statuses_by_id ON review_statuses (id)",
+        ]),
     ]
 
     /// Applies every step not applied yet (up to `last`: tests build old catalogs), each in

@@ -67,8 +67,10 @@ extension Catalog {
     /// - Throws: ``CatalogError``: the session closed or out of its schedule, comments
     ///   turned off, an observer, a frame beyond the item, a range backwards, a drawing out
     ///   of bounds, a reply to a reply; nothing is stored then.
-    public func addComment(sessionID: UUID, itemID: UUID, _ draft: CommentDraft, by actor: FeedbackActor) async throws
-        -> ReviewComment
+    ///
+    /// - Parameter id: the comment's id (a script's own); a fresh one by default.
+    public func addComment(id: UUID? = nil, sessionID: UUID, itemID: UUID, _ draft: CommentDraft, by actor: FeedbackActor)
+        async throws -> ReviewComment
     {
         let text = try Validate.text(draft.text, FieldRules.commentText, field: "text")
         let drawing = try draft.drawing?.validated()
@@ -80,7 +82,8 @@ extension Catalog {
             let item = try await self.itemRow(id: itemID, sessionID: sessionID, db)
             let playback = try await self.playback(versionID: item.versionId, db)
             let created = StoredTime(self.now)
-            let id = UUID()
+            if let id { try await self.checkNewID(id, in: CommentRow.table, db) }
+            let id = id ?? UUID()
             let author = actor.author
             var row = CommentRow(
                 id: id, sessionId: sessionID, itemId: itemID, parentId: draft.parentID, authorKind: author.kind,

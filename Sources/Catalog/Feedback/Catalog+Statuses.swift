@@ -8,6 +8,11 @@ public struct ItemStatus: Sendable, Hashable, Encodable {
         public let from: ReviewStatus
         public let to: ReviewStatus
         public let at: Timestamp
+        /// The staff member who set it on the collaborator's behalf (through a script, by
+        /// the ftrack faces); absent when the collaborator set it.
+        public var setBy: FeedbackAuthor? = nil
+
+        enum CodingKeys: String, CodingKey { case from, to, at, setBy = "set_by" }
     }
 
     public let itemID: UUID
@@ -37,43 +42,79 @@ extension Catalog {
         -> ItemStatus
     {
         try await database.write { db in
-            let session = try await self.feedbackSession(sessionID, by: .collaborator(access), comments: false, db)
-            let item = try await self.itemRow(id: itemID, sessionID: sessionID, db)
-            let collaborator = try await self.collaborator(id: access.collaborator.id, db)
-            guard collaborator.role != .observer else {
-                throw CatalogError(.forbidden, "observers watch; reviewers and approvers set statuses")
-            }
-            let current = try await db.select(StatusRow.self).where("item_id", .equal, itemID.bind)
-                .where("collaborator_id", .equal, collaborator.id.bind).first(StatusRow.self)
-            if (current?.status ?? .pending) != status {
-                let at = StoredTime(self.now)
-                let row = StatusRow(itemId: itemID, collaboratorId: collaborator.id, sessionId: sessionID, status: status, updatedAt: at)
-                if current == nil {
-                    try await db.insert(row)
-                } else {
-                    try await db.update(StatusRow.table).set("status", to: SQLBind(status.rawValue))
-                        .set("updated_at", to: SQLBind(at.milliseconds)).where("item_id", .equal, itemID.bind)
-                        .where("collaborator_id", .equal, collaborator.id.bind).run()
-                }
-                try await db.insert(StatusChangeRow(id: UUID(), itemId: itemID, collaboratorId: collaborator.id, sessionId: sessionID,
-                                                    fromStatus: current?.status ?? .pending, toStatus: status, at: at))
-            }
-            let changed = try await self.statuses(sessionID: sessionID, items: [item], db)
-                .first { $0.collaborator.id == collaborator.id }!
-            if (current?.status ?? .pending) != status {
-                try await self.recordEvent(.statusChanged, sessionID: sessionID, data: StatusEventData(status: changed), db)
-                try await self.emit(.statusChanged, data: StatusWebhookData(sessionID: sessionID, status: changed),
-                                    feedback: (.everyone, commentsVisibleToOthers: true), db)
-                try await self.queueNotices(NoticeEvent(
-                    kind: .status, sessionID: sessionID, itemID: itemID, commentID: nil, author: changed.collaborator,
-                    visibility: .everyone,
-                    details: Notice.Details(sessionTitle: session.title, versionName: item.versionName, author: changed.collaborator,
-                                            text: nil, frameNumber: nil, lastFrameNumber: nil, timecode: nil, status: status,
-                                            isInternal: false)),
-                    session: session, db)
-            }
-            return changed
+            try await self.applyStatus(status, sessionID: sessionID, itemID: itemID, collaboratorID: access.collaborator.id,
+                                       actor: .collaborator(access), setBy: nil, statusID: nil, db)
         }
+    }
+
+    /// Sets a collaborator's verdict on their behalf: staff scripts do (ftrack's
+    /// `setStatus('approved', invitee)`), through the ftrack faces only. The history records
+    /// who set it. The same rules hold as when the collaborator sets it.
+    ///
+    /// - Parameter statusID: the verdict's id, when a script names it (a new verdict takes it).
+    public func setStatus(_ status: ReviewStatus, sessionID: UUID, itemID: UUID, onBehalfOf collaboratorID: UUID,
+                          by staff: StaffUser, statusID: UUID? = nil) async throws -> ItemStatus {
+        try await database.write { db in
+            let collaborator = try await self.collaborator(id: collaboratorID, db)
+            guard collaborator.sessionID == sessionID else {
+                throw CatalogError.notFound("collaborator in this session", collaboratorID)
+            }
+            guard !collaborator.isRevoked else {
+                throw CatalogError(.accessRevoked, "\(collaborator.name)'s access to this session has been withdrawn")
+            }
+            return try await self.applyStatus(status, sessionID: sessionID, itemID: itemID, collaboratorID: collaboratorID,
+                                              actor: .staff(staff), setBy: staff, statusID: statusID, db)
+        }
+    }
+
+    private func applyStatus(_ status: ReviewStatus, sessionID: UUID, itemID: UUID, collaboratorID: UUID,
+                             actor: FeedbackActor, setBy staff: StaffUser?, statusID: UUID?, _ db: any SQLDatabase)
+        async throws -> ItemStatus
+    {
+        let session = try await self.feedbackSession(sessionID, by: actor, comments: false, db)
+        let item = try await self.itemRow(id: itemID, sessionID: sessionID, db)
+        let collaborator = try await self.collaborator(id: collaboratorID, db)
+        guard collaborator.role != .observer else {
+            throw CatalogError(.forbidden, "observers watch; reviewers and approvers set statuses")
+        }
+        let current = try await db.select(StatusRow.self).where("item_id", .equal, itemID.bind)
+            .where("collaborator_id", .equal, collaborator.id.bind).first(StatusRow.self)
+        if let statusID, statusID != current?.id {
+            try await self.checkNewID(statusID, in: StatusRow.table, db)
+        }
+        if (current?.status ?? .pending) != status || (statusID != nil && statusID != current?.id) {
+            let at = StoredTime(self.now)
+            let row = StatusRow(itemId: itemID, collaboratorId: collaborator.id, sessionId: sessionID, status: status,
+                                updatedAt: at, id: statusID ?? current?.id ?? UUID())
+            if current == nil {
+                try await db.insert(row)
+            } else {
+                try await db.update(StatusRow.table).set("status", to: SQLBind(status.rawValue))
+                    .set("updated_at", to: SQLBind(at.milliseconds)).set("id", to: row.id!.bind)
+                    .where("item_id", .equal, itemID.bind).where("collaborator_id", .equal, collaborator.id.bind).run()
+            }
+        }
+        if (current?.status ?? .pending) != status {
+            let at = StoredTime(self.now)
+            try await db.insert(StatusChangeRow(id: UUID(), itemId: itemID, collaboratorId: collaborator.id, sessionId: sessionID,
+                                                fromStatus: current?.status ?? .pending, toStatus: status, at: at,
+                                                setByStaffId: staff?.id, setByName: staff?.name))
+        }
+        let changed = try await self.statuses(sessionID: sessionID, items: [item], db)
+            .first { $0.collaborator.id == collaborator.id }!
+        if (current?.status ?? .pending) != status {
+            try await self.recordEvent(.statusChanged, sessionID: sessionID, data: StatusEventData(status: changed), db)
+            try await self.emit(.statusChanged, data: StatusWebhookData(sessionID: sessionID, status: changed),
+                                feedback: (.everyone, commentsVisibleToOthers: true), db)
+            try await self.queueNotices(NoticeEvent(
+                kind: .status, sessionID: sessionID, itemID: itemID, commentID: nil, author: changed.collaborator,
+                visibility: .everyone,
+                details: Notice.Details(sessionTitle: session.title, versionName: item.versionName, author: changed.collaborator,
+                                        text: nil, frameNumber: nil, lastFrameNumber: nil, timecode: nil, status: status,
+                                        isInternal: false)),
+                session: session, db)
+        }
+        return changed
     }
 
     /// Every status in the session: each reviewer's and approver's on each item (pending
@@ -130,7 +171,10 @@ extension Catalog {
                     role: person.role, status: row?.status ?? .pending, decides: deciders.contains(person.id),
                     // Never set: pending since they and the item were both in the session.
                     updatedAt: (row?.updatedAt.date ?? max(item.createdAt.date, person.createdAt.date)),
-                    history: (history[key] ?? []).map { ItemStatus.Change(from: $0.fromStatus, to: $0.toStatus, at: $0.at.date) }))
+                    history: (history[key] ?? []).map { change in
+                        ItemStatus.Change(from: change.fromStatus, to: change.toStatus, at: change.at.date,
+                                          setBy: change.setByStaffId.map { FeedbackAuthor(kind: .staff, id: $0, name: change.setByName ?? "") })
+                    }))
             }
         }
         return statuses

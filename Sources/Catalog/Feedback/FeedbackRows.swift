@@ -69,6 +69,8 @@ struct StatusRow: TableRow {
     static let table = "review_statuses"
     static let idColumn = "item_id"
     var itemId: UUID, collaboratorId: UUID, sessionId: UUID, status: ReviewStatus, updatedAt: StoredTime
+    /// Set for every verdict since step 14 (NULL only mid-migration).
+    var id: UUID? = nil
 }
 
 /// A row of `status_changes`: one change of a verdict, kept for good.
@@ -76,4 +78,7 @@ struct StatusChangeRow: TableRow {
     static let table = "status_changes"
     var id: UUID, itemId: UUID, collaboratorId: UUID, sessionId: UUID, fromStatus: ReviewStatus, toStatus: ReviewStatus
     var at: StoredTime
+    /// The staff member who set it on the collaborator's behalf (see ``Catalog/setStatus(_:sessionID:itemID:onBehalfOf:by:statusID:)``).
+    var setByStaffId: UUID? = nil
+    var setByName: String? = nil
 }

@@ -34,7 +34,9 @@ extension Catalog {
     ///
     /// - Throws: ``CatalogError``: empty text, a frame beyond the version, a drawing without
     ///   a frame, a reply to another version's note or to a reply, an unknown recipient.
-    public func addNote(versionID: UUID, _ draft: NoteDraft, by user: StaffUser) async throws -> Note {
+    ///
+    /// - Parameter id: the note's id (a script's own); a fresh one by default.
+    public func addNote(id: UUID? = nil, versionID: UUID, _ draft: NoteDraft, by user: StaffUser) async throws -> Note {
         let text = try Validate.text(draft.text, FieldRules.noteText, field: "text")
         let drawing = try draft.drawing?.validated()
         return try await database.write { db in
@@ -53,8 +55,9 @@ extension Catalog {
                 }
             }
             let at = StoredTime(self.now)
+            if let id { try await self.checkNewID(id, in: NoteRow.table, db) }
             var row = NoteRow(
-                id: UUID(), versionId: versionID, parentId: draft.parentID, authorKind: .staff, authorId: user.id,
+                id: id ?? UUID(), versionId: versionID, parentId: draft.parentID, authorKind: .staff, authorId: user.id,
                 authorName: user.name, authorEmail: user.email, text: text, anchorFirst: nil, anchorLast: nil, isRange: false,
                 drawing: try drawing.map(Self.drawingJSON), receiptFrame: nil, receiptSha256: nil, receiptPath: nil,
                 completable: draft.completable, completedAt: nil, completedBy: nil, sourceSessionId: nil, sourceCommentId: nil,

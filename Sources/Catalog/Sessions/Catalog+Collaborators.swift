@@ -58,26 +58,32 @@ extension Catalog {
 
     /// Invites someone (who need not be staff) with a personal link, whose token is
     /// returned once.
-    public func addCollaborator(sessionID: UUID, name: String, email: String?, role: Collaborator.Role = .reviewer,
-                                createdBy: UUID? = nil) async throws -> (Collaborator, SecretToken) {
+    ///
+    /// - Parameter id: the collaborator's id (a script's own); a fresh one by default.
+    public func addCollaborator(id: UUID? = nil, sessionID: UUID, name: String, email: String?,
+                                role: Collaborator.Role = .reviewer, createdBy: UUID? = nil) async throws
+        -> (Collaborator, SecretToken)
+    {
         let name = try Validate.name(name, field: "name")
         let email = try Validate.optionalEmail(email)
         return try await database.write { db in
             _ = try await self.sessionRecord(id: sessionID, db)
-            return try await self.insertCollaborator(sessionID: sessionID, name: name, email: email, role: role,
+            if let id { try await self.checkNewID(id, in: CollaboratorRow.table, db) }
+            return try await self.insertCollaborator(id: id ?? UUID(), sessionID: sessionID, name: name, email: email, role: role,
                                                      staffUserID: nil, joinedByShareLink: false, createdBy: createdBy, db)
         }
     }
 
-    func insertCollaborator(sessionID: UUID, name: String, email: String?, role: Collaborator.Role, staffUserID: UUID?,
-                            joinedByShareLink: Bool, createdBy: UUID?, _ db: any SQLDatabase) async throws
+    func insertCollaborator(id: UUID = UUID(), sessionID: UUID, name: String, email: String?, role: Collaborator.Role,
+                            staffUserID: UUID?, joinedByShareLink: Bool, createdBy: UUID?, _ db: any SQLDatabase) async throws
         -> (Collaborator, SecretToken)
     {
-        let token = SecretToken.generate(prefix: "di_")
+        let nonce = InviteLink.newNonce()
+        let token = try await inviteToken(collaboratorID: id, nonce: nonce, db)
         let row = CollaboratorRow(
-            id: UUID(), sessionId: sessionID, name: name, email: email, role: role, staffUserId: staffUserID,
+            id: id, sessionId: sessionID, name: name, email: email, role: role, staffUserId: staffUserID,
             joinedByShareLink: joinedByShareLink, tokenDigest: token.digest, invitedAt: nil, revokedAt: nil,
-            createdAt: StoredTime(now), createdBy: createdBy, removedAt: nil)
+            createdAt: StoredTime(now), createdBy: createdBy, removedAt: nil, inviteNonce: nonce)
         try await db.insert(row)
         return (Collaborator(row), token)
     }
@@ -126,8 +132,27 @@ extension Catalog {
         try await database.write { db in
             var row = try await self.collaboratorRow(id: collaboratorID, db)
             guard row.sessionId == sessionID else { throw CatalogError.notFound("collaborator in this session", collaboratorID) }
-            let token = SecretToken.generate(prefix: "di_")
+            let nonce = InviteLink.newNonce()
+            let token = try await self.inviteToken(collaboratorID: row.id, nonce: nonce, db)
             row.tokenDigest = token.digest
+            row.inviteNonce = nonce
+            row.invitedAt = StoredTime(self.now)
+            try await db.update(row)
+            return (Collaborator(row), token)
+        }
+    }
+
+    /// The collaborator's current invite link, to send again (links sent before keep
+    /// working), and records when. A link from before links were derived cannot be made
+    /// again: that collaborator gets a fresh one, as ``issueInvite(sessionID:collaboratorID:)`` gives.
+    public func currentInvite(collaboratorID: UUID) async throws -> (Collaborator, SecretToken) {
+        try await database.write { db in
+            var row = try await self.collaboratorRow(id: collaboratorID, db)
+            guard row.removedAt == nil else { throw CatalogError.notFound("collaborator", collaboratorID) }
+            guard let nonce = row.inviteNonce,
+                  case let token = try await self.inviteToken(collaboratorID: row.id, nonce: nonce, db),
+                  token.digest == row.tokenDigest
+            else { return try await self.issueInvite(sessionID: row.sessionId, collaboratorID: collaboratorID) }
             row.invitedAt = StoredTime(self.now)
             try await db.update(row)
             return (Collaborator(row), token)

@@ -5,10 +5,13 @@ import SQLKit
 public struct SessionItemUpdate: Sendable, Decodable {
     public var clientName: String??
     public var reason: String??
+    /// The version's label as the item shows it (`v003`); ftrack scripts set it.
+    public var versionLabel: String??
 
-    public init(clientName: String?? = nil, reason: String?? = nil) {
+    public init(clientName: String?? = nil, reason: String?? = nil, versionLabel: String?? = nil) {
         self.clientName = clientName
         self.reason = reason
+        self.versionLabel = versionLabel
     }
 
     enum CodingKeys: String, CodingKey { case clientName = "client_name", reason }
@@ -60,9 +63,14 @@ extension Catalog {
     ///
     /// - Throws: ``CatalogError`` when a version is unknown, of another project, listed twice
     ///   or already in the session, or the session is closed; nothing is added then.
-    public func addItems(sessionID: UUID, versionIDs: [UUID], at position: Int? = nil, createdBy: UUID? = nil)
-        async throws -> [SessionItem]
+    ///
+    /// - Parameter itemIDs: the new items' ids, one for each version (a script's own); fresh ones by default.
+    public func addItems(sessionID: UUID, versionIDs: [UUID], itemIDs: [UUID]? = nil, at position: Int? = nil,
+                         createdBy: UUID? = nil) async throws -> [SessionItem]
     {
+        if let itemIDs, itemIDs.count != versionIDs.count || Set(itemIDs).count != itemIDs.count {
+            throw CatalogError.invalid("item_ids", "must give one new id for each version")
+        }
         guard !versionIDs.isEmpty else { throw CatalogError.invalid("version_ids", "must list at least one version") }
         guard versionIDs.count <= FieldRules.versionsPerRequest.upperBound else {
             throw CatalogError.invalid("version_ids", "lists more than \(FieldRules.versionsPerRequest.upperBound) versions")
@@ -70,12 +78,12 @@ extension Catalog {
         return try await database.write { db in
             let record = try await self.openSessionRecord(id: sessionID, db)
             return try await self.insertItems(sessionID: sessionID, projectID: record.session.projectID,
-                                              versionIDs: versionIDs, at: position, createdBy: createdBy, db)
+                                              versionIDs: versionIDs, itemIDs: itemIDs, at: position, createdBy: createdBy, db)
         }
     }
 
-    func insertItems(sessionID: UUID, projectID: UUID, versionIDs: [UUID], at position: Int?, createdBy: UUID?,
-                     _ db: any SQLDatabase) async throws -> [SessionItem] {
+    func insertItems(sessionID: UUID, projectID: UUID, versionIDs: [UUID], itemIDs: [UUID]? = nil, at position: Int?,
+                     createdBy: UUID?, _ db: any SQLDatabase) async throws -> [SessionItem] {
         guard Set(versionIDs).count == versionIDs.count else {
             throw CatalogError.invalid("version_ids", "lists a version twice")
         }
@@ -94,8 +102,10 @@ extension Catalog {
             guard version.projectID == projectID else {
                 throw CatalogError.invalid("version_ids", "version \(versionID) belongs to another project")
             }
+            let id = itemIDs?[offset] ?? UUID()
+            if itemIDs != nil { try await checkNewID(id, in: ItemRow.table, db) }
             let row = ItemRow(
-                id: UUID(), sessionId: sessionID, versionId: versionID, position: insertAt + offset, versionName: version.name,
+                id: id, sessionId: sessionID, versionId: versionID, position: insertAt + offset, versionName: version.name,
                 versionLabel: version.versionLabel, clientName: version.clientName, reason: version.defaultReason,
                 createdAt: StoredTime(now), createdBy: createdBy)
             try await db.insert(row)
@@ -162,6 +172,7 @@ extension Catalog {
             var row = try await self.itemRow(id: itemID, sessionID: sessionID, db)
             if let clientName = update.clientName { row.clientName = try Validate.optionalName(clientName, field: "client_name") }
             if let reason = update.reason { row.reason = try Validate.optionalText(reason, FieldRules.reason, field: "reason") }
+            if let label = update.versionLabel { row.versionLabel = try Validate.optionalName(label, field: "version_label") }
             try await db.update(row)
             try await self.recordEvent(.itemChanged, sessionID: sessionID, data: ItemEventData(itemId: itemID), db)
             return SessionItem(row)

@@ -11,6 +11,8 @@ public struct SessionFields: Sendable, Decodable {
     public var settings: SessionSettingsUpdate?
     /// `.some(value)` sets the passphrase, `.some(nil)` removes it.
     public var passphrase: String??
+    /// `passphrase` hashed ahead of the transaction (``Catalog/prepare(_:)``); `nil`: not yet.
+    var preparedPassphrase: PassphraseHash?? = nil
 
     public init(title: String? = nil, description: String? = nil, startsAt: Timestamp? = nil, endsAt: Timestamp? = nil,
                 settings: SessionSettingsUpdate? = nil, passphrase: String?? = nil) {
@@ -42,10 +44,12 @@ extension Catalog {
     ///
     /// Defaults: the title "New review session", no description, a schedule from now for the
     /// project's share days (7 unless changed), the project's settings.
-    public func createSession(projectID: UUID, _ fields: SessionFields = SessionFields(), versionIDs: [UUID] = [],
-                              createdBy: UUID? = nil) async throws -> ReviewSession {
+    ///
+    /// - Parameter id: the new session's id (a script's own, say); a fresh one by default.
+    public func createSession(id: UUID = UUID(), projectID: UUID, _ fields: SessionFields = SessionFields(),
+                              versionIDs: [UUID] = [], createdBy: UUID? = nil) async throws -> ReviewSession {
         // Hashed before the transaction: a KDF must not hold the writer.
-        let passphraseHash = try await hashPassphrase(fields.passphrase ?? nil)
+        let passphraseHash = try await prepare(fields).preparedPassphrase ?? nil
         return try await database.write { db in
             let project = try await self.project(id: projectID, db)
             let created = self.now
@@ -56,8 +60,9 @@ extension Catalog {
             let overrides = (fields.settings ?? SessionSettingsUpdate()).resolved(over: SessionSettingOverrides())
             let settings = overrides.resolved(over: project.defaults.settings)
             try Self.checkPassphraseRequirement(settings, hasPassphrase: passphraseHash != nil)
+            try await self.checkNewID(id, in: SessionRow.table, db)
             let session = ReviewSession(
-                id: UUID(), projectID: projectID,
+                id: id, projectID: projectID,
                 title: try Validate.name(fields.title ?? "New review session", field: "title"),
                 description: try Validate.text(fields.description ?? "", field: "description"),
                 startsAt: startsAt, endsAt: endsAt, closedAt: nil, overrides: overrides,
@@ -92,7 +97,7 @@ extension Catalog {
 
     /// Changes a session's title, description, schedule, settings or passphrase.
     public func updateSession(id: UUID, _ fields: SessionFields) async throws -> ReviewSession {
-        let newPassphraseHash = try await hashPassphrase(fields.passphrase ?? nil)
+        let newPassphraseHash = try await prepare(fields).preparedPassphrase ?? nil
         return try await database.write { db in
             var record = try await self.sessionRecord(id: id, db)
             var session = record.session
@@ -193,6 +198,22 @@ extension Catalog {
             try await db.update(record)
             try await self.recordEvent(.sessionChanged, sessionID: sessionID, data: SessionEventData(sessionId: sessionID), db)
             return try await self.sessionRecord(id: sessionID, db).session
+        }
+    }
+
+    /// `fields` with its passphrase hashed, so that a ``unitOfWork(writing:_:)`` holds no
+    /// transaction open while the KDF runs.
+    public func prepare(_ fields: SessionFields) async throws -> SessionFields {
+        guard fields.preparedPassphrase == nil else { return fields }
+        var prepared = fields
+        prepared.preparedPassphrase = .some(try await hashPassphrase(fields.passphrase ?? nil))
+        return prepared
+    }
+
+    /// Refuses an id given for a new row when a row of `table` has it already.
+    func checkNewID(_ id: UUID, in table: String, _ db: any SQLDatabase) async throws {
+        if try await db.count(table, where: "id", equals: id.bind) > 0 {
+            throw CatalogError(.conflict, "the id \(id.uuidString.lowercased()) is taken", field: "id")
         }
     }
 

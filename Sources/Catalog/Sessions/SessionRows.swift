@@ -92,6 +92,8 @@ struct CollaboratorRow: TableRow {
     var createdAt: StoredTime, createdBy: UUID?
     /// Taken out of the session, kept for the feedback they gave.
     var removedAt: StoredTime?
+    /// What their invite link is derived from (see ``InviteLink``).
+    var inviteNonce: String? = nil
 }
 
 extension Collaborator {

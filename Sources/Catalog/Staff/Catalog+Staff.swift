@@ -5,17 +5,29 @@ extension Catalog {
     /// Adds a staff member with a first API key, which is returned once and never again.
     ///
     /// - Throws: ``CatalogError`` for a bad name or email, or an email already in use.
-    public func createStaffUser(name: String, email: String, isAdmin: Bool = false, createdBy: UUID? = nil)
-        async throws -> (user: StaffUser, apiKey: SecretToken)
+    /// - Parameter username: what scripts call them by; by default their email's local part
+    ///   (with a number after it when taken).
+    public func createStaffUser(name: String, email: String, username: String? = nil, isAdmin: Bool = false,
+                                createdBy: UUID? = nil) async throws -> (user: StaffUser, apiKey: SecretToken)
     {
         let name = try Validate.name(name, field: "name")
         let email = try Validate.email(email)
+        let chosen = try username.map { name throws(CatalogError) in try StaffUser.validUsername(name) }
         return try await database.write { db in
             if try await db.count("staff_users", where: "email", equals: SQLBind(email.lowercased())) > 0 {
                 throw CatalogError(.conflict, "a staff member with email \(email) already exists", field: "email")
             }
+            let username: String
+            if let chosen {
+                try await self.checkUsernameFree(chosen, db)
+                username = chosen
+            } else {
+                let taken = try await db.select().column("username").from(StaffUserRow.table)
+                    .where("username", .isNot, SQLLiteral.null).all(decodingColumn: "username", as: String.self)
+                username = StaffUser.username(fromEmail: email, avoiding: Set(taken))
+            }
             let row = StaffUserRow(id: UUID(), name: name, email: email.lowercased(), isAdmin: isAdmin,
-                                   createdAt: StoredTime(self.now), createdBy: createdBy)
+                                   createdAt: StoredTime(self.now), createdBy: createdBy, username: username)
             try await db.insert(row)
             let key = try await self.insertAPIKey(for: row.id, db)
             return (StaffUser(row), key)
@@ -75,6 +87,37 @@ extension Catalog {
         try await database.read { db in
             try await db.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("staff_users")
                 .first()?.decode(column: "n", as: Int.self) ?? 0
+        }
+    }
+}
+
+extension Catalog {
+    /// Gives a staff member another username (scripts that named the old one stop working).
+    public func setUsername(_ username: String, userID: UUID) async throws -> StaffUser {
+        let username = try StaffUser.validUsername(username)
+        return try await database.write { db in
+            guard var row = try await db.select(StaffUserRow.self).where("id", .equal, userID.bind).first(StaffUserRow.self) else {
+                throw CatalogError.notFound("staff member", userID)
+            }
+            guard row.username != username else { return StaffUser(row) }
+            try await self.checkUsernameFree(username, db)
+            row.username = username
+            try await db.update(row)
+            return StaffUser(row)
+        }
+    }
+
+    /// The staff member with `username` (any letter case), whether active or not.
+    public func staffUser(username: String) async throws -> StaffUser? {
+        try await database.read { db in
+            try await db.select(StaffUserRow.self).where("username", .equal, SQLBind(username.lowercased()))
+                .first(StaffUserRow.self).map(StaffUser.init)
+        }
+    }
+
+    private func checkUsernameFree(_ username: String, _ db: any SQLDatabase) async throws {
+        if try await db.count(StaffUserRow.table, where: "username", equals: SQLBind(username)) > 0 {
+            throw CatalogError(.conflict, "the username \(username) is taken", field: "username")
         }
     }
 }

@@ -7,12 +7,14 @@ struct StaffUserRow: TableRow {
     /// ``PassphraseHash/encoded``; `nil` until a password is set.
     var passwordHash: String? = nil
     var deactivatedAt: StoredTime? = nil
+    /// Set for every member since step 14 (NULL only mid-migration).
+    var username: String? = nil
 }
 
 extension StaffUser {
     init(_ row: StaffUserRow) {
-        self.init(id: row.id, name: row.name, email: row.email, isAdmin: row.isAdmin, createdAt: row.createdAt.date,
-                  createdBy: row.createdBy, deactivatedAt: row.deactivatedAt?.date)
+        self.init(id: row.id, name: row.name, email: row.email, username: row.username ?? row.email, isAdmin: row.isAdmin,
+                  createdAt: row.createdAt.date, createdBy: row.createdBy, deactivatedAt: row.deactivatedAt?.date)
     }
 }
 

@@ -79,7 +79,7 @@ extension Catalog {
         guard fields.name != nil else { throw CatalogError.invalid("name", "is required") }
         let created = now
         let blank = try fields.applied(to: Version(
-            id: UUID(), projectID: projectID, name: "", versionNumber: nil, shot: nil, asset: nil, taskID: nil,
+            id: UUID(), projectID: projectID, name: "", versionNumber: nil, shot: nil, assetID: nil, asset: nil, taskID: nil,
             status: WorkflowStatus.newVersionStatus, assigneeIDs: [], clientName: nil, defaultReason: nil, mediaState: .none,
             mediaError: nil, createdAt: created, createdBy: createdBy, updatedAt: created))
         return try await database.write { db in
@@ -123,6 +123,13 @@ extension Catalog {
             }
         }
         if let assignees = fields.assigneeIDs { version.assigneeIDs = assignees }
+        // Every version has an asset: the one named, or its name's (see ``Asset/name(given:versionName:)``).
+        if fields.asset != nil || version.assetID == nil {
+            let name = Asset.name(given: version.asset, versionName: version.name)
+            version.assetID = try await assetID(named: name, projectID: version.projectID, createdBy: createdBy, db)
+            version.asset = try Validate.name(name, FieldRules.label, field: "asset")
+        }
+        try await checkVersionUnique(version, db)
     }
 
     public func version(id: UUID) async throws -> Version {
@@ -139,7 +146,8 @@ extension Catalog {
     /// The versions of `rows`, with their assignees.
     func versions(from rows: [VersionRow], _ db: any SQLDatabase) async throws -> [Version] {
         let assignees = try await staff(.versionAssignees, of: rows.map(\.id), db)
-        return rows.map { Version($0, assigneeIDs: assignees[$0.id] ?? []) }
+        let assets = try await assetNames(rows.compactMap(\.assetId), db)
+        return rows.map { Version($0, assetName: $0.assetId.flatMap { assets[$0] }, assigneeIDs: assignees[$0.id] ?? []) }
     }
 
     /// A project's versions, oldest first.

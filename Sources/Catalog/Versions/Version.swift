@@ -20,6 +20,9 @@ public struct Version: Sendable, Hashable, Codable, Identifiable {
     /// The version number, such as 3 for `v003`.
     public var versionNumber: Int?
     public var shot: String?
+    /// The asset it is a version of (see ``Asset``).
+    public var assetID: UUID?
+    /// The asset's name, such as `sh010_comp`.
     public var asset: String?
     /// The task it was made for.
     public var taskID: UUID?
@@ -44,7 +47,7 @@ public struct Version: Sendable, Hashable, Codable, Identifiable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, projectID = "project_id", name, versionNumber = "version_number", shot, asset, taskID = "task_id", status
+        case id, projectID = "project_id", name, versionNumber = "version_number", shot, assetID = "asset_id", asset, taskID = "task_id", status
         case assigneeIDs = "assignee_ids"
         case clientName = "client_name", defaultReason = "default_reason", mediaState = "media_state"
         case mediaError = "media_error", createdAt = "created_at", createdBy = "created_by", updatedAt = "updated_at"

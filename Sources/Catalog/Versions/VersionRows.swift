@@ -3,7 +3,7 @@ import Foundation
 /// A row of `versions`.
 struct VersionRow: TableRow {
     static let table = "versions"
-    var id: UUID, projectId: UUID, name: String, versionNumber: Int?, shot: String?, asset: String?, taskId: UUID?
+    var id: UUID, projectId: UUID, name: String, versionNumber: Int?, shot: String?, assetId: UUID?, taskId: UUID?
     var status: String, clientName: String?, defaultReason: String?, mediaState: Version.MediaState, mediaError: String?
     var createdAt: StoredTime, createdBy: UUID?, updatedAt: StoredTime
 }
@@ -11,7 +11,7 @@ struct VersionRow: TableRow {
 extension VersionRow {
     init(_ version: Version) {
         self.init(id: version.id, projectId: version.projectID, name: version.name, versionNumber: version.versionNumber,
-                  shot: version.shot, asset: version.asset, taskId: version.taskID, status: version.status,
+                  shot: version.shot, assetId: version.assetID, taskId: version.taskID, status: version.status,
                   clientName: version.clientName, defaultReason: version.defaultReason, mediaState: version.mediaState,
                   mediaError: version.mediaError, createdAt: StoredTime(version.createdAt), createdBy: version.createdBy,
                   updatedAt: StoredTime(version.updatedAt))
@@ -19,9 +19,9 @@ extension VersionRow {
 }
 
 extension Version {
-    init(_ row: VersionRow, assigneeIDs: [UUID]) {
+    init(_ row: VersionRow, assetName: String?, assigneeIDs: [UUID]) {
         self.init(id: row.id, projectID: row.projectId, name: row.name, versionNumber: row.versionNumber, shot: row.shot,
-                  asset: row.asset, taskID: row.taskId, status: row.status, assigneeIDs: assigneeIDs, clientName: row.clientName,
+                  assetID: row.assetId, asset: assetName, taskID: row.taskId, status: row.status, assigneeIDs: assigneeIDs, clientName: row.clientName,
                   defaultReason: row.defaultReason, mediaState: row.mediaState, mediaError: row.mediaError,
                   createdAt: row.createdAt.date, createdBy: row.createdBy, updatedAt: row.updatedAt.date)
     }

@@ -47,7 +47,11 @@ enum ResponseSchemas {
             ]),
             "Version": Schema.object([
                 uuid("id"), uuid("project_id"), Schema.string.required("name"), Schema.integer().optional("version_number"),
-                Schema.string.optional("shot"), Schema.string.optional("asset"), Schema.uuid.optional("task_id"),
+                Schema.string.optional("shot"),
+                Schema.uuid.described("The asset it is a version of").optional("asset_id"),
+                Schema.string.described("The asset's name: the one given, else the name without its version suffix")
+                    .optional("asset"),
+                Schema.uuid.optional("task_id"),
                 Schema.string.described("A name on the project's version status list").required("status"),
                 Schema.array(.uuid).described("Staff assigned to the version itself").required("assignee_ids"),
                 Schema.string.optional("client_name"), Schema.string.optional("default_reason"),
@@ -158,7 +162,9 @@ enum ResponseSchemas {
                 Schema.boolean.described("Whether their status counts in the item's summary").required("decides"),
                 time("updated_at"),
                 Schema.array(Schema.object([Schema.oneOf(ReviewStatus.self).required("from"),
-                                            Schema.oneOf(ReviewStatus.self).required("to"), time("at")]))
+                                            Schema.oneOf(ReviewStatus.self).required("to"), time("at"),
+                                            author.described("The staff member who set it on the collaborator's behalf "
+                                                             + "(through an ftrack script)").optional("set_by")]))
                     .described("Every change, oldest first").required("history"),
             ]),
             "StatusSummary": Schema.object([
@@ -340,8 +346,9 @@ enum ResponseSchemas {
     ])
 
     private static let staffUser = Schema.object([
-        uuid("id"), Schema.string.required("name"), Schema.string.required("email"), Schema.boolean.required("is_admin"),
-        time("created_at"), Schema.uuid.optional("created_by"),
+        uuid("id"), Schema.string.required("name"), Schema.string.required("email"),
+        Schema.string.described("What scripts call them by (ftrack's ftrack-user): unique, lower case").required("username"),
+        Schema.boolean.required("is_admin"), time("created_at"), Schema.uuid.optional("created_by"),
         Schema.dateTime.described("Set while the member is deactivated: no key or password of theirs lets anyone in")
             .optional("deactivated_at"),
     ])

@@ -44,20 +44,30 @@ func addOrganizationRoutes(_ api: APIRoutes) {
     api.admin.add(.post, "/api/v1/users", "Add a staff member; the answer carries their API key, shown this once (admins)",
                   tag: "staff", body: .json(.object([
                       Schema.string(FieldRules.name).required("name"), Schema.email.required("email"),
+                      usernameSchema.described("By default the email's local part").optional("username"),
                       Schema.boolean.optional("is_admin"),
-                  ]), example: #"{"name": "Ada Park", "email": "ada@northlight.example", "is_admin": false}"#),
+                  ]), example: #"{"name": "Ada Park", "email": "ada@northlight.example", "username": "ada", "is_admin": false}"#),
                   status: .created, response: "CreatedStaffUser",
-                  refusals: [.conflict("A staff member has this email")]) { input in
+                  refusals: [.conflict("A staff member has this email or username")]) { input in
         struct Body: Decodable {
             let name: String
             let email: String
+            let username: String?
             let isAdmin: Bool?
-            enum CodingKeys: String, CodingKey { case name, email, isAdmin = "is_admin" }
+            enum CodingKeys: String, CodingKey { case name, email, username, isAdmin = "is_admin" }
         }
         let body = try await input.body(Body.self)
         let (user, key) = try await input.catalog.createStaffUser(
-            name: body.name, email: body.email, isAdmin: body.isAdmin ?? false, createdBy: input.caller.id)
+            name: body.name, email: body.email, username: body.username, isAdmin: body.isAdmin ?? false, createdBy: input.caller.id)
         return try JSONCoding.response(CreatedStaffUser(user: user, apiKey: key.value), status: .created)
+    }
+    api.admin.add(.patch, "/api/v1/users/{user_id}", "Change a staff member's username (admins)", tag: "staff",
+                  body: .json(.object([usernameSchema.required("username")]), example: #"{"username": "ada.park"}"#),
+                  response: "StaffUser",
+                  refusals: [.conflict("Another staff member has this username")]) { input in
+        struct Body: Decodable { let username: String }
+        let body = try await input.body(Body.self)
+        return try JSONCoding.response(try await input.catalog.setUsername(body.username, userID: try input.id("user_id")))
     }
 }
 
@@ -172,3 +182,7 @@ private func versionFields(creating: Bool) -> Schema {
         Schema.string(FieldRules.reason).orNull("none").optional("default_reason"),
     ])
 }
+
+/// A username as the catalog takes it (upper case is lowered).
+private let usernameSchema = Schema.string(TextRule(minimum: 1, maximum: 64))
+    .described("1 to 64 of letters, digits and . _ - + @")

@@ -8,20 +8,40 @@ import FrameTime
 struct UserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user", abstract: "Manage staff members and their API keys.",
-        subcommands: [Add.self, List.self, NewKey.self, SetPassword.self, Deactivate.self, Reactivate.self])
+        subcommands: [Add.self, List.self, SetUsername.self, NewKey.self, SetPassword.self, Deactivate.self, Reactivate.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a staff member and print their new API key.")
         @OptionGroup var data: DataDirectoryOptions
         @Argument(help: "The person's name.") var name: String
         @Option(help: "Their email address.") var email: String
+        @Option(help: "What scripts call them by (ftrack's FTRACK_API_USER); by default the email's local part.")
+        var username: String?
         @Flag(help: "Let them manage staff and the studio's settings.") var admin = false
 
         func run() async throws {
             try await withCatalog(data) { catalog in
-                let (user, key) = try await catalog.createStaffUser(name: name, email: email, isAdmin: admin)
-                print("Added \(user.name) <\(user.email)>\(user.isAdmin ? " (admin)" : ""), id \(user.id).")
+                let (user, key) = try await catalog.createStaffUser(name: name, email: email, username: username, isAdmin: admin)
+                print("Added \(user.name) <\(user.email)>\(user.isAdmin ? " (admin)" : ""), username \(user.username), id \(user.id).")
                 print("API key, shown only now:\n\n    \(key.value)\n")
+            }
+        }
+    }
+
+    struct SetUsername: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "set-username", abstract: "Give a staff member another username (what scripts call them by).")
+        @OptionGroup var data: DataDirectoryOptions
+        @Argument(help: "Their email address.") var email: String
+        @Argument(help: "The new username: letters, digits and . _ - + @ (lowered).") var username: String
+
+        func run() async throws {
+            try await withCatalog(data) { catalog in
+                guard let user = try await catalog.staffUser(email: email) else {
+                    throw ValidationError("no staff member has the email \(email)")
+                }
+                let changed = try await catalog.setUsername(username, userID: user.id)
+                print("\(changed.name) <\(changed.email)> is now \(changed.username).")
             }
         }
     }
@@ -33,7 +53,7 @@ struct UserCommand: AsyncParsableCommand {
         func run() async throws {
             try await withCatalog(data) { catalog in
                 for user in try await catalog.staffUsers(page: .all).items {
-                    print("\(user.id)  \(user.name) <\(user.email)>\(user.isAdmin ? "  admin" : "")"
+                    print("\(user.id)  \(user.username)  \(user.name) <\(user.email)>\(user.isAdmin ? "  admin" : "")"
                           + (user.deactivatedAt == nil ? "" : "  deactivated"))
                 }
             }
