@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "Catalog", targets: ["Catalog"]),
         .library(name: "Pipeline", targets: ["Pipeline"]),
         .library(name: "ReviewServer", targets: ["ReviewServer"]),
+        .library(name: "FtrackFaces", targets: ["FtrackFaces"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -77,10 +78,16 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
+        // The ftrack protocols (JSON `POST /api`, legacy XML-RPC `POST /client/`) over the catalog:
+        // the schema, the query language and its SQL, the mapping of writes; ReviewServer mounts it.
+        .target(name: "FtrackFaces", dependencies: [
+            "Catalog", .product(name: "Crypto", package: "swift-crypto"), .product(name: "SQLKit", package: "sql-kit"),
+        ]),
         .target(
             name: "ReviewServer",
             dependencies: [
                 "Catalog",
+                "FtrackFaces",
                 "Pipeline",
                 "Media",
                 "Report",
@@ -124,6 +131,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
         ]),
+        .testTarget(name: "FtrackFacesTests", dependencies: ["FtrackFaces", "Catalog", "MediaTestSupport"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Catalog", "Media", "FrameTime", "MediaTestSupport"]),
         .testTarget(name: "WebhookTests", dependencies: ["Pipeline", "Catalog", "MediaTestSupport"]),
         // The SMTP client and the MIME composer against a real SMTP server (Tests/Peers/smtp_peer.py).
