@@ -125,7 +125,8 @@ func addVersionRoutes(_ api: APIRoutes) {
                                                example: #"{"name": "sh010_comp", "version_number": 3, "shot": "sh010", "task": "comp", "status": "pending review", "client_name": "Opening shot", "default_reason": "Final comp"}"#),
                   status: .created, response: "Version",
                   refusals: [.rule("The status is on the project's version status list; task_id is a task of the project, and comes "
-                                   + "without task; each assignee is a staff user")]) { input in
+                                   + "without task; each assignee is a staff user"),
+                             .conflict("The asset has a version of this number already")]) { input in
         let version = try await input.catalog.createVersion(projectID: try input.id("project_id"),
                                                             try await input.body(VersionFields.self),
                                                             createdBy: input.caller.id)
@@ -138,7 +139,8 @@ func addVersionRoutes(_ api: APIRoutes) {
                   body: .json(versionFields(creating: false), example: #"{"status": "approved", "shot": null}"#),
                   response: "Version",
                   refusals: [.rule("The status is on the project's version status list; task_id is a task of the project, and comes "
-                                   + "without task; each assignee is a staff user")]) { input in
+                                   + "without task; each assignee is a staff user"),
+                             .conflict("The asset has a version of this number already")]) { input in
         try JSONCoding.response(try await input.catalog.updateVersion(id: try input.id("version_id"),
                                                                       try await input.body(VersionFields.self)))
     }
