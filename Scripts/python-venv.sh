@@ -5,6 +5,10 @@
 #
 #   python=$(Scripts/python-venv.sh) && "$python" some-tool.py
 #
+# With a name, it makes the venv of that name instead: `Scripts/python-venv.sh ftrack` makes
+# .build-venv-ftrack/ from Scripts/python-requirements-ftrack.txt (the ftrack round's clients,
+# whose requirements clash with the browser tests', so they cannot share one environment).
+#
 # It creates the venv when it is missing (or its python no longer runs, say after the
 # system's python changed) and installs the requirements only when the file differs from
 # the one last installed, compared by a SHA-256 stamp kept in the venv; otherwise it does
@@ -16,6 +20,14 @@ cd "$(dirname "$0")/.."
 
 venv=.build-venv
 requirements=Scripts/python-requirements.txt
+if [ $# -gt 0 ]; then
+  case $1 in
+    *[!a-z0-9-]* | "") echo "error: a venv name is lower-case letters, digits and dashes, not '$1'" >&2; exit 2 ;;
+  esac
+  venv=.build-venv-$1
+  requirements=Scripts/python-requirements-$1.txt
+  [ -f "$requirements" ] || { echo "error: no $requirements for the venv '$1'" >&2; exit 2; }
+fi
 stamp="$venv/requirements.sha256"
 
 mkdir -p "$venv"
