@@ -9,13 +9,17 @@
 # Kept apart, long blocking work cannot starve in-process servers of the Swift task pool's
 # threads (two, on two cores), which made network tests time out under a full run.
 #
-# Three last rounds, in Python (pytest, in the venv Scripts/python-venv.sh makes), run a live
+# Four last rounds, in Python (pytest, in the venv Scripts/python-venv.sh makes), run a live
 # `dailies serve`: one holds the debug build to its OpenAPI document (schemathesis, and a
-# client generated from the document doing the README's tour: Tests/Contract); the other puts
+# client generated from the document doing the README's tour: Tests/Contract); the next puts
 # 200 collaborators in its session rooms for 30 s and checks every write and every event each
-# of them got (Tests/Load; Scripts/bench-feedback.sh runs the same load for figures). The last
+# of them got (Tests/Load; Scripts/bench-feedback.sh runs the same load for figures). The third
 # drives the review site in a real headless Chromium with Selenium (Tests/Browser), saving
-# screenshots to .build/browser-screenshots/.
+# screenshots to .build/browser-screenshots/. The last runs studios' ftrack scripts against it
+# (Tests/Ftrack): the modern client (ftrack_api 3.1.0, in a venv of its own, `python-venv.sh
+# ftrack`, as its pins clash with Selenium's) and the legacy one (`import ftrack` 3.6.3, on
+# pyenv's Python 2.7.18, which Scripts/ftrack-legacy-client.sh finds and installs it for) doing
+# the review-session flows, then the raw protocols, their limits and a fuzzed query parser.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,6 +29,10 @@ swift build --build-tests
 
 # The Python tools first: the Swift mail tests start their SMTP peer (aiosmtpd) from this venv.
 python=$(Scripts/python-venv.sh)
+# The ftrack round's clients, installed now so that a missing Python 2.7 fails the run at once.
+ftrack_python=$(Scripts/python-venv.sh ftrack)
+DAILIES_PYTHON27=$(Scripts/ftrack-legacy-client.sh)
+export DAILIES_PYTHON27
 
 log=$(mktemp)
 # The second engine: a PostgreSQL server of the tests' own, stopped on the way out whatever happens.
@@ -72,13 +80,14 @@ round --skip '^(DailiesCLITests|MediaTests|FrameTimeTests)\.'
 # The suites that touch the catalog again, on PostgreSQL: the catalog, the queue, the API, the
 # access matrix and feedback. (Media runs once; tests that need both engines, such as the
 # catalog copy, run in every round.)
-DAILIES_TEST_ENGINE=postgres round --filter '^(CatalogTests|ReviewServerTests)\.'
+DAILIES_TEST_ENGINE=postgres round --filter '^(CatalogTests|ReviewServerTests|FtrackFacesTests)\.'
 
 export DAILIES_BIN="$PWD/.build/debug/dailies"
 # No cache provider: pytest would leave .pytest_cache/ in the work tree.
 run_round "pytest Tests/Contract" pytest_count "$python" -m pytest -p no:cacheprovider --tb=short --durations=0 Tests/Contract
 run_round "pytest Tests/Load" pytest_count "$python" -m pytest -p no:cacheprovider --tb=short -s Tests/Load
 run_round "pytest Tests/Browser" pytest_count "$python" -m pytest -p no:cacheprovider --tb=short Tests/Browser
+run_round "pytest Tests/Ftrack" pytest_count "$ftrack_python" -m pytest -p no:cacheprovider --tb=short Tests/Ftrack
 
 echo "All $total tests passed."
 echo "$total passed, 0 failed"

@@ -9,10 +9,13 @@ import Foundation
 public struct FtrackFaces: Sendable {
     public let catalog: Catalog
     public var limits: QueryLimits
+    /// Writes invitation mail (the server's links and templates); `nil`: invitations are refused.
+    public let invitations: (any FtrackInvitations)?
 
-    public init(catalog: Catalog, limits: QueryLimits = .standard) {
+    public init(catalog: Catalog, limits: QueryLimits = .standard, invitations: (any FtrackInvitations)? = nil) {
         self.catalog = catalog
         self.limits = limits
+        self.invitations = invitations
     }
 
     /// Answers one query in ftrack's language for `caller`: the rows as the client reads them,

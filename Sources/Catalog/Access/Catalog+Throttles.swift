@@ -130,7 +130,7 @@ extension Catalog {
         }
     }
 
-    private func throttle(_ key: String, _ db: any SQLDatabase) async throws -> ThrottleRow? {
+    func throttle(_ key: String, _ db: any SQLDatabase) async throws -> ThrottleRow? {
         try await db.select(ThrottleRow.self).where("key", .equal, SQLBind(key)).first(ThrottleRow.self)
     }
 }

@@ -35,6 +35,14 @@ extension Catalog {
     }
 
     /// One item of a session; an item of another session is not found, as if it did not exist.
+    /// The session an item is in (removed or not).
+    public func sessionID(ofItem itemID: UUID) async throws -> UUID {
+        try await database.read { db in
+            guard let row = try await db.row(ItemRow.self, id: itemID) else { throw CatalogError.notFound("item", itemID) }
+            return row.sessionId
+        }
+    }
+
     public func item(id: UUID, sessionID: UUID) async throws -> SessionItem {
         try await database.read { db in SessionItem(try await self.itemRow(id: id, sessionID: sessionID, db)) }
     }

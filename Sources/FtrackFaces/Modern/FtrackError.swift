@@ -21,7 +21,7 @@ public struct FtrackError: Error, Hashable, Sendable, CustomStringConvertible {
     }
 
     public let kind: Kind
-    public let message: String
+    public var message: String
     /// Seconds to wait, for a throttled or unavailable answer.
     public var retryAfter: Int?
 

@@ -18,7 +18,9 @@ struct QueryRunner {
     }
 
     /// The rows, as the client reads them, and the offset of the next page (`nil`: no more).
-    mutating func run(_ query: FtrackQuery) async throws -> (data: [WireValue], next: Int?) {
+    ///
+    /// - Parameter listedOnly: `false` to reach rows queries leave out (a write's own answer).
+    mutating func run(_ query: FtrackQuery, listedOnly: Bool = true) async throws -> (data: [WireValue], next: Int?) {
         let type = try Self.type(query.entityType)
         let paths = query.projections.isEmpty ? type.defaultProjections.map { AttributePath([$0]) } : query.projections
         let tree = try ProjectionTree(paths, on: type)
@@ -34,7 +36,7 @@ struct QueryRunner {
         }
         let limit = min(query.limit ?? limits.limit, limits.limit)
         let offset = query.offset ?? 0
-        let rows = try await fetch(type, alias: root, where: conditions, tree: tree, order: order, listed: true,
+        let rows = try await fetch(type, alias: root, where: conditions, tree: tree, order: order, listed: listedOnly,
                                    page: (limit + 1, offset))
         let more = rows.count > limit
         return (rows.prefix(limit).map { .object($0.entity) }, more ? offset + limit : nil)

@@ -163,7 +163,7 @@ enum FtrackSchema {
             scalar("version", .string, "COALESCE($.version_label, '')", default: .string("")),
             Attribute(name: "version_id", kind: .scalar(.id, sql: "$.version_id"), isImmutable: true),
             Attribute(name: "review_session_id", kind: .scalar(.id, sql: "$.session_id"), isImmutable: true),
-            computed("sort_order", .integer, "$.position"), computed("created_at", .datetime, "$.created_at"),
+            scalar("sort_order", .integer, "$.position"), computed("created_at", .datetime, "$.created_at"),
             reference("asset_version", "AssetVersion", "$.version_id"),
             reference("review_session", "ReviewSession", "$.session_id"),
             collection("notes", "Note", key: "parent_id", where: "$.parent_type = 'ReviewSessionObject'"),

@@ -92,6 +92,7 @@ func buildRouter(services: ServerServices) -> (router: Router<AppRequestContext>
     addDownloadRoutes(api)
     addJobRoutes(api)
     addUnsubscribePages(router, catalog: services.catalog)
+    addFtrackRoutes(router, services: services)
     addPages(router, files: SiteFiles.bundled())
     // Written once for each public address (it changes once, when a server asked for port 0 listens).
     let operations = api.operations
