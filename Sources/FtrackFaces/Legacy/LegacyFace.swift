@@ -204,7 +204,9 @@ enum Legacy {
 
     /// A struct of scalars, with the legacy aliases and `entityType`.
     static func structure(_ entity: [String: WireValue], type: String) -> XMLRPCValue {
-        var members: [XMLRPCMember] = [XMLRPCMember("entityType", .string(type.lowercased()))]
+        // The legacy class's own `_type` (a Project is a "show"): FTList drops rows of any other.
+        let legacyType = modernType.first { $0.value == type }?.key ?? type.lowercased()
+        var members: [XMLRPCMember] = [XMLRPCMember("entityType", .string(legacyType))]
         let aliases = Self.aliases[type] ?? [:]
         for (name, value) in entity.sorted(by: { $0.key < $1.key }) where name != "__entity_type__" {
             let legacy = Self.value(value)
