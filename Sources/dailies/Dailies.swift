@@ -17,7 +17,7 @@ struct Dailies: AsyncParsableCommand {
             ServeCommand.self, WorkerCommand.self, IngestCommand.self, ReprocessCommand.self, ReportCommand.self, ProbeCommand.self,
             TranscodeCommand.self, ThumbnailCommand.self, UserCommand.self, ProjectCommand.self, SessionCommand.self,
             StatusListCommand.self, TaskCommand.self, VersionCommand.self, NoteCommand.self, TransferCommand.self, CatalogCommand.self,
-            BenchGrabCommand.self,
+            BenchGrabCommand.self, BenchFtrackCommand.self,
         ]
     )
 }

@@ -61,6 +61,8 @@ struct AccessMatrixTests {
         let jobID: UUID
         let batchID: UUID
         let webhookID: UUID
+        /// The admin, a staff member whose username the user routes change.
+        let staffUserID: UUID
         /// An item of another session of the same project, for ids used outside their session.
         let foreignItemID: UUID
         /// The collaborator's comment on the first item (with its frame receipt), and staff's.
@@ -221,7 +223,7 @@ struct AccessMatrixTests {
             inviteToken: invite.value, shareToken: share.value,
             clients: [.none: server.anonymous, .otherCollaborator: other, .linkVisitor: visitor, .collaborator: client,
                       .staff: server.admin],
-            uploadID: upload.id, jobID: job.id, batchID: batchID, webhookID: webhook.id,
+            uploadID: upload.id, jobID: job.id, batchID: batchID, webhookID: webhook.id, staffUserID: admin.id,
             foreignItemID: try #require(try await catalog.items(sessionID: elsewhere.id).first).id,
             collaboratorCommentID: collaboratorComment.id, staffCommentID: staffComment.id, taskID: task.id, noteID: noteID,
             noticeID: noticeID, logo: logo, reportID: report.id)
@@ -300,6 +302,7 @@ struct AccessMatrixTests {
         case "GET /api/v1/organization/logo": return Row(kind: .open)
         case "POST /api/v1/users":
             return Row(kind: staff, body: ["name": "New", "email": "new-\(UUID().uuidString.prefix(6))@studio.example"])
+        case "PATCH /api/v1/users/{user_id}": return Row(kind: staff, body: ["username": "admin"])
         case "POST /api/v1/projects": return Row(kind: staff, body: ["name": "P \(UUID().uuidString)"])
         case "PATCH /api/v1/projects/{project_id}": return Row(kind: staff, body: ["code": "FT"])
         case "POST /api/v1/projects/{project_id}/versions": return Row(kind: staff, body: ["name": "sh040"])
@@ -411,7 +414,7 @@ struct AccessMatrixTests {
                         "{webhook_id}": world.webhookID.uuidString, "{task_id}": world.taskID.uuidString,
                         "{note_id}": world.noteID.uuidString, "{scope}": "version", "{notice_id}": world.noticeID.uuidString,
                         "{report_id}": world.reportID.uuidString, "{kind}": "proxy", "{frame}": "5",
-                        "{comment_id}": commentID.uuidString,
+                        "{comment_id}": commentID.uuidString, "{user_id}": world.staffUserID.uuidString,
                     ]
                     let concrete = values.reduce(path) { $0.replacingOccurrences(of: $1.key, with: $1.value) } + row.query
                     for actor in Actor.allCases {

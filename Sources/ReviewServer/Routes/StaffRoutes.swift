@@ -61,6 +61,13 @@ func addOrganizationRoutes(_ api: APIRoutes) {
             name: body.name, email: body.email, username: body.username, isAdmin: body.isAdmin ?? false, createdBy: input.caller.id)
         return try JSONCoding.response(CreatedStaffUser(user: user, apiKey: key.value), status: .created)
     }
+    api.admin.add(.patch, "/api/v1/users/{user_id}", "Change a staff member's username, what scripts call them by (admins)",
+                  tag: "staff", body: .json(.object([usernameSchema.required("username")]), example: #"{"username": "ada.park"}"#),
+                  response: "StaffUser", refusals: [.conflict("Another staff member has this username")]) { input in
+        struct Body: Decodable { let username: String }
+        let body = try await input.body(Body.self)
+        return try JSONCoding.response(try await input.catalog.setUsername(body.username, userID: try input.id("user_id")))
+    }
 }
 
 /// Projects and their session defaults.
