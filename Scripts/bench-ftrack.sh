@@ -46,7 +46,8 @@ cleanup() {
 trap cleanup EXIT
 database=()
 if $postgres; then
-  postgres_dir="$work/postgres"
+  # A folder of its own: the server runs as the postgres user, who cannot enter $work.
+  postgres_dir=$(mktemp -d)
   url=$(Scripts/postgres-test-server.sh start "$postgres_dir")
   database=(--database "$url")
 fi

@@ -153,25 +153,24 @@ final class CatalogDatabase: Sendable {
     /// the task makes joins it, instead of starting its own: several catalog operations as one
     /// unit of work, all of it or none of it.
     func unitOfWork<Result>(writing: Bool, _ body: () async throws -> Result) async throws -> Result {
-        if let joined = Self.joined, joined.owner === self {
-            guard !writing || joined.writable else { throw CatalogError(.forbidden, "a write inside a read-only unit of work") }
-            return try await body()
-        }
+        if try joinedDatabase(writing: writing) != nil { return try await body() }
         let run = { (db: any SQLDatabase) in
             try await Self.$joined.withValue(JoinedTransaction(owner: self, database: db, writable: writing)) { try await body() }
         }
         return writing ? try await write(run) : try await read(run)
     }
 
-    /// The transaction joined, when this task is in a unit of work of this database.
-    private var joinedDatabase: (any SQLDatabase, writable: Bool)? {
+    /// The transaction to join, when this task is in a unit of work of this database; a
+    /// write inside a unit that only reads is refused.
+    private func joinedDatabase(writing: Bool) throws -> (any SQLDatabase)? {
         guard let joined = Self.joined, joined.owner === self else { return nil }
-        return (joined.database, joined.writable)
+        guard !writing || joined.writable else { throw CatalogError(.forbidden, "a write inside a read-only unit of work") }
+        return joined.database
     }
 
     /// Runs `body` on a read connection, in one snapshot of the catalog.
     func read<Result>(_ body: (any SQLDatabase) async throws -> Result) async throws -> Result {
-        if let (db, _) = joinedDatabase { return try await body(db) }
+        if let db = try joinedDatabase(writing: false) { return try await body(db) }
         return try await readers.withConnection { connection in
             try await transaction(on: connection.sqlDatabase(), begin: dialect.beginRead, body)
         }
@@ -193,10 +192,7 @@ final class CatalogDatabase: Sendable {
     private func write<Result>(begin: [SQLQueryString], _ body: (any SQLDatabase) async throws -> Result) async throws
         -> Result
     {
-        if let (db, writable) = joinedDatabase {
-            guard writable else { throw CatalogError(.forbidden, "a write inside a read-only unit of work") }
-            return try await body(db)
-        }
+        if let db = try joinedDatabase(writing: true) { return try await body(db) }
         var attempt = 1
         while true {
             let afterCommit = AfterCommit()

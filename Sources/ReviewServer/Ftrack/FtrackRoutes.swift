@@ -78,9 +78,10 @@ enum FtrackEndpoint {
     /// The legacy client's error struct, never an XML-RPC fault (which escapes it as
     /// `xmlrpclib.Fault`): `_status` 401/403 makes it a PermissionDeniedError.
     static func legacyError(_ error: FtrackError) -> Response {
-        let status = error.kind.status == 401 || error.kind.status == 403 ? "\(error.kind.status) Forbidden" : "\(error.kind.status)"
+        let code = error.kind.status
+        let status = "\(code) " + HTTPResponse.Status(code: code).reasonPhrase
         return xml(XMLRPCWriter.response(.structure([
-            XMLRPCMember("_exception", .string(error.kind.status == 401 || error.kind.status == 403 ? "PermissionDeniedError" : "FTrackError")),
+            XMLRPCMember("_exception", .string(code == 401 || code == 403 ? "PermissionDeniedError" : "FTrackError")),
             XMLRPCMember("_status", .string(status)), XMLRPCMember("detail", .string(error.message)), XMLRPCMember("status", .int(0)),
         ])))
     }
