@@ -84,33 +84,16 @@ extension Catalog {
     /// side, and a lane is made one at a time by an advisory lock on its key.
     public func claimJob(kinds: [Job.Kind], owner: String, lease: Duration) async throws -> Job? {
         let dialect = database.dialect
+        // A look first, in a read: idle lanes ask often, and on SQLite a claim takes the one
+        // write lock (a process stopped while holding it stops every writer). The claim below
+        // looks again.
+        let available = try await database.read { db in
+            try await Self.runnableJob(kinds: kinds, now: self.now, locking: false, db).first(JobRow.self) != nil
+        }
+        guard available else { return nil }
         return try await database.claim { db in
             let now = self.now
-            // Queued and past its backoff, or running under a lease that ran out.
-            let queued = SQLBinaryExpression(
-                SQLBinaryExpression(SQLColumn("state"), .equal, SQLBind(Job.State.queued.rawValue)), .and,
-                SQLBinaryExpression(SQLColumn("run_after"), .lessThanOrEqual, now.bind))
-            let abandoned = SQLBinaryExpression(
-                SQLBinaryExpression(SQLColumn("state"), .equal, SQLBind(Job.State.running.rawValue)), .and,
-                SQLBinaryExpression(SQLColumn("lease_expires_at"), .lessThan, now.bind))
-            // No job of the same lane running under a live lease. SQLite's single writer makes
-            // this check and the claim below one step; on PostgreSQL two claims could pass it
-            // together, so it is made again below under the lane's lock.
-            let laneBusy = SQLSubquery.select { $0
-                .column(SQLLiteral.numeric("1"))
-                .from(SQLAlias(SQLIdentifier("jobs"), as: SQLIdentifier("busy")))
-                .where(SQLColumn("lane_key", table: "busy"), .equal, SQLColumn("lane_key", table: "jobs"))
-                .where(SQLColumn("state", table: "busy"), .equal, SQLBind(Job.State.running.rawValue))
-                .where(SQLColumn("lease_expires_at", table: "busy"), .greaterThanOrEqual, now.bind)
-            }
-            let laneFree: SQLQueryString = "(\(ident: "lane_key") IS NULL OR NOT EXISTS \(laneBusy))"
-            let runnable = db.select(JobRow.self).where("kind", isIn: kinds.map(\.rawValue))
-                .where(SQLGroupExpression(SQLBinaryExpression(queued, .or, abandoned)))
-                .where(laneFree)
-                .orderBy("run_after").orderBy("created_at").orderBy("id").limit(1)
-            if dialect.locksRows {
-                runnable.lockingClause(SQLRaw("FOR UPDATE SKIP LOCKED"))
-            }
+            let runnable = Self.runnableJob(kinds: kinds, now: now, locking: dialect.locksRows, db)
             guard let row = try await runnable.first(JobRow.self) else { return nil }
             if dialect.locksRows, let lane = row.laneKey {
                 // Held until this claim commits: a second claim in the lane waits here, then
@@ -150,6 +133,40 @@ extension Catalog {
                 .where("id", .equal, job.id.bind).run()
             return job
         }
+    }
+
+    /// The next job of `kinds` to run: queued and past its backoff, or running under a lease
+    /// that ran out; of a lane with no job running under a live lease. `locking` takes its row
+    /// (PostgreSQL's `FOR UPDATE SKIP LOCKED`).
+    private static func runnableJob(kinds: [Job.Kind], now: Timestamp, locking: Bool, _ db: any SQLDatabase)
+        -> SQLSelectBuilder
+    {
+        // Queued and past its backoff, or running under a lease that ran out.
+        let queued = SQLBinaryExpression(
+            SQLBinaryExpression(SQLColumn("state"), .equal, SQLBind(Job.State.queued.rawValue)), .and,
+            SQLBinaryExpression(SQLColumn("run_after"), .lessThanOrEqual, now.bind))
+        let abandoned = SQLBinaryExpression(
+            SQLBinaryExpression(SQLColumn("state"), .equal, SQLBind(Job.State.running.rawValue)), .and,
+            SQLBinaryExpression(SQLColumn("lease_expires_at"), .lessThan, now.bind))
+        // No job of the same lane running under a live lease. SQLite's single writer makes
+        // this check and the claim below one step; on PostgreSQL two claims could pass it
+        // together, so it is made again below under the lane's lock.
+        let laneBusy = SQLSubquery.select { $0
+            .column(SQLLiteral.numeric("1"))
+            .from(SQLAlias(SQLIdentifier("jobs"), as: SQLIdentifier("busy")))
+            .where(SQLColumn("lane_key", table: "busy"), .equal, SQLColumn("lane_key", table: "jobs"))
+            .where(SQLColumn("state", table: "busy"), .equal, SQLBind(Job.State.running.rawValue))
+            .where(SQLColumn("lease_expires_at", table: "busy"), .greaterThanOrEqual, now.bind)
+        }
+        let laneFree: SQLQueryString = "(\(ident: "lane_key") IS NULL OR NOT EXISTS \(laneBusy))"
+        let runnable = db.select(JobRow.self).where("kind", isIn: kinds.map(\.rawValue))
+            .where(SQLGroupExpression(SQLBinaryExpression(queued, .or, abandoned)))
+            .where(laneFree)
+            .orderBy("run_after").orderBy("created_at").orderBy("id").limit(1)
+        if locking {
+            runnable.lockingClause(SQLRaw("FOR UPDATE SKIP LOCKED"))
+        }
+        return runnable
     }
 
     /// Keeps `owner`'s lease on a job alive and records its progress.
