@@ -689,3 +689,15 @@ def legacy(python27: str, server: Server, seed: Seed) -> LegacyRunner:
 def new_uuid() -> str:
     """An id the way ftrack_api makes them: a lower-case uuid4."""
     return str(uuid.uuid4())
+
+
+class Flow(dict):
+    """What the steps of a flow made, by name, for the steps after them (a module's tests run
+    in order, each one step of the flow the ftrack documentation teaches)."""
+
+    def need(self, *names: str) -> Any:
+        missing = [name for name in names if name not in self]
+        if missing:
+            pytest.fail(f"an earlier step of the flow did not complete (no {', '.join(missing)}): see its failure above")
+        values = [self[name] for name in names]
+        return values[0] if len(values) == 1 else values

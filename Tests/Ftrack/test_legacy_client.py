@@ -7,26 +7,19 @@ step whose earlier step failed fails saying so.
 
 from __future__ import annotations
 
-from typing import Any
 
-import pytest
 
-from conftest import LegacyRunner, Rest, Seed, lid
+from conftest import Flow, LegacyRunner, Rest, Seed, lid
 
 PROJECT = "My Project"
 SESSION_NAME = "Legacy Weekly Review"
 SESSION_DESCRIPTION = "Made by import ftrack"
 INVITEES = [("lin.legacy@example.com", "Lin Legacy"), ("max.legacy@example.com", "Max Legacy")]
 
-FLOW: dict[str, Any] = {}
+FLOW = Flow()
 
 
-def need(*names: str) -> Any:
-    missing = [name for name in names if name not in FLOW]
-    if missing:
-        pytest.fail(f"an earlier step of the flow did not complete (no {', '.join(missing)}): see its failure above")
-    values = [FLOW[name] for name in names]
-    return values[0] if len(values) == 1 else values
+need = FLOW.need
 
 
 def test_get_projects(legacy: LegacyRunner, seed: Seed):

@@ -10,11 +10,10 @@ steps build on each other; a step whose earlier step failed fails saying so.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import pytest
 
-from conftest import ADMIN_USERNAME, Rest, Seed, Server, lid, plain_http
+from conftest import ADMIN_USERNAME, Flow, Rest, Seed, Server, lid, plain_http
 
 SESSION_NAME = "Concept Art Review"
 SESSION_DESCRIPTION = "A review of concept art"
@@ -26,15 +25,10 @@ CASEY = ("Casey Client", "casey@flow.example")
 INVITE_LINK = re.compile(r"/review/invite/([A-Za-z0-9_-]+)")
 
 # What the steps made, by name, for the steps after them.
-FLOW: dict[str, Any] = {}
+FLOW = Flow()
 
 
-def need(*names: str) -> Any:
-    missing = [name for name in names if name not in FLOW]
-    if missing:
-        pytest.fail(f"an earlier step of the flow did not complete (no {', '.join(missing)}): see its failure above")
-    values = [FLOW[name] for name in names]
-    return values[0] if len(values) == 1 else values
+need = FLOW.need
 
 
 @pytest.fixture(scope="module")
