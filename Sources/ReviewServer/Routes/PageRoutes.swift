@@ -2,8 +2,8 @@ import Crypto
 import Foundation
 import Hummingbird
 
-/// The review site's files (`Pages/`: `site/` for clients, `common/` for the modules pages
-/// share), read once at start: a few small files, served from memory with an ETag.
+/// The pages' files (`Pages/`: `site/` for clients, `staff/` for staff, `common/` for the
+/// modules both share), read once at start: a few small files, served from memory with an ETag.
 struct SiteFiles: Sendable {
     struct File: Sendable {
         let body: ByteBuffer
@@ -59,7 +59,7 @@ struct SiteFiles: Sendable {
     }
 }
 
-/// The review site: the page an invite link, a shareable link or a session's address opens,
+/// The review site and the staff pages. The review site: the page an invite link, a shareable link or a session's address opens,
 /// and staff's sign-in and preview (one page; its module reads the address), and the files
 /// it loads. Pages for people, outside the API document.
 func addPages(_ router: Router<AppRequestContext>, files: SiteFiles) {
@@ -70,6 +70,18 @@ func addPages(_ router: Router<AppRequestContext>, files: SiteFiles) {
             guard let page = files.response("/site/index.html", request: request) else { throw HTTPError(.notFound) }
             return page
         }
+    }
+    // The staff pages: every address under /staff without a file extension is the one page
+    // (its module reads the address); one with an extension is a shipped file or nothing.
+    router.get("/staff") { request, _ -> Response in
+        guard let page = files.response("/staff/index.html", request: request) else { throw HTTPError(.notFound) }
+        return page
+    }
+    router.get("/staff/**") { request, _ -> Response in
+        let path = request.uri.path
+        let isFile = path.split(separator: "/").last?.contains(".") ?? false
+        guard let page = files.response(isFile ? path : "/staff/index.html", request: request) else { throw HTTPError(.notFound) }
+        return page
     }
     for folder in ["site", "common"] {
         router.get(RouterPath("/\(folder)/**")) { request, _ -> Response in
