@@ -21,7 +21,10 @@ struct ServeCommandTests {
         request.httpMethod = "POST"
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         request.httpBody = try JSONSerialization.data(withJSONObject: body)
-        let (_, response) = try await URLSession.shared.data(for: request)
+        // Not URLSession.shared: the sign-in's cookies would then speak for every later request.
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.httpShouldSetCookies = false
+        let (_, response) = try await URLSession(configuration: configuration).data(for: request)
         return (response as? HTTPURLResponse)?.statusCode ?? 0
     }
 
