@@ -405,6 +405,18 @@ enum Migrations {
             "CREATE UNIQUE INDEX staff_by_username ON staff_users (username)",
             "CREATE UNIQUE INDEX statuses_by_id ON review_statuses (id)",
         ]),
+        Step(version: 15, name: "staff pages", statements: [
+            // Links that let a staff member choose their password (the first admin's, printed at
+            // first start; invited staff's, mailed): one use within a week, kept as the token's
+            // digest only.
+            """
+            CREATE TABLE staff_password_links (
+                id TEXT PRIMARY KEY, staff_id TEXT NOT NULL REFERENCES staff_users(id) ON DELETE CASCADE,
+                token_digest TEXT NOT NULL UNIQUE, created_at BIGINT NOT NULL, created_by TEXT, expires_at BIGINT NOT NULL,
+                used_at BIGINT)
+            """,
+            "CREATE INDEX password_links_by_staff ON staff_password_links (staff_id)",
+        ]),
     ]
 
     /// Applies every step not applied yet (up to `last`: tests build old catalogs), each in

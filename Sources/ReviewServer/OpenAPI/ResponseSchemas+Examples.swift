@@ -25,6 +25,8 @@ extension ResponseSchemas {
             "StaffUserList": list(Examples.staffUser),
             "StaffSignIn": encoded(StaffSignedIn(user: Examples.staffUser, csrfToken: "Zm9yIGV4YW1wbGUgb25seSwgbm90IGEgdG9rZW4",
                                                  expiresAt: Date(timeIntervalSince1970: 1_795_471_200))),
+            "StaffInvite": encoded(StaffInvite(url: "https://review.northlight.example/staff/set-password/dp_example",
+                                               expiresAt: Date(timeIntervalSince1970: 1_795_471_200), emailed: true)),
             "CreatedStaffUser": encoded(CreatedStaffUser(user: Examples.staffUser, apiKey: "dk_example")),
             "Organization": encoded(OrganizationView(Examples.organization, logo: StudioLogo(
                 path: "branding/logo-\(String(repeating: "ab", count: 32)).png", sha256: String(repeating: "ab", count: 32)))),

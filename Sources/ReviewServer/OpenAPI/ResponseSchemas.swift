@@ -80,6 +80,11 @@ enum ResponseSchemas {
             "ClonedSession": Schema.object([Schema.ref("ReviewSession").required("session"),
                                       Schema.array(Schema.ref("CollaboratorInvite")).required("invites")]),
             "ShareLink": Schema.object([Schema.string.required("url")]),
+            "StaffInvite": Schema.object([
+                Schema.string.described("The set-password link, shown this once").required("url"), time("expires_at"),
+                Schema.boolean.described("Whether the invitation was written into the outbox, which a worker delivers from")
+                    .required("emailed"),
+            ]),
             "SessionItem": Schema.object([
                 uuid("id"), uuid("session_id"), uuid("version_id"), Schema.integer(0...Int.max).required("position"),
                 Schema.string.required("version_name"), Schema.string.optional("version_label"),

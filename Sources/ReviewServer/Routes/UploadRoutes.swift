@@ -3,6 +3,8 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Pipeline
+import NIOCore
+import Synchronization
 
 /// What an upload that completed answers.
 struct UploadCompleted: Encodable {
@@ -113,7 +115,10 @@ func addUploadRoutes(_ api: APIRoutes) {
                   "Send the next chunk (raw bytes) with Upload-Offset: the server's current offset; the last chunk completes the upload",
                   tag: "media", body: .bytes,
                   parameters: [.header("Upload-Offset", .integer(0...Int.max), required: true,
-                                       "How many bytes the server has: the chunk's place in the file")],
+                                       "How many bytes the server has: the chunk's place in the file"),
+                               .header("X-Content-SHA256", .sha256, required: false,
+                                       "The file's SHA-256, for an upload started without one (a browser hashes as it sends): "
+                                           + "the chunk that completes the upload registers nothing unless the bytes match it")],
                   response: "UploadState",
                   refusals: storing + [
                       .conflict("Upload-Offset is not the server's offset, another chunk is arriving (the answer's "
@@ -122,6 +127,11 @@ func addUploadRoutes(_ api: APIRoutes) {
         let upload = try await input.catalog.upload(id: try input.id("upload_id"))
         guard let claimed = input.request.headers[uploadOffset].flatMap({ Int64($0) }) else {
             throw APIError(status: .badRequest, code: "offset_required", message: "send the Upload-Offset header")
+        }
+        let sentSHA256 = try expectedSHA256(input.request)
+        if let declared = upload.sha256, let sentSHA256, declared != sentSHA256 {
+            throw APIError(status: .badRequest, code: "checksum_conflict",
+                           message: "this upload was started with SHA-256 \(declared), not \(sentSHA256)")
         }
         // One chunk at a time: the offset check and the write are one step per upload, so two
         // chunks sent at once cannot interleave their bytes; the second is told to wait.
@@ -142,11 +152,13 @@ func addUploadRoutes(_ api: APIRoutes) {
         }
         let writer = try HashingFileWriter(path: path, appending: true)
         do {
-            try await receiveBody(input.request, into: writer, limit: upload.size) {
+            try await receiveBody(input.request, into: writer, limit: upload.size, tooLarge: {
                 // The upload's state, not a size limit of the server's, refuses it: as a wrong offset does.
                 APIError(status: .conflict, code: "past_declared_size",
                          message: "the chunk goes past the upload's declared size of \(upload.size) bytes")
-            }
+            }, arrived: input.services.testUploadDrop.map { drop in
+                { bytes in try drop.count(bytes, connection: input.context.connection) }
+            })
             _ = try await input.services.fileWork.run { try writer.finish() }
         } catch {
             // Keep what arrived before the chunk: the client resends it from the old offset.
@@ -159,7 +171,7 @@ func addUploadRoutes(_ api: APIRoutes) {
             let (sha256, size) = try await input.services.fileWork.run { try Durability.sha256(ofFile: path) }
             do {
                 let completed = try await finishUpload(input, versionID: upload.versionID, path: path, fileName: upload.fileName,
-                                                       size: size, sha256: sha256, expected: upload.sha256)
+                                                       size: size, sha256: sha256, expected: upload.sha256 ?? sentSHA256)
                 try await input.catalog.deleteUpload(id: upload.id)
                 result = UploadState(id: upload.id, versionID: upload.versionID, fileName: upload.fileName, size: upload.size,
                                      offset: size, complete: true, original: completed.original, job: completed.job)
@@ -220,13 +232,16 @@ private func finishUpload(_ input: RouteInput<StaffUser>, versionID: UUID, path:
 
 /// Writes a request's body to `writer`, refusing (with `tooLarge`) past `limit` bytes in
 /// all, and answering 400 for a body that ends before its `Content-Length`.
+///
+/// - Parameter arrived: told each piece's size as it is written (tests drop the connection from it).
 private func receiveBody(_ request: Request, into writer: HashingFileWriter, limit: Int64,
-                         tooLarge: () -> APIError) async throws {
+                         tooLarge: () -> APIError, arrived: ((Int) throws -> Void)? = nil) async throws {
     let start = writer.size
     do {
         for try await buffer in request.body {
             guard writer.size + Int64(buffer.readableBytes) <= limit else { throw tooLarge() }
             try buffer.withUnsafeReadableBytes { try writer.write($0) }
+            try arrived?(buffer.readableBytes)
         }
     } catch let error as APIError {
         throw error
@@ -271,4 +286,28 @@ private func storageError(_ error: any Error) -> any Error {
     guard let failure = error as? POSIXFailure else { return error }
     return APIError(status: failure.code == ENOSPC ? HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage") : .internalServerError,
                     code: failure.code == ENOSPC ? "disk_full" : "storage_error", message: failure.description)
+}
+
+/// For tests only (``ServerConfiguration/testDropUploadAfter``): closes the connection a chunk
+/// arrives on once `limit` bytes of chunks have arrived in all, as a dropped network would, and
+/// only once, so the upload can resume.
+final class TestUploadDrop: Sendable {
+    let limit: Int64
+    private let state = Mutex<(arrived: Int64, dropped: Bool)>((0, false))
+
+    init(limit: Int64) {
+        self.limit = limit
+    }
+
+    func count(_ bytes: Int, connection: any Channel) throws {
+        let drop = state.withLock { state in
+            guard !state.dropped else { return false }
+            state.arrived += Int64(bytes)
+            state.dropped = state.arrived >= limit
+            return state.dropped
+        }
+        guard drop else { return }
+        connection.close(mode: .all, promise: nil)
+        throw CancellationError()
+    }
 }
