@@ -90,9 +90,9 @@ export function collaboratorsPane(context) {
       el("span", { class: "count", id: "people-count" }))),
     problem,
     list,
+    addForm,
     sendForm,
-    el("p", { class: "muted invites-result", id: "invites-result", role: "status" }),
-    addForm);
+    el("p", { class: "muted invites-result", id: "invites-result", role: "status" }));
 
   async function load() {
     const answer = await request("GET", `${api}/collaborators`);

@@ -49,8 +49,8 @@ export default async function render(page) {
     el("div", { class: "setup-layout" },
       el("div", { class: "setup-main" },
         detailsCard(setup),
-        accessCard(setup),
-        itemsCard({ sessionID, projectID: project.id })),
+        itemsCard({ sessionID, projectID: project.id }),
+        accessCard(setup)),
       collaboratorsPane({ sessionID }).element));
   setup.update(setup.session);
 }
@@ -150,7 +150,9 @@ function detailsCard(setup) {
   /** Under each time: its offset that day (daylight saving shows here), and the time in UTC. */
   const hint = (input, node) => {
     const iso = fromLocalInput(input.value, zone);
-    node.textContent = iso ? `${offsetName(offsetMinutes(zone, Date.parse(iso)))} that day · ${showInZone(iso, "UTC")} UTC` : "";
+    if (!iso) { node.textContent = ""; return; }
+    const offset = offsetMinutes(zone, Date.parse(iso));
+    node.textContent = offset || zone !== "UTC" ? `${offsetName(offset)} that day · ${showInZone(iso, "UTC")} UTC` : "";
   };
   starts.addEventListener("input", () => hint(starts, startsHint));
   ends.addEventListener("input", () => hint(ends, endsHint));
@@ -290,7 +292,7 @@ function passphrasePart(setup) {
   const form = el("form", { class: "passphrase", "aria-labelledby": "passphrase-legend" },
     el("h3", { id: "passphrase-legend" }, "Passphrase"),
     state,
-    field(setup.session.has_passphrase ? "New passphrase" : "Passphrase", input,
+    field("New passphrase", input,
       "Collaborators type it before they see anything. 4 characters or more; it is never shown again."),
     problem,
     el("div", { class: "actions" }, remove, set));
