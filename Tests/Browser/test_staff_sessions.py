@@ -282,6 +282,29 @@ def test_new_session_from_the_list(studio: Studio, staff) -> None:
     wait(staff, seen.text_to_be_present_in_element((By.ID, "sessions-open"), "New review session"))
 
 
+def test_picked_versions_into_a_new_session_or_an_existing_one(studio: Studio, staff) -> None:
+    """session-pick.js, which the versions page opens for its selection."""
+    staff.get(f"{studio.base_url}/staff/projects/{studio.project_id}/sessions")
+    wait(staff, seen.visibility_of_element_located((By.ID, "new-session")))
+    pick = """import("/staff/session-pick.js").then((m) => m.sessionFromVersions({projectID: arguments[0], versionIDs: arguments[1]}));"""
+    staff.execute_script(pick, studio.project_id, [studio.version_ids[1], studio.version_ids[0]])
+    wait(staff, seen.visibility_of_element_located((By.ID, "new-session-title"))).send_keys("Picked on the versions page")
+    staff.find_element(By.ID, "session-from-versions").click()
+    wait(staff, seen.text_to_be_present_in_element((By.ID, "session-title"), "Picked on the versions page"))
+    wait(staff, lambda d: len(rows(d)) == 2)
+    session_id = staff.current_url.rsplit("/", 1)[1]
+    assert studio.item_order(session_id) == ["sh020_comp", "sh010_comp"]
+
+    staff.execute_script(pick, studio.project_id, [studio.version_ids[4]])
+    wait(staff, seen.element_to_be_clickable((By.ID, "target-existing"))).click()
+    wait(staff, lambda d: d.find_element(By.ID, "existing-session").is_enabled())
+    staff.find_element(By.CSS_SELECTOR, f"#existing-session option[value='{session_id}']").click()
+    assert staff.find_element(By.ID, "session-from-versions").text == "Add to session"
+    staff.find_element(By.ID, "session-from-versions").click()
+    wait(staff, lambda d: len(rows(d)) == 3)
+    assert studio.item_order(session_id) == ["sh020_comp", "sh010_comp", "sh050_comp"]
+
+
 # ----- Details and schedule -----
 
 def test_edit_title_description_and_schedule_in_the_studio_zone(studio: Studio, staff) -> None:
@@ -387,6 +410,19 @@ def test_reorder_with_the_mouse_and_the_keys(studio: Studio, staff) -> None:
     wait(staff, lambda d: row.find_element(By.CSS_SELECTOR, ".save-state").text == "Reason saved")
     first_item = studio.items(session["id"])[0]
     assert (first_item["client_name"], first_item["reason"]) == ("Opening shot", "New grade")
+
+    # Refused (the session was closed meanwhile): the order goes back as it was, and a refused
+    # reason stays typed in its field with the server's message beside it.
+    with studio.api() as api:
+        made(api.post(f"/api/v1/sessions/{session['id']}/close"))
+    rows(staff)[0].find_element(By.CSS_SELECTOR, ".move-down").click()
+    wait(staff, seen.text_to_be_present_in_element((By.ID, "order-status"), "not saved"))
+    assert row_names(staff) == expected
+    reason = rows(staff)[1].find_element(By.CSS_SELECTOR, ".reason")
+    reason.send_keys("Check the edges", Keys.TAB)
+    wait(staff, lambda d: rows(d)[1].find_element(By.CSS_SELECTOR, ".row-result .problem").text != "")
+    assert reason.get_attribute("value") == "Check the edges"
+    assert studio.items(session["id"])[1].get("reason") in (None, "")
 
 
 def test_remove_several_items_then_add_versions_back(studio: Studio, staff) -> None:

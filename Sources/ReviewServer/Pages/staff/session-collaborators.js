@@ -173,7 +173,8 @@ export function collaboratorsPane(context) {
       const save = el("button", { type: "submit", class: "small" }, "Save");
       const cancel = el("button", { type: "button", class: "secondary small" }, "Cancel");
       const editProblem = problemLine();
-      const form = el("form", { class: "person-edit" }, field("Name", editName), field("Email", editEmail), field("Role", editRole),
+      const form = el("form", { class: "person-edit", "aria-label": `Edit ${one.name}` },
+        el("h3", {}, `Edit ${one.name}`), field("Name", editName), field("Email", editEmail), field("Role", editRole),
         editProblem, el("div", { class: "actions" }, cancel, save));
       const editing = el("li", { class: "person editing", "data-collaborator": one.id }, form);
       cancel.addEventListener("click", () => { editing.replaceWith(li); edit.focus(); });

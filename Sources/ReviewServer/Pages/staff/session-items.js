@@ -150,9 +150,10 @@ export function itemsCard(context) {
     up.addEventListener("click", () => moveOne(item.id, -1));
     down.addEventListener("click", () => moveOne(item.id, +1));
 
-    const li = el("li", { class: "item-row", "data-item": item.id, "data-version": item.version_id },
+    // The row takes the focus when its blank part is clicked, so Alt+arrows work from there too.
+    const li = el("li", { class: "item-row", tabindex: "-1", "data-item": item.id, "data-version": item.version_id },
       el("div", { class: "row-grip" }, select, handle),
-      el("span", { class: "position", "aria-label": "Place" }),
+      el("span", { class: "position" }),
       poster,
       el("div", { class: "item-text" },
         el("div", { class: "item-name" }, el("strong", {}, item.version_name),
@@ -272,21 +273,26 @@ export function itemsCard(context) {
       edgeScroll(moveEvent.clientY);
     };
     const finish = (endEvent) => {
-      if (endEvent.pointerId !== event.pointerId) return;
+      if (endEvent.type !== "keydown" && endEvent.pointerId !== event.pointerId) return;
+      if (endEvent.type === "keydown" && endEvent.key !== "Escape") return;
       window.removeEventListener("pointermove", move);
       window.removeEventListener("pointerup", finish);
       window.removeEventListener("pointercancel", finish);
+      window.removeEventListener("keydown", finish);
       if (!dragging) return;
       card.classList.remove("dragging-items");
       for (const other of moving) state.rows.get(other)?.classList.remove("moving");
       marker.remove();
-      if (endEvent.type === "pointercancel") return;
+      if (endEvent.type !== "pointerup") return; // cancelled, or Escape: nothing moves
       const next = moveTo(state.order, moving, before);
       if (!sameOrder(next, state.order)) reorder(next);
     };
+    // The handle keeps the pointer while it drags, also outside the window.
+    try { event.target.setPointerCapture(event.pointerId); } catch { /* a pointer that is already gone */ }
     window.addEventListener("pointermove", move);
     window.addEventListener("pointerup", finish);
     window.addEventListener("pointercancel", finish);
+    window.addEventListener("keydown", finish);
   }
 
   /** The id of the first row not being moved whose middle is below `y` (null: the end). */
@@ -387,6 +393,7 @@ async function pickVersions(context, present, add) {
         version.media_state !== "ready" ? el("span", { class: "chip warn" }, version.media_state) : null));
   }));
   if (!versions.length) choices.replaceChildren(el("li", { class: "muted" }, "The project has no versions yet."));
+  else if (!boxes.length) choices.prepend(el("li", { class: "muted" }, "Every version of the project is in this session already."));
   filter.addEventListener("input", () => {
     const words = filter.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
     for (const li of choices.children) li.hidden = !words.every((word) => (li.dataset.words || "").includes(word));

@@ -105,15 +105,24 @@ function head(setup, sessionsPath) {
     const sure = await confirmDialog(`Delete “${setup.session.title}”?`,
       ["Its items, collaborators and links go with it. The versions stay in the project."], "Delete");
     if (!sure) return;
-    const answer = await busy(remove, "Deleting…", () => request("DELETE", api), { problem });
+    // Not through busy(): a refusal for feedback is a question for the page, not an error toast.
+    remove.disabled = true;
+    remove.textContent = "Deleting…";
+    problem.textContent = "";
+    const answer = await request("DELETE", api);
+    remove.disabled = false;
+    remove.textContent = "Delete";
     if (answer.ok) return location.assign(sessionsPath);
-    // A session with feedback is only deleted on purpose: the server says what would go.
     if (answer.status === 409 && /force/i.test(answer.error.message)) {
+      // A session with feedback is only deleted on purpose: the server says what would go.
       const what = humane(answer.error.message.split(/\.\s/)[0]);
       problem.textContent = `${what} “Delete with feedback” deletes it too; closing the session instead keeps it.`;
       force.hidden = false;
       force.focus();
+      return;
     }
+    problem.textContent = humane(answer.error.message);
+    toast(problem.textContent, "bad");
   });
   force.addEventListener("click", async () => {
     const sure = await confirmDialog("Delete the session and its feedback?",
