@@ -507,6 +507,14 @@ def test_add_collaborators_and_send_invites(studio: Studio, staff) -> None:
     assert len(studio.mails_to("dana@client.example", containing="Invite them", at_least=2)) == 2
     assert len(studio.mails_to("sam@client.example", containing="Invite them", at_least=2, timeout=2)) == 1
 
+    # Removing someone asks first.
+    press(staff, person(staff, "Sam Super").find_element(By.CSS_SELECTOR, ".remove"))
+    confirm(staff, "Remove")
+    wait(staff, lambda d: "Sam Super" not in d.find_element(By.ID, "collaborators").text)
+    with studio.api() as api:
+        names = [one["name"] for one in made(api.get(f"/api/v1/sessions/{session['id']}/collaborators"))["data"]]
+    assert names == ["Dana Client"]
+
 
 # ----- The shareable link -----
 
