@@ -416,6 +416,18 @@ enum Migrations {
                 used_at BIGINT)
             """,
             "CREATE INDEX password_links_by_staff ON staff_password_links (staff_id)",
+            // An image sequence a browser uploads as a folder: its members arrive as ordinary
+            // resumable uploads, linked here, and once the last is whole the sequence is stored
+            // and its transcode queued (`job_id`). `gaps` is JSON, `[[first, last], ...]`.
+            """
+            CREATE TABLE sequence_uploads (
+                id TEXT PRIMARY KEY, version_id TEXT NOT NULL REFERENCES versions(id) ON DELETE CASCADE,
+                pattern TEXT NOT NULL, first_number BIGINT NOT NULL, last_number BIGINT NOT NULL, gaps TEXT NOT NULL,
+                gap_fill TEXT, allow_gaps BOOLEAN NOT NULL, state TEXT NOT NULL, job_id TEXT, error TEXT,
+                created_at BIGINT NOT NULL, created_by TEXT)
+            """,
+            "ALTER TABLE uploads ADD COLUMN sequence_upload_id TEXT REFERENCES sequence_uploads(id) ON DELETE CASCADE",
+            "CREATE INDEX uploads_by_sequence ON uploads (sequence_upload_id)",
         ]),
     ]
 

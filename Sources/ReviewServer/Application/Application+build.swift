@@ -91,6 +91,7 @@ func buildRouter(services: ServerServices) -> (router: Router<AppRequestContext>
     addNotificationRoutes(api)
     addRoomRoutes(api)
     addUploadRoutes(api)
+    addSequenceUploadRoutes(api)
     addDownloadRoutes(api)
     addJobRoutes(api)
     addUnsubscribePages(router, catalog: services.catalog)
