@@ -59,6 +59,11 @@ public enum Examples {
         id: UUID(uuidString: "2B7D9E10-5C3A-4F6B-8E21-7A9C0D4B3E55")!, sessionID: sessionID, name: "Dana Client",
         email: "dana@client.example", role: .approver, staffUserID: staffID, joinedByShareLink: false, invitedAt: when,
         revokedAt: when, createdAt: when, createdBy: staffID)
+    public static let sequenceUpload = SequenceUpload(
+        id: UUID(uuidString: "7C1D2E3F-4A5B-4C6D-9E7F-8091A2B3C4D5")!, versionID: version.id, pattern: "sh010_comp_v003.####.exr",
+        firstNumber: 1001, lastNumber: 1096, gaps: [1042...1042], gapFill: .hold, allowGaps: false, state: .receiving,
+        membersWaiting: 1, jobID: nil, error: nil, createdAt: when)
+
     public static let job = Job(
         id: UUID(uuidString: "5D6E7F80-9A1B-4C2D-8E3F-4A5B6C7D8E9F")!, kind: .transcode,
         payload: #"{"profile":"review-1080","version_id":"6F0F3A5E-3C4B-4A8E-9A55-0D5C1B6D2E11"}"#, state: .running,

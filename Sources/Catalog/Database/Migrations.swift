@@ -405,6 +405,30 @@ enum Migrations {
             "CREATE UNIQUE INDEX staff_by_username ON staff_users (username)",
             "CREATE UNIQUE INDEX statuses_by_id ON review_statuses (id)",
         ]),
+        Step(version: 15, name: "staff pages", statements: [
+            // Links that let a staff member choose their password (the first admin's, printed at
+            // first start; invited staff's, mailed): one use within a week, kept as the token's
+            // digest only.
+            """
+            CREATE TABLE staff_password_links (
+                id TEXT PRIMARY KEY, staff_id TEXT NOT NULL REFERENCES staff_users(id) ON DELETE CASCADE,
+                token_digest TEXT NOT NULL UNIQUE, created_at BIGINT NOT NULL, created_by TEXT, expires_at BIGINT NOT NULL,
+                used_at BIGINT)
+            """,
+            "CREATE INDEX password_links_by_staff ON staff_password_links (staff_id)",
+            // An image sequence a browser uploads as a folder: its members arrive as ordinary
+            // resumable uploads, linked here, and once the last is whole the sequence is stored
+            // and its transcode queued (`job_id`). `gaps` is JSON, `[[first, last], ...]`.
+            """
+            CREATE TABLE sequence_uploads (
+                id TEXT PRIMARY KEY, version_id TEXT NOT NULL REFERENCES versions(id) ON DELETE CASCADE,
+                pattern TEXT NOT NULL, first_number BIGINT NOT NULL, last_number BIGINT NOT NULL, gaps TEXT NOT NULL,
+                gap_fill TEXT, allow_gaps BOOLEAN NOT NULL, state TEXT NOT NULL, job_id TEXT, error TEXT,
+                created_at BIGINT NOT NULL, created_by TEXT)
+            """,
+            "ALTER TABLE uploads ADD COLUMN sequence_upload_id TEXT REFERENCES sequence_uploads(id) ON DELETE CASCADE",
+            "CREATE INDEX uploads_by_sequence ON uploads (sequence_upload_id)",
+        ]),
     ]
 
     /// Applies every step not applied yet (up to `last`: tests build old catalogs), each in

@@ -68,18 +68,23 @@ extension Catalog {
             guard let row = try await db.row(StaffUserRow.self, id: found.id), row.passwordHash == found.passwordHash else {
                 throw Self.invalidCredentials
             }
-            guard row.deactivatedAt == nil else {
-                throw CatalogError(.accountDeactivated, "this staff account is deactivated; ask an admin")
-            }
-            let token = SecretToken.generate(prefix: "dw_")
-            let now = self.now.storedMilliseconds
-            let session = StaffWebSessionRow(
-                id: UUID(), staffId: row.id, tokenDigest: token.digest, createdAt: StoredTime(milliseconds: now),
-                lastSeenAt: StoredTime(milliseconds: now), expiresAt: StoredTime(milliseconds: Self.end(lastSeen: now, createdAt: now)),
-                endedAt: nil)
-            try await db.insert(session)
-            return StaffSignIn(user: StaffUser(row), session: StaffWebSession(session), token: token)
+            return try await self.startWebSession(row, db)
         }
+    }
+
+    /// Stores a new sign-in for the member of `row`, refusing a deactivated one.
+    func startWebSession(_ row: StaffUserRow, _ db: any SQLDatabase) async throws -> StaffSignIn {
+        guard row.deactivatedAt == nil else {
+            throw CatalogError(.accountDeactivated, "this staff account is deactivated; ask an admin")
+        }
+        let token = SecretToken.generate(prefix: "dw_")
+        let now = self.now.storedMilliseconds
+        let session = StaffWebSessionRow(
+            id: UUID(), staffId: row.id, tokenDigest: token.digest, createdAt: StoredTime(milliseconds: now),
+            lastSeenAt: StoredTime(milliseconds: now), expiresAt: StoredTime(milliseconds: Self.end(lastSeen: now, createdAt: now)),
+            endedAt: nil)
+        try await db.insert(session)
+        return StaffSignIn(user: StaffUser(row), session: StaffWebSession(session), token: token)
     }
 
     /// The staff member a browser's sign-in token names, while the sign-in lasts (not signed
@@ -168,9 +173,9 @@ extension Catalog {
         min(lastSeen + Int64(StaffWebSession.idleLifetime) * 1000, createdAt + Int64(StaffWebSession.absoluteLifetime) * 1000)
     }
 
-    private static let invalidCredentials = CatalogError(.invalidCredentials, "the email or password is not right")
+    static let invalidCredentials = CatalogError(.invalidCredentials, "the email or password is not right")
 
-    private static func unknownStaff(_ email: String) -> CatalogError {
+    static func unknownStaff(_ email: String) -> CatalogError {
         CatalogError(.notFound, "no staff member with email \(email.prefix(254))")
     }
 }

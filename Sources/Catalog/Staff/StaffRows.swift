@@ -37,3 +37,10 @@ extension StaffWebSession {
                   expiresAt: row.expiresAt.date)
     }
 }
+
+/// A row of `staff_password_links`: a link to choose a password, by the digest of its token.
+struct StaffPasswordLinkRow: TableRow {
+    static let table = "staff_password_links"
+    var id: UUID, staffId: UUID, tokenDigest: String, createdAt: StoredTime, createdBy: UUID?, expiresAt: StoredTime
+    var usedAt: StoredTime?
+}

@@ -244,15 +244,18 @@ extension ImageSequence {
         return (String(stem[..<written.startIndex]), String(name[dot...]), number, String(written))
     }
 
-    /// How the numbers of the files in `directory` named `prefix`…`suffix` are written.
-    static func numberTexts(in directory: String, prefix: String, suffix: String) throws(MediaError) -> [Substring] {
-        let names: [String]
+    /// The names of the files in `directory`.
+    static func names(in directory: String) throws(MediaError) -> [String] {
         do {
-            names = try FileManager.default.contentsOfDirectory(atPath: directory)
+            return try FileManager.default.contentsOfDirectory(atPath: directory)
         } catch {
             throw MediaError(.fileNotFound, path: directory, reason: "cannot list the folder of the sequence")
         }
-        return names.filter { $0.hasPrefix(prefix) && $0.hasSuffix(suffix) && $0.count > prefix.count + suffix.count }
+    }
+
+    /// How the numbers of the `names` that are `prefix`…`suffix` are written.
+    static func numberTexts(_ names: [String], prefix: String, suffix: String) -> [Substring] {
+        names.filter { $0.hasPrefix(prefix) && $0.hasSuffix(suffix) && $0.count > prefix.count + suffix.count }
             .map { $0.dropFirst(prefix.count).dropLast(suffix.count) }
     }
 
@@ -285,8 +288,8 @@ extension ImageSequence {
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw MediaError(.fileNotFound, path: path, reason: "the folder \(directory) does not exist")
         }
-        let numbers = ImageSequence.numbers(try numberTexts(in: directory, prefix: parts.prefix, suffix: parts.suffix),
-                              padding: parts.padding)
+        let numbers = ImageSequence.numbers(numberTexts(try names(in: directory), prefix: parts.prefix, suffix: parts.suffix),
+                                            padding: parts.padding)
         guard !numbers.isEmpty else {
             throw MediaError(.fileNotFound, path: path, reason: "no file in \(directory) matches the pattern \(name)")
         }
@@ -301,10 +304,20 @@ extension ImageSequence {
     /// padding that writes the member as it is written is tried; the one that reads the most
     /// files wins, the widest on a tie, so each member of a sequence names the same sequence.
     static func fromMember(_ path: String, options: SequenceOptions) throws(MediaError) -> ImageSequence? {
-        let name = (path as NSString).lastPathComponent
-        guard let member = parseMember(name) else { return nil }
+        guard parseMember((path as NSString).lastPathComponent) != nil else { return nil }
         let directory = directoryOf(path)
-        let texts = try numberTexts(in: directory, prefix: member.prefix, suffix: member.suffix)
+        return try fromMember(named: (path as NSString).lastPathComponent, among: try names(in: directory), directory: directory,
+                              options: options)
+    }
+
+    /// The sequence the file `name` belongs to among the files `names` of `directory`, as
+    /// ``fromMember(_:options:)`` reads a folder: for files not on disk yet (a browser's
+    /// upload of a folder), whose names say it all.
+    public static func fromMember(named name: String, among names: [String], directory: String, options: SequenceOptions)
+        throws(MediaError) -> ImageSequence?
+    {
+        guard let member = parseMember(name) else { return nil }
+        let texts = numberTexts(names, prefix: member.prefix, suffix: member.suffix)
         var best: (padding: Int, numbers: [Int]) = (0, [])
         for padding in [0] + Array(2...max(2, member.written.count)) where written(member.number, padding: padding) == member.written {
             let numbers = ImageSequence.numbers(texts, padding: padding)

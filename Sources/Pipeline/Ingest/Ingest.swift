@@ -63,6 +63,41 @@ public struct Ingest: Sendable {
     public func ingest(path: String, projectID: UUID, name: String? = nil, task: String? = nil, createdBy: UUID? = nil,
                        sequence choices: SequenceChoices = SequenceChoices()) async throws -> Result
     {
+        let stored = try store(path, sequence: choices)
+        let version = try await catalog.createVersion(
+            projectID: projectID,
+            VersionFields(name: name ?? (stored.defaultName.isEmpty ? stored.fileName : stored.defaultName),
+                          task: task.map { .some($0) }),
+            createdBy: createdBy)
+        let (original, job) = try await register(versionID: version.id, stored)
+        return Result(version: try await catalog.version(id: version.id), original: original, job: job)
+    }
+
+    /// Ingests the movie, still or image sequence at `path` as the original of the existing
+    /// version `versionID` (an upload's files, gathered on the server).
+    public func ingest(path: String, intoVersion versionID: UUID, sequence choices: SequenceChoices = SequenceChoices())
+        async throws -> (Component, Job)
+    {
+        try await register(versionID: versionID, try store(path, sequence: choices))
+    }
+
+    /// An original copied into the store, not registered yet.
+    public struct StoredOriginal: Sendable {
+        public let path: String
+        public let sha256: String
+        public let size: Int64
+        public let fileName: String
+        /// What to name a version made for it: the file's name without its extension, or a
+        /// sequence's prefix.
+        public let defaultName: String
+        public let mediaInfo: String?
+    }
+
+    /// Reads what `path` is and copies it into the store; a sequence that is mostly gaps is
+    /// refused (``MediaError/Code/mostlyMissing``) before anything is stored, unless `choices` allows gaps.
+    ///
+    /// Blocking file work (copying, hashing): callers serving requests run it on their blocking pool.
+    public func store(_ path: String, sequence choices: SequenceChoices) throws -> StoredOriginal {
         let source = try MediaSource.resolve(
             path, sequence: SequenceOptions(range: choices.range, allowGaps: choices.allowGaps))
         let fileName: String
@@ -78,13 +113,14 @@ public struct Ingest: Sendable {
             defaultName = (fileName as NSString).deletingPathExtension
         }
         let (stored, sha256, size) = try copyIn(source)
-        let version = try await catalog.createVersion(
-            projectID: projectID,
-            VersionFields(name: name ?? (defaultName.isEmpty ? fileName : defaultName), task: task.map { .some($0) }),
-            createdBy: createdBy)
-        let (original, job) = try await register(versionID: version.id, path: stored, fileName: fileName, size: size,
-                                                 sha256: sha256, mediaInfo: mediaInfo)
-        return Result(version: try await catalog.version(id: version.id), original: original, job: job)
+        return StoredOriginal(path: stored, sha256: sha256, size: size, fileName: fileName, defaultName: defaultName,
+                              mediaInfo: mediaInfo)
+    }
+
+    /// Registers an original ``store(_:sequence:)`` stored and queues its transcode.
+    public func register(versionID: UUID, _ stored: StoredOriginal) async throws -> (Component, Job) {
+        try await register(versionID: versionID, path: stored.path, fileName: stored.fileName, size: stored.size,
+                           sha256: stored.sha256, mediaInfo: stored.mediaInfo)
     }
 
     /// Registers a complete original already in the store and queues its transcode.

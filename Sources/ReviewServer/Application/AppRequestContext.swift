@@ -9,6 +9,9 @@ public struct AppRequestContext: RequestContext, WebSocketRequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The address of the peer that connected: the client, or a proxy in front of it.
     public let peerAddress: String
+    /// The connection the request came on: only a test's dropped connection closes it
+    /// (``ServerConfiguration/testDropUploadAfter``).
+    let connection: any Channel
     /// Who is calling, as the authenticator middlewares found.
     var identity = Identity()
     /// Where a route that upgrades to WebSocket leaves its handler (the session rooms).
@@ -17,6 +20,7 @@ public struct AppRequestContext: RequestContext, WebSocketRequestContext {
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         peerAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
+        connection = source.channel
     }
 
     /// Uploads go through their own streaming routes; JSON bodies are small.

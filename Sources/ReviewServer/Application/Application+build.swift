@@ -59,6 +59,7 @@ func makeServices(_ configuration: ServerConfiguration, catalog: Catalog,
                              lane: catalog.blocking.lane("frame grabs", limit: configuration.frameGrabLimit)),
         // Uploads that arrived whole are never turned away for load: a generous bound, a queue in practice.
         fileWork: catalog.blocking.lane("storing uploads", limit: 256),
+        testUploadDrop: configuration.testDropUploadAfter.map(TestUploadDrop.init(limit:)),
         publicAddress: publicAddress, rooms: RoomHub(catalog: catalog, settings: configuration.room, logger: logger))
 }
 
@@ -78,6 +79,7 @@ func buildRouter(services: ServerServices) -> (router: Router<AppRequestContext>
     addLogoRoutes(api)
     addProjectRoutes(api)
     addVersionRoutes(api)
+    addProjectLiveRoutes(api)
     addSessionRoutes(api)
     addItemRoutes(api)
     addCollaboratorRoutes(api)
@@ -89,6 +91,7 @@ func buildRouter(services: ServerServices) -> (router: Router<AppRequestContext>
     addNotificationRoutes(api)
     addRoomRoutes(api)
     addUploadRoutes(api)
+    addSequenceUploadRoutes(api)
     addDownloadRoutes(api)
     addJobRoutes(api)
     addUnsubscribePages(router, catalog: services.catalog)

@@ -27,6 +27,10 @@ public struct ServerConfiguration: Sendable {
     /// Origins besides the public URL's whose pages may open the session rooms (another host
     /// name the studio reaches the server by).
     public var allowedOrigins: [String]
+    /// For tests only (`dailies serve --test-drop-upload-after`): the server drops the
+    /// connection once, after this many bytes of resumable-upload chunks arrived in all, so a
+    /// test can show that an upload resumes. `nil` (always, outside tests): never.
+    public var testDropUploadAfter: Int64?
 
     public init(host: String = "127.0.0.1", port: Int = 8080, dataDirectory: String = "dailies-data",
                 publicURL: String? = nil, maximumJSONBody: Int = 1 << 20,

@@ -21,6 +21,8 @@ struct ServerServices: Sendable {
     let fileWork: BlockingPool.Lane
     /// Resumable uploads receiving a chunk now.
     let uploadsReceiving = UploadsReceiving()
+    /// For tests only: the connection an upload's chunk comes on is dropped once.
+    let testUploadDrop: TestUploadDrop?
     /// Where people reach the server.
     let publicAddress: PublicAddress
     /// The sessions' live rooms open on this server.
@@ -39,6 +41,9 @@ struct ServerServices: Sendable {
 
     /// The link a collaborator opens to enter a session.
     func inviteURL(_ token: SecretToken) -> String { "\(publicURL)/review/invite/\(token.value)" }
+
+    /// The link a staff member opens to choose their password.
+    func passwordURL(_ token: SecretToken) -> String { "\(publicURL)/staff/set-password/\(token.value)" }
 
     /// The session-wide link visitors join by.
     func shareURL(_ token: SecretToken) -> String { "\(publicURL)/review/join/\(token.value)" }

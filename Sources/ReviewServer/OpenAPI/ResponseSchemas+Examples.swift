@@ -25,6 +25,12 @@ extension ResponseSchemas {
             "StaffUserList": list(Examples.staffUser),
             "StaffSignIn": encoded(StaffSignedIn(user: Examples.staffUser, csrfToken: "Zm9yIGV4YW1wbGUgb25seSwgbm90IGEgdG9rZW4",
                                                  expiresAt: Date(timeIntervalSince1970: 1_795_471_200))),
+            "SequenceUpload": encoded(SequenceUploadState(
+                Examples.sequenceUpload,
+                uploads: [UploadState(id: Examples.job.id, versionID: Examples.version.id, fileName: "sh010_comp_v003.1096.exr",
+                                      size: 24_883_200, offset: 0, complete: false)])),
+            "StaffInvite": encoded(StaffInvite(url: "https://review.northlight.example/staff/set-password/dp_example",
+                                               expiresAt: Date(timeIntervalSince1970: 1_795_471_200), emailed: true)),
             "CreatedStaffUser": encoded(CreatedStaffUser(user: Examples.staffUser, apiKey: "dk_example")),
             "Organization": encoded(OrganizationView(Examples.organization, logo: StudioLogo(
                 path: "branding/logo-\(String(repeating: "ab", count: 32)).png", sha256: String(repeating: "ab", count: 32)))),

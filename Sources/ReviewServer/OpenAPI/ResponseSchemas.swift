@@ -80,6 +80,23 @@ enum ResponseSchemas {
             "ClonedSession": Schema.object([Schema.ref("ReviewSession").required("session"),
                                       Schema.array(Schema.ref("CollaboratorInvite")).required("invites")]),
             "ShareLink": Schema.object([Schema.string.required("url")]),
+            "SequenceUpload": Schema.object([
+                uuid("id"), uuid("version_id"), Schema.string.described("Such as sh010.####.exr").required("pattern"),
+                Schema.integer().required("first_number"), Schema.integer().required("last_number"),
+                Schema.array(Schema.array(.integer(), count: 2...2)).described("File numbers with no file, as [first, last] ranges")
+                    .required("gaps"),
+                gapFill.orNull("the project's default").required("gap_fill"), Schema.boolean.required("allow_gaps"),
+                Schema.oneOf(SequenceUpload.State.self).required("state"),
+                Schema.boolean.described("Stored, and its transcode queued").required("complete"),
+                Schema.array(Schema.ref("UploadState")).described("The frames still arriving, by name").required("uploads"),
+                Schema.uuid.orNull("not stored yet").described("The transcode").required("job_id"),
+                Schema.string.orNull("no failure").described("Why storing the sequence failed").required("error"),
+            ]),
+            "StaffInvite": Schema.object([
+                Schema.string.described("The set-password link, shown this once").required("url"), time("expires_at"),
+                Schema.boolean.described("Whether the invitation was written into the outbox, which a worker delivers from")
+                    .required("emailed"),
+            ]),
             "SessionItem": Schema.object([
                 uuid("id"), uuid("session_id"), uuid("version_id"), Schema.integer(0...Int.max).required("position"),
                 Schema.string.required("version_name"), Schema.string.optional("version_label"),

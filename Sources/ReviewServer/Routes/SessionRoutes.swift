@@ -69,10 +69,13 @@ func addSessionRoutes(_ api: APIRoutes) {
     api.staff.add(.post, "/api/v1/sessions/{session_id}/reopen", "Reopen a closed session", tag: "sessions", response: "ReviewSession") { input in
         try JSONCoding.response(try await input.catalog.reopenSession(id: try input.id("session_id")))
     }
-    api.staff.add(.post, "/api/v1/sessions/{session_id}/open", "Open a session as staff, joining it as an approver",
-                  tag: "sessions", response: "Collaborator") { input in
-        try JSONCoding.response(try await input.catalog.openSession(id: try input.id("session_id"),
-                                                                    as: input.caller))
+    api.staff.add(.post, "/api/v1/sessions/{session_id}/open",
+                  "Open a session as staff, joining it as an approver (once): the answer carries your personal link, which "
+                      + "enters the review site as that collaborator",
+                  tag: "sessions", response: "CollaboratorInvite") { input in
+        let joined = try await input.catalog.openSession(id: try input.id("session_id"), as: input.caller)
+        let (collaborator, token) = try await input.catalog.currentInvite(collaboratorID: joined.id)
+        return try JSONCoding.response(CollaboratorInvite(collaborator: collaborator, inviteURL: input.services.inviteURL(token)))
     }
     api.staff.add(.post, "/api/v1/sessions/{session_id}/share-link",
                   "Turn the shareable link on with a new address (the old one stops working); shown this once",

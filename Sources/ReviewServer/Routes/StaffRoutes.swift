@@ -1,6 +1,7 @@
 import Catalog
 import Foundation
 import Hummingbird
+import Pipeline
 
 /// The studio's settings and its staff.
 func addOrganizationRoutes(_ api: APIRoutes) {
@@ -38,7 +39,8 @@ func addOrganizationRoutes(_ api: APIRoutes) {
         let settings = try await input.catalog.updateOrganization(try await input.body(OrganizationUpdate.self))
         return try JSONCoding.response(OrganizationView(settings, logo: try await input.catalog.organizationLogo()))
     }
-    api.admin.add(.get, "/api/v1/users", "Staff members, by name (admins)", tag: "staff", parameters: Parameter.page, response: "StaffUserList") { input in
+    // Every staff member may read who the others are: pages show assignees by name.
+    api.staff.add(.get, "/api/v1/users", "Staff members, by name", tag: "staff", parameters: Parameter.page, response: "StaffUserList") { input in
         try JSONCoding.response(ListResponse(try await input.catalog.staffUsers(page: try input.page())))
     }
     api.admin.add(.post, "/api/v1/users", "Add a staff member; the answer carries their API key, shown this once (admins)",
@@ -68,6 +70,43 @@ func addOrganizationRoutes(_ api: APIRoutes) {
         let body = try await input.body(Body.self)
         return try JSONCoding.response(try await input.catalog.setUsername(body.username, userID: try input.id("user_id")))
     }
+    api.admin.add(.post, "/api/v1/users/{user_id}/invite",
+                  "Mail a staff member a link to choose their password (one use, within a week; a newer link ends older "
+                      + "ones), with an optional message (admins)",
+                  tag: "staff", body: .json(.object([Schema.string(FieldRules.inviteMessage).orNull("no message").optional("message")]),
+                                            example: #"{"message": "Welcome aboard: the Monday reviews are set up here."}"#),
+                  status: .created, response: "StaffInvite",
+                  refusals: [.rule("The staff member is deactivated")]) { input in
+        struct Body: Decodable { let message: String? }
+        let body = try await input.body(Body.self)
+        let staff = try await input.catalog.staffUser(id: try input.id("user_id"))
+        guard staff.deactivatedAt == nil else {
+            throw CatalogError(.invalidField, "\(staff.email) is deactivated: bring them back before inviting them", field: "user_id")
+        }
+        let link = try await input.catalog.issuePasswordLink(staffID: staff.id, createdBy: input.caller.id)
+        let url = input.services.passwordURL(link.token)
+        var emailed = false
+        do {
+            let mail = try StaffInvitationMail.render(
+                organization: try await input.catalog.organization(), staff: staff, invitedBy: input.caller, link: url,
+                expiresAt: link.expiresAt, message: body.message, publicURL: input.services.publicURL)
+            try await input.catalog.queueMail(sender: mail.sender, recipients: mail.recipients, message: mail.text)
+            emailed = true
+        } catch let error as MailComposerError {
+            // The link still works: the admin passes it on another way.
+            input.context.logger.warning("staff invitation to \(staff.email) not written: \(error)")
+        }
+        return try JSONCoding.response(StaffInvite(url: url, expiresAt: link.expiresAt, emailed: emailed), status: .created)
+    }
+}
+
+/// What inviting a staff member answers: their set-password link, shown to the admin this once.
+struct StaffInvite: Encodable {
+    let url: String
+    let expiresAt: Date
+    let emailed: Bool
+
+    enum CodingKeys: String, CodingKey { case url, expiresAt = "expires_at", emailed }
 }
 
 /// Projects and their session defaults.

@@ -3,6 +3,8 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Pipeline
+import NIOCore
+import Synchronization
 
 /// What an upload that completed answers.
 struct UploadCompleted: Encodable {
@@ -47,7 +49,7 @@ func addUploadRoutes(_ api: APIRoutes) {
                       .header("X-Content-SHA256", .sha256, required: false,
                               "The file's SHA-256: the upload registers nothing unless the bytes match it"),
                   ],
-                  status: .accepted, response: "UploadCompleted", refusals: storing) { input in
+                  status: .accepted, response: "UploadCompleted", refusals: storingRefusals) { input in
         let versionID = try input.id("version_id")
         _ = try await input.catalog.version(id: versionID)
         let fileName = try Catalog.validUploadFileName(input.query("filename") ?? "", field: "filename")
@@ -98,7 +100,7 @@ func addUploadRoutes(_ api: APIRoutes) {
             try? await input.catalog.deleteUpload(id: upload.id)
             throw storageError(POSIXFailure(operation: "create the upload's file", code: code))
         }
-        return try JSONCoding.response(state(upload, offset: 0), status: .created,
+        return try JSONCoding.response(uploadState(upload, offset: 0), status: .created,
                                        headers: [.location: "/api/v1/uploads/\(upload.id)", uploadOffset: "0"])
     }
 
@@ -106,22 +108,30 @@ func addUploadRoutes(_ api: APIRoutes) {
                   tag: "media", response: "UploadState") { input in
         let upload = try await input.catalog.upload(id: try input.id("upload_id"))
         let offset = currentOffset(upload.id, input)
-        return try JSONCoding.response(state(upload, offset: offset), headers: [uploadOffset: String(offset)])
+        return try JSONCoding.response(uploadState(upload, offset: offset), headers: [uploadOffset: String(offset)])
     }
 
     api.staff.add(.patch, "/api/v1/uploads/{upload_id}",
                   "Send the next chunk (raw bytes) with Upload-Offset: the server's current offset; the last chunk completes the upload",
                   tag: "media", body: .bytes,
                   parameters: [.header("Upload-Offset", .integer(0...Int.max), required: true,
-                                       "How many bytes the server has: the chunk's place in the file")],
+                                       "How many bytes the server has: the chunk's place in the file"),
+                               .header("X-Content-SHA256", .sha256, required: false,
+                                       "The file's SHA-256, for an upload started without one (a browser hashes as it sends): "
+                                           + "the chunk that completes the upload registers nothing unless the bytes match it")],
                   response: "UploadState",
-                  refusals: storing + [
+                  refusals: storingRefusals + [
                       .conflict("Upload-Offset is not the server's offset, another chunk is arriving (the answer's "
                                 + "Upload-Offset says where to resume), or the chunk goes past the upload's declared size"),
                   ]) { input in
         let upload = try await input.catalog.upload(id: try input.id("upload_id"))
         guard let claimed = input.request.headers[uploadOffset].flatMap({ Int64($0) }) else {
             throw APIError(status: .badRequest, code: "offset_required", message: "send the Upload-Offset header")
+        }
+        let sentSHA256 = try expectedSHA256(input.request)
+        if let declared = upload.sha256, let sentSHA256, declared != sentSHA256 {
+            throw APIError(status: .badRequest, code: "checksum_conflict",
+                           message: "this upload was started with SHA-256 \(declared), not \(sentSHA256)")
         }
         // One chunk at a time: the offset check and the write are one step per upload, so two
         // chunks sent at once cannot interleave their bytes; the second is told to wait.
@@ -142,24 +152,28 @@ func addUploadRoutes(_ api: APIRoutes) {
         }
         let writer = try HashingFileWriter(path: path, appending: true)
         do {
-            try await receiveBody(input.request, into: writer, limit: upload.size) {
+            try await receiveBody(input.request, into: writer, limit: upload.size, tooLarge: {
                 // The upload's state, not a size limit of the server's, refuses it: as a wrong offset does.
                 APIError(status: .conflict, code: "past_declared_size",
                          message: "the chunk goes past the upload's declared size of \(upload.size) bytes")
-            }
+            }, arrived: input.services.testUploadDrop.map { drop in
+                { bytes in try drop.count(bytes, connection: input.context.connection) }
+            })
             _ = try await input.services.fileWork.run { try writer.finish() }
         } catch {
             // Keep what arrived before the chunk: the client resends it from the old offset.
             truncate(path, Int(offset))
             throw storageError(error)
         }
-        var result = state(upload, offset: writer.size)
-        if writer.size == upload.size {
+        var result = uploadState(upload, offset: writer.size)
+        if writer.size == upload.size, let sequenceID = upload.sequenceUploadID {
+            result = try await sequenceMemberArrived(input, upload: upload, sequenceID: sequenceID, expected: upload.sha256 ?? sentSHA256)
+        } else if writer.size == upload.size {
             // The hash of exactly the bytes on disk, whatever the client claimed along the way.
             let (sha256, size) = try await input.services.fileWork.run { try Durability.sha256(ofFile: path) }
             do {
                 let completed = try await finishUpload(input, versionID: upload.versionID, path: path, fileName: upload.fileName,
-                                                       size: size, sha256: sha256, expected: upload.sha256)
+                                                       size: size, sha256: sha256, expected: upload.sha256 ?? sentSHA256)
                 try await input.catalog.deleteUpload(id: upload.id)
                 result = UploadState(id: upload.id, versionID: upload.versionID, fileName: upload.fileName, size: upload.size,
                                      offset: size, complete: true, original: completed.original, job: completed.job)
@@ -174,8 +188,13 @@ func addUploadRoutes(_ api: APIRoutes) {
     }
 
     api.staff.add(.delete, "/api/v1/uploads/{upload_id}", "Abandon a resumable upload and its bytes", tag: "media",
-                  status: .noContent, response: .empty) { input in
+                  status: .noContent, response: .empty,
+                  refusals: [.conflict("The upload is a member of an image sequence: abandon the sequence upload")]) { input in
         let upload = try await input.catalog.upload(id: try input.id("upload_id"))
+        if let sequenceID = upload.sequenceUploadID {
+            throw APIError(status: .conflict, code: "sequence_member",
+                           message: "this file is one frame of a sequence upload: DELETE /api/v1/sequence-uploads/\(sequenceID) instead")
+        }
         try? FileManager.default.removeItem(atPath: partialPath(upload.id, input))
         try await input.catalog.deleteUpload(id: upload.id)
         return Response(status: .noContent)
@@ -183,17 +202,17 @@ func addUploadRoutes(_ api: APIRoutes) {
 }
 
 /// What completing an upload can refuse.
-private let storing: [Refusal] = [
+let storingRefusals: [Refusal] = [
     .rule("The bytes match the SHA-256 given"),
     diskFull,
 ]
 
-private let diskFull = Refusal(HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage"), "The server's storage is full")
+let diskFull = Refusal(HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage"), "The server's storage is full")
 
-private let uploadOffset = HTTPField.Name("Upload-Offset")!
-private let contentSHA256 = HTTPField.Name("X-Content-SHA256")!
+let uploadOffset = HTTPField.Name("Upload-Offset")!
+let contentSHA256 = HTTPField.Name("X-Content-SHA256")!
 
-private func expectedSHA256(_ request: Request) throws -> String? {
+func expectedSHA256(_ request: Request) throws -> String? {
     guard let value = request.headers[contentSHA256] else { return nil }
     let hex = value.lowercased()
     guard hex.count == 64, hex.allSatisfy(\.isHexDigit) else {
@@ -203,7 +222,7 @@ private func expectedSHA256(_ request: Request) throws -> String? {
 }
 
 /// Checks the hash, stores the file as an original, registers it and queues its transcode.
-private func finishUpload(_ input: RouteInput<StaffUser>, versionID: UUID, path: String, fileName: String, size: Int64, sha256: String,
+func finishUpload(_ input: RouteInput<StaffUser>, versionID: UUID, path: String, fileName: String, size: Int64, sha256: String,
                           expected: String?) async throws -> UploadCompleted {
     if let expected, expected != sha256 {
         throw APIError(status: .unprocessableContent, code: "checksum_mismatch",
@@ -220,13 +239,16 @@ private func finishUpload(_ input: RouteInput<StaffUser>, versionID: UUID, path:
 
 /// Writes a request's body to `writer`, refusing (with `tooLarge`) past `limit` bytes in
 /// all, and answering 400 for a body that ends before its `Content-Length`.
+///
+/// - Parameter arrived: told each piece's size as it is written (tests drop the connection from it).
 private func receiveBody(_ request: Request, into writer: HashingFileWriter, limit: Int64,
-                         tooLarge: () -> APIError) async throws {
+                         tooLarge: () -> APIError, arrived: ((Int) throws -> Void)? = nil) async throws {
     let start = writer.size
     do {
         for try await buffer in request.body {
             guard writer.size + Int64(buffer.readableBytes) <= limit else { throw tooLarge() }
             try buffer.withUnsafeReadableBytes { try writer.write($0) }
+            try arrived?(buffer.readableBytes)
         }
     } catch let error as APIError {
         throw error
@@ -246,15 +268,15 @@ private func receiveBody(_ request: Request, into writer: HashingFileWriter, lim
     }
 }
 
-private func partialPath(_ id: UUID, _ input: RouteInput<StaffUser>) -> String {
+func partialPath(_ id: UUID, _ input: RouteInput<StaffUser>) -> String {
     input.services.store.absolutePath("tmp/upload-\(id.uuidString.lowercased())")
 }
 
-private func currentOffset(_ id: UUID, _ input: RouteInput<StaffUser>) -> Int64 {
+func currentOffset(_ id: UUID, _ input: RouteInput<StaffUser>) -> Int64 {
     ((try? FileManager.default.attributesOfItem(atPath: partialPath(id, input)))?[.size] as? NSNumber)?.int64Value ?? 0
 }
 
-private func state(_ upload: Upload, offset: Int64) -> UploadState {
+func uploadState(_ upload: Upload, offset: Int64) -> UploadState {
     UploadState(id: upload.id, versionID: upload.versionID, fileName: upload.fileName, size: upload.size, offset: offset,
                 complete: false)
 }
@@ -267,8 +289,32 @@ private func truncate(_ path: String, _ length: Int) {
 }
 
 /// A full disk or a failed write, as a clear 507 rather than a bare 500.
-private func storageError(_ error: any Error) -> any Error {
+func storageError(_ error: any Error) -> any Error {
     guard let failure = error as? POSIXFailure else { return error }
     return APIError(status: failure.code == ENOSPC ? HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage") : .internalServerError,
                     code: failure.code == ENOSPC ? "disk_full" : "storage_error", message: failure.description)
+}
+
+/// For tests only (``ServerConfiguration/testDropUploadAfter``): closes the connection a chunk
+/// arrives on once `limit` bytes of chunks have arrived in all, as a dropped network would, and
+/// only once, so the upload can resume.
+final class TestUploadDrop: Sendable {
+    let limit: Int64
+    private let state = Mutex<(arrived: Int64, dropped: Bool)>((0, false))
+
+    init(limit: Int64) {
+        self.limit = limit
+    }
+
+    func count(_ bytes: Int, connection: any Channel) throws {
+        let drop = state.withLock { state in
+            guard !state.dropped else { return false }
+            state.arrived += Int64(bytes)
+            state.dropped = state.arrived >= limit
+            return state.dropped
+        }
+        guard drop else { return }
+        connection.close(mode: .all, promise: nil)
+        throw CancellationError()
+    }
 }

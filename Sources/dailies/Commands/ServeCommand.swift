@@ -100,6 +100,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: ArgumentHelp("For tests only: the supervised worker's webhooks may reach loopback.", visibility: .private))
     var testWebhookLoopback = false
 
+    @Option(help: ArgumentHelp("For tests only: drop the connection once, after this many bytes of upload chunks arrived.",
+                               valueName: "bytes", visibility: .private))
+    var testDropUploadAfter: Int64?
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
         guard (1...64).contains(workerConcurrency) else { throw ValidationError("--worker-concurrency must be 1 to 64") }
@@ -120,8 +124,11 @@ struct ServeCommand: AsyncParsableCommand {
         // What goes wrong with a frame grab or a logo is answered through MediaError, not libav's own lines.
         Libav.setLogLevel(.quiet)
         try await withCatalog(data) { catalog in
+            // The first admin's link to choose a password: printed with the address once it is known.
+            var firstAdminLink: PasswordLink?
             if try await catalog.staffUserCount() == 0 {
-                let (_, key) = try await catalog.createStaffUser(name: "Admin", email: "admin@dailies.local", isAdmin: true)
+                let (admin, key) = try await catalog.createStaffUser(name: "Admin", email: "admin@dailies.local", isAdmin: true)
+                firstAdminLink = try await catalog.issuePasswordLink(staffID: admin.id)
                 print("""
                     First start: created the admin (admin@dailies.local). Its API key, shown only now:
 
@@ -129,10 +136,12 @@ struct ServeCommand: AsyncParsableCommand {
 
                     """)
             }
-            let configuration = ServerConfiguration(host: host, port: port, dataDirectory: data.dataDirectory,
+            let adminPasswordLink = firstAdminLink
+            var configuration = ServerConfiguration(host: host, port: port, dataDirectory: data.dataDirectory,
                                                     publicURL: publicURL, maximumUpload: Int64(maxUpload) << 30,
                                                     trustedProxies: trustedProxies, frameGrabLimit: frameGrabLimit,
                                                     allowedOrigins: allowedOrigins)
+            configuration.testDropUploadAfter = testDropUploadAfter
             var logger = Logger(label: "dailies.server")
             logger.logLevel = .info
             let supervisor = noWorker ? nil : WorkerSupervisor(
@@ -146,6 +155,13 @@ struct ServeCommand: AsyncParsableCommand {
                     Try:  curl -H "Authorization: Bearer <API key>" \(url)/api/v1/projects
                     API:  \(url)/api/v1/openapi.json
                     """)
+                if let link = adminPasswordLink {
+                    let days = PasswordLink.lifetime / 86_400
+                    print("""
+                        Set the admin's password here (one use, within \(days) days); the staff pages are at \(publicURL ?? url)/staff
+                            \(publicURL ?? url)/staff/set-password/\(link.token.value)
+                        """)
+                }
                 fflush(nil)  // all streams: a log collector sees the address at once
             }
         }
