@@ -65,7 +65,8 @@ export function uploadPanel(project, { highest, changed }) {
     if (!grouped.length) return toast("Nothing to upload there: no files.", "bad");
     for (const found of grouped) {
       const size = found.files.reduce((sum, file) => sum + file.size, 0);
-      const key = found.kind === "sequence" ? sequenceKey(found.files) : fileKey(found.files[0]);
+      // The memory is per project: the same file dropped on another project is a new upload there.
+      const key = `${project.id}|${found.kind === "sequence" ? sequenceKey(found.files) : fileKey(found.files[0])}`;
       if (entries.some((entry) => entry.key === key && entry.state !== "done")) continue; // the same file twice
       const entry = { id: ++nextId, ...found, size, key, resume: recall(key), state: "ready", sent: 0, note: null, error: "" };
       entry.fields = entry.resume ? { name: entry.resume.version_name } : propose(found.base, highest);
@@ -252,7 +253,7 @@ export function uploadPanel(project, { highest, changed }) {
       if (await hasMedia(entry.versionId)) { entry.sent = entry.size; return; }
       const files = entry.files.map((file) => ({ file_name: file.name, size: file.size }));
       let started = await request("POST", `/api/v1/versions/${entry.versionId}/sequence-uploads`, { files });
-      if (!started.ok && started.error.code === "mostly_missing") {
+      if (!started.ok && /mostly/.test(started.error.code)) {
         const go = await confirmDialog("Frames are missing", [humane(started.error.message), "Upload the frames there are anyway? The missing ones show as the project says (hold, slate or black)."], "Upload anyway", { danger: false });
         if (!go) throw new Error("Not uploaded: frames are missing.");
         started = await request("POST", `/api/v1/versions/${entry.versionId}/sequence-uploads`, { files, allow_gaps: true });
@@ -291,6 +292,15 @@ export function uploadPanel(project, { highest, changed }) {
     };
     await Promise.all(Array.from({ length: SEQUENCE_LANES }, lane));
     if (failure) throw failure;
+    // The last frame in, the server stores the sequence as a whole: wait for that, to say if it failed.
+    noteOf(entry)("Storing the sequence…");
+    for (let waited = 0; waited < 600; waited++) {
+      const now = await request("GET", `/api/v1/sequence-uploads/${entry.sequenceId}`);
+      if (now.ok && now.data.state === "failed") throw new Error(now.data.error || "the server could not store the sequence");
+      if (now.ok && (now.data.complete || now.data.state === "complete")) break;
+      if (!now.ok && now.status === 404) break; // finished and tidied away
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
   }
 
   async function hasMedia(versionId) {
