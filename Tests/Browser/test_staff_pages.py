@@ -292,6 +292,16 @@ import("/staff/sign-in.js").then(({ nextPage }) => done([
     assert answers == ["/staff/projects/abc"] + ["/staff/projects"] * 5
 
 
+def test_a_used_or_unknown_password_link_says_so(browser, staff_server: Staff) -> None:
+    staff_server.needs("POST", "/api/v1/staff/password")
+    browser.get(f"{staff_server.base_url}/staff/set-password/dp_not_a_real_link")
+    password = wait(browser, seen.visibility_of_element_located((By.ID, "new-password")))
+    password.send_keys("twelve chars long")
+    browser.find_element(By.ID, "new-password-again").send_keys("twelve chars long", Keys.ENTER)
+    wait(browser, seen.text_to_be_present_in_element((By.CSS_SELECTOR, "#set-password-form .problem"), "Ask an admin"))
+    assert password.get_attribute("value") == "twelve chars long", "a failed request keeps what was typed"
+
+
 # ---- Projects and versions, from an empty data folder ------------------------------------------
 
 @pytest.fixture(scope="module")
@@ -634,3 +644,9 @@ def test_account_change_password_and_invite(browser, staff_server: Staff) -> Non
     outbox = staff_server.running.data_dir / "outbox"
     wait(browser, lambda d: any("robin@northlight.example" in path.read_text(errors="replace")
                                 for path in outbox.rglob("*") if path.is_file()), timeout=30)
+
+    # Signing out (last: this browser is done with).
+    browser.find_element(By.ID, "account-sign-out").click()
+    wait(browser, lambda d: d.current_url.endswith("/staff/sign-in"))
+    browser.get(f"{staff_server.base_url}/staff/projects")
+    wait(browser, lambda d: "/staff/sign-in?next=" in d.current_url)

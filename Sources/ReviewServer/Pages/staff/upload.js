@@ -112,6 +112,7 @@ export function uploadPanel(project, { highest, changed }) {
   function show(entry) {
     const { tr, bar, words, problem, retry, remove, name, asset, number } = entry.view;
     tr.dataset.state = entry.state;
+    if (entry.media) tr.dataset.media = entry.media;
     bar.value = entry.sent;
     const percent = entry.size ? Math.floor((entry.sent / entry.size) * 100) : 0;
     const sent = `${bytes(entry.sent)} of ${bytes(entry.size)} · ${percent}%`;
@@ -120,7 +121,7 @@ export function uploadPanel(project, { highest, changed }) {
       waiting: "Waiting…",
       creating: "Creating the version…",
       uploading: entry.note ? `${entry.note} ${sent}` : sent,
-      processing: "Processing…",
+      processing: { ready: "Uploaded · ready", failed: "Uploaded · its processing failed: see the list below" }[entry.media] || "Processing…",
       failed: entry.sent ? sent : "",
     }[entry.state] ?? "";
     problem.textContent = entry.state === "failed" ? humane(entry.error || "That did not work") : "";
@@ -135,6 +136,7 @@ export function uploadPanel(project, { highest, changed }) {
     entries.splice(entries.indexOf(entry), 1);
     entry.view.tr.remove();
     refresh();
+    showUnfinished(); // an unfinished upload taken off the list is still remembered: it shows there again
   }
 
   function clear() {
@@ -359,6 +361,16 @@ export function uploadPanel(project, { highest, changed }) {
     if (running) { event.preventDefault(); event.returnValue = ""; }
   });
 
+  /** The versions page tells the panel of each version it learns about: finished uploads follow their media state. */
+  function seen(version) {
+    for (const entry of entries) {
+      if (entry.versionId === version.id && entry.state === "processing" && entry.media !== version.media_state) {
+        entry.media = version.media_state;
+        show(entry);
+      }
+    }
+  }
+
   showUnfinished();
-  return { element, zone, accept };
+  return { element, zone, accept, seen };
 }

@@ -130,6 +130,7 @@ export default async function render(page) {
       placeRow(version.id);
     }
     row.update();
+    panel.seen(version);
     applyFilters();
   }
 
