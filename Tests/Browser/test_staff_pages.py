@@ -11,6 +11,7 @@ start from nothing, as a studio's first day does.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import os
 import re
@@ -464,6 +465,63 @@ def test_upload_a_folder_of_frames_as_one_sequence(browser, staff_server: Staff)
         versions = made(api.get(f"/api/v1/projects/{project['id']}/versions"))["data"]
     assert [version["name"] for version in versions] == ["shot_010"]
     wait(browser, lambda d: row(d, versions[0]["id"]).get_attribute("data-media") == "ready", timeout=120)
+
+
+DROP_FILES = """
+const [names, contents] = [arguments[0], arguments[1]];
+const transfer = new DataTransfer();
+names.forEach((name, i) => transfer.items.add(new File([Uint8Array.from(atob(contents[i]), (c) => c.charCodeAt(0))], name)));
+const zone = document.getElementById("drop-zone");
+for (const type of ["dragenter", "dragover", "drop"]) {
+  zone.dispatchEvent(new DragEvent(type, { dataTransfer: transfer, bubbles: true, cancelable: true }));
+}
+"""
+
+GROUP = """
+const done = arguments[arguments.length - 1];
+import("/staff/names.js").then(({ group, propose }) => {
+  const file = (name) => new File(["x"], name);
+  const entries = group(["plate.1001.exr", "plate.1002.exr", "plate.1004.exr", "sh010_comp_v003.mov", "notes.1001.txt", "single.1001.dpx",
+                         "bg_v2.0100.png", "bg_v2.0101.png"].map((name) => ({ file: file(name), path: `shots/${name}` })));
+  done({
+    entries: entries.map((entry) => [entry.kind, entry.label, entry.base, entry.files.length]),
+    proposals: ["sh010_comp_v003", "sh010_comp.v12", "plate", "bg_v2", "A_V7"].map((base) => propose(base, () => 4)),
+  });
+});
+"""
+
+
+def test_names_and_a_drop(browser, staff_server: Staff) -> None:
+    """What the page proposes from names, how numbered frames group, and a drop on the zone."""
+    with staff_server.api() as api:
+        project = made(api.post("/api/v1/projects", json={"name": "Dropped on"}))
+    browser.get(f"{staff_server.base_url}/staff/projects/{project['id']}")
+    wait(browser, seen.presence_of_element_located((By.ID, "drop-zone")))
+    got = browser.execute_async_script(GROUP)
+    assert got["entries"] == [
+        ["file", "sh010_comp_v003.mov", "sh010_comp_v003", 1],
+        ["file", "notes.1001.txt", "notes.1001", 1],
+        ["sequence", "plate.####.exr (1001–1004, 3 frames)", "plate", 3],
+        ["file", "single.1001.dpx", "single.1001", 1],
+        ["sequence", "bg_v2.####.png (100–101, 2 frames)", "bg_v2", 2],
+    ]
+    assert got["proposals"] == [
+        {"name": "sh010_comp_v003", "asset": "sh010_comp", "version_number": 3},
+        {"name": "sh010_comp.v12", "asset": "sh010_comp", "version_number": 12},
+        {"name": "plate", "asset": "plate", "version_number": 5},
+        {"name": "bg_v2", "asset": "bg", "version_number": 2},
+        {"name": "A_V7", "asset": "A", "version_number": 7},
+    ]
+    still = (REPO / "Fixtures" / "still.jpg").read_bytes()
+    browser.execute_script(DROP_FILES, ["sh090_matte_v004.jpg"], [base64.b64encode(still).decode()])
+    wait(browser, lambda d: len(upload_rows(d)) == 1)
+    assert [field.get_attribute("value") for field in upload_rows(browser)[0].find_elements(By.CSS_SELECTOR, "input")] == \
+        ["sh090_matte_v004", "sh090_matte", "4"]
+    browser.find_element(By.ID, "upload-start").click()
+    wait_uploaded(browser, 1)
+    with staff_server.api() as api:
+        version = made(api.get(f"/api/v1/projects/{project['id']}/versions"))["data"][0]
+    assert original(staff_server, version["id"])["sha256"] == hashlib.sha256(still).hexdigest()
 
 
 # ---- Resuming ------------------------------------------------------------------------------------

@@ -67,7 +67,7 @@ export function uploadPanel(project, { highest, changed }) {
       const size = found.files.reduce((sum, file) => sum + file.size, 0);
       // The memory is per project: the same file dropped on another project is a new upload there.
       const key = `${project.id}|${found.kind === "sequence" ? sequenceKey(found.files) : fileKey(found.files[0])}`;
-      if (entries.some((entry) => entry.key === key && entry.state !== "done")) continue; // the same file twice
+      if (entries.some((entry) => entry.key === key)) { toast(`${found.label} is in the list already.`, "bad"); continue; }
       const entry = { id: ++nextId, ...found, size, key, resume: recall(key), state: "ready", sent: 0, note: null, error: "" };
       entry.fields = entry.resume ? { name: entry.resume.version_name } : propose(found.base, highest);
       entries.push(entry);
@@ -346,13 +346,14 @@ export function uploadPanel(project, { highest, changed }) {
   /** Takes a drop's files and folders (walking folders with webkitGetAsEntry). */
   async function accept(transfer) {
     const items = Array.from(transfer.items || []).filter((item) => item.kind === "file");
+    // Entries and files must be taken before the first await: the drop's data is gone after the event.
+    const dropped = items.length
+      ? items.map((item) => ({ entry: item.webkitGetAsEntry ? item.webkitGetAsEntry() : null, file: item.getAsFile() }))
+      : Array.from(transfer.files || [], (file) => ({ entry: null, file }));
     const found = [];
-    if (items.length && typeof items[0].webkitGetAsEntry === "function") {
-      // Entries must be taken before the first await: the drop's data is gone after the event.
-      const dropped = items.map((item) => item.webkitGetAsEntry());
-      for (const entry of dropped) found.push(...await walk(entry));
-    } else {
-      found.push(...Array.from(transfer.files || [], (file) => ({ file })));
+    for (const { entry, file } of dropped) {
+      if (entry) found.push(...await walk(entry)); // a folder is walked; a file is itself
+      else if (file) found.push({ file });
     }
     add(found);
   }

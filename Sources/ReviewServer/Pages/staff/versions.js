@@ -127,10 +127,20 @@ export default async function render(page) {
     if (!row) {
       row = versionRow(version.id);
       rows.set(version.id, row);
-      placeRow(version.id);
+      if (!batching) placeRow(version.id);
     }
     row.update();
     panel.seen(version);
+    if (!batching) applyFilters();
+  }
+
+  /** While a whole list is merged, rows are placed and filtered once at the end, not once each. */
+  let batching = false;
+  function mergeAll(list) {
+    batching = true;
+    try { for (const version of list) merge(version); } finally { batching = false; }
+    const order = [...rows.keys()].sort((a, b) => (versions.get(b).created_at > versions.get(a).created_at ? 1 : -1));
+    tbody.append(...order.map((id) => rows.get(id).tr));
     applyFilters();
   }
 
@@ -358,7 +368,7 @@ export default async function render(page) {
     }
     if (!ok && loaded) return;
     const ids = new Set(answer.map((version) => version.id));
-    for (const version of answer) merge(version);
+    mergeAll(answer);
     // What the list no longer has went while the stream was away.
     if (ok) for (const id of [...versions.keys()]) if (!ids.has(id)) drop(id);
     loaded = true;
