@@ -559,10 +559,10 @@ def test_upload_resumes_after_the_connection_drops(drop_server: Staff, tmp_path)
 
 @pytest.fixture(scope="module")
 def big_file(tmp_path_factory) -> Path:
-    """A file of three chunks. Random bytes: not a movie, so its processing fails, which these
+    """A file of two chunks. Random bytes: not a movie, so its processing fails, which these
     tests do not mind."""
     path = tmp_path_factory.mktemp("big") / "sh040_plate_v002.mov"
-    path.write_bytes(os.urandom(3 * CHUNK - 4321))
+    path.write_bytes(os.urandom(2 * CHUNK - 4321))
     return path
 
 
@@ -621,7 +621,7 @@ def test_upload_resumes_when_the_network_goes_away(browser, staff_server: Staff,
         offline(browser, True)
         browser.execute_script("window.heldChunk()")
         wait(browser, seen.text_to_be_present_in_element((By.CSS_SELECTOR, "#upload-list tbody tr"), "Reconnecting"))
-        shoot(browser, "staff-upload-reconnecting")
+        browser.save_screenshot(str(SCREENSHOTS / "staff-upload-reconnecting-desktop.png"))
     finally:
         offline(browser, False)
     wait_uploaded(browser, 1, timeout=90)
@@ -644,7 +644,7 @@ def test_upload_resumes_after_a_reload(browser, staff_server: Staff, big_file: P
     upload_id = wait(browser, remembered_upload)
     wait(browser, lambda d: d.execute_script("return window.heldChunk !== null"), timeout=60)
     assert int(float(browser.find_element(By.ID, "upload-overall").get_attribute("value"))) >= CHUNK
-    shoot(browser, "staff-upload-under-way")
+    browser.save_screenshot(str(SCREENSHOTS / "staff-upload-under-way-desktop.png"))
     browser.refresh()  # "Leave the page?" (an upload is under way): yes
     assert server_offset(staff_server, upload_id) == CHUNK
     notice = wait(browser, seen.visibility_of_element_located((By.ID, "unfinished")))

@@ -65,7 +65,12 @@ class UploadFailure extends Error {
   constructor(message, code) { super(message); this.code = code; }
 }
 
-const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits `ms`, or less when the browser says it is back online (no point waiting then). */
+const pause = (ms) => new Promise((resolve) => {
+  const done = () => { clearTimeout(timer); window.removeEventListener("online", done); resolve(); };
+  const timer = setTimeout(done, ms);
+  window.addEventListener("online", done);
+});
 
 /** How long to wait before the `attempt`th retry: 1, 2, 4 … 30 seconds, or what the server asked. */
 function backoff(attempt, retryAfter) {
