@@ -16,6 +16,15 @@ struct ServeCommandTests {
         return (response as? HTTPURLResponse)?.statusCode ?? 0
     }
 
+    private func post(_ url: String, _ body: [String: String]) async throws -> Int {
+        var request = URLRequest(url: URL(string: url)!)
+        request.httpMethod = "POST"
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.httpBody = try JSONSerialization.data(withJSONObject: body)
+        let (_, response) = try await URLSession.shared.data(for: request)
+        return (response as? HTTPURLResponse)?.statusCode ?? 0
+    }
+
     @Test("the README's curl tour runs as written against a real server")
     func readmeTour() async throws {
         let readme = try String(contentsOf: Fixture.directory.deletingLastPathComponent().appendingPathComponent("README.md"),
@@ -77,12 +86,21 @@ struct ServeCommandTests {
         #expect(kill(pid, 0) != 0, "worker \(pid) outlived its server")
     }
 
-    @Test("first start creates the admin and prints its key once; SIGTERM stops it cleanly")
+    @Test("first start creates the admin and prints its key and a set-password link once; SIGTERM stops it cleanly")
     func firstStart() async throws {
         let directory = try TemporaryDirectory()
         let first = try ServeProcess(dataDirectory: directory.path("data"))
         let key = try #require(first.adminKey)
         #expect(first.url.hasPrefix("http://127.0.0.1:"))
+        // The link names the address the server listens at, and sets the password once.
+        let link = try #require(first.adminPasswordLink, "\(first.printed)")
+        #expect(link.hasPrefix(first.url + "/staff/set-password/"))
+        #expect(try await get(link) == 200, "the link opens the staff pages")
+        let token = String(link.split(separator: "/").last!)
+        #expect(try await post(first.url + "/api/v1/staff/password", ["token": token, "password": "correct horse battery"]) == 200)
+        #expect(try await post(first.url + "/api/v1/staff/password", ["token": token, "password": "correct horse battery"]) == 401)
+        #expect(try await post(first.url + "/api/v1/staff/sign-in",
+                               ["email": "admin@dailies.local", "password": "correct horse battery"]) == 200)
         #expect(try await get(first.url + "/healthz") == 200)
         #expect(try await get(first.url + "/api/v1/projects", key: key) == 200)
         #expect(try await get(first.url + "/api/v1/projects") == 401)
@@ -96,7 +114,7 @@ struct ServeCommandTests {
         #expect(first.stop() == 0, "graceful shutdown exits 0")
 
         let second = try ServeProcess(dataDirectory: directory.path("data"))
-        #expect(second.adminKey == nil, "the key is printed only on first start")
+        #expect(second.adminKey == nil && second.adminPasswordLink == nil, "the key and the link are printed only on first start")
         #expect(try await get(second.url + "/api/v1/me", key: key) == 200)
         #expect(second.stop(SIGINT) == 0)
     }

@@ -23,7 +23,11 @@ final class ServeProcess: @unchecked Sendable {
         process.standardError = FileHandle.nullDevice
         try process.run()
         let deadline = Date().addingTimeInterval(60)
-        while !printed.contains("Dailies is listening on "), Date() < deadline {
+        // On first start the admin's set-password link follows the address.
+        func done() -> Bool {
+            printed.contains("Dailies is listening on ") && (!printed.contains("First start") || printed.contains("/staff/set-password/"))
+        }
+        while !done(), Date() < deadline {
             let chunk = output.fileHandleForReading.availableData
             if chunk.isEmpty { break }
             printed += String(decoding: chunk, as: UTF8.self)
@@ -35,6 +39,12 @@ final class ServeProcess: @unchecked Sendable {
     /// The admin key printed on first start, if any.
     var adminKey: String? {
         printed.range(of: #"dk_[A-Za-z0-9_-]+"#, options: .regularExpression).map { String(printed[$0]) }
+    }
+
+    /// The admin's set-password link printed on first start, if any.
+    var adminPasswordLink: String? {
+        printed.range(of: #"http://\S+/staff/set-password/dp_[A-Za-z0-9_-]+"#, options: .regularExpression)
+            .map { String(printed[$0]) }
     }
 
     func stop(_ signal: Int32 = SIGTERM) -> Int32 {

@@ -61,9 +61,17 @@ struct APITests {
             #expect(try await client.post("/api/v1/review/logout").status == 204)
             #expect(try await client.get("/api/v1/review/sessions/\(sessionID)").status == 401)
 
-            // Staff open the session and join as approvers; clone copies collaborators with fresh links.
+            // Staff open the session and join as approvers, with a link of their own that enters the
+            // review site; opening again is the same collaborator and the same link. Clone copies
+            // collaborators with fresh links.
             let opened = try await staff.post("/api/v1/sessions/\(sessionID)/open")
-            #expect(opened.string("role") == "approver")
+            #expect((opened.json["collaborator"] as? [String: Any])?["role"] as? String == "approver")
+            let ownLink = try #require(opened.string("invite_url"))
+            #expect(try await staff.post("/api/v1/sessions/\(sessionID)/open").string("invite_url") == ownLink)
+            let ownToken = try #require(ownLink.components(separatedBy: "/review/invite/").last)
+            let staffBrowser = server.anonymous
+            #expect(try await staffBrowser.post("/api/v1/review/access", ["token": ownToken]).status == 200)
+            #expect(try await staffBrowser.get("/api/v1/review/sessions/\(sessionID)").status == 200)
             let clone = try await staff.post("/api/v1/sessions/\(sessionID)/clone")
             #expect(clone.status == 201)
             #expect(((clone.json["invites"] as? [[String: Any]]) ?? []).count == 2)
@@ -132,7 +140,7 @@ struct APITests {
         }
     }
 
-    @Test("only admins manage staff; a new staff member's key works at once")
+    @Test("only admins manage staff, though every staff member reads who the others are; a new staff member's key works at once")
     func staff() async throws {
         try await TestServer.run { server in
             let created = try await server.admin.post("/api/v1/users", ["name": "Ben", "email": "ben@studio.example"])
@@ -140,7 +148,10 @@ struct APITests {
             let key = try #require(created.string("api_key"))
             let ben = TestClient(baseURL: server.baseURL, apiKey: key)
             #expect(try await ben.get("/api/v1/me").string("email") == "ben@studio.example")
-            #expect(try await ben.get("/api/v1/users").status == 403)
+            // Pages show assignees by name: every staff member reads the list; only admins change it.
+            #expect(try await ben.get("/api/v1/users").data.compactMap { $0["email"] as? String }.contains("ben@studio.example"))
+            #expect(try await ben.post("/api/v1/users", ["name": "Cy", "email": "cy@studio.example"]).status == 403)
+            #expect(try await ben.post("/api/v1/users/\(try #require(created.json["user"] as? [String: Any])["id"] as! String)/invite").status == 403)
             #expect(try await ben.patch("/api/v1/organization", ["name": "Takeover"]).status == 403)
             let wrong = TestClient(baseURL: server.baseURL, apiKey: "dk_wrong")
             #expect(try await wrong.get("/api/v1/projects").errorCode == "invalid_api_key")

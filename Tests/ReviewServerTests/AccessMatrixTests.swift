@@ -11,7 +11,10 @@ import Testing
 ///
 /// The routes come from the served OpenAPI document, so a route added without a row here
 /// fails the test. Each (state, route) gets a fresh world, so routes that delete or change
-/// things cannot disturb the next.
+/// things cannot disturb the next. Staff come two ways, by API key and by a browser's
+/// sign-in (the staff pages: cookie and CSRF token); the browser gets a world of its own for
+/// a route that changes something, since both succeed and the first may use up what the
+/// route acts on, and without its CSRF token it is refused.
 @Suite("Access matrix")
 struct AccessMatrixTests {
     enum State: String, CaseIterable, Sendable {
@@ -19,7 +22,9 @@ struct AccessMatrixTests {
     }
 
     enum Actor: String, CaseIterable {
-        case none, otherCollaborator, linkVisitor, collaborator, staff
+        case none, otherCollaborator, linkVisitor, collaborator, staff, staffBrowser
+
+        var isStaff: Bool { self == .staff || self == .staffBrowser }
     }
 
     /// What a route is, for the expectations.
@@ -40,6 +45,8 @@ struct AccessMatrixTests {
         case staffFeedback
         case inviteExchange
         case shareJoin
+        /// A set-password link: good for the first caller, used up for the rest.
+        case passwordLink
     }
 
     static let passphrase = "north light"
@@ -78,6 +85,9 @@ struct AccessMatrixTests {
         let logo: Data
         /// The collaborator's report, queued.
         let reportID: UUID
+        /// A set-password link of the admin's, and an image sequence upload under way.
+        let passwordLinkToken: String
+        let sequenceUploadID: UUID
     }
 
     /// How one route is tried.
@@ -198,9 +208,11 @@ struct AccessMatrixTests {
             try await claim(job.id, catalog)
             job = try #require(try await catalog.failJob(jobID: job.id, owner: "matrix", error: "broken", retryable: false))
         }
-        if route == "POST /api/v1/staff/sign-in" {
-            try await catalog.setPassword(password, forEmail: admin.email)
-        }
+        // The admin, signed in from a browser (the staff pages); the same password signs in by the route.
+        try await catalog.setPassword(password, forEmail: admin.email)
+        let browser = TestClient(baseURL: server.baseURL, sendsCSRF: true)
+        #expect(try await browser.post("/api/v1/staff/sign-in", ["email": admin.email, "password": password]).status == 200)
+        let passwordLink = try await catalog.issuePasswordLink(staffID: admin.id)
         var logo = Data()
         if route.hasSuffix(" /api/v1/organization/logo") {
             logo = try StillImages.png(width: 64, height: 32)
@@ -211,6 +223,10 @@ struct AccessMatrixTests {
         let upload = try await catalog.createUpload(versionID: versions[1], fileName: "clip.mov", size: 10, sha256: nil,
                                                     createdBy: nil)
         #expect(FileManager.default.createFile(atPath: store.absolutePath("tmp/upload-\(upload.id.uuidString.lowercased())"), contents: nil))
+        let (sequenceUpload, _) = try await catalog.createSequenceUpload(
+            versionID: versions[2], pattern: "plate.%04d.dpx", numbers: 1001...1002, gaps: [], gapFill: nil, allowGaps: false,
+            members: [SequenceMember(fileName: "plate.1001.dpx", size: 10), SequenceMember(fileName: "plate.1002.dpx", size: 10)],
+            createdBy: nil)
         let webhook = try await catalog.createWebhook(url: "http://localhost:9/hook", events: [.transcodeFailed])
         let task = try await catalog.createTask(projectID: project.id, TaskFields(name: "comp"))
         let transfer = try await catalog.transferFeedback(sessionID: session.id, FeedbackTransfer(commentIDs: [collaboratorComment.id]),
@@ -222,11 +238,12 @@ struct AccessMatrixTests {
             itemIDs: try await catalog.items(sessionID: session.id).map(\.id), collaboratorID: collaborator.id,
             inviteToken: invite.value, shareToken: share.value,
             clients: [.none: server.anonymous, .otherCollaborator: other, .linkVisitor: visitor, .collaborator: client,
-                      .staff: server.admin],
+                      .staff: server.admin, .staffBrowser: browser],
             uploadID: upload.id, jobID: job.id, batchID: batchID, webhookID: webhook.id, staffUserID: admin.id,
             foreignItemID: try #require(try await catalog.items(sessionID: elsewhere.id).first).id,
             collaboratorCommentID: collaboratorComment.id, staffCommentID: staffComment.id, taskID: task.id, noteID: noteID,
-            noticeID: noticeID, logo: logo, reportID: report.id)
+            noticeID: noticeID, logo: logo, reportID: report.id, passwordLinkToken: passwordLink.token.value,
+            sequenceUploadID: sequenceUpload.id)
     }
 
     /// Claims job `id` as "matrix", the way a worker would; jobs earlier worlds left queued
@@ -249,6 +266,13 @@ struct AccessMatrixTests {
         case "GET /healthz", "GET /api/v1/openapi.json": return Row(kind: .open)
         case "POST /api/v1/review/logout", "POST /api/v1/staff/sign-out": return Row(kind: .open, body: [:])
         case "POST /api/v1/staff/sign-in": return Row(kind: .open, body: ["email": "admin@studio.example", "password": password])
+        case "POST /api/v1/staff/password": return Row(kind: .passwordLink, body: ["token": world.passwordLinkToken, "password": password])
+        case "POST /api/v1/me/password": return Row(kind: staff, body: ["current_password": password, "new_password": password])
+        // A stream of events never ends: asked without Accept: text/event-stream it answers 406 at once,
+        // after the staff group let the caller in (ProjectLiveTests follow the stream itself).
+        case "GET /api/v1/projects/{project_id}/live": return Row(kind: staff, success: 406)
+        case "POST /api/v1/versions/{version_id}/sequence-uploads":
+            return Row(kind: staff, body: ["files": [["file_name": "shot.0001.exr", "size": 5], ["file_name": "shot.0002.exr", "size": 5]]])
         case "POST /api/v1/review/access": return Row(kind: .inviteExchange, body: ["token": world.inviteToken, "passphrase": offered])
         case "POST /api/v1/review/join":
             return Row(kind: .shareJoin, body: ["share_token": world.shareToken, "name": "Another", "passphrase": offered])
@@ -340,7 +364,7 @@ struct AccessMatrixTests {
         case .open:
             return success
         case .staff(let blockedWhenClosed):
-            guard actor == .staff else { return 401 }
+            guard actor.isStaff else { return 401 }
             return blockedWhenClosed && state == .closed ? 409 : success
         case .inviteExchange, .shareJoin:
             // Credentials make no difference here: the token in the body decides.
@@ -353,14 +377,14 @@ struct AccessMatrixTests {
             case .passphraseWrong:
                 // The world's own failed try and the four callers before staff make five
                 // wrong passphrases from this address for this link: the fifth caller is throttled.
-                return actor == .staff ? 429 : 403
+                return actor.isStaff ? 429 : 403
             case .revoked: return kind.isShareJoin ? 200 : 403
             }
         case .collaboratorAuthor:
             let answer = expected(.collaborator, actor: actor, state: state, success: success)
             return actor == .linkVisitor && answer == success ? 403 : answer
         case .participant:
-            return actor == .staff ? success : expected(.collaborator, actor: actor, state: state, success: success)
+            return actor.isStaff ? success : expected(.collaborator, actor: actor, state: state, success: success)
         case .reportOwner:
             // A closed session refuses collaborators (409) before the report is looked up;
             // let in, the link visitor finds no report of theirs.
@@ -368,11 +392,13 @@ struct AccessMatrixTests {
             let answer = expected(.participant, actor: actor, state: state, success: success)
             return answer == success ? 404 : answer
         case .staffFeedback:
-            guard actor == .staff else { return 401 }
+            guard actor.isStaff else { return 401 }
             return state == .closed ? 409 : state == .afterEnd ? 410 : success
+        case .passwordLink:
+            return actor == .none ? success : 401
         case .collaborator:
             switch actor {
-            case .none, .staff: return 401
+            case .none, .staff, .staffBrowser: return 401
             case .otherCollaborator: return 403
             case .collaborator, .linkVisitor:
                 switch state {
@@ -405,29 +431,52 @@ struct AccessMatrixTests {
                     }
                     let success = try #require(row.success ?? (operation["responses"] as? [String: Any])?.keys
                         .compactMap(Int.init).filter { (200..<300).contains($0) }.min())
-                    let commentID = path.hasPrefix("/api/v1/review/") ? world.collaboratorCommentID : world.staffCommentID
-                    let values: [String: String] = [
-                        "{project_id}": world.projectID.uuidString, "{session_id}": world.sessionID.uuidString,
-                        "{version_id}": world.versionIDs[0].uuidString, "{item_id}": world.itemIDs[0].uuidString,
-                        "{collaborator_id}": world.collaboratorID.uuidString, "{upload_id}": world.uploadID.uuidString,
-                        "{job_id}": world.jobID.uuidString, "{batch_id}": world.batchID.uuidString,
-                        "{webhook_id}": world.webhookID.uuidString, "{task_id}": world.taskID.uuidString,
-                        "{note_id}": world.noteID.uuidString, "{scope}": "version", "{notice_id}": world.noticeID.uuidString,
-                        "{report_id}": world.reportID.uuidString, "{kind}": "proxy", "{frame}": "5",
-                        "{comment_id}": commentID.uuidString, "{user_id}": world.staffUserID.uuidString,
-                    ]
-                    let concrete = values.reduce(path) { $0.replacingOccurrences(of: $1.key, with: $1.value) } + row.query
-                    for actor in Actor.allCases {
-                        let answer = try await world.clients[actor]!.send(method.uppercased(), concrete, json: row.body,
+                    /// The path with `world`'s ids in it.
+                    func concrete(_ world: World, _ row: Row) -> String {
+                        let commentID = path.hasPrefix("/api/v1/review/") ? world.collaboratorCommentID : world.staffCommentID
+                        let values: [String: String] = [
+                            "{project_id}": world.projectID.uuidString, "{session_id}": world.sessionID.uuidString,
+                            "{version_id}": world.versionIDs[0].uuidString, "{item_id}": world.itemIDs[0].uuidString,
+                            "{collaborator_id}": world.collaboratorID.uuidString, "{upload_id}": world.uploadID.uuidString,
+                            "{job_id}": world.jobID.uuidString, "{batch_id}": world.batchID.uuidString,
+                            "{webhook_id}": world.webhookID.uuidString, "{task_id}": world.taskID.uuidString,
+                            "{note_id}": world.noteID.uuidString, "{scope}": "version", "{notice_id}": world.noticeID.uuidString,
+                            "{report_id}": world.reportID.uuidString, "{kind}": "proxy", "{frame}": "5",
+                            "{comment_id}": commentID.uuidString, "{user_id}": world.staffUserID.uuidString,
+                            "{sequence_upload_id}": world.sequenceUploadID.uuidString,
+                        ]
+                        return values.reduce(path) { $0.replacingOccurrences(of: $1.key, with: $1.value) } + row.query
+                    }
+                    for actor in Actor.allCases where actor != .staffBrowser {
+                        let answer = try await world.clients[actor]!.send(method.uppercased(), concrete(world, row), json: row.body,
                                                                            raw: row.raw, bytes: row.bytes, headers: row.headers)
                         let want = Self.expected(row.kind, actor: actor, state: state, success: success)
                         #expect(answer.status == want,
                                 "\(state) · \(actor) · \(key): got \(answer.status) \(answer.errorCode ?? ""), want \(want)")
                         tried += 1
                     }
+                    // The staff pages: a browser signed in as the admin. A change gets a world of its own.
+                    let changes = method.uppercased() != "GET"
+                    let own = changes ? try await Self.makeWorld(server, state: state, route: key) : world
+                    let ownRow = try #require(Self.route(key, own, state: state))
+                    let browser = own.clients[.staffBrowser]!
+                    if changes, state == .withinSchedule, case .staff = ownRow.kind {
+                        // The cookie alone, without its CSRF token (another site's form): refused.
+                        let forged = TestClient(baseURL: server.baseURL, cookies: browser.cookies)
+                        let refused = try await forged.send(method.uppercased(), concrete(own, ownRow), json: ownRow.body,
+                                                            raw: ownRow.raw, bytes: ownRow.bytes, headers: ownRow.headers)
+                        #expect(refused.status == 403 && refused.errorCode == "csrf_failed",
+                                "\(key) without the CSRF token: got \(refused.status) \(refused.errorCode ?? "")")
+                    }
+                    let answer = try await browser.send(method.uppercased(), concrete(own, ownRow), json: ownRow.body,
+                                                        raw: ownRow.raw, bytes: ownRow.bytes, headers: ownRow.headers)
+                    let want = Self.expected(row.kind, actor: .staffBrowser, state: state, success: success)
+                    #expect(answer.status == want,
+                            "\(state) · staffBrowser · \(key): got \(answer.status) \(answer.errorCode ?? ""), want \(want)")
+                    tried += 1
                     if case .collaborator = row.kind, path.contains("{item_id}"), state == .withinSchedule {
                         // The collaborator's own session in the path, an item of another session: as if it did not exist.
-                        let foreign = concrete.replacingOccurrences(of: world.itemIDs[0].uuidString,
+                        let foreign = concrete(world, row).replacingOccurrences(of: world.itemIDs[0].uuidString,
                                                                     with: world.foreignItemID.uuidString)
                         let answer = try await world.clients[.collaborator]!.send(method.uppercased(), foreign, json: row.body)
                         #expect(answer.status == 404, "\(key) with another session's item: got \(answer.status)")

@@ -36,6 +36,7 @@ struct TestServer {
     ///   server process would) and data directory this one serves too; its admin's key works here.
     static func run(mail: MailSettings? = nil, trustedProxies: [String] = ["127.0.0.1"],
                     room: RoomSettings = RoomSettings(), publicURL: String = "http://review.test",
+                    testDropUploadAfter: Int64? = nil,
                     sharing other: TestServer? = nil, _ body: (TestServer) async throws -> Void) async throws {
         let directory = other?.dataDirectory
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("dailies-server-\(UUID().uuidString)").path
@@ -57,6 +58,7 @@ struct TestServer {
         var configuration = ServerConfiguration(host: "127.0.0.1", port: 0, dataDirectory: directory,
                                                 publicURL: publicURL, trustedProxies: trustedProxies)
         configuration.room = room
+        configuration.testDropUploadAfter = testDropUploadAfter
         // The test WebSocket client names its own origin, ws://127.0.0.1, beside any the test gives.
         configuration.allowedOrigins = ["ws://127.0.0.1"]
         let application = try await buildApplication(configuration, catalog: catalog, logger: logger) { channel in
@@ -136,7 +138,7 @@ final class TestClient: @unchecked Sendable {
     let baseURL: String
     let apiKey: String?
     /// The cookies the server set, by name (a cookie set empty is dropped).
-    private(set) var cookies: [String: String] = [:]
+    private(set) var cookies: [String: String]
     /// The access cookie's value, once set.
     var cookie: String? { lock.withLock { cookies["dailies_access"] } }
     private let lock = NSLock()
@@ -151,10 +153,16 @@ final class TestClient: @unchecked Sendable {
     /// The address this client stands for (sent as `X-Forwarded-For`): one of its own.
     let address: String
 
-    init(baseURL: String, apiKey: String? = nil, cookie: String? = nil) {
+    /// Whether it sends the CSRF cookie's token as `X-CSRF-Token` with every change, as the
+    /// staff pages' script does.
+    let sendsCSRF: Bool
+
+    init(baseURL: String, apiKey: String? = nil, cookie: String? = nil, cookies: [String: String] = [:], sendsCSRF: Bool = false) {
         self.baseURL = baseURL
         self.apiKey = apiKey
-        if let cookie { cookies["dailies_access"] = cookie }
+        self.sendsCSRF = sendsCSRF
+        self.cookies = cookies
+        if let cookie { self.cookies["dailies_access"] = cookie }
         let next = TestClient.addresses.withLock { count -> Int in
             count += 1
             return count
@@ -179,6 +187,9 @@ final class TestClient: @unchecked Sendable {
                              forHTTPHeaderField: "Cookie")
         }
         request.setValue(address, forHTTPHeaderField: "X-Forwarded-For")
+        if sendsCSRF, !["GET", "HEAD"].contains(method), let token = jar["dailies_csrf"] {
+            request.setValue(token, forHTTPHeaderField: "X-CSRF-Token")
+        }
         if let json {
             request.httpBody = try JSONSerialization.data(withJSONObject: json)
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")

@@ -43,6 +43,24 @@ struct SequenceUploadState: Encodable {
         case id, versionID = "version_id", pattern, firstNumber = "first_number", lastNumber = "last_number", gaps
         case gapFill = "gap_fill", allowGaps = "allow_gaps", state, complete, uploads, jobID = "job_id", error
     }
+
+    /// Every key, `null` included: a page tells "not yet" from "not sent".
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(versionID, forKey: .versionID)
+        try container.encode(pattern, forKey: .pattern)
+        try container.encode(firstNumber, forKey: .firstNumber)
+        try container.encode(lastNumber, forKey: .lastNumber)
+        try container.encode(gaps, forKey: .gaps)
+        try container.encode(gapFill, forKey: .gapFill)
+        try container.encode(allowGaps, forKey: .allowGaps)
+        try container.encode(state, forKey: .state)
+        try container.encode(complete, forKey: .complete)
+        try container.encode(uploads, forKey: .uploads)
+        try container.encode(jobID, forKey: .jobID)
+        try container.encode(error, forKey: .error)
+    }
 }
 
 /// Image sequences uploaded as a folder (a browser's drop): the names are read first (the
@@ -121,13 +139,17 @@ func addSequenceUploadRoutes(_ api: APIRoutes) {
 
 /// What a folder's names say: one sequence that every name belongs to, or a clear refusal.
 private func readSequence(names: [String], allowGaps: Bool) throws -> ImageSequence {
-    let found: ImageSequence?
-    // Through Result: a `catch` of the typed MediaError crashes this compiler (Swift 6.3.1's SILGen).
-    switch Result(catching: { () throws(MediaError) -> ImageSequence? in
-        try ImageSequence.fromMember(named: names.min()!, among: names, directory: "", options: SequenceOptions(allowGaps: allowGaps))
-    }) {
-    case .success(let sequence): found = sequence
-    case .failure(let error): throw CatalogError(.invalidField, "files: " + error.reason, field: "files")
+    // The sequence of the first name that has one (a stray file sorted first, such as notes.txt,
+    // is then named as the stray it is); a few tries, not one per name.
+    var found: ImageSequence?
+    for name in names.sorted().prefix(16) where found == nil {
+        // Through Result: a `catch` of the typed MediaError crashes this compiler (Swift 6.3.1's SILGen).
+        switch Result(catching: { () throws(MediaError) -> ImageSequence? in
+            try ImageSequence.fromMember(named: name, among: names, directory: "", options: SequenceOptions(allowGaps: allowGaps))
+        }) {
+        case .success(let sequence): found = sequence
+        case .failure(let error): throw CatalogError(.invalidField, "files: " + error.reason, field: "files")
+        }
     }
     guard let sequence = found else {
         throw CatalogError(.invalidField, "files: these are not the numbered frames of one sequence (such as name.1001.ext, "
