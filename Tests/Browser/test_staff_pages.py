@@ -467,6 +467,25 @@ def test_upload_a_folder_of_frames_as_one_sequence(browser, staff_server: Staff)
     wait(browser, lambda d: row(d, versions[0]["id"]).get_attribute("data-media") == "ready", timeout=120)
 
 
+def test_a_folder_mostly_missing_frames_asks_first(browser, staff_server: Staff, tmp_path) -> None:
+    staff_server.needs("POST", "/api/v1/versions/{version_id}/sequence-uploads")
+    folder = tmp_path / "sparse"
+    folder.mkdir()
+    for number in (1001, 1040):
+        shutil.copyfile(REPO / "Fixtures" / "png-sequence" / f"shot_010.{number}.png", folder / f"sparse.{number}.png")
+    with staff_server.api() as api:
+        project = made(api.post("/api/v1/projects", json={"name": "Sparse"}))
+    browser.get(f"{staff_server.base_url}/staff/projects/{project['id']}")
+    wait(browser, seen.presence_of_element_located((By.ID, "upload-folder"))).send_keys(str(folder))
+    wait(browser, lambda d: len(upload_rows(d)) == 1)
+    assert "38 frames missing" in upload_rows(browser)[0].text
+    browser.find_element(By.ID, "upload-start").click()
+    dialog = wait(browser, seen.visibility_of_element_located((By.CSS_SELECTOR, "dialog.dialog")))
+    assert "1002–1039" in dialog.text
+    dialog.find_element(By.CSS_SELECTOR, "button[value=yes]").click()
+    wait_uploaded(browser, 1)
+
+
 DROP_FILES = """
 const [names, contents] = [arguments[0], arguments[1]];
 const transfer = new DataTransfer();

@@ -255,7 +255,8 @@ export function uploadPanel(project, { highest, changed }) {
       if (await hasMedia(entry.versionId)) { entry.sent = entry.size; return; }
       const files = entry.files.map((file) => ({ file_name: file.name, size: file.size }));
       let started = await request("POST", `/api/v1/versions/${entry.versionId}/sequence-uploads`, { files });
-      if (!started.ok && /mostly/.test(started.error.code)) {
+      // A folder that is mostly gaps is refused unless the person says to go ahead (the server names the gaps).
+      if (!started.ok && (/mostly/.test(started.error.code) || started.status === 422 && /allow gaps/i.test(started.error.message))) {
         const go = await confirmDialog("Frames are missing", [humane(started.error.message), "Upload the frames there are anyway? The missing ones show as the project says (hold, slate or black)."], "Upload anyway", { danger: false });
         if (!go) throw new Error("Not uploaded: frames are missing.");
         started = await request("POST", `/api/v1/versions/${entry.versionId}/sequence-uploads`, { files, allow_gaps: true });
