@@ -23,7 +23,7 @@ export default async function render(page) {
       el("dt", {}, "Role"), el("dd", {}, me.is_admin ? "Admin" : "Staff")),
     el("div", { class: "actions" }, signOut));
   page.main.replaceChildren(el("div", { class: "page-head" }, el("h1", {}, "Your account")),
-    el("div", { class: "account-grid" }, who, passwordForm(), me.is_admin ? inviteForm() : null));
+    el("div", { class: "account-grid" }, el("div", { class: "stack" }, who, passwordForm()), me.is_admin ? inviteForm() : null));
 }
 
 function passwordForm() {
@@ -80,7 +80,6 @@ function inviteForm() {
       }
       const sent = await request("POST", `/api/v1/users/${created.user.id}/invite`, message.value.trim() ? { message: message.value.trim() } : {});
       if (!sent.ok) {
-        submit.dataset.retry = "true";
         return { ...sent, error: { ...sent.error, message: `${created.user.name} was added, but the email did not go: ${sent.error.message}. Invite again to retry.` } };
       }
       return { ok: true, data: { user: created.user, apiKey: created.api_key, invite: sent.data } };

@@ -8,9 +8,13 @@ import { busy, field, problemLine } from "/staff/ui.js";
 /** Where to go after signing in: `next` when it is a staff page of this site, else the projects. */
 export function nextPage(search = location.search) {
   const next = new URLSearchParams(search).get("next") || "";
-  // Only a path under /staff/ (no scheme, no `//host`, no backslash tricks).
-  if (/^\/staff\/[^\\]*$/.test(next) && !next.startsWith("//") && !next.startsWith("/staff/sign-in")) return next;
-  return "/staff/projects";
+  // A path of this site, read as the browser will read it (so `//host`, `\\`, `..` and `%2e%2e` cannot
+  // lead elsewhere), and under /staff/.
+  if (!next.startsWith("/") || next.startsWith("//") || next.includes("\\")) return "/staff/projects";
+  let url;
+  try { url = new URL(next, location.origin); } catch { return "/staff/projects"; }
+  if (url.origin !== location.origin || !url.pathname.startsWith("/staff/") || url.pathname.startsWith("/staff/sign-in")) return "/staff/projects";
+  return url.pathname + url.search + url.hash;
 }
 
 export default async function render(page) {
