@@ -152,9 +152,10 @@ export function uploadPanel(project, { highest, changed }) {
     overallBar.value = sent;
     const left = entries.filter((entry) => ["ready", "failed"].includes(entry.state)).length;
     const done = entries.filter((entry) => entry.state === "processing").length;
+    const processing = entries.filter((entry) => entry.state === "processing" && !["ready", "failed"].includes(entry.media)).length;
     overallText.textContent = running
       ? `${bytes(sent)} of ${bytes(total)} · ${total ? Math.floor((sent / total) * 100) : 0}%`
-      : done && !left ? `${done} uploaded: processing` : `${entries.length} to upload · ${bytes(total)}`;
+      : done && !left ? `${done} uploaded${processing ? `: ${processing} processing` : ""}` : `${entries.length} to upload · ${bytes(total)}`;
     startButton.disabled = running || !left;
     startButton.textContent = running ? "Uploading…" : left > 1 ? `Upload ${left}` : "Upload";
     clearButton.disabled = running;
