@@ -49,7 +49,7 @@ function showBar(me, organization, crumbs) {
   document.getElementById("crumbs").replaceChildren(...crumbs.flatMap(([text, href], i) => [
     i ? el("span", { class: "crumb-gap", "aria-hidden": "true" }, "/") : null,
     href ? el("a", { href }, text) : el("span", { "aria-current": "page" }, text),
-  ]));
+  ]).filter(Boolean));
 }
 
 async function signOut() {
