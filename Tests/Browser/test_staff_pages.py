@@ -403,10 +403,11 @@ def test_new_session_and_add_to_session_from_a_selection(browser, staff_server: 
     wait(browser, lambda d: len(visible_versions(d)) == 2)
     row(browser, ids["sh020_grade_v012_warm"]).find_element(By.CSS_SELECTOR, ".select-version").click()
     browser.find_element(By.ID, "add-to-session").click()
-    dialog = wait(browser, seen.visibility_of_element_located((By.ID, "add-dialog")))
-    Select(dialog.find_element(By.ID, "session-choice")).select_by_value(session_id)
+    dialog = wait(browser, seen.visibility_of_element_located((By.CSS_SELECTOR, "dialog.session-pick")))
+    wait(browser, lambda d: dialog.find_element(By.ID, "target-existing").is_selected())
+    Select(dialog.find_element(By.ID, "existing-session")).select_by_value(session_id)
     shoot(browser, "staff-versions-add-to-session")
-    dialog.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    dialog.find_element(By.ID, "session-from-versions").click()
     wait(browser, lambda d: d.current_url.endswith(f"/staff/sessions/{session_id}"))
     with staff_server.api() as api:
         items = made(api.get(f"/api/v1/sessions/{session_id}/items"))["data"]

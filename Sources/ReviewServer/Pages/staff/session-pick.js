@@ -11,9 +11,10 @@ import { sessionState, showSchedule, studioZone } from "/staff/session-schedule.
 
 /**
  * Opens the dialog for `versionIDs` (in the order they go into the session) of `projectID`.
- * `organization` (for the studio's time zone) is optional. Answers when the dialog closes.
+ * `organization` (for the studio's time zone) is optional; `adding` starts on "add to an
+ * existing session" when there is one. Answers when the dialog closes.
  */
-export async function sessionFromVersions({ projectID, versionIDs, organization = null }) {
+export async function sessionFromVersions({ projectID, versionIDs, organization = null, adding = false }) {
   const count = versionIDs.length;
   const what = `${count} ${count === 1 ? "version" : "versions"}`;
   const project = encodeURIComponent(projectID);
@@ -57,6 +58,10 @@ export async function sessionFromVersions({ projectID, versionIDs, organization 
       `${session.title} (${sessionState(session)}, ${showSchedule(session.starts_at, session.ends_at, zone)})`))
     : [el("option", { value: "" }, "No session is open or scheduled")]));
   asExisting.disabled = !sessions.length;
+  if (adding && sessions.length) {
+    asExisting.checked = true;
+    existing.focus();
+  }
   choose();
 
   form.addEventListener("submit", async (event) => {

@@ -324,35 +324,11 @@ export default async function render(page) {
     if (answer.ok) location.assign(`/staff/sessions/${answer.data.id}`);
   }
 
+  /** The session-pick dialog (shared with the session pages), set to add to an existing session. */
   async function chooseSession() {
-    const found = await busy(addToSession, "Loading…", async () => {
-      const sessions = await request("GET", `/api/v1/projects/${projectId}/sessions?limit=500`);
-      return sessions;
-    }, { problem: selectionProblem });
-    if (!found.ok) return;
-    const open = found.data.data.filter((session) => !session.closed_at);
-    const picker = el("select", { id: "session-choice", required: true },
-      open.map((session) => el("option", { value: session.id }, `${session.title}${new Date(session.ends_at) < new Date() ? " (expired)" : ""}`)));
-    const problem = problemLine();
-    const add = el("button", { type: "submit" }, `Add ${selected.size}`);
-    const cancel = el("button", { type: "button", class: "secondary", onclick: () => dialog.close() }, "Cancel");
-    const form = el("form", { method: "dialog" }, el("h2", {}, "Add to a session"),
-      open.length
-        ? field("Session", picker, "Sessions of this project that are not closed, newest first.")
-        : el("p", {}, "This project has no session that is not closed. Make a new one from the selection instead."),
-      problem, el("div", { class: "actions" }, cancel, open.length ? add : null));
-    const dialog = el("dialog", { class: "dialog", id: "add-dialog" }, form);
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      const session = picker.value;
-      const answer = await busy(add, "Adding…", () => request("POST", `/api/v1/sessions/${session}/items`, { version_ids: selection() }),
-        { problem, done: "Added to the session." });
-      if (answer.ok) location.assign(`/staff/sessions/${session}`);
-    });
-    dialog.addEventListener("close", () => { dialog.remove(); addToSession.focus(); });
-    document.body.append(dialog);
-    dialog.showModal();
-    (open.length ? picker : cancel).focus();
+    const { sessionFromVersions } = await import("/staff/session-pick.js");
+    await sessionFromVersions({ projectID: projectId, versionIDs: selection(), organization: page.organization, adding: true });
+    addToSession.focus();
   }
 
   // ---- Loading, and following the live channel ----------------------------------------------
