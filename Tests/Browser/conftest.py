@@ -27,6 +27,7 @@ from pathlib import Path
 import httpx
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as seen
@@ -178,7 +179,8 @@ def invite(server: Server, session_id: str, name: str = "Dana Client") -> str:
 
 
 def wait(driver, condition, timeout: float = 30):
-    return WebDriverWait(driver, timeout).until(condition)
+    """Waits for `condition`; an element the page has just redrawn (stale) is looked at again."""
+    return WebDriverWait(driver, timeout, ignored_exceptions=[StaleElementReferenceException]).until(condition)
 
 
 # The barcode's design (Scripts/make-fixtures.sh, Tests/MediaTestSupport/FrameBarcode.swift):

@@ -22,6 +22,7 @@ from pathlib import Path
 import httpx
 import pytest
 from selenium import webdriver
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
@@ -30,6 +31,7 @@ from selenium.webdriver.support import expected_conditions as seen
 from selenium.webdriver.support.ui import Select
 
 from conftest import CHROMEDRIVER, CHROMIUM, REPO, SCREENSHOTS, DailiesServer, ServerError, made, screenshot, wait
+from staff_support import add_collaborator, drag_selected_above, mails_to, order_saved, press, row_names, rows, toast_saying
 
 ADMIN = "admin@dailies.local"
 PASSWORD = "staff pages 2026"
@@ -412,6 +414,53 @@ def test_new_session_and_add_to_session_from_a_selection(browser, staff_server: 
     with staff_server.api() as api:
         items = made(api.get(f"/api/v1/sessions/{session_id}/items"))["data"]
     assert [item["version_id"] for item in items] == [ids["sh010_comp_v003"], ids["sh020_grade_v012_warm"]]
+
+
+def test_a_review_set_up_through_the_pages_alone(browser, staff_server: Staff, movies) -> None:
+    """A studio's first review, through the pages only, on this module's server that started on
+    an empty data folder: the admin's password came through the link the first start printed
+    (the browser fixture), a project and two movies were uploaded through the page and became
+    ready live (the movies fixture and the test above). Here both go into a new session, which
+    is reordered with the mouse and then with the keys, and two collaborators are added and
+    invited: the invitations are in the outbox."""
+    ids = movies["ids"]
+    browser.get(f"{staff_server.base_url}/staff/projects/{movies['project']}")
+    for version_id in ids.values():
+        wait(browser, lambda d: row(d, version_id).get_attribute("data-media") == "ready", timeout=120)
+        row(browser, version_id).find_element(By.CSS_SELECTOR, ".select-version").click()
+    browser.find_element(By.ID, "new-session").click()
+    wait(browser, lambda d: re.search(r"/staff/sessions/[0-9A-Fa-f-]{36}$", d.current_url))
+    session_id = browser.current_url.rsplit("/", 1)[1]
+    wait(browser, lambda d: len(rows(d)) == 2 and d.find_elements(By.CSS_SELECTOR, "#collaborators > li"))
+
+    def order() -> list[str]:
+        with staff_server.api() as api:
+            items = made(api.get(f"/api/v1/sessions/{session_id}/items"))["data"]
+        return [item["version_name"] for item in sorted(items, key=lambda item: item["position"])]
+
+    first, second = row_names(browser)
+    assert order() == [first, second]
+    # The mouse: the second, selected, dragged above the first.
+    rows(browser)[1].find_element(By.CSS_SELECTOR, ".select").click()
+    drag_selected_above(browser, rows(browser)[1], rows(browser)[0])
+    order_saved(browser)
+    assert row_names(browser) == order() == [second, first]
+    # The keys: nothing selected, Alt+ArrowUp in the second row moves it up.
+    rows(browser)[0].find_element(By.CSS_SELECTOR, ".select").click()
+    rows(browser)[1].find_element(By.CSS_SELECTOR, ".reason").click()
+    ActionChains(browser).key_down(Keys.ALT).send_keys(Keys.ARROW_UP).key_up(Keys.ALT).perform()
+    wait(browser, lambda d: row_names(d) == [first, second])
+    order_saved(browser)
+    assert order() == [first, second]
+
+    for name, email, role in (("Dana Client", "dana@client.example", "approver"), ("Sam Super", "sam@client.example", "reviewer")):
+        add_collaborator(browser, name, email, role)
+    browser.find_element(By.ID, "invite-message").send_keys("The first two shots of the trailer.")
+    press(browser, browser.find_element(By.ID, "send-invites"))
+    toast_saying(browser, "Emailed 2 invitations.")
+    for email in ("dana@client.example", "sam@client.example"):
+        mails = mails_to(staff_server.running.data_dir, email, containing="The first two shots of the trailer.")
+        assert mails and "/review/invite/" in mails[0], f"no invitation for {email} in the outbox"
 
 
 def test_projects_list_links_to_versions_and_sessions(browser, staff_server: Staff, movies) -> None:

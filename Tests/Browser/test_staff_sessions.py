@@ -23,10 +23,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as seen
 
-from selenium.common.exceptions import StaleElementReferenceException
-from selenium.webdriver.support.ui import WebDriverWait
-
-from conftest import REPO, SCREENSHOTS, DailiesServer, ServerError, _chromium, made
+from conftest import REPO, SCREENSHOTS, DailiesServer, ServerError, _chromium, made, wait
+from staff_support import add_collaborator, confirm, drag_selected_above, mails_to, order_saved, person, press, row_names, rows, toast_saying
 
 ADMIN = "admin@dailies.local"
 PASSWORD = "north light 42"
@@ -62,16 +60,7 @@ class Studio:
         return [item["version_name"] for item in self.items(session_id)]
 
     def mails_to(self, email: str, containing: str, at_least: int = 1, timeout: float = 30) -> list[str]:
-        """The mails the worker delivered to `email` (the data folder's maildir outbox) holding `containing`."""
-        outbox = self.data_dir / "outbox" / "new"
-        deadline = time.monotonic() + timeout
-        while True:
-            mails = [text for text in (path.read_text(errors="replace") for path in sorted(outbox.glob("*")) if outbox.is_dir())
-                     if containing in text and any(line.lower().startswith("to:") and email in line
-                                                   for line in text.split("\n\n", 1)[0].splitlines())]
-            if len(mails) >= at_least or time.monotonic() > deadline:
-                return mails
-            time.sleep(0.2)
+        return mails_to(self.data_dir, email, containing, at_least, timeout)
 
 
 @pytest.fixture(scope="module")
@@ -133,11 +122,6 @@ def staff(studio: Studio):
         driver.quit()
 
 
-def wait(driver, condition, timeout: float = 30):
-    """Waits for `condition`; a list the page has just redrawn (a stale element) is looked at again."""
-    return WebDriverWait(driver, timeout, ignored_exceptions=[StaleElementReferenceException]).until(condition)
-
-
 def open_setup(driver, studio: Studio, session_id: str, rows: int | None = None) -> None:
     driver.set_window_size(1440, 900)
     driver.get(f"{studio.base_url}/staff/sessions/{session_id}")
@@ -147,24 +131,8 @@ def open_setup(driver, studio: Studio, session_id: str, rows: int | None = None)
     wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#collaborators > li"))
 
 
-def rows(driver) -> list:
-    return driver.find_elements(By.CSS_SELECTOR, "#items .item-row")
 
 
-def row_names(driver) -> list[str]:
-    return [row.find_element(By.CSS_SELECTOR, ".item-name strong").text for row in rows(driver)]
-
-
-def order_saved(driver) -> None:
-    wait(driver, lambda d: d.find_element(By.ID, "order-status").text == "Order saved.")
-
-
-def confirm(driver, button_text: str) -> None:
-    """Presses the confirm dialog's button (its default is Cancel, so this must be asked for)."""
-    button = wait(driver, seen.element_to_be_clickable((By.CSS_SELECTOR, "dialog[open] button[value='yes']")))
-    assert button.text == button_text
-    button.click()
-    wait(driver, lambda d: not d.find_elements(By.CSS_SELECTOR, "dialog[open]"))
 
 
 def set_value(driver, element, value: str) -> None:
@@ -173,19 +141,7 @@ def set_value(driver, element, value: str) -> None:
         arguments[0].dispatchEvent(new Event("input", {bubbles: true}));""", element, value)
 
 
-def press(driver, element) -> None:
-    """Presses a button or checkbox of the collaborators pane from the keyboard (Space): the
-    toasts stack up over the pane's bottom corner and would catch a mouse click there."""
-    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
-    element.send_keys(Keys.SPACE)
 
-
-def person(driver, name: str):
-    return driver.find_element(By.XPATH, f"//ul[@id='collaborators']/li[.//strong[text()='{name}']]")
-
-
-def toast_saying(driver, text: str) -> None:
-    wait(driver, lambda d: any(text in toast.text for toast in d.find_elements(By.CSS_SELECTOR, "#toasts .toast")))
 
 
 # ----- The schedule's time zone arithmetic, in the browser -----
@@ -386,11 +342,7 @@ def test_reorder_with_the_mouse_and_the_keys(studio: Studio, staff) -> None:
     checks = staff.find_elements(By.CSS_SELECTOR, "#items .item-row .select")
     checks[3].click()
     checks[4].click()
-    handle = rows(staff)[3].find_element(By.CSS_SELECTOR, ".drag-handle")
-    first = rows(staff)[0]
-    staff.execute_script("arguments[0].scrollIntoView({block: 'center'})", first)
-    (ActionChains(staff).click_and_hold(handle).move_by_offset(0, -10)
-     .move_to_element_with_offset(first, 0, -first.size["height"] // 2 + 4).pause(0.1).release().perform())
+    drag_selected_above(staff, rows(staff)[3], rows(staff)[0])
     order_saved(staff)
     moved = ["sh040_comp", "sh050_comp", "sh010_comp", "sh020_comp", "sh030_comp"]
     assert row_names(staff) == moved
@@ -467,11 +419,7 @@ def test_add_collaborators_and_send_invites(studio: Studio, staff) -> None:
     session = studio.session("Invite them", versions=2)
     open_setup(staff, studio, session["id"], rows=2)
     for name, email, role in (("Dana Client", "dana@client.example", "approver"), ("Sam Super", "sam@client.example", "reviewer")):
-        staff.find_element(By.ID, "collaborator-name").send_keys(name)
-        staff.find_element(By.ID, "collaborator-email").send_keys(email)
-        staff.find_element(By.CSS_SELECTOR, f"#collaborator-role option[value='{role}']").click()
-        press(staff, staff.find_element(By.ID, "add-collaborator"))
-        wait(staff, seen.text_to_be_present_in_element((By.ID, "collaborators"), name))
+        add_collaborator(staff, name, email, role)
     assert "approver" in person(staff, "Dana Client").text and "not invited yet" in person(staff, "Dana Client").text
     assert "reviewer" in person(staff, "Sam Super").text
 
