@@ -20,6 +20,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -60,21 +61,34 @@ class Server:
         return httpx.Client(base_url=self.base_url, headers={"Authorization": f"Bearer {self.api_key}"}, timeout=30.0)
 
 
-@pytest.fixture(scope="session")
-def server() -> Iterator[Server]:
+def dailies_binary() -> Path:
+    """The `dailies` under test: $DAILIES_BIN, or the debug build."""
     binary = Path(os.environ.get("DAILIES_BIN", DEFAULT_BIN))
     if not os.access(binary, os.X_OK):
         pytest.fail(f"no dailies binary at {binary}: build it, or set DAILIES_BIN")
-    running = DailiesServer(binary)
+    return binary
+
+
+@contextmanager
+def fresh_server(arguments: list[str] | None = None) -> Iterator[DailiesServer]:
+    """A `dailies serve` (and its worker) on an empty data folder, stopped and removed afterwards,
+    also when a test fails."""
+    running = DailiesServer(dailies_binary(), arguments=arguments)
     try:
         try:
             running.start()
         except ServerError as error:
             pytest.fail(str(error))
-        yield Server(base_url=running.base_url, data_dir=running.data_dir, api_key=running.api_key, binary=binary)
+        yield running
     finally:
         running.stop()
         running.remove()
+
+
+@pytest.fixture(scope="session")
+def server() -> Iterator[Server]:
+    with fresh_server() as running:
+        yield Server(base_url=running.base_url, data_dir=running.data_dir, api_key=running.api_key, binary=running.binary)
 
 
 def _chromium() -> webdriver.Chrome:

@@ -30,7 +30,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as seen
 from selenium.webdriver.support.ui import Select
 
-from conftest import CHROMEDRIVER, CHROMIUM, REPO, SCREENSHOTS, DailiesServer, ServerError, made, screenshot, wait
+from conftest import CHROMEDRIVER, CHROMIUM, REPO, SCREENSHOTS, DailiesServer, fresh_server, made, screenshot, wait
 from staff_support import add_collaborator, drag_selected_above, mails_to, order_saved, press, row_names, rows, toast_saying
 
 ADMIN = "admin@dailies.local"
@@ -53,48 +53,17 @@ class Staff:
         return httpx.Client(base_url=self.base_url, headers={"Authorization": f"Bearer {self.api_key}"}, timeout=30.0)
 
 
-def _binary() -> Path:
-    binary = Path(os.environ.get("DAILIES_BIN", REPO / ".build" / "debug" / "dailies"))
-    if not os.access(binary, os.X_OK):
-        pytest.fail(f"no dailies binary at {binary}: build it, or set DAILIES_BIN")
-    return binary
-
-
-def _start(arguments: list[str] | None = None) -> DailiesServer:
-    running = DailiesServer(_binary(), arguments=arguments)
-    try:
-        running.start()
-    except ServerError:
-        running.remove()
-        raise
-    return running
-
-
 @pytest.fixture(scope="module")
 def staff_server() -> Iterator[Staff]:
-    try:
-        running = _start()
-    except ServerError as error:
-        pytest.fail(str(error))
-    try:
-        yield Staff(running, _binary())
-    finally:
-        running.stop()
-        running.remove()
+    with fresh_server() as running:
+        yield Staff(running, running.binary)
 
 
 @pytest.fixture(scope="module")
 def drop_server() -> Iterator[Staff]:
     """A server that drops the connection once, after DROP_AFTER bytes of upload chunks."""
-    try:
-        running = _start(["--test-drop-upload-after", str(DROP_AFTER)])
-    except ServerError as error:
-        pytest.fail(str(error))
-    try:
-        yield Staff(running, _binary())
-    finally:
-        running.stop()
-        running.remove()
+    with fresh_server(["--test-drop-upload-after", str(DROP_AFTER)]) as running:
+        yield Staff(running, running.binary)
 
 
 def _chromium() -> webdriver.Chrome:
@@ -647,20 +616,27 @@ def offline(driver, on: bool) -> None:
                            {"offline": on, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})
 
 
+def upload_until_the_second_chunk(driver, staff: Staff, project_name: str, path: Path) -> tuple[dict, str]:
+    """In a new project, starts uploading `path` through the page and holds its second chunk in
+    the page; answers the project and the upload's id once the first chunk is on the server."""
+    with staff.api() as api:
+        project = made(api.post("/api/v1/projects", json={"name": project_name}))
+    driver.get(f"{staff.base_url}/staff/projects/{project['id']}")
+    wait(driver, seen.presence_of_element_located((By.ID, "upload-files")))
+    driver.find_element(By.ID, "upload-files").send_keys(str(path))
+    wait(driver, lambda d: len(upload_rows(d)) == 1)
+    hold_second_chunk(driver)
+    driver.find_element(By.ID, "upload-start").click()
+    upload_id = wait(driver, remembered_upload)
+    wait(driver, lambda d: d.execute_script("return window.heldChunk !== null"), timeout=60)
+    return project, upload_id
+
+
 def test_upload_resumes_when_the_network_goes_away(browser, staff_server: Staff, big_file: Path) -> None:
     """The network goes away mid-upload: the page says it is reconnecting, asks the server where
     it stands once it can, carries on, and sends the SHA-256 the server checks."""
-    with staff_server.api() as api:
-        project = made(api.post("/api/v1/projects", json={"name": "Offline"}))
-    browser.get(f"{staff_server.base_url}/staff/projects/{project['id']}")
-    wait(browser, seen.presence_of_element_located((By.ID, "upload-files")))
     try:
-        browser.find_element(By.ID, "upload-files").send_keys(str(big_file))
-        wait(browser, lambda d: len(upload_rows(d)) == 1)
-        hold_second_chunk(browser)
-        browser.find_element(By.ID, "upload-start").click()
-        upload_id = wait(browser, remembered_upload)
-        wait(browser, lambda d: d.execute_script("return window.heldChunk !== null"), timeout=60)
+        project, upload_id = upload_until_the_second_chunk(browser, staff_server, "Offline", big_file)
         assert server_offset(staff_server, upload_id) == CHUNK
         # The second chunk goes out with the network gone: a real network error for the page.
         offline(browser, True)
@@ -678,16 +654,7 @@ def test_upload_resumes_when_the_network_goes_away(browser, staff_server: Staff,
 def test_upload_resumes_after_a_reload(browser, staff_server: Staff, big_file: Path) -> None:
     """A reload mid-upload: the page remembers the upload, asks for the file again, re-hashes the
     part already sent from it, and finishes; the server's SHA-256 is the file's."""
-    with staff_server.api() as api:
-        project = made(api.post("/api/v1/projects", json={"name": "Reloaded"}))
-    browser.get(f"{staff_server.base_url}/staff/projects/{project['id']}")
-    wait(browser, seen.presence_of_element_located((By.ID, "upload-files")))
-    browser.find_element(By.ID, "upload-files").send_keys(str(big_file))
-    wait(browser, lambda d: len(upload_rows(d)) == 1)
-    hold_second_chunk(browser)
-    browser.find_element(By.ID, "upload-start").click()
-    upload_id = wait(browser, remembered_upload)
-    wait(browser, lambda d: d.execute_script("return window.heldChunk !== null"), timeout=60)
+    project, upload_id = upload_until_the_second_chunk(browser, staff_server, "Reloaded", big_file)
     assert int(float(browser.find_element(By.ID, "upload-overall").get_attribute("value"))) >= CHUNK
     browser.save_screenshot(str(SCREENSHOTS / "staff-upload-under-way-desktop.png"))
     browser.refresh()  # "Leave the page?" (an upload is under way): yes

@@ -23,7 +23,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as seen
 
-from conftest import REPO, SCREENSHOTS, DailiesServer, ServerError, _chromium, made, wait
+from conftest import REPO, SCREENSHOTS, _chromium, fresh_server, made, wait
 from staff_support import add_collaborator, confirm, drag_selected_above, mails_to, order_saved, person, press, row_names, rows, toast_saying
 
 ADMIN = "admin@dailies.local"
@@ -65,16 +65,8 @@ class Studio:
 
 @pytest.fixture(scope="module")
 def studio() -> Iterator[Studio]:
-    import os
-    binary = Path(os.environ.get("DAILIES_BIN", REPO / ".build" / "debug" / "dailies"))
-    if not os.access(binary, os.X_OK):
-        pytest.fail(f"no dailies binary at {binary}: build it, or set DAILIES_BIN")
-    running = DailiesServer(binary)
-    try:
-        try:
-            running.start()
-        except ServerError as error:
-            pytest.fail(str(error))
+    with fresh_server() as running:
+        binary = running.binary
         data_dir = running.data_dir
         setting = subprocess.run([str(binary), "user", "set-password", "--data-dir", str(data_dir), ADMIN],
                                  input=PASSWORD + "\n", capture_output=True, text=True, timeout=60)
@@ -100,9 +92,6 @@ def studio() -> Iterator[Studio]:
                     assert time.monotonic() < deadline, "the worker did not make the media in 3 minutes"
                     time.sleep(0.5)
         yield Studio(running.base_url, data_dir, running.api_key, binary, project["id"], version_ids)
-    finally:
-        running.stop()
-        running.remove()
 
 
 @pytest.fixture(scope="module")

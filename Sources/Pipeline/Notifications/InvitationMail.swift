@@ -11,13 +11,9 @@ public enum InvitationMail {
                               email: String, link: String, message: String?, publicURL: String, poster: Data? = nil)
         throws(MailComposerError) -> MailMessage
     {
-        let host = URL(string: publicURL)?.host ?? "localhost"
-        let sender = organization.replyTo ?? "no-reply@\(host)"
-        let zone = TimeZone(identifier: organization.timeZone) ?? .gmt
-        let when = DateFormatter()
-        when.locale = Locale(identifier: "en_US_POSIX")
-        when.timeZone = zone
-        when.dateFormat = "EEE d MMM yyyy HH:mm " + NotificationMail.zoneFormat(organization.timeZone)
+        let host = StudioMail.host(publicURL: publicURL)
+        let sender = StudioMail.sender(organization, publicURL: publicURL)
+        let when = StudioMail.timeFormatter(organization, format: "EEE d MMM yyyy HH:mm")
         let schedule = "from \(when.string(from: session.startsAt)) to \(when.string(from: session.endsAt))"
         var body = "Hello \(collaborator.name),\n\n"
         body += "\(organization.name) invites you to review \"\(session.title)\".\n\n"
@@ -34,7 +30,7 @@ public enum InvitationMail {
                                 subject: "\(organization.name): please review \"\(session.title)\"", text: body)
         mail.replyTo = organization.replyTo.map { MailAddress($0) }
         mail.messageID = "\(UUID().uuidString)@\(host)"
-        mail.timeZone = zone
+        mail.timeZone = when.timeZone
         // UTF-8 as it is, as invitations always went: readable in the maildir outbox, and every
         // relay in use offers 8BITMIME (SMTPDelivery checks).
         mail.bodyEncoding = .eightBit

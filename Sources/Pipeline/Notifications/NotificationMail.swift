@@ -16,8 +16,8 @@ public enum NotificationMail {
         let organization = pending.organization
         let zone = TimeZone(identifier: organization.timeZone) ?? .gmt
         let base = (pending.publicURL ?? "http://localhost").trimmingCharacters(in: CharacterSet(charactersIn: "/"))
-        let host = URL(string: base)?.host ?? "localhost"
-        let sender = organization.replyTo ?? "no-reply@\(host)"
+        let host = StudioMail.host(publicURL: base)
+        let sender = StudioMail.sender(organization, publicURL: base)
         let unsubscribe = "\(base)/unsubscribe/\(pending.unsubscribeToken)"
         let count = pending.entries.count
         let comments = pending.entries.filter { $0.notice.kind != .status }.count
@@ -28,10 +28,7 @@ public enum NotificationMail {
         if statuses > 0 { summary.append("\(statuses) status change\(statuses == 1 ? "" : "s")") }
         let headline = summary.joined(separator: " and ")
 
-        let time = DateFormatter()
-        time.locale = Locale(identifier: "en_US_POSIX")
-        time.timeZone = zone
-        time.dateFormat = "d MMM HH:mm " + Self.zoneFormat(organization.timeZone)
+        let time = StudioMail.timeFormatter(organization, format: "d MMM HH:mm")
 
         var text = "Hello \(pending.recipientName),\n\n\(headline) in \"\(pending.sessionTitle)\":\n\n"
         var html = """
@@ -114,12 +111,6 @@ public enum NotificationMail {
         case .requiresChanges: "asked for changes"
         case .pending, nil: "set the status back to pending"
         }
-    }
-
-    /// How a time's zone is written: its abbreviation (`GMT`, `CET`, `PST`), or `UTC` for UTC,
-    /// which Foundation would write `GMT`.
-    static func zoneFormat(_ name: String) -> String {
-        ["UTC", "Etc/UTC", "Etc/Universal", "Universal", "Zulu"].contains(name) ? "'UTC'" : "zzz"
     }
 
     /// `text` safe inside HTML text and attribute values.

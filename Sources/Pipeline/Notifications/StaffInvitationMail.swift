@@ -9,13 +9,9 @@ public enum StaffInvitationMail {
     public static func render(organization: OrganizationSettings, staff: StaffUser, invitedBy: StaffUser?, link: String,
                               expiresAt: Date, message: String?, publicURL: String) throws(MailComposerError) -> MailMessage
     {
-        let host = URL(string: publicURL)?.host ?? "localhost"
-        let sender = organization.replyTo ?? "no-reply@\(host)"
-        let zone = TimeZone(identifier: organization.timeZone) ?? .gmt
-        let when = DateFormatter()
-        when.locale = Locale(identifier: "en_US_POSIX")
-        when.timeZone = zone
-        when.dateFormat = "EEE d MMM yyyy HH:mm " + NotificationMail.zoneFormat(organization.timeZone)
+        let host = StudioMail.host(publicURL: publicURL)
+        let sender = StudioMail.sender(organization, publicURL: publicURL)
+        let when = StudioMail.timeFormatter(organization, format: "EEE d MMM yyyy HH:mm")
         var body = "Hello \(staff.name),\n\n"
         let who = invitedBy.map { "\($0.name) invites you" } ?? "You are invited"
         body += "\(who) to \(organization.name)'s Dailies, where the studio sets up client reviews.\n\n"
@@ -28,7 +24,7 @@ public enum StaffInvitationMail {
                                 subject: "\(organization.name): your Dailies account", text: body)
         mail.replyTo = organization.replyTo.map { MailAddress($0) }
         mail.messageID = "\(UUID().uuidString)@\(host)"
-        mail.timeZone = zone
+        mail.timeZone = when.timeZone
         mail.bodyEncoding = .eightBit
         return try mail.compose()
     }
