@@ -86,9 +86,8 @@ function head(setup, sessionsPath) {
 
   open.addEventListener("click", async () => {
     const answer = await busy(open, "Opening…", () => request("POST", `${api}/open`), { problem });
-    // The server answers the joined collaborator with their personal link (older servers: the
-    // collaborator alone, when the preview is where staff see the session).
-    if (answer.ok) location.assign(answer.data?.invite_url || `/review/preview/${encodeURIComponent(id)}`);
+    // The answer carries my personal link as the collaborator I just became: it enters the review.
+    if (answer.ok) location.assign(answer.data.invite_url);
   });
   clone.addEventListener("click", async () => {
     const answer = await busy(clone, "Cloning…", () => request("POST", `${api}/clone`), { problem });

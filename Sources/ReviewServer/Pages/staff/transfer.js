@@ -56,7 +56,7 @@ export function forget(key) {
   try { localStorage.setItem(MEMORY, JSON.stringify(records)); } catch { /* as above */ }
 }
 
-/** Whether this page may hash: only in a secure context (HTTPS or localhost), as the issue asks. */
+/** Whether this page hashes: only in a secure context (HTTPS or localhost), where a page may be trusted to; elsewhere the server's own hash stands alone. */
 export function hashing() {
   return window.isSecureContext === true;
 }
