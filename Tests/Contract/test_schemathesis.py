@@ -87,7 +87,9 @@ def config_toml(document: dict, *, parameters: dict[str, str] | None = None,
     operations by name ("METHOD /path"; unlike operationId it always exists and is unique):
     - positive_data_acceptance (schema-valid data must be accepted) may see 422 where an
       operation documents a 422 (a rule JSON Schema cannot say: a schedule that ends before it
-      starts), 426 where it documents one (a room: it speaks WebSocket, not plain HTTP), and
+      starts), 426 where it documents one (a room: it speaks WebSocket, not plain HTTP), 406
+      where it documents one (a live list: it speaks Server-Sent Events to whoever accepts
+      text/event-stream, and schemathesis does not), and
       410 where it documents one (feedback on a session whose schedule has ended, which the
       staff run's random schedules bring about), and 415 where it takes an image file (random
       bytes are schema-valid binary, but not a PNG or JPEG, which the server tells by the bytes);
@@ -110,7 +112,7 @@ def config_toml(document: dict, *, parameters: dict[str, str] | None = None,
     for method, path, op in operations(document):
         documented = set(op.get("responses", {}))
         sniffed = {"415"} if takes_sniffed_file(op) else set()
-        key = (tuple(sorted(documented & ({"410", "422", "426"} | sniffed))), tuple(sorted(documented & {"413"})))
+        key = (tuple(sorted(documented & ({"406", "410", "422", "426"} | sniffed))), tuple(sorted(documented & {"413"})))
         if key != ((), ()):
             groups.setdefault(key, []).append(f"{method} {path}")
     with_headers = [f"{method} {path}" for method, path, op in operations(document)

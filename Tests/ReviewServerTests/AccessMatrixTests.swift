@@ -3,6 +3,7 @@ import Foundation
 import Media
 import MediaTestSupport
 import Pipeline
+import Synchronization
 import Testing
 
 @testable import ReviewServer
@@ -208,10 +209,7 @@ struct AccessMatrixTests {
             try await claim(job.id, catalog)
             job = try #require(try await catalog.failJob(jobID: job.id, owner: "matrix", error: "broken", retryable: false))
         }
-        // The admin, signed in from a browser (the staff pages); the same password signs in by the route.
-        try await catalog.setPassword(password, forEmail: admin.email)
-        let browser = TestClient(baseURL: server.baseURL, sendsCSRF: true)
-        #expect(try await browser.post("/api/v1/staff/sign-in", ["email": admin.email, "password": password]).status == 200)
+        let browser = try await signedInBrowser(server, admin: admin)
         let passwordLink = try await catalog.issuePasswordLink(staffID: admin.id)
         var logo = Data()
         if route.hasSuffix(" /api/v1/organization/logo") {
@@ -245,6 +243,23 @@ struct AccessMatrixTests {
             noticeID: noticeID, logo: logo, reportID: report.id, passwordLinkToken: passwordLink.token.value,
             sequenceUploadID: sequenceUpload.id)
     }
+
+    /// The admin signed in from a browser (the staff pages), one per server: signing in costs two
+    /// passphrase hashes, and worlds are many. Routes that sign it out (signing out, a new
+    /// password) leave it to be signed in again here, for the next world. The password stays
+    /// `password`: the routes that set one set that one.
+    static func signedInBrowser(_ server: TestServer, admin: StaffUser) async throws -> TestClient {
+        if let browser = browsers.withLock({ $0[server.baseURL] }), try await browser.get("/api/v1/me").status == 200 {
+            return browser
+        }
+        if browsers.withLock({ $0[server.baseURL] }) == nil { try await server.catalog.setPassword(password, forEmail: admin.email) }
+        let browser = TestClient(baseURL: server.baseURL, sendsCSRF: true)
+        #expect(try await browser.post("/api/v1/staff/sign-in", ["email": admin.email, "password": password]).status == 200)
+        browsers.withLock { $0[server.baseURL] = browser }
+        return browser
+    }
+
+    private static let browsers = Mutex<[String: TestClient]>([:])
 
     /// Claims job `id` as "matrix", the way a worker would; jobs earlier worlds left queued
     /// are claimed first (the queue is oldest first) and finished out of the way.
