@@ -106,15 +106,7 @@ extension Catalog {
     /// Forgets links that were used or have expired (housekeeping). Returns how many.
     @discardableResult
     public func prunePasswordLinks() async throws -> Int {
-        try await database.write { db in
-            let now = SQLBind(self.now.storedMilliseconds)
-            let over = try await db.count(StaffPasswordLinkRow.table) {
-                $0.where(SQLColumn("used_at"), .isNot, SQLLiteral.null).orWhere(SQLColumn("expires_at"), .lessThanOrEqual, now)
-            }
-            try await db.delete(from: StaffPasswordLinkRow.table).where(SQLColumn("used_at"), .isNot, SQLLiteral.null)
-                .orWhere(SQLColumn("expires_at"), .lessThanOrEqual, now).run()
-            return over
-        }
+        try await pruneSpent(StaffPasswordLinkRow.table, endedColumn: "used_at")
     }
 
     private func passwordLink(digest: String, _ db: any SQLDatabase) async throws -> StaffPasswordLinkRow? {

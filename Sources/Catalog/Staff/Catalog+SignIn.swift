@@ -124,12 +124,18 @@ extension Catalog {
     /// Forgets sign-ins that have ended or expired (housekeeping). Returns how many.
     @discardableResult
     public func pruneWebSessions() async throws -> Int {
+        try await pruneSpent(StaffWebSessionRow.table, endedColumn: "ended_at")
+    }
+
+    /// Deletes the rows of `table` that have ended (`endedColumn` set) or expired (`expires_at`
+    /// passed), and answers how many: sign-ins and set-password links are pruned alike.
+    func pruneSpent(_ table: String, endedColumn: String) async throws -> Int {
         try await database.write { db in
             let now = SQLBind(self.now.storedMilliseconds)
-            let over = try await db.count(StaffWebSessionRow.table) {
-                $0.where(SQLColumn("ended_at"), .isNot, SQLLiteral.null).orWhere(SQLColumn("expires_at"), .lessThanOrEqual, now)
+            let over = try await db.count(table) {
+                $0.where(SQLColumn(endedColumn), .isNot, SQLLiteral.null).orWhere(SQLColumn("expires_at"), .lessThanOrEqual, now)
             }
-            try await db.delete(from: StaffWebSessionRow.table).where(SQLColumn("ended_at"), .isNot, SQLLiteral.null)
+            try await db.delete(from: table).where(SQLColumn(endedColumn), .isNot, SQLLiteral.null)
                 .orWhere(SQLColumn("expires_at"), .lessThanOrEqual, now).run()
             return over
         }
