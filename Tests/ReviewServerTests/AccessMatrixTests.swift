@@ -14,8 +14,8 @@ import Testing
 /// fails the test. Each (state, route) gets a fresh world, so routes that delete or change
 /// things cannot disturb the next. Staff come two ways, by API key and by a browser's
 /// sign-in (the staff pages: cookie and CSRF token). The browser tries every read in every
-/// state, and every change within the schedule in a world of its own (both succeed, and the
-/// first may use up what the route acts on); without its CSRF token a change is refused.
+/// state, and on SQLite every change within the schedule in a world of its own (both succeed,
+/// and the first may use up what the route acts on); without its CSRF token a change is refused.
 @Suite("Access matrix")
 struct AccessMatrixTests {
     enum State: String, CaseIterable, Sendable {
@@ -483,8 +483,11 @@ struct AccessMatrixTests {
                     // The staff pages: a browser signed in as the admin. A change gets a world of its
                     // own, so in one state only: who the browser is does not depend on the session's
                     // state, and the states' refusals of staff (closed, ended) are the API key's to show.
+                    // Nor does it depend on the engine: the cookie and its CSRF token are checked
+                    // above the catalog, so on PostgreSQL the browser tries the reads and no changes
+                    // (a world for each change there costs minutes and shows nothing new).
                     let changes = method.uppercased() != "GET"
-                    if changes && state != .withinSchedule { continue }
+                    if changes && (state != .withinSchedule || TestCatalogs.onPostgres) { continue }
                     let own = changes ? try await Self.makeWorld(server, state: state, route: key) : world
                     let ownRow = try #require(Self.route(key, own, state: state))
                     let browser = own.clients[.staffBrowser]!
