@@ -13,6 +13,8 @@ public enum Examples {
 
     public static let staffUser = StaffUser(id: staffID, name: "Ada Park", email: "ada@northlight.example", username: "ada", isAdmin: true,
                                             createdAt: when, createdBy: staffID)
+    public static let apiKey = APIKey(id: UUID(uuidString: "2A4C6E80-1B3D-4F5A-9C7E-0D2F4A6C8E1B")!, userID: staffID,
+                                      label: "render farm", hint: "dk_Qx7p", createdAt: when, createdBy: staffID, revokedAt: nil)
     public static let organization = OrganizationSettings(name: "Northlight VFX", replyTo: "producers@northlight.example",
                                                           shareLinksEnabled: true, webhookAllowedNetworks: ["10.20.0.0/16"])
     public static let project = Project(id: projectID, name: "Feature", code: "FT", defaults: .standard, createdAt: when,

@@ -429,6 +429,21 @@ enum Migrations {
             "ALTER TABLE uploads ADD COLUMN sequence_upload_id TEXT REFERENCES sequence_uploads(id) ON DELETE CASCADE",
             "CREATE INDEX uploads_by_sequence ON uploads (sequence_upload_id)",
         ]),
+        Step(version: 16, name: "staff administration", statements: [
+            // An admin tells a member's keys apart by what they are for (`label`) and by their
+            // first characters (`hint`: the prefix and four more, too few to guess the rest
+            // from); keys from before this step have neither.
+            "ALTER TABLE api_keys ADD COLUMN label TEXT",
+            "ALTER TABLE api_keys ADD COLUMN hint TEXT",
+            "ALTER TABLE api_keys ADD COLUMN created_by TEXT",
+            "CREATE INDEX api_keys_by_user ON api_keys (user_id)",
+            // The project and version a job works for, so staff can filter the job list by
+            // them; set as each job is queued (jobs queued before this step have neither).
+            "ALTER TABLE jobs ADD COLUMN project_id TEXT",
+            "ALTER TABLE jobs ADD COLUMN version_id TEXT",
+            "CREATE INDEX jobs_by_project ON jobs (project_id, created_at)",
+            "CREATE INDEX jobs_by_version ON jobs (version_id, created_at)",
+        ]),
     ]
 
     /// Applies every step not applied yet (up to `last`: tests build old catalogs), each in

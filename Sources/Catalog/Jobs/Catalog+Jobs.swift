@@ -12,15 +12,25 @@ public enum LeaseStatus: Sendable, Hashable {
 }
 
 /// Which jobs to list.
+/// The project and version a job works for, kept on its row so staff can filter by them.
+typealias JobScope = (project: UUID?, version: UUID?)
+
 public struct JobFilter: Sendable, Hashable {
     public var state: Job.State?
     public var kind: Job.Kind?
     public var batchID: UUID?
+    /// Only jobs working for this project (a version's transcode, a session's report, mail
+    /// or receipt) or this version.
+    public var projectID: UUID?
+    public var versionID: UUID?
 
-    public init(state: Job.State? = nil, kind: Job.Kind? = nil, batchID: UUID? = nil) {
+    public init(state: Job.State? = nil, kind: Job.Kind? = nil, batchID: UUID? = nil, projectID: UUID? = nil,
+                versionID: UUID? = nil) {
         self.state = state
         self.kind = kind
         self.batchID = batchID
+        self.projectID = projectID
+        self.versionID = versionID
     }
 }
 
@@ -42,9 +52,13 @@ extension Catalog {
         }
     }
 
-    /// - Parameter runAfter: not to be claimed before then (a mail batch's window); now when `nil`.
+    /// - Parameters:
+    ///   - runAfter: not to be claimed before then (a mail batch's window); now when `nil`.
+    ///   - scope: the project and version the job works for, when its payload names neither
+    ///     yet (a report's row comes after its job); by default, ``jobScope(payload:_:)``.
     func enqueue(_ kind: Job.Kind, payload: String, idempotencyKey: String?, maxAttempts: Int, batchID: UUID?,
-                 laneKey: String? = nil, runAfter: Timestamp? = nil, _ db: any SQLDatabase) async throws -> Job {
+                 laneKey: String? = nil, runAfter: Timestamp? = nil, scope: JobScope? = nil,
+                 _ db: any SQLDatabase) async throws -> Job {
         if let idempotencyKey, let existing = try await db.select(JobRow.self)
             .where("idempotency_key", .equal, SQLBind(idempotencyKey))
             .where("state", .in, [Job.State.queued.rawValue, Job.State.running.rawValue]).first(JobRow.self)
@@ -52,14 +66,40 @@ extension Catalog {
             return Job(existing)
         }
         let created = StoredTime(now)
+        var scope = scope
+        if scope == nil { scope = try await jobScope(payload: payload, db) }
         let row = JobRow(id: UUID(), kind: kind, payload: payload, state: .queued, attempts: 0, maxAttempts: max(1, maxAttempts),
                          leaseOwner: nil, leaseExpiresAt: nil, heartbeatAt: nil, progressDone: 0, progressTotal: 0, lastError: nil,
                          runAfter: runAfter.map(StoredTime.init) ?? created, cancelRequested: false, idempotencyKey: idempotencyKey,
                          batchId: batchID,
-                         createdAt: created, startedAt: nil, finishedAt: nil, updatedAt: created, laneKey: laneKey)
+                         createdAt: created, startedAt: nil, finishedAt: nil, updatedAt: created, laneKey: laneKey,
+                         projectId: scope?.project, versionId: scope?.version)
         try await db.insert(row)
         announceJobs()
         return Job(row)
+    }
+
+    /// The project and version a job's payload works for, by the first id it names: a
+    /// version (a transcode), a session (a notification), a comment (a receipt). A mail or a
+    /// webhook delivery names none of these and belongs to no project.
+    func jobScope(payload: String, _ db: any SQLDatabase) async throws -> JobScope {
+        guard let fields = (try? JSONSerialization.jsonObject(with: Data(payload.utf8))) as? [String: Any] else { return (nil, nil) }
+        func id(_ key: String) -> UUID? { (fields[key] as? String).flatMap(UUID.init(uuidString:)) }
+        func column(_ name: String, of table: String, id: UUID) async throws -> UUID? {
+            try await db.select().column(name).from(table).where("id", .equal, id.bind).first()?
+                .decode(column: name, as: UUID?.self)
+        }
+        if let version = id("version_id") {
+            return (try await column("project_id", of: "versions", id: version), version)
+        }
+        var session = id("session_id")
+        var version: UUID? = nil
+        if let comment = id("comment_id"), let item = try await column("item_id", of: "comments", id: comment) {
+            session = try await column("session_id", of: "session_items", id: item)
+            version = try await column("version_id", of: "session_items", id: item)
+        }
+        guard let session else { return (nil, nil) }
+        return (try await column("project_id", of: "review_sessions", id: session), version)
     }
 
     /// Tells idle workers, here and (on PostgreSQL) in every process, to look for work once
@@ -303,6 +343,8 @@ extension Catalog {
                 if let state = filter.state { query = query.where("state", .equal, SQLBind(state.rawValue)) }
                 if let kind = filter.kind { query = query.where("kind", .equal, SQLBind(kind.rawValue)) }
                 if let batch = filter.batchID { query = query.where("batch_id", .equal, batch.bind) }
+                if let project = filter.projectID { query = query.where("project_id", .equal, project.bind) }
+                if let version = filter.versionID { query = query.where("version_id", .equal, version.bind) }
                 return query
             }
             let rows = try await filtered(db.select(JobRow.self))

@@ -10,6 +10,9 @@ struct JobRow: TableRow {
     var createdAt: StoredTime, startedAt: StoredTime?, finishedAt: StoredTime?, updatedAt: StoredTime
     /// Jobs of one lane run one at a time; `nil`: no lane.
     var laneKey: String?
+    /// What the job works for, for filtering the list (``Catalog/jobScope(payload:_:)``).
+    var projectId: UUID? = nil
+    var versionId: UUID? = nil
 }
 
 extension Job {

@@ -46,7 +46,8 @@ extension Catalog {
             try await self.checkScope(options, sessionID: sessionID, db)
             let id = UUID()
             let payload = String(decoding: try JSONEncoder().encode(ReportJob(reportID: id)), as: UTF8.self)
-            let job = try await self.enqueue(.report, payload: payload, idempotencyKey: nil, maxAttempts: 3, batchID: nil, db)
+            let job = try await self.enqueue(.report, payload: payload, idempotencyKey: nil, maxAttempts: 3, batchID: nil,
+                                             scope: (session.projectID, nil), db)
             let row = ReportRow(id: id, sessionId: sessionID, requestedByKind: actor.author.kind, requestedById: actor.author.id,
                                 requestedByName: actor.author.name,
                                 options: String(decoding: try JSONEncoder().encode(options), as: UTF8.self), jobId: job.id,

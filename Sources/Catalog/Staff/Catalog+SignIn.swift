@@ -32,20 +32,13 @@ extension Catalog {
 
     /// Deactivates a staff member, or brings them back. A deactivated member's records stay
     /// (what they wrote, what they are assigned), but their API keys and password stop letting
-    /// anyone in, and their signed-in browsers are signed out.
+    /// anyone in, and their signed-in browsers are signed out. The last active admin stays.
     @discardableResult
     public func setDeactivated(_ deactivated: Bool, forEmail email: String) async throws -> StaffUser {
-        try await database.write { db in
-            guard var row = try await self.staffRow(email: email, db) else { throw Self.unknownStaff(email) }
-            if deactivated {
-                row.deactivatedAt = row.deactivatedAt ?? StoredTime(self.now)
-                try await self.endWebSessions(staffID: row.id, db)
-            } else {
-                row.deactivatedAt = nil
-            }
-            try await db.update(row)
-            return StaffUser(row)
+        guard let row = try await database.read({ db in try await self.staffRow(email: email, db) }) else {
+            throw Self.unknownStaff(email)
         }
+        return try await updateStaffUser(id: row.id, StaffUserChange(active: !deactivated))
     }
 
     /// Signs a browser in as the staff member with `email` and `password`, from `client` (an

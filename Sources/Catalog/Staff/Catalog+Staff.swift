@@ -29,25 +29,9 @@ extension Catalog {
             let row = StaffUserRow(id: UUID(), name: name, email: email.lowercased(), isAdmin: isAdmin,
                                    createdAt: StoredTime(self.now), createdBy: createdBy, username: username)
             try await db.insert(row)
-            let key = try await self.insertAPIKey(for: row.id, db)
+            let key = try await self.insertAPIKey(for: row.id, label: nil, createdBy: createdBy, db).secret
             return (StaffUser(row), key)
         }
-    }
-
-    /// Issues another API key for a staff member, returned once.
-    public func createAPIKey(for userID: UUID) async throws -> SecretToken {
-        try await database.write { db in
-            guard try await db.count("staff_users", where: "id", equals: userID.bind) > 0 else {
-                throw CatalogError.notFound("staff member", userID)
-            }
-            return try await self.insertAPIKey(for: userID, db)
-        }
-    }
-
-    private func insertAPIKey(for userID: UUID, _ db: any SQLDatabase) async throws -> SecretToken {
-        let key = SecretToken.generate(prefix: "dk_")
-        try await db.insert(APIKeyRow(id: UUID(), userId: userID, keyDigest: key.digest, createdAt: StoredTime(now), revokedAt: nil))
-        return key
     }
 
     /// The staff member an API key belongs to, or `nil` for an unknown or revoked key, or a
@@ -94,17 +78,7 @@ extension Catalog {
 extension Catalog {
     /// Gives a staff member another username (scripts that named the old one stop working).
     public func setUsername(_ username: String, userID: UUID) async throws -> StaffUser {
-        let username = try StaffUser.validUsername(username)
-        return try await database.write { db in
-            guard var row = try await db.select(StaffUserRow.self).where("id", .equal, userID.bind).first(StaffUserRow.self) else {
-                throw CatalogError.notFound("staff member", userID)
-            }
-            guard row.username != username else { return StaffUser(row) }
-            try await self.checkUsernameFree(username, db)
-            row.username = username
-            try await db.update(row)
-            return StaffUser(row)
-        }
+        try await updateStaffUser(id: userID, StaffUserChange(username: username))
     }
 
     /// The staff member with `username` (any letter case), whether active or not.
@@ -115,7 +89,7 @@ extension Catalog {
         }
     }
 
-    private func checkUsernameFree(_ username: String, _ db: any SQLDatabase) async throws {
+    func checkUsernameFree(_ username: String, _ db: any SQLDatabase) async throws {
         if try await db.count(StaffUserRow.table, where: "username", equals: SQLBind(username)) > 0 {
             throw CatalogError(.conflict, "the username \(username) is taken", field: "username")
         }

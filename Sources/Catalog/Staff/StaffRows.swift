@@ -22,6 +22,16 @@ extension StaffUser {
 struct APIKeyRow: TableRow {
     static let table = "api_keys"
     var id: UUID, userId: UUID, keyDigest: String, createdAt: StoredTime, revokedAt: StoredTime?
+    var label: String? = nil
+    var hint: String? = nil
+    var createdBy: UUID? = nil
+}
+
+extension APIKey {
+    init(_ row: APIKeyRow) {
+        self.init(id: row.id, userID: row.userId, label: row.label, hint: row.hint, createdAt: row.createdAt.date,
+                  createdBy: row.createdBy, revokedAt: row.revokedAt?.date)
+    }
 }
 
 /// A row of `staff_web_sessions`: a browser signed in as staff, by the digest of its cookie's token.

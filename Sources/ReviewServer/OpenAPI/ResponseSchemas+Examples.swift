@@ -31,6 +31,9 @@ extension ResponseSchemas {
                                       size: 24_883_200, offset: 0, complete: false)])),
             "StaffInvite": encoded(StaffInvite(url: "https://review.northlight.example/staff/set-password/dp_example",
                                                expiresAt: Date(timeIntervalSince1970: 1_795_471_200), emailed: true)),
+            "APIKey": encoded(Examples.apiKey),
+            "APIKeyList": list(Examples.apiKey),
+            "CreatedAPIKey": encoded(CreatedAPIKey(key: Examples.apiKey, apiKey: "dk_example", replaces: Examples.job.id)),
             "CreatedStaffUser": encoded(CreatedStaffUser(user: Examples.staffUser, apiKey: "dk_example")),
             "Organization": encoded(OrganizationView(Examples.organization, logo: StudioLogo(
                 path: "branding/logo-\(String(repeating: "ab", count: 32)).png", sha256: String(repeating: "ab", count: 32)))),

@@ -27,6 +27,17 @@ enum ResponseSchemas {
                                           + "\(StaffWebSession.absoluteLifetime / 86_400) days after signing in")
                     .required("expires_at"),
             ]),
+            "APIKey": Schema.object([
+                uuid("id"), uuid("user_id"), Schema.string.described("What the key is for").optional("label"),
+                Schema.string.described("The key's first characters (dk_ and four more); none for keys made before hints")
+                    .optional("hint"),
+                time("created_at"), Schema.uuid.optional("created_by"),
+                Schema.dateTime.described("Set once revoked: the key lets no one in").optional("revoked_at"),
+            ]),
+            "CreatedAPIKey": Schema.object([
+                Schema.ref("APIKey").required("key"), Schema.string.described("The API key, shown this once").required("api_key"),
+                Schema.uuid.described("The key this one replaced, now revoked (a reissue)").optional("replaces"),
+            ]),
             "CreatedStaffUser": Schema.object([Schema.ref("StaffUser").required("user"),
                                          Schema.string.described("The API key, shown this once").required("api_key")]),
             "Organization": Schema.object([
@@ -261,7 +272,7 @@ enum ResponseSchemas {
             ]),
         ]
         // A page of each list the API answers.
-        for (list, element) in [("StaffUserList", "StaffUser"), ("ProjectList", "Project"), ("VersionList", "Version"),
+        for (list, element) in [("StaffUserList", "StaffUser"), ("APIKeyList", "APIKey"), ("ProjectList", "Project"), ("VersionList", "Version"),
                                 ("ComponentList", "Component"), ("ReviewSessionList", "ReviewSession"),
                                 ("SessionItemList", "SessionItem"), ("CollaboratorList", "Collaborator"),
                                 ("CollaboratorInviteList", "CollaboratorInvite"), ("ReviewItemList", "ReviewItem"),

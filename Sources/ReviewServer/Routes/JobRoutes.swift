@@ -19,11 +19,15 @@ struct ReprocessStarted: Encodable {
 
 /// The job queue, the workers, webhooks and batch reprocessing.
 func addJobRoutes(_ api: APIRoutes) {
-    api.staff.add(.get, "/api/v1/jobs", "Jobs, newest first, with their progress (?state=, ?kind=, ?batch_id=)", tag: "jobs",
+    api.staff.add(.get, "/api/v1/jobs",
+                  "Jobs, newest first, with their progress (?state=, ?kind=, ?batch_id=, ?project_id=, ?version_id=)", tag: "jobs",
                   parameters: Parameter.page + [
                       .query("state", .oneOf(Job.State.self), "Only jobs in this state"),
                       .query("kind", .oneOf(Job.Kind.self), "Only jobs of this kind"),
                       .query("batch_id", .uuid, "Only the jobs of this reprocess batch"),
+                      .query("project_id", .uuid, "Only jobs working for this project: its versions' transcodes, its sessions' "
+                                                  + "reports, receipts and notifications"),
+                      .query("version_id", .uuid, "Only jobs working for this version: its transcodes and its comments' receipts"),
                   ],
                   response: "JobList") { input in
         // The route's declaration has checked each value.
@@ -31,6 +35,8 @@ func addJobRoutes(_ api: APIRoutes) {
         filter.state = input.query("state").flatMap(Job.State.init(rawValue:))
         filter.kind = input.query("kind").flatMap(Job.Kind.init(rawValue:))
         filter.batchID = input.query("batch_id").flatMap(UUID.init(uuidString:))
+        filter.projectID = input.query("project_id").flatMap(UUID.init(uuidString:))
+        filter.versionID = input.query("version_id").flatMap(UUID.init(uuidString:))
         return try JSONCoding.response(ListResponse(try await input.catalog.jobs(filter, page: try input.page())))
     }
     api.staff.add(.get, "/api/v1/jobs/{job_id}", "A job and its progress", tag: "jobs", response: "Job") { input in

@@ -32,6 +32,15 @@ struct CreatedStaffUser: Encodable {
     enum CodingKeys: String, CodingKey { case user, apiKey = "api_key" }
 }
 
+/// A new API key and its secret, shown this once; `replaces` names the key a reissue revoked.
+struct CreatedAPIKey: Encodable {
+    let key: APIKey
+    let apiKey: String
+    var replaces: UUID? = nil
+
+    enum CodingKeys: String, CodingKey { case key, apiKey = "api_key", replaces }
+}
+
 /// A collaborator and their personal link, shown when it is issued.
 struct CollaboratorInvite: Encodable, Sendable {
     let collaborator: Collaborator

@@ -63,13 +63,19 @@ func addOrganizationRoutes(_ api: APIRoutes) {
             name: body.name, email: body.email, username: body.username, isAdmin: body.isAdmin ?? false, createdBy: input.caller.id)
         return try JSONCoding.response(CreatedStaffUser(user: user, apiKey: key.value), status: .created)
     }
-    api.admin.add(.patch, "/api/v1/users/{user_id}", "Change a staff member's username, what scripts call them by (admins)",
-                  tag: "staff", body: .json(.object([usernameSchema.required("username")]), example: #"{"username": "ada.park"}"#),
-                  response: "StaffUser", refusals: [.conflict("Another staff member has this username")]) { input in
-        struct Body: Decodable { let username: String }
-        let body = try await input.body(Body.self)
-        return try JSONCoding.response(try await input.catalog.setUsername(body.username, userID: try input.id("user_id")))
+    api.admin.add(.patch, "/api/v1/users/{user_id}",
+                  "Change a staff member's username (what scripts call them by), make them an admin or not, or deactivate "
+                      + "them (their keys and password stop working, their browsers are signed out; their records stay) (admins)",
+                  tag: "staff", body: .json(.object([
+                      usernameSchema.optional("username"), Schema.boolean.optional("is_admin"),
+                      Schema.boolean.described("false deactivates, true lets them in again").optional("active"),
+                  ]), example: #"{"username": "ada.park", "is_admin": true, "active": true}"#),
+                  response: "StaffUser",
+                  refusals: [.conflict("Another staff member has this username, or the change would leave no active admin")]) { input in
+        try JSONCoding.response(try await input.catalog.updateStaffUser(id: try input.id("user_id"),
+                                                                        try await input.body(StaffUserChange.self)))
     }
+    addAPIKeyRoutes(api)
     api.admin.add(.post, "/api/v1/users/{user_id}/invite",
                   "Mail a staff member a link to choose their password (one use, within a week; a newer link ends older "
                       + "ones), with an optional message (admins)",
@@ -97,6 +103,37 @@ func addOrganizationRoutes(_ api: APIRoutes) {
             input.context.logger.warning("staff invitation to \(staff.email) not written: \(error)")
         }
         return try JSONCoding.response(StaffInvite(url: url, expiresAt: link.expiresAt, emailed: emailed), status: .created)
+    }
+}
+
+/// A staff member's API keys, as admins manage them: the secret is shown once, when made.
+private func addAPIKeyRoutes(_ api: APIRoutes) {
+    api.admin.add(.get, "/api/v1/users/{user_id}/api-keys",
+                  "A staff member's API keys, newest first, revoked ones too: each by its label and first characters, never "
+                      + "the secret (admins)", tag: "staff", response: "APIKeyList") { input in
+        try JSONCoding.response(ListResponse(all: try await input.catalog.apiKeys(userID: try input.id("user_id"))))
+    }
+    api.admin.add(.post, "/api/v1/users/{user_id}/api-keys", "Issue a staff member another API key, shown this once (admins)",
+                  tag: "staff", body: .json(.object([
+                      Schema.string(FieldRules.label).orNull("no label").described("What the key is for").optional("label"),
+                  ]), example: #"{"label": "render farm"}"#),
+                  status: .created, response: "CreatedAPIKey") { input in
+        struct Body: Decodable { let label: String? }
+        let body = try await input.body(Body.self)
+        let (key, secret) = try await input.catalog.createAPIKey(for: try input.id("user_id"), label: body.label,
+                                                                 createdBy: input.caller.id)
+        return try JSONCoding.response(CreatedAPIKey(key: key, apiKey: secret.value), status: .created)
+    }
+    api.admin.add(.post, "/api/v1/api-keys/{key_id}/revoke",
+                  "Revoke an API key: every request with it is refused from now on (admins)", tag: "staff",
+                  response: "APIKey") { input in
+        try JSONCoding.response(try await input.catalog.revokeAPIKey(id: try input.id("key_id")))
+    }
+    api.admin.add(.post, "/api/v1/api-keys/{key_id}/reissue",
+                  "Replace an API key: revoke it and issue its owner a new one with the same label, shown this once (admins)",
+                  tag: "staff", status: .created, response: "CreatedAPIKey") { input in
+        let (key, secret, replaced) = try await input.catalog.reissueAPIKey(id: try input.id("key_id"), createdBy: input.caller.id)
+        return try JSONCoding.response(CreatedAPIKey(key: key, apiKey: secret.value, replaces: replaced.id), status: .created)
     }
 }
 

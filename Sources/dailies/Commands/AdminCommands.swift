@@ -64,10 +64,11 @@ struct UserCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "new-key", abstract: "Issue another API key for a staff member.")
         @OptionGroup var data: DataDirectoryOptions
         @Argument(help: "The staff member's email.") var email: String
+        @Option(help: "What the key is for (\"render farm\"), to tell it apart in the staff pages.") var label: String?
 
         func run() async throws {
             try await withCatalog(data) { catalog in
-                print(try await catalog.createAPIKey(for: try await staffUser(email: email, catalog).id).value)
+                print(try await catalog.createAPIKey(for: try await staffUser(email: email, catalog).id, label: label).secret.value)
             }
         }
     }

@@ -48,7 +48,7 @@ struct BenchFtrackCommand: AsyncParsableCommand {
             guard let admin = try await catalog.staffUser(username: "bench") else {
                 throw ValidationError("the catalog has a Bench project but no staff member named bench: use a fresh data directory")
             }
-            let key = try await catalog.createAPIKey(for: admin.id)
+            let key = try await catalog.createAPIKey(for: admin.id, label: "ftrack bench").secret
             let all = try await catalog.sessions(projectID: project.id, page: .all).items
             // A session in the middle, its first item and first invitee.
             let session = all.first { $0.title == "Session \(sessions / 2)" } ?? all[all.count / 2]
@@ -77,7 +77,7 @@ struct BenchFtrackCommand: AsyncParsableCommand {
             guard let admin = try await catalog.staffUser(username: "bench") else {
                 throw ValidationError("the catalog has a Bench project but no staff member named bench: use a fresh data directory")
             }
-            let key = try await catalog.createAPIKey(for: admin.id)
+            let key = try await catalog.createAPIKey(for: admin.id, label: "ftrack bench").secret
                 let found = try await catalog.sessions(projectID: project.id, page: .all).items.first { $0.title == session.title }!
                 _ = try await catalog.items(sessionID: found.id)
             }
