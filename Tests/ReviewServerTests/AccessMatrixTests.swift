@@ -11,8 +11,8 @@ import Testing
 /// Every route of the API, tried by every kind of caller, in every state a session can be in.
 ///
 /// The routes come from the served OpenAPI document, so a route added without a row here
-/// fails the test. Each (state, route) gets a fresh world, so routes that delete or change
-/// things cannot disturb the next. Staff come two ways, by API key and by a browser's
+/// fails the test. The reads of a state share a world; each change gets a fresh one, so
+/// routes that delete or change things cannot disturb the next. Staff come two ways, by API key and by a browser's
 /// sign-in (the staff pages: cookie and CSRF token). The browser tries every read in every
 /// state, and on SQLite every change within the schedule in a world of its own (both succeed,
 /// and the first may use up what the route acts on); without its CSRF token a change is refused.
@@ -89,6 +89,8 @@ struct AccessMatrixTests {
         /// A set-password link of the admin's, and an image sequence upload under way.
         let passwordLinkToken: String
         let sequenceUploadID: UUID
+        /// A second API key of the admin's, for the key routes to revoke or replace.
+        let apiKeyID: UUID
     }
 
     /// How one route is tried.
@@ -231,6 +233,7 @@ struct AccessMatrixTests {
                                                           by: staffUser)
         let noteID = try #require(transfer.items.first?.notes.first?.noteID)
         let noticeID = try #require(try await catalog.staffNotices(userID: admin.id, page: .all).items.first?.id)
+        let apiKey = try await catalog.createAPIKey(for: admin.id, label: "matrix")
         return World(
             projectID: project.id, sessionID: session.id, versionIDs: versions, spareVersionID: versions[2],
             itemIDs: try await catalog.items(sessionID: session.id).map(\.id), collaboratorID: collaborator.id,
@@ -241,7 +244,7 @@ struct AccessMatrixTests {
             foreignItemID: try #require(try await catalog.items(sessionID: elsewhere.id).first).id,
             collaboratorCommentID: collaboratorComment.id, staffCommentID: staffComment.id, taskID: task.id, noteID: noteID,
             noticeID: noticeID, logo: logo, reportID: report.id, passwordLinkToken: passwordLink.token.value,
-            sequenceUploadID: sequenceUpload.id)
+            sequenceUploadID: sequenceUpload.id, apiKeyID: apiKey.key.id)
     }
 
     /// The admin signed in from a browser (the staff pages), one per server: signing in costs two
@@ -341,7 +344,7 @@ struct AccessMatrixTests {
         case "GET /api/v1/organization/logo": return Row(kind: .open)
         case "POST /api/v1/users":
             return Row(kind: staff, body: ["name": "New", "email": "new-\(UUID().uuidString.prefix(6))@studio.example"])
-        case "PATCH /api/v1/users/{user_id}": return Row(kind: staff, body: ["username": "admin"])
+        case "PATCH /api/v1/users/{user_id}": return Row(kind: staff, body: ["username": "admin", "is_admin": true, "active": true])
         case "POST /api/v1/projects": return Row(kind: staff, body: ["name": "P \(UUID().uuidString)"])
         case "PATCH /api/v1/projects/{project_id}": return Row(kind: staff, body: ["code": "FT"])
         case "POST /api/v1/projects/{project_id}/versions": return Row(kind: staff, body: ["name": "sh040"])
@@ -438,10 +441,16 @@ struct AccessMatrixTests {
             let document = try await server.anonymous.get("/api/v1/openapi.json").json
             let paths = try #require(document["paths"] as? [String: [String: [String: Any]]])
             var tried = 0
+            // A read changes nothing, so the reads share one world; each change gets a fresh one, so
+            // what one change uses up cannot disturb the next. The logo's read gets its own too: its
+            // world has a logo, which the studio-wide removal before it took away.
+            let readWorld = try await Self.makeWorld(server, state: state)
+            let admin = try #require(try await server.catalog.staffUser(apiKey: server.adminKey))
             for (path, methods) in paths.sorted(by: { $0.key < $1.key }) {
                 for (method, operation) in methods.sorted(by: { $0.key < $1.key }) {
                     let key = "\(method.uppercased()) \(path)"
-                    let world = try await Self.makeWorld(server, state: state, route: key)
+                    let sharesWorld = method == "get" && !path.hasSuffix("/organization/logo")
+                    let world = sharesWorld ? readWorld : try await Self.makeWorld(server, state: state, route: key)
                     guard let row = Self.route(key, world, state: state) else {
                         Issue.record("the matrix has no row for \(key)")
                         continue
@@ -460,7 +469,7 @@ struct AccessMatrixTests {
                             "{note_id}": world.noteID.uuidString, "{scope}": "version", "{notice_id}": world.noticeID.uuidString,
                             "{report_id}": world.reportID.uuidString, "{kind}": "proxy", "{frame}": "5",
                             "{comment_id}": commentID.uuidString, "{user_id}": world.staffUserID.uuidString,
-                            "{sequence_upload_id}": world.sequenceUploadID.uuidString,
+                            "{sequence_upload_id}": world.sequenceUploadID.uuidString, "{key_id}": world.apiKeyID.uuidString,
                         ]
                         return values.reduce(path) { $0.replacingOccurrences(of: $1.key, with: $1.value) } + row.query
                     }
@@ -490,7 +499,8 @@ struct AccessMatrixTests {
                     if changes && (state != .withinSchedule || TestCatalogs.onPostgres) { continue }
                     let own = changes ? try await Self.makeWorld(server, state: state, route: key) : world
                     let ownRow = try #require(Self.route(key, own, state: state))
-                    let browser = own.clients[.staffBrowser]!
+                    // Signed in afresh if a change in between signed it out (a sign-out, a new password).
+                    let browser = changes ? own.clients[.staffBrowser]! : try await Self.signedInBrowser(server, admin: admin)
                     if changes, case .staff = ownRow.kind {
                         // The cookie alone, without its CSRF token (another site's form): refused.
                         let forged = TestClient(baseURL: server.baseURL, cookies: browser.cookies)
