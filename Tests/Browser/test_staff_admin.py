@@ -208,6 +208,7 @@ def test_project_status_list_and_tasks(browser, studio: Studio) -> None:
     entries = editor.find_elements(By.CSS_SELECTOR, ".status-entry")
     # Rename the first, move the last up one (by keyboard), add one.
     retype(entries[0].find_element(By.CSS_SELECTOR, ".status-name"), "wip")
+    assert "was “in progress”" in entries[0].text, "a rename says what it renames"
     press(browser, entries[-1].find_element(By.CSS_SELECTOR, ".move-up"))
     press(browser, editor.find_element(By.CSS_SELECTOR, ".add-status"))
     new = wait(browser, lambda d: d.switch_to.active_element if "status-name" in d.switch_to.active_element.get_attribute("class") else None)

@@ -74,7 +74,8 @@ export default async function render(page) {
     for (const version of versions) versionNames.set(version.id, Promise.resolve(version));
     versions.sort((a, b) => `${a.asset || a.name}`.localeCompare(`${b.asset || b.name}`) || (a.version_number ?? 0) - (b.version_number ?? 0));
     versionFilter.append(...versions.map((version) => el("option", { value: version.id, selected: version.id === versionID },
-      version.asset && version.asset !== version.name ? `${version.asset} ${versionLabel(version.version_number)} (${version.name})` : version.name)));
+      version.version_number === null || version.version_number === undefined || version.name.includes(versionLabel(version.version_number))
+        ? version.name : `${version.name} (${versionLabel(version.version_number)})`)));
   }
   if (wanted.get("project") && projects.some((project) => project.id === wanted.get("project"))) {
     await chooseProject(wanted.get("project"), wanted.get("version") || "");
@@ -217,25 +218,33 @@ export default async function render(page) {
     history.replaceState(null, "", `${location.pathname}${search ? `?${search}` : ""}`);
   }
 
+  let again = false; // asked for while a load was under way: once more after it, with the filters as they are then
+
   async function load({ button = null } = {}) {
     clearTimeout(timer);
-    if (loading) return loading;
+    if (loading) { again = true; return loading; }
     loading = (async () => {
       const asked = query();
-      const answer = await busy(button, "Refreshing…", () => request("GET", `/api/v1/jobs?${asked}`));
-      if (asked !== query()) return; // the filters changed meanwhile: the newer load shows
+      // Asked for (a button): progress and a toast on failure. By itself: the line above the list says it, quietly.
+      const ask = () => request("GET", `/api/v1/jobs?${asked}`);
+      const answer = button ? await busy(button, button === more ? "Loading…" : "Refreshing…", ask) : await ask();
+      if (asked !== query()) return false; // the filters changed meanwhile: the newer load shows
       if (!answer.ok) {
         problem.textContent = `The jobs could not be read: ${humane(answer.error.message)}`;
         freshness.textContent = "Not up to date";
-        return;
+        return false;
       }
       problem.textContent = "";
       jobs = answer.data.data.filter(passes);
       const total = answer.data.pagination.total;
       show(total, answer.data.data.length < total);
       freshness.textContent = `Updated ${new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", second: "2-digit" }).format(new Date())}`;
+      return true;
     })();
-    try { await loading; } finally { loading = null; schedule(); }
+    try { return await loading; } finally {
+      loading = null;
+      if (again) { again = false; load(); } else schedule();
+    }
   }
 
   function show(total, older) {
@@ -307,7 +316,10 @@ export default async function render(page) {
   kindFilter.addEventListener("change", changed);
   projectFilter.addEventListener("change", async () => { await chooseProject(projectFilter.value); changed(); });
   versionFilter.addEventListener("change", changed);
-  refreshButton.addEventListener("click", () => { load({ button: refreshButton }).then(() => toast("Jobs refreshed.")); loadWorkers(); });
+  refreshButton.addEventListener("click", async () => {
+    loadWorkers();
+    if (await load({ button: refreshButton })) toast("Jobs refreshed.");
+  });
   more.addEventListener("click", () => { limit = Math.min(500, limit + PAGE); load({ button: more }); });
   document.addEventListener("visibilitychange", () => { if (!document.hidden) { load(); loadWorkers(); } });
 

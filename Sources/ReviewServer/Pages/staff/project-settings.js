@@ -192,8 +192,15 @@ function statusEditor(api, scope, lists, changed) {
       disabled: index === entries.length - 1 }, "↓");
     const remove = el("button", { type: "button", class: "secondary danger small icon remove-status", "aria-label": `Remove ${label}`,
       disabled: entries.length === 1 }, "✕");
+    const renamed = el("small", { class: "status-renamed hint", "aria-live": "polite" });
+    const showRenamed = () => {
+      const now = entry.name.trim();
+      renamed.textContent = entry.id && entry.was && now && now !== entry.was ? `was “${entry.was}”: every ${scope} with it is renamed` : "";
+      renamed.hidden = !renamed.textContent;
+    };
+    showRenamed();
     colour.addEventListener("input", () => { entry.colour = colour.value.toLowerCase(); showState(); });
-    name.addEventListener("input", () => { entry.name = name.value; showState(); });
+    name.addEventListener("input", () => { entry.name = name.value; showRenamed(); showState(); });
     kind.addEventListener("change", () => { entry.kind = kind.value; showState(); });
     up.addEventListener("click", () => move(index, -1, up.disabled ? ".move-down" : ".move-up"));
     down.addEventListener("click", () => move(index, 1, ".move-down"));
@@ -208,8 +215,7 @@ function statusEditor(api, scope, lists, changed) {
       el("span", { class: "status-position muted", "aria-hidden": "true" }, String(index + 1)),
       colour, name, kind,
       el("span", { class: "status-moves" }, up, down, remove),
-      entry.id && entry.was && entry.name.trim() && entry.name.trim() !== entry.was
-        ? el("small", { class: "status-renamed hint" }, `was “${entry.was}”: every ${scope} with it is renamed`) : null);
+      renamed);
   }
 
   function move(index, step, selector) {
