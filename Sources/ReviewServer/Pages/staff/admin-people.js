@@ -193,21 +193,24 @@ function keysPanel(user) {
 
   function keyRow(key) {
     const revoked = Boolean(key.revoked_at);
-    const what = key.label || "No label";
+    const what = key.label ? `“${key.label}”` : "the key without a label";
+    // Keys made before the first characters were kept have no hint.
+    const hint = key.hint ? `${key.hint.replace(/…$/, "")}…` : null;
+    const which = hint ? `the key ${hint}` : "this key";
     const revoke = el("button", { type: "button", class: "secondary danger small revoke-key", "aria-label": `Revoke ${what}` }, "Revoke");
     const reissue = el("button", { type: "button", class: "secondary small reissue-key", "aria-label": `Re-issue ${what}` }, "Re-issue");
     revoke.addEventListener("click", async () => {
-      const sure = await confirmDialog(`Revoke “${what}”?`,
-        [`Scripts using ${key.hint} are refused from now on. This cannot be undone; a new key can be made.`], "Revoke");
+      const sure = await confirmDialog(key.label ? `Revoke “${key.label}”?` : `Revoke ${which}?`,
+        [`Scripts using ${which} are refused from now on. This cannot be undone; a new key can be made.`], "Revoke");
       if (!sure) return revoke.focus();
-      const answer = await busy(revoke, "Revoking…", () => request("POST", `/api/v1/api-keys/${key.id}/revoke`), { problem, done: `${what} is revoked.` });
+      const answer = await busy(revoke, "Revoking…", () => request("POST", `/api/v1/api-keys/${key.id}/revoke`), { problem, done: `${key.label || "The key"} is revoked.` });
       if (answer.ok) { replace(key.id, answer.data); focusRow(key.id); }
     });
     reissue.addEventListener("click", async () => {
-      const sure = await confirmDialog(`Re-issue “${what}”?`,
-        [`A new secret replaces ${key.hint}: the old one is refused from now on, so the scripts using it need the new one.`], "Re-issue", { danger: false });
+      const sure = await confirmDialog(key.label ? `Re-issue “${key.label}”?` : `Re-issue ${which}?`,
+        [`A new secret replaces ${which}: the old one is refused from now on, so the scripts using it need the new one.`], "Re-issue", { danger: false });
       if (!sure) return reissue.focus();
-      const answer = await busy(reissue, "Re-issuing…", () => request("POST", `/api/v1/api-keys/${key.id}/reissue`), { problem, done: `${what} re-issued: copy the new key now.` });
+      const answer = await busy(reissue, "Re-issuing…", () => request("POST", `/api/v1/api-keys/${key.id}/reissue`), { problem, done: `${key.label || "The key"} re-issued: copy the new key now.` });
       if (!answer.ok) return;
       const old = keys.find((known) => known.id === (answer.data.replaces || key.id));
       if (old && !old.revoked_at) old.revoked_at = answer.data.key.created_at;
@@ -217,7 +220,7 @@ function keysPanel(user) {
     });
     return el("tr", { "data-key": key.id, class: revoked ? "revoked" : "" },
       el("td", { class: "key-label" }, key.label || el("span", { class: "muted" }, "—")),
-      el("td", {}, el("code", { class: "key-hint" }, key.hint)),
+      el("td", {}, hint ? el("code", { class: "key-hint" }, hint) : el("span", { class: "muted", title: "An older key: its first characters were not kept" }, "older key")),
       el("td", { class: "col-made" }, ago(key.created_at)),
       el("td", {}, revoked ? el("span", { class: "chip bad" }, "revoked ", ago(key.revoked_at)) : el("span", { class: "chip good" }, "in use")),
       el("td", { class: "key-actions" }, revoked ? null : [reissue, revoke]));
