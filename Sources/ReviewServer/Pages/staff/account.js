@@ -25,8 +25,10 @@ export default async function render(page) {
       el("dt", {}, "Role"), el("dd", {}, me.is_admin ? "Admin" : "Staff")),
     el("div", { class: "actions" }, signOut));
   page.main.replaceChildren(el("div", { class: "page-head" }, el("h1", {}, "Your account")),
-    el("div", { class: "account-grid" }, el("div", { class: "stack" }, who, passwordForm()),
-      el("div", { class: "stack" }, mailForm(page.organization), me.is_admin ? inviteForm() : null)));
+    el("div", { class: "account-grid" }, el("div", { class: "stack" }, who, passwordForm(), mailForm(page.organization)),
+      me.is_admin ? inviteForm() : null));
+  // The page is drawn after the browser looked for the address's #part: go there now (the notifications page links to the mail form).
+  if (location.hash.length > 1) document.getElementById(location.hash.slice(1))?.scrollIntoView();
 }
 
 /** How often I am mailed about comments and statuses in my sessions (in-app notices come either way). */
