@@ -60,17 +60,14 @@ export default async function render(page) {
   projectFilter.append(...projects.map((project) => el("option", { value: project.id }, project.name)));
   const versionNames = new Map(); // version id → Promise<{name, project_id} | null>
   const sessionTitles = new Map(); // session id → Promise<string | null>
-  let projectVersions = null; // the chosen project's version ids, for the filter's own check
 
   async function chooseProject(projectID, versionID = "") {
     projectFilter.value = projectID;
     versionFilter.replaceChildren(el("option", { value: "" }, "Any version"));
     versionFilter.disabled = !projectID;
-    projectVersions = null;
     if (!projectID) return;
     const versions = await all(`/api/v1/projects/${encodeURIComponent(projectID)}/versions`);
     if (projectFilter.value !== projectID) return; // chosen again meanwhile
-    projectVersions = new Set(versions.map((version) => version.id));
     for (const version of versions) versionNames.set(version.id, Promise.resolve(version));
     versions.sort((a, b) => `${a.asset || a.name}`.localeCompare(`${b.asset || b.name}`) || (a.version_number ?? 0) - (b.version_number ?? 0));
     versionFilter.append(...versions.map((version) => el("option", { value: version.id, selected: version.id === versionID },
@@ -183,18 +180,6 @@ export default async function render(page) {
     }
   }
 
-  /** The filter the server may not apply yet (project, version): the page checks what it can. */
-  function passes(job) {
-    const versionID = versionFilter.value;
-    if (!projectFilter.value && !versionID) return true;
-    let payload = {};
-    try { payload = JSON.parse(job.payload) || {}; } catch { payload = {}; }
-    if (!payload.version_id) return true; // the server's filter decides for jobs on sessions and reports
-    const id = String(payload.version_id).toUpperCase();
-    if (versionID) return id === versionID.toUpperCase();
-    return !projectVersions || [...projectVersions].some((known) => known.toUpperCase() === id);
-  }
-
   // ---- Loading -----------------------------------------------------------------------------------
   let timer = null;
   let loading = null;
@@ -235,7 +220,7 @@ export default async function render(page) {
         return false;
       }
       problem.textContent = "";
-      jobs = answer.data.data.filter(passes);
+      jobs = answer.data.data;
       const total = answer.data.pagination.total;
       show(total, answer.data.data.length < total);
       freshness.textContent = `Updated ${new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", second: "2-digit" }).format(new Date())}`;
