@@ -1,8 +1,10 @@
-// Who I am, changing my password, signing out; and for admins, inviting staff by email.
+// Who I am, changing my password, how often I am mailed about feedback, signing out; and for
+// admins, inviting staff by email.
 
 import { request } from "/common/api.js";
-import { el, when } from "/common/dom.js";
-import { busy, field, problemLine, toast } from "/staff/ui.js";
+import { el } from "/common/dom.js";
+import { busy, field, problemLine } from "/staff/ui.js";
+import { inviteForm } from "/staff/invite.js";
 
 const SHORTEST = 10;
 
@@ -23,7 +25,63 @@ export default async function render(page) {
       el("dt", {}, "Role"), el("dd", {}, me.is_admin ? "Admin" : "Staff")),
     el("div", { class: "actions" }, signOut));
   page.main.replaceChildren(el("div", { class: "page-head" }, el("h1", {}, "Your account")),
-    el("div", { class: "account-grid" }, el("div", { class: "stack" }, who, passwordForm()), me.is_admin ? inviteForm() : null));
+    el("div", { class: "account-grid" }, el("div", { class: "stack" }, who, passwordForm(), mailForm(page.organization)),
+      me.is_admin ? inviteForm() : null));
+  // The page is drawn after the browser looked for the address's #part: go there now (the notifications page links to the mail form).
+  if (location.hash.length > 1) document.getElementById(location.hash.slice(1))?.scrollIntoView();
+}
+
+/** How often I am mailed about comments and statuses in my sessions (in-app notices come either way). */
+function mailForm(organization) {
+  const minutes = Math.max(1, Math.round((organization?.notification_window_seconds ?? 120) / 60));
+  const hour = String(organization?.digest_hour ?? 8).padStart(2, "0");
+  const zone = organization?.time_zone || "UTC";
+  const choices = [
+    ["immediately", "As it happens", "A mail for each comment or status."],
+    ["batched", "Gathered", `One mail for what happens within ${minutes} minute${minutes === 1 ? "" : "s"}.`],
+    ["daily", "Daily digest", `One mail a day at ${hour}:00 (${zone}).`],
+  ];
+  const email = el("input", { type: "checkbox", id: "mail-me" });
+  const radios = choices.map(([value]) => el("input", { type: "radio", name: "mail-frequency", value, id: `mail-${value}` }));
+  const save = el("button", { type: "submit", id: "save-mail" }, "Save");
+  const state = el("span", { class: "muted save-state", id: "mail-state", role: "status" });
+  const problem = problemLine();
+  const often = el("fieldset", { class: "mail-often" }, el("legend", {}, "How often"),
+    choices.map(([value, label, hint], i) => el("label", { class: "check choice", for: radios[i].id }, radios[i],
+      el("span", {}, el("strong", {}, label), " ", el("span", { class: "muted" }, hint)))));
+  const form = el("form", { class: "card", id: "mail-form", "aria-labelledby": "mail-title", "aria-busy": "true" },
+    el("h2", { id: "mail-title" }, "Mail about feedback"),
+    el("p", { class: "muted" }, "Comments, replies and statuses in the sessions you made, joined or are assigned to. They are always in ",
+      el("a", { href: "/staff/notifications" }, "your notifications"), "; mail is your choice."),
+    el("label", { class: "check", for: "mail-me" }, email, "Mail me about them"),
+    often, problem, el("div", { class: "actions" }, state, save));
+  let saved = null;
+  const show = (settings) => {
+    saved = settings;
+    email.checked = settings.email;
+    for (const radio of radios) radio.checked = radio.value === settings.frequency;
+    often.disabled = !settings.email;
+  };
+  const chosen = () => ({ email: email.checked, frequency: radios.find((radio) => radio.checked)?.value || saved?.frequency || "batched" });
+  const dirty = () => saved && (chosen().email !== saved.email || chosen().frequency !== saved.frequency);
+  form.addEventListener("change", () => {
+    often.disabled = !email.checked;
+    state.textContent = dirty() ? "Not saved yet" : "";
+  });
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const answer = await busy(save, "Saving…", () => request("PUT", "/api/v1/me/notification-settings", chosen()),
+      { problem, done: (settings) => settings.email ? "Mail settings saved." : "Saved: no mail; your notifications still gather here." });
+    if (answer.ok) { show(answer.data); state.textContent = "Saved."; }
+  });
+  save.disabled = true;
+  request("GET", "/api/v1/me/notification-settings").then((answer) => {
+    form.removeAttribute("aria-busy");
+    if (!answer.ok) { problem.textContent = `Your mail settings could not be read: ${answer.error.message}`; return; }
+    save.disabled = false;
+    show(answer.data);
+  });
+  return form;
 }
 
 function passwordForm() {
@@ -50,71 +108,4 @@ function passwordForm() {
     else if (answer.error.code === "invalid_credentials") { problem.textContent = "The current password is not right."; current.select(); }
   });
   return form;
-}
-
-function inviteForm() {
-  const name = el("input", { type: "text", required: true, maxlength: 200, autocomplete: "off" });
-  const email = el("input", { type: "email", required: true, autocomplete: "off" });
-  const admin = el("input", { type: "checkbox", id: "invite-admin" });
-  const message = el("textarea", { maxlength: 2000, rows: 3 });
-  const submit = el("button", { type: "submit", id: "invite-staff" }, "Invite");
-  const problem = problemLine();
-  const result = el("div", { id: "invite-result", "aria-live": "polite" });
-  const form = el("form", { class: "card", id: "invite-form", "aria-labelledby": "invite-title" },
-    el("h2", { id: "invite-title" }, "Invite staff"),
-    el("p", { class: "muted" }, "They get an email with a link to choose their password (good for 7 days)."),
-    field("Name", name), field("Email", email),
-    el("label", { class: "check", for: "invite-admin" }, admin, "Admin (can invite staff and change the studio's settings)"),
-    field("Personal message", message, "Optional: added to the email."), problem,
-    el("div", { class: "actions" }, submit), result);
-  let created = null; // a member created whose invitation did not go: sending again must not create them twice
-
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    result.replaceChildren();
-    const answer = await busy(submit, created ? "Sending…" : "Inviting…", async () => {
-      if (!created || created.user.email !== email.value.trim()) {
-        const made = await request("POST", "/api/v1/users", { name: name.value.trim(), email: email.value.trim(), is_admin: admin.checked });
-        if (!made.ok) return made;
-        created = made.data;
-      }
-      const sent = await request("POST", `/api/v1/users/${created.user.id}/invite`, message.value.trim() ? { message: message.value.trim() } : {});
-      if (!sent.ok) {
-        return { ...sent, error: { ...sent.error, message: `${created.user.name} was added, but the email did not go: ${sent.error.message}. Invite again to retry.` } };
-      }
-      return { ok: true, data: { user: created.user, apiKey: created.api_key, invite: sent.data } };
-    }, { problem, done: ({ user }) => `Invitation on its way to ${user.email}.` });
-    if (!answer.ok) {
-      if (created) result.replaceChildren(keyBox(created.api_key));
-      return;
-    }
-    const { user, apiKey, invite } = answer.data;
-    created = null;
-    form.reset();
-    result.replaceChildren(
-      el("p", { class: "good-line" }, `The email to ${user.name} <${user.email}> is on its way. Their link works until ${when(invite.expires_at)}.`),
-      keyBox(apiKey));
-    name.focus();
-  });
-  return form;
-}
-
-/** The new member's API key, for scripts: shown this once, with a copy button. */
-function keyBox(key) {
-  const text = el("input", { type: "text", readonly: true, value: key, class: "key-text", "aria-label": "API key" });
-  const copy = el("button", { type: "button", class: "secondary small" }, "Copy");
-  copy.addEventListener("click", async () => {
-    try {
-      await navigator.clipboard.writeText(key);
-      toast("API key copied.");
-    } catch {
-      // Without the clipboard API (not HTTPS), select it for Ctrl+C.
-      text.focus();
-      text.select();
-      toast("Press Ctrl+C (⌘C) to copy the selected key.");
-    }
-  });
-  return el("details", { class: "key-box" }, el("summary", {}, "API key for scripts (shown once)"),
-    el("p", { class: "hint muted" }, "Only scripts need it; it is not shown again. People sign in with the password they choose."),
-    el("div", { class: "key-row" }, text, copy));
 }

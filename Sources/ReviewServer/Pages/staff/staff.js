@@ -8,6 +8,7 @@
 import { request } from "/common/api.js";
 import { el } from "/common/dom.js";
 import { toast } from "/staff/ui.js";
+import { followUnread } from "/staff/unread.js";
 
 /** The pages, by address pattern; `:name` segments become `page.params.name`. */
 const pages = [
@@ -19,6 +20,11 @@ const pages = [
   { pattern: "/staff/projects/:project", module: "/staff/versions.js" },
   { pattern: "/staff/projects/:project/sessions", module: "/staff/sessions.js" },
   { pattern: "/staff/sessions/:session", module: "/staff/session-setup.js" },
+  { pattern: "/staff/projects/:project/settings", module: "/staff/project-settings.js" },
+  { pattern: "/staff/notifications", module: "/staff/notifications.js" },
+  { pattern: "/staff/admin", module: "/staff/admin-studio.js" },
+  { pattern: "/staff/admin/people", module: "/staff/admin-people.js" },
+  { pattern: "/staff/admin/jobs", module: "/staff/admin-jobs.js" },
 ];
 
 function match(path) {
@@ -39,13 +45,20 @@ export function signInPath(next = location.pathname + location.search) {
   return `/staff/sign-in?next=${encodeURIComponent(next)}`;
 }
 
-/** The header: the studio, where the page is (`crumbs`: [text, href?] pairs), who is signed in. */
+/**
+ * The header: the studio, where the page is (`crumbs`: [text, href?] pairs), the admin pages'
+ * link (admins), the notifications with their unread count, who is signed in.
+ */
 function showBar(me, organization, crumbs) {
   const bar = document.getElementById("bar");
   bar.hidden = !me;
   if (!me) return;
   document.getElementById("studio").textContent = organization?.name || "Dailies";
   document.getElementById("account").textContent = me.name;
+  const admin = document.getElementById("admin-link");
+  admin.hidden = !me.is_admin;
+  if (location.pathname.startsWith("/staff/admin")) admin.setAttribute("aria-current", "page"); else admin.removeAttribute("aria-current");
+  followUnread();
   document.getElementById("crumbs").replaceChildren(...crumbs.flatMap(([text, href], i) => [
     i ? el("span", { class: "crumb-gap", "aria-hidden": "true" }, "/") : null,
     href ? el("a", { href }, text) : el("span", { "aria-current": "page" }, text),
@@ -83,8 +96,8 @@ async function start() {
     main, params: found.params, me, organization,
     /** Sets the window's title and the header's crumbs ([text, href?] pairs; the last is this page). */
     setTitle(title, crumbs = [[title]]) {
-      document.title = `${title} · ${organization?.name || "Dailies"}`;
-      showBar(me, organization, crumbs);
+      document.title = `${title} · ${page.organization?.name || "Dailies"}`;
+      showBar(me, page.organization, crumbs);
     },
   };
   page.setTitle("Dailies", []);

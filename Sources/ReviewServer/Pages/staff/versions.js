@@ -48,7 +48,8 @@ export default async function render(page) {
   const head = el("div", { class: "page-head" },
     el("h1", {}, project.data.name), project.data.code ? el("span", { class: "chip" }, project.data.code) : null,
     el("span", { class: "spacer" }), liveDot,
-    el("a", { class: "button secondary", href: sessionsHref, id: "sessions-link" }, "Sessions"));
+    el("a", { class: "button secondary", href: sessionsHref, id: "sessions-link" }, "Sessions"),
+    el("a", { class: "button secondary", href: `/staff/projects/${projectId}/settings`, id: "settings-link" }, "Settings"));
 
   const panel = uploadPanel(project.data, {
     highest: (asset) => Math.max(0, ...[...versions.values()].filter((v) => v.asset === asset).map((v) => v.version_number ?? 0)),
