@@ -162,7 +162,7 @@ export class CommentPanel extends EventTarget {
     const authors = new Map(all.map((c) => [c.author.id, c.author.name]));
     const keep = this.authorFilter.value;
     this.authorFilter.replaceChildren(el("option", { value: "" }, "Everyone"),
-      [...authors].sort((a, b) => a[1].localeCompare(b[1])).map(([id, name]) => el("option", { value: id }, name)));
+      ...[...authors].sort((a, b) => a[1].localeCompare(b[1])).map(([id, name]) => el("option", { value: id }, name)));
     this.authorFilter.value = authors.has(keep) ? keep : "";
     this.filter.author = this.authorFilter.value;
 
