@@ -19,6 +19,9 @@ const pages = [
   { pattern: "/staff/projects/:project", module: "/staff/versions.js" },
   { pattern: "/staff/projects/:project/sessions", module: "/staff/sessions.js" },
   { pattern: "/staff/sessions/:session", module: "/staff/session-setup.js" },
+  { pattern: "/staff/sessions/:session/feedback", module: "/staff/feedback.js" },
+  { pattern: "/staff/sessions/:session/transfer", module: "/staff/session-transfer.js" },
+  { pattern: "/staff/versions/:version", module: "/staff/version.js" },
 ];
 
 function match(path) {
