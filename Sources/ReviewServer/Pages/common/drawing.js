@@ -279,3 +279,59 @@ export class DrawingLayer extends EventTarget {
     field.addEventListener("blur", () => end(true));
   }
 }
+
+/** Names of the tools, as their buttons say them. */
+const TOOL_NAMES = { pen: "Pen", line: "Line", arrow: "Arrow", rectangle: "Rectangle", ellipse: "Ellipse", text: "Text" };
+
+/**
+ * The drawing tools for `layer` (hidden until drawing starts): a button per tool, the
+ * colours, the width, undo, redo and clear, each saying its state to assistive technology.
+ * Answers {element, sync}: `sync()` shows the layer's state again.
+ */
+export function drawingTools(layer) {
+  const button = (label, attributes, onclick) => {
+    const node = document.createElement("button");
+    node.type = "button";
+    node.textContent = label;
+    for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
+    node.addEventListener("click", onclick);
+    return node;
+  };
+  const toolButtons = TOOLS.map((tool) => button(TOOL_NAMES[tool], { class: "tool secondary", "data-tool": tool, "aria-pressed": "false" },
+    () => { layer.tool = tool; sync(); }));
+  const colorButtons = COLORS.map((color) => {
+    const node = button("", { class: "swatch", "data-color": color, "aria-label": `Colour ${color}`, "aria-pressed": "false" },
+      () => { layer.color = color; sync(); });
+    node.style.setProperty("--swatch", cssColor(color));
+    return node;
+  });
+  const swatches = document.createElement("span");
+  swatches.className = "swatches";
+  swatches.append(...colorButtons);
+  const width = document.createElement("select");
+  width.id = "draw-width";
+  width.setAttribute("aria-label", "Line width");
+  for (const name of Object.keys(WIDTHS)) {
+    width.append(new Option(name[0].toUpperCase() + name.slice(1), name, name === "medium", name === "medium"));
+  }
+  width.addEventListener("change", () => { layer.width = WIDTHS[width.value]; });
+  const undo = button("Undo", { id: "undo", class: "secondary", title: "Undo (Ctrl+Z)" }, () => layer.undo());
+  const redo = button("Redo", { id: "redo", class: "secondary", title: "Redo (Ctrl+Shift+Z)" }, () => layer.redo());
+  const clear = button("Clear", { id: "clear-drawing", class: "secondary" }, () => layer.clear());
+  const element = document.createElement("div");
+  element.className = "tools";
+  element.id = "tools";
+  element.hidden = true;
+  element.setAttribute("role", "toolbar");
+  element.setAttribute("aria-label", "Drawing tools");
+  element.append(...toolButtons, swatches, width, undo, redo, clear);
+  function sync() {
+    for (const node of toolButtons) node.setAttribute("aria-pressed", String(node.dataset.tool === layer.tool));
+    for (const node of colorButtons) node.setAttribute("aria-pressed", String(node.dataset.color === layer.color));
+    undo.disabled = !layer.canUndo;
+    redo.disabled = !layer.canRedo;
+    clear.disabled = layer.isEmpty;
+  }
+  layer.addEventListener("change", sync);
+  return { element, sync };
+}

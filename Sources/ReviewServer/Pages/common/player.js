@@ -14,6 +14,15 @@
 // event (the page reports it to the server), so a wrong frame in the field is seen.
 import { parseRate } from "/common/timecode.js";
 
+/**
+ * The picture's size as displayed, in the drawing format's terms ({width, height, pixel_aspect}):
+ * its storage width times its pixel aspect, so drawings sit where people saw them.
+ */
+export function displaySize(media) {
+  const [num, den] = String(media.pixel_aspect || "1/1").split("/").map(Number);
+  return { width: Math.round(media.width * (num || 1) / (den || 1)), height: media.height, pixel_aspect: media.pixel_aspect };
+}
+
 /** Playback speeds people pick from, and the steps J and L go through. */
 export const SPEEDS = [0.25, 0.5, 1, 2, 4];
 /** How far a presented frame's media time may be from its frame's start: rounding to µs, and some. */

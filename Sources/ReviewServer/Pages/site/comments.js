@@ -1,17 +1,13 @@
 // The comments of one item: the composer (on the current frame, the in/out range or the
 // whole item, with the drawing made on the picture), the list with replies, edits,
 // deletes and resolving, and filters by author, by the author's status and by resolved.
+// What the staff pages share with it (threads, anchors, drawings on a frame, filters) is in
+// common/feedback.js.
 import { request } from "/common/api.js";
 import { el, ago } from "/common/dom.js";
+import { anchorText, commentMarkers, drawingsOn, firstFrame, passes, statusWords, threads } from "/common/feedback.js";
 
-/** A status as people read it. */
-export const statusWords = { pending: "Pending", approved: "Approved", requires_changes: "Changes requested" };
-
-/** Where a comment sits, for sorting: whole-item comments first, then by frame. */
-function firstFrame(comment) {
-  const anchor = comment.anchor || {};
-  return anchor.frame ?? anchor.first ?? -1;
-}
+export { statusWords };
 
 export class CommentPanel extends EventTarget {
   /**
@@ -56,23 +52,12 @@ export class CommentPanel extends EventTarget {
 
   /** The drawings shown on `frame`: on their comment's frame, or across a held range. */
   drawingsOn(frame) {
-    const shown = [];
-    for (const comment of this.comments.values()) {
-      if (!comment.drawing || comment.deleted_at) continue;
-      const anchor = comment.anchor || {};
-      const first = anchor.frame ?? anchor.first;
-      const last = comment.drawing.hold ? (anchor.last ?? first) : first;
-      if (first !== undefined && frame >= first && frame <= last) shown.push(comment.drawing);
-    }
-    return shown;
+    return drawingsOn(this.comments.values(), frame);
   }
 
   /** Timeline markers: every top-level comment on a frame or a range. */
   markers() {
-    return [...this.comments.values()]
-      .filter((c) => !c.parent_id && !c.deleted_at && c.anchor && (c.anchor.frame !== undefined || c.anchor.first !== undefined))
-      .map((c) => ({ id: c.id, first: c.anchor.frame ?? c.anchor.first, last: c.anchor.frame ?? c.anchor.last,
-        kind: c.resolved_at ? "resolved" : c.drawing ? "drawn" : "", title: `${c.author.name}: ${c.text.slice(0, 80)}` }));
+    return commentMarkers(this.comments.values());
   }
 
   /** Marks a comment as the one looked at, and brings it into view. */
@@ -168,12 +153,7 @@ export class CommentPanel extends EventTarget {
   }
 
   #passes(comment) {
-    const { author, status, resolved } = this.filter;
-    if (author && comment.author.id !== author) return false;
-    if (status && this.statusOf.get(comment.author.id) !== status) return false;
-    if (resolved === "open" && comment.resolved_at) return false;
-    if (resolved === "resolved" && !comment.resolved_at) return false;
-    return true;
+    return passes(comment, this.filter, (c) => this.statusOf.get(c.author.id));
   }
 
   #render() {
@@ -182,16 +162,11 @@ export class CommentPanel extends EventTarget {
     const authors = new Map(all.map((c) => [c.author.id, c.author.name]));
     const keep = this.authorFilter.value;
     this.authorFilter.replaceChildren(el("option", { value: "" }, "Everyone"),
-      [...authors].sort((a, b) => a[1].localeCompare(b[1])).map(([id, name]) => el("option", { value: id }, name)));
+      ...[...authors].sort((a, b) => a[1].localeCompare(b[1])).map(([id, name]) => el("option", { value: id }, name)));
     this.authorFilter.value = authors.has(keep) ? keep : "";
     this.filter.author = this.authorFilter.value;
 
-    const tops = all.filter((c) => !c.parent_id)
-      .sort((a, b) => firstFrame(a) - firstFrame(b) || a.created_at.localeCompare(b.created_at));
-    const replies = new Map();
-    for (const reply of all.filter((c) => c.parent_id).sort((a, b) => a.created_at.localeCompare(b.created_at))) {
-      replies.set(reply.parent_id, [...(replies.get(reply.parent_id) || []), reply]);
-    }
+    const { tops, replies } = threads(all);
     const shown = tops.filter((c) => this.#passes(c));
     this.count.textContent = `(${tops.filter((c) => !c.deleted_at).length})`;
     this.list.replaceChildren(...shown.map((c) => el("li", {}, this.#comment(c, replies.get(c.id) || []))));
@@ -202,10 +177,7 @@ export class CommentPanel extends EventTarget {
   }
 
   #anchorText(anchor) {
-    if (!anchor) return null;
-    if (anchor.frame !== undefined) return `${anchor.number ?? this.labels.number(anchor.frame)} · ${anchor.timecode ?? this.labels.timecode(anchor.frame)}`;
-    if (anchor.first !== undefined) return `${anchor.first_number ?? this.labels.number(anchor.first)}–${anchor.last_number ?? this.labels.number(anchor.last)}`;
-    return "Whole item";
+    return anchorText(anchor, this.labels);
   }
 
   #comment(comment, replies) {

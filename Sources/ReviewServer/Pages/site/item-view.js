@@ -3,14 +3,12 @@
 // who is here, and following the presenter).
 import { request, all } from "/common/api.js";
 import { el } from "/common/dom.js";
-import { FramePlayer, SPEEDS } from "/common/player.js";
+import { FramePlayer, SPEEDS, displaySize } from "/common/player.js";
 import { frameLabels, parseRate } from "/common/timecode.js";
 import { Timeline } from "/common/timeline.js";
-import { DrawingLayer, TOOLS, COLORS, WIDTHS } from "/common/drawing.js";
+import { DrawingLayer, drawingTools } from "/common/drawing.js";
 import { Room } from "/common/room.js";
 import { CommentPanel, statusWords } from "/site/comments.js";
-
-const toolNames = { pen: "Pen", line: "Line", arrow: "Arrow", rectangle: "Rectangle", ellipse: "Ellipse", text: "Text" };
 
 /** A toggle button with its pressed state said to assistive technology. */
 function toggle(label, attributes, onclick) {
@@ -45,13 +43,11 @@ export async function itemView(review, itemID, { show, refused, brand }) {
 
   // The picture: a frame exactly the picture's displayed shape, zoomed and panned inside the stage.
   const labels = frameLabels(media);
-  const [parNum, parDen] = String(media.pixel_aspect).split("/").map(Number);
-  const displayWidth = Math.round(media.width * parNum / (parDen || 1));
-  const display = { width: displayWidth, height: media.height, pixel_aspect: media.pixel_aspect };
+  const display = displaySize(media);
   const video = el("video", { class: "picture", "aria-label": item.name });
   video.muted = true;
   const frame = el("div", { class: "frame" }, video);
-  frame.style.setProperty("--aspect", String(displayWidth / media.height));
+  frame.style.setProperty("--aspect", String(display.width / media.height));
   const missingBadge = el("div", { class: "missing", hidden: true, role: "status" });
   const presenterBadge = el("div", { class: "following", hidden: true, role: "status" });
   const stage = el("div", { class: "stage", id: "stage" }, frame, missingBadge, presenterBadge);
@@ -174,27 +170,7 @@ export async function itemView(review, itemID, { show, refused, brand }) {
 
   // Drawing tools: shown while drawing.
   const drawButton = toggle("Draw", { id: "draw", title: "Draw on this frame (D)" }, () => setDrawing(!layer.editing));
-  const toolButtons = TOOLS.map((tool) => toggle(toolNames[tool], { class: "tool secondary", "data-tool": tool },
-    () => { layer.tool = tool; syncTools(); }));
-  const colorButtons = COLORS.map((color) => el("button", { type: "button", class: "swatch", "data-color": color,
-    "aria-label": `Colour ${color}`, "aria-pressed": "false", onclick: () => { layer.color = color; syncTools(); } }));
-  for (const button of colorButtons) button.style.setProperty("--swatch", color(button.dataset.color));
-  const width = el("select", { id: "draw-width", "aria-label": "Line width",
-    onchange: () => { layer.width = WIDTHS[width.value]; } },
-  Object.keys(WIDTHS).map((name) => el("option", { value: name, selected: name === "medium" }, name[0].toUpperCase() + name.slice(1))));
-  const undo = el("button", { type: "button", id: "undo", class: "secondary", title: "Undo (Ctrl+Z)", onclick: () => layer.undo() }, "Undo");
-  const redo = el("button", { type: "button", id: "redo", class: "secondary", title: "Redo (Ctrl+Shift+Z)", onclick: () => layer.redo() }, "Redo");
-  const clear = el("button", { type: "button", id: "clear-drawing", class: "secondary", onclick: () => layer.clear() }, "Clear");
-  const tools = el("div", { class: "tools", id: "tools", hidden: true, role: "toolbar", "aria-label": "Drawing tools" },
-    toolButtons, el("span", { class: "swatches" }, colorButtons), width, undo, redo, clear);
-  const syncTools = () => {
-    for (const button of toolButtons) button.setAttribute("aria-pressed", String(button.dataset.tool === layer.tool));
-    for (const button of colorButtons) button.setAttribute("aria-pressed", String(button.dataset.color === layer.color));
-    undo.disabled = !layer.canUndo;
-    redo.disabled = !layer.canRedo;
-    clear.disabled = layer.isEmpty;
-  };
-  layer.addEventListener("change", syncTools);
+  const { element: tools, sync: syncTools } = drawingTools(layer);
   const setDrawing = (on) => {
     if (on && player.playing) player.pause();
     layer.setEditing(on);
@@ -325,12 +301,6 @@ export async function itemView(review, itemID, { show, refused, brand }) {
       renderDecision();
     },
     onItemChanged: () => location.reload() });
-}
-
-/** `#RRGGBBAA` for CSS. */
-function color(hex) {
-  const [r, g, b, a] = [1, 3, 5, 7].map((i) => parseInt(hex.slice(i, i + 2), 16));
-  return `rgba(${r}, ${g}, ${b}, ${a / 255})`;
 }
 
 /**

@@ -11,6 +11,7 @@ import { fromLocalInput, offsetMinutes, offsetName, sessionState, showInZone, st
   from "/staff/session-schedule.js";
 import { itemsCard } from "/staff/session-items.js";
 import { collaboratorsPane } from "/staff/session-collaborators.js";
+import { sessionTabs } from "/staff/feedback-parts.js";
 
 const STATE_CHIPS = { open: "good", scheduled: "warn", expired: "", closed: "bad" };
 
@@ -46,6 +47,7 @@ export default async function render(page) {
 
   page.main.replaceChildren(
     head(setup, sessionsPath),
+    sessionTabs(sessionID, "setup"),
     el("div", { class: "setup-layout" },
       el("div", { class: "setup-main" },
         detailsCard(setup),

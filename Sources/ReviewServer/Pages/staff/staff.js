@@ -25,6 +25,9 @@ const pages = [
   { pattern: "/staff/admin", module: "/staff/admin-studio.js" },
   { pattern: "/staff/admin/people", module: "/staff/admin-people.js" },
   { pattern: "/staff/admin/jobs", module: "/staff/admin-jobs.js" },
+  { pattern: "/staff/sessions/:session/feedback", module: "/staff/feedback.js" },
+  { pattern: "/staff/sessions/:session/transfer", module: "/staff/session-transfer.js" },
+  { pattern: "/staff/versions/:version", module: "/staff/version.js" },
 ];
 
 function match(path) {

@@ -183,7 +183,7 @@ export default async function render(page) {
         poster.replaceChildren(wanted === "ready" ? posterImage(id, name) : el("div", { class: `poster-placeholder ${version.media_state}` },
           { none: "No media", processing: "Processing…", failed: "Failed" }[version.media_state] || ""));
       }
-      asset.replaceChildren(...[el("span", { class: "asset-name" }, version.asset || name),
+      asset.replaceChildren(...[el("a", { class: "asset-name", href: `/staff/versions/${encodeURIComponent(id)}`, title: `Open ${name}` }, version.asset || name),
         version.asset && version.asset !== name ? el("small", { class: "muted version-name" }, name) : null].filter(Boolean));
       number.textContent = versionLabel(version.version_number);
       if (document.activeElement !== status && !status.disabled) fillStatus(status, version.status, name);
