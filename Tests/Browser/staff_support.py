@@ -15,6 +15,18 @@ from selenium.webdriver.support import expected_conditions as seen
 from conftest import wait
 
 
+def signed_in_by_route(driver, base_url: str, email: str, password: str) -> None:
+    """Signs the browser in (the staff sign-in's cookies) through the route, not the page: the
+    pages under test come after. A page of the site first, so the fetch is same-origin."""
+    driver.get(f"{base_url}/staff/no-such-page")
+    status = driver.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        fetch("/api/v1/staff/sign-in", {method: "POST", headers: {"Content-Type": "application/json"},
+              body: JSON.stringify({email: arguments[0], password: arguments[1]})}).then((r) => done(r.status));
+    """, email, password)
+    assert status == 200, f"signing {email} in answered {status}"
+
+
 def rows(driver) -> list:
     """The setup page's item rows, in order."""
     return driver.find_elements(By.CSS_SELECTOR, "#items .item-row")

@@ -25,7 +25,7 @@ from selenium.webdriver.support import expected_conditions as seen
 from selenium.webdriver.support.ui import Select
 
 from conftest import SCREENSHOTS, _chromium, fresh_server, made, screenshot, wait
-from staff_support import confirm, mails_to, press, toast_saying
+from staff_support import confirm, mails_to, press, signed_in_by_route, toast_saying
 
 ADMIN = "admin@dailies.local"
 PASSWORD = "admin pages 2026"
@@ -57,22 +57,11 @@ def studio() -> Iterator[Studio]:
         yield studio
 
 
-def sign_in(driver, studio: Studio, email: str, password: str) -> None:
-    """Signs the browser in (the staff sign-in's cookies) without the page: the pages under test come after."""
-    driver.get(f"{studio.base_url}/staff/no-such-page")
-    status = driver.execute_async_script("""
-        const done = arguments[arguments.length - 1];
-        fetch("/api/v1/staff/sign-in", {method: "POST", headers: {"Content-Type": "application/json"},
-              body: JSON.stringify({email: arguments[0], password: arguments[1]})}).then((r) => done(r.status));
-    """, email, password)
-    assert status == 200
-
-
 @pytest.fixture(scope="module")
 def browser(studio: Studio):
     driver = _chromium()
     try:
-        sign_in(driver, studio, ADMIN, PASSWORD)
+        signed_in_by_route(driver, studio.base_url, ADMIN, PASSWORD)
         yield driver
     finally:
         driver.quit()
@@ -295,9 +284,9 @@ def test_jobs_notifications_and_admins_only(browser, studio: Studio) -> None:
     with studio.api() as api:
         made(api.post("/api/v1/users", json={"name": "Jo Artist", "email": "jo@northlight.example"}))
     studio.set_password("jo@northlight.example", MEMBER_PASSWORD)
-    sign_in(browser, studio, "jo@northlight.example", MEMBER_PASSWORD)
+    signed_in_by_route(browser, studio.base_url, "jo@northlight.example", MEMBER_PASSWORD)
     browser.get(f"{studio.base_url}/staff/admin/people")
     wait(browser, seen.visibility_of_element_located((By.ID, "admins-only")))
     assert not browser.find_element(By.ID, "admin-link").is_displayed()
     assert not browser.find_elements(By.ID, "members")
-    sign_in(browser, studio, ADMIN, PASSWORD)
+    signed_in_by_route(browser, studio.base_url, ADMIN, PASSWORD)

@@ -24,7 +24,7 @@ from selenium.webdriver.support import expected_conditions as seen
 from selenium.webdriver.support.ui import Select
 
 from conftest import FIXTURE, REPO, _chromium, barcode, fresh_server, made, screenshot, wait
-from staff_support import toast_saying
+from staff_support import signed_in_by_route, toast_saying
 
 ADMIN = "admin@dailies.local"
 PASSWORD = "north light 42"
@@ -89,13 +89,7 @@ def staff(review: Review):
     """A Chromium signed in as the admin."""
     driver = _chromium()
     try:
-        driver.get(f"{review.base_url}/staff/no-such-page")
-        status = driver.execute_async_script("""
-            const done = arguments[arguments.length - 1];
-            fetch("/api/v1/staff/sign-in", {method: "POST", headers: {"Content-Type": "application/json"},
-                  body: JSON.stringify({email: arguments[0], password: arguments[1]})}).then((r) => done(r.status));
-        """, ADMIN, PASSWORD)
-        assert status == 200
+        signed_in_by_route(driver, review.base_url, ADMIN, PASSWORD)
         yield driver
     finally:
         driver.quit()

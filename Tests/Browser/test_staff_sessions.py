@@ -24,7 +24,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as seen
 
 from conftest import REPO, SCREENSHOTS, _chromium, fresh_server, made, wait
-from staff_support import add_collaborator, confirm, drag_selected_above, mails_to, order_saved, person, press, row_names, rows, toast_saying
+from staff_support import add_collaborator, confirm, signed_in_by_route, drag_selected_above, mails_to, order_saved, person, press, row_names, rows, toast_saying
 
 ADMIN = "admin@dailies.local"
 PASSWORD = "north light 42"
@@ -99,13 +99,7 @@ def staff(studio: Studio):
     """A Chromium signed in as the admin (the staff web session's cookies, set by the sign-in route)."""
     driver = _chromium()
     try:
-        driver.get(f"{studio.base_url}/staff/no-such-page")
-        status = driver.execute_async_script("""
-            const done = arguments[arguments.length - 1];
-            fetch("/api/v1/staff/sign-in", {method: "POST", headers: {"Content-Type": "application/json"},
-                  body: JSON.stringify({email: arguments[0], password: arguments[1]})}).then((r) => done(r.status));
-        """, ADMIN, PASSWORD)
-        assert status == 200
+        signed_in_by_route(driver, studio.base_url, ADMIN, PASSWORD)
         yield driver
     finally:
         driver.quit()
