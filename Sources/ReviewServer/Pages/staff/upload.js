@@ -1,6 +1,6 @@
 // The versions page's upload panel: drop files or a folder (or choose them), check the
 // proposed name, asset and version number of each, then upload them one after another
-// through the resumable upload (transfer.js), with a progress bar per entry and overall.
+// through the resumable upload (upload-transfer.js), with a progress bar per entry and overall.
 // Unfinished uploads are remembered: after a reload they are listed, and choosing the same
 // file again carries on where the server stands.
 
@@ -8,7 +8,7 @@ import { request } from "/common/api.js";
 import { el, humane } from "/common/dom.js";
 import { confirmDialog, toast } from "/staff/ui.js";
 import { bytes, group, propose, walk } from "/staff/names.js";
-import { fileKey, forget, hashing, recall, remember, remembered, sendFile, sequenceKey, serverState } from "/staff/transfer.js";
+import { fileKey, forget, hashing, recall, remember, remembered, sendFile, sequenceKey, serverState } from "/staff/upload-transfer.js";
 
 const SEQUENCE_LANES = 4; // frames of a sequence sent at once: they are small, and each is a request of its own
 
