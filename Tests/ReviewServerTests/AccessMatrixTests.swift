@@ -182,10 +182,10 @@ struct AccessMatrixTests {
         let staffComment = try await catalog.addComment(sessionID: session.id, itemID: firstItem.id,
                                                         CommentDraft(text: "Noted", anchor: .item), by: .staff(staffUser))
         let target = try #require(try await catalog.receiptTarget(commentID: collaboratorComment.id))
-        let still = try FrameGrabberPool().still(path: store.absolutePath(target.proxyPath), frame: target.frame)
         let receiptPath = "receipts/\(UUID().uuidString).jpg"
         try FileManager.default.createDirectory(atPath: store.absolutePath("receipts"), withIntermediateDirectories: true)
-        try Data(still.jpeg).write(to: URL(fileURLWithPath: store.absolutePath(receiptPath)))
+        try receiptStill(path: store.absolutePath(target.proxyPath), frame: target.frame)
+            .write(to: URL(fileURLWithPath: store.absolutePath(receiptPath)))
         #expect(try await catalog.registerReceipt(target, sha256: String(repeating: "2", count: 64), path: receiptPath))
 
         // Then the session moves into the state.
@@ -263,6 +263,17 @@ struct AccessMatrixTests {
     }
 
     private static let browsers = Mutex<[String: TestClient]>([:])
+
+    /// The receipt's JPEG, grabbed as a worker grabs it: once per process, as every world's
+    /// proxy is the same fixture and its comment the same frame (worlds are many, and a grab
+    /// decodes from the nearest keyframe).
+    static func receiptStill(path: String, frame: Int) throws -> Data {
+        if let made = stills.withLock({ $0[frame] }) { return made }
+        let jpeg = Data(try FrameGrabberPool().still(path: path, frame: frame).jpeg)
+        stills.withLock { $0[frame] = jpeg }
+        return jpeg
+    }
+    private static let stills = Mutex<[Int: Data]>([:])
 
     /// Claims job `id` as "matrix", the way a worker would; jobs earlier worlds left queued
     /// are claimed first (the queue is oldest first) and finished out of the way.
