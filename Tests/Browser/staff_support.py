@@ -5,6 +5,8 @@ maildir outbox."""
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from selenium.webdriver.common.action_chains import ActionChains
@@ -12,7 +14,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as seen
 
-from conftest import wait
+from conftest import _chromium, wait
 
 
 def signed_in_by_route(driver, base_url: str, email: str, password: str) -> None:
@@ -25,6 +27,17 @@ def signed_in_by_route(driver, base_url: str, email: str, password: str) -> None
               body: JSON.stringify({email: arguments[0], password: arguments[1]})}).then((r) => done(r.status));
     """, email, password)
     assert status == 200, f"signing {email} in answered {status}"
+
+
+@contextmanager
+def signed_in_chromium(base_url: str, email: str, password: str) -> Iterator:
+    """A Chromium signed in as `email` (the staff web session's cookies), quit afterwards."""
+    driver = _chromium()
+    try:
+        signed_in_by_route(driver, base_url, email, password)
+        yield driver
+    finally:
+        driver.quit()
 
 
 def rows(driver) -> list:

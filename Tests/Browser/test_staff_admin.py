@@ -24,8 +24,8 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as seen
 from selenium.webdriver.support.ui import Select
 
-from conftest import SCREENSHOTS, _chromium, fresh_server, made, screenshot, wait
-from staff_support import confirm, mails_to, press, signed_in_by_route, toast_saying
+from conftest import SCREENSHOTS, fresh_server, made, screenshot, wait
+from staff_support import confirm, mails_to, press, signed_in_by_route, signed_in_chromium, toast_saying
 
 ADMIN = "admin@dailies.local"
 PASSWORD = "admin pages 2026"
@@ -59,12 +59,8 @@ def studio() -> Iterator[Studio]:
 
 @pytest.fixture(scope="module")
 def browser(studio: Studio):
-    driver = _chromium()
-    try:
-        signed_in_by_route(driver, studio.base_url, ADMIN, PASSWORD)
+    with signed_in_chromium(studio.base_url, ADMIN, PASSWORD) as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 def shoot(driver, name: str) -> None:

@@ -23,8 +23,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as seen
 from selenium.webdriver.support.ui import Select
 
-from conftest import FIXTURE, REPO, _chromium, barcode, fresh_server, made, screenshot, wait
-from staff_support import signed_in_by_route, toast_saying
+from conftest import FIXTURE, REPO, barcode, fresh_server, made, screenshot, wait
+from staff_support import signed_in_chromium, toast_saying
 
 ADMIN = "admin@dailies.local"
 PASSWORD = "north light 42"
@@ -87,12 +87,8 @@ def review() -> Iterator[Review]:
 @pytest.fixture(scope="module")
 def staff(review: Review):
     """A Chromium signed in as the admin."""
-    driver = _chromium()
-    try:
-        signed_in_by_route(driver, review.base_url, ADMIN, PASSWORD)
+    with signed_in_chromium(review.base_url, ADMIN, PASSWORD) as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 def click(driver, element) -> None:

@@ -23,8 +23,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as seen
 
-from conftest import REPO, SCREENSHOTS, _chromium, fresh_server, made, wait
-from staff_support import add_collaborator, confirm, signed_in_by_route, drag_selected_above, mails_to, order_saved, person, press, row_names, rows, toast_saying
+from conftest import REPO, SCREENSHOTS, fresh_server, made, wait
+from staff_support import add_collaborator, confirm, signed_in_chromium, drag_selected_above, mails_to, order_saved, person, press, row_names, rows, toast_saying
 
 ADMIN = "admin@dailies.local"
 PASSWORD = "north light 42"
@@ -97,12 +97,8 @@ def studio() -> Iterator[Studio]:
 @pytest.fixture(scope="module")
 def staff(studio: Studio):
     """A Chromium signed in as the admin (the staff web session's cookies, set by the sign-in route)."""
-    driver = _chromium()
-    try:
-        signed_in_by_route(driver, studio.base_url, ADMIN, PASSWORD)
+    with signed_in_chromium(studio.base_url, ADMIN, PASSWORD) as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 def open_setup(driver, studio: Studio, session_id: str, rows: int | None = None) -> None:
