@@ -11,16 +11,16 @@ public enum LeaseStatus: Sendable, Hashable {
     case lost
 }
 
-/// Which jobs to list.
 /// The project and version a job works for, kept on its row so staff can filter by them.
 typealias JobScope = (project: UUID?, version: UUID?)
 
+/// Which jobs to list.
 public struct JobFilter: Sendable, Hashable {
     public var state: Job.State?
     public var kind: Job.Kind?
     public var batchID: UUID?
-    /// Only jobs working for this project (a version's transcode, a session's report, mail
-    /// or receipt) or this version.
+    /// Only jobs working for this project (a version's transcode; a session's report,
+    /// notification or receipt) or this version.
     public var projectID: UUID?
     public var versionID: UUID?
 
@@ -94,9 +94,12 @@ extension Catalog {
         }
         var session = id("session_id")
         var version: UUID? = nil
-        if let comment = id("comment_id"), let item = try await column("item_id", of: "comments", id: comment) {
-            session = try await column("session_id", of: "session_items", id: item)
-            version = try await column("version_id", of: "session_items", id: item)
+        if let comment = id("comment_id"), let item = try await column("item_id", of: "comments", id: comment),
+            let row = try await db.select().columns("session_id", "version_id").from("session_items")
+                .where("id", .equal, item.bind).first()
+        {
+            session = try row.decode(column: "session_id", as: UUID.self)
+            version = try row.decode(column: "version_id", as: UUID.self)
         }
         guard let session else { return (nil, nil) }
         return (try await column("project_id", of: "review_sessions", id: session), version)
