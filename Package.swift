@@ -32,10 +32,12 @@ let package = Package(
         // FFmpeg's libraries through pkg-config, plus a shim for the macros Swift can't import.
         .systemLibrary(
             name: "CFFmpeg",
-            // libavformat.pc carries the include path; the module map links all five libraries.
+            // libavformat.pc carries the include path; the module map links all six libraries
+            // (libavfilter for the display transforms: zscale, tonemap, lutrgb).
             pkgConfig: "libavformat",
             providers: [
-                .apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev", "libswresample-dev"]),
+                .apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev", "libswresample-dev",
+                      "libavfilter-dev"]),
                 .brew(["ffmpeg"]),
             ]
         ),

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages Dailies needs that are missing: FFmpeg's libraries and
-# headers (the media engine), pkg-config (how SwiftPM finds them), and the ffmpeg/ffprobe
+# headers (the media engine; libavfilter for the display transforms), pkg-config (how SwiftPM finds them), and the ffmpeg/ffprobe
 # tools that author fixtures and check results in the tests, and python3 with its venv module
 # (Scripts/python-venv.sh makes the venv the Python tools run in), curl (the README's tour,
 # which a test runs), chromium with its driver (the review site's browser tests), cairo's headers
@@ -12,7 +12,7 @@ set -euo pipefail
 
 packages=(
   pkg-config
-  libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev
+  libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libswresample-dev libavfilter-dev
   ffmpeg
   python3 python3-venv
   curl

@@ -7,6 +7,9 @@
 #include <errno.h>
 #include <stdio.h>
 #include <libavcodec/avcodec.h>
+#include <libavfilter/avfilter.h>
+#include <libavfilter/buffersink.h>
+#include <libavfilter/buffersrc.h>
 #include <libavformat/avformat.h>
 #include <libavutil/audio_fifo.h>
 #include <libavutil/avutil.h>
@@ -14,6 +17,7 @@
 #include <libavutil/display.h>
 #include <libavutil/error.h>
 #include <libavutil/imgutils.h>
+#include <libavutil/mastering_display_metadata.h>
 #include <libavutil/opt.h>
 #include <libavutil/pixdesc.h>
 #include <libavutil/time.h>
@@ -64,6 +68,8 @@ static inline int cffmpeg_AVINDEX_DISCARD_FRAME(void) { return AVINDEX_DISCARD_F
 static inline int cffmpeg_AV_PKT_FLAG_DISCARD(void) { return AV_PKT_FLAG_DISCARD; }
 static inline int cffmpeg_AV_PKT_FLAG_CORRUPT(void) { return AV_PKT_FLAG_CORRUPT; }
 static inline int cffmpeg_AV_PKT_FLAG_KEY(void) { return AV_PKT_FLAG_KEY; }
+/// `AV_BUFFERSRC_FLAG_KEEP_REF`: the buffer source takes a new reference and leaves the caller's frame alone.
+static inline int cffmpeg_AV_BUFFERSRC_FLAG_KEEP_REF(void) { return AV_BUFFERSRC_FLAG_KEEP_REF; }
 
 /// `av_err2str` is a macro over a compound-literal buffer; this writes into the caller's.
 static inline void cffmpeg_av_strerror(int errnum, char *buffer, size_t size) {

@@ -23,6 +23,18 @@ public enum FrameBarcode {
     }
 
     static let cells = 18
+
+    /// The ffmpeg filter that draws the barcode of each frame's index (geq's N, the frame's
+    /// ordinal at the filter) over the top quarter: the twin of `barcode_filter` in
+    /// `Scripts/make-fixtures.sh`, for tests that author their own media.
+    public static func filter(index: String = "N") -> String {
+        let cell = "floor(X*18/W)"
+        let bit = "if(eq(\(cell),0),1,if(eq(\(cell),17),0,mod(floor((\(index))/pow(2,16-\(cell))),2)))"
+        let level = "255*if(lt(Y,H/8),\(bit),1-\(bit))"
+        return "format=gbrp,geq=r='if(lt(Y,H/4),\(level),r(X,Y))':g='if(lt(Y,H/4),\(level),g(X,Y))'"
+            + ":b='if(lt(Y,H/4),\(level),b(X,Y))'"
+    }
+
     /// The smallest difference, out of 255, between the halves of a cell that counts as a bit.
     static let minimumContrast = 48
 

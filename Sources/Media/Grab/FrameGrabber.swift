@@ -22,6 +22,8 @@ public final class FrameGrabber {
     private let packet = Packet()
     private let decoded = Frame()
     private var converter: FrameConverter?
+    /// Makes the decoded pictures display-referred, as the transcoder does; `nil` when they are already.
+    private let display: DisplayTransformer?
     /// Slates and black frames for a sequence's gaps, made when first needed.
     private lazy var gapPicture = GapPicture()
     /// The index of the frame in `decoded`, when it holds one.
@@ -48,6 +50,10 @@ public final class FrameGrabber {
         for stream in input.format.streams where stream != input.videoStream {
             stream.pointee.discard = AVDISCARD_ALL
         }
+        display = DisplayTransformer.make(
+            info.video.displayTransform ?? .none,
+            pixelFormat: AVPixelFormat(rawValue: input.videoStream.pointee.codecpar.pointee.format),
+            alphaBackground: info.video.alphaBackground ?? .grey, stream: input.videoStream, path: input.path)
         encoderSettings = try FrameGrabber.readEncoderSettings(input)
         let frameDuration = info.frameMap.rate.frameDuration / input.timeBase
         miniGOPSpan = encoderSettings.map { (Rational($0.bFrames + 1) * frameDuration).ceiling } ?? 0
@@ -103,7 +109,7 @@ public final class FrameGrabber {
         } else {
             try seek(to: frame)
         }
-        return try converter!.convert(decoded.pointer)
+        return try converter!.convert(try display?.apply(decoded.pointer) ?? decoded.pointer)
     }
 
     // MARK: Finding the frame

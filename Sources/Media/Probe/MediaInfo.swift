@@ -153,6 +153,11 @@ public struct VideoStreamInfo: Sendable, Hashable, Codable {
     public let frameCountMethod: FrameCountMethod
     /// The stream's time base.
     public let timeBase: Rational
+    /// How the pictures are made display-referred: chosen from the source's own description
+    /// (float pixels, a DPX's log transfer, PQ or HLG tags) unless overridden.
+    public let displayTransform: DisplayTransform?
+    /// What the picture's alpha is composited over; `nil` when it has none.
+    public let alphaBackground: AlphaBackground?
 
     enum CodingKeys: String, CodingKey {
         case streamIndex = "stream_index", codec, codecLongName = "codec_long_name", profile, width, height
@@ -161,7 +166,8 @@ public struct VideoStreamInfo: Sendable, Hashable, Codable {
         case bitDepth = "bit_depth", chromaSubsampling = "chroma_subsampling", colorPrimaries = "color_primaries"
         case colorTransfer = "color_transfer", colorSpace = "color_space", colorRange = "color_range"
         case frameRate = "frame_rate", isVariableFrameRate = "variable_frame_rate", frameCount = "frame_count"
-        case frameCountMethod = "frame_count_method", timeBase = "time_base"
+        case frameCountMethod = "frame_count_method", timeBase = "time_base", displayTransform = "display_transform"
+        case alphaBackground = "alpha_background"
     }
 }
 

@@ -12,12 +12,20 @@ public struct ProbeOptions: Sendable, Hashable {
     /// How image sequences are read: their range, what fills their gaps, and whether a
     /// sequence that is mostly gaps may be read.
     public var sequence: SequenceOptions
+    /// The display transform to use whatever the source says of itself; `nil` lets the
+    /// source decide (see ``VideoStreamInfo/displayTransform``).
+    public var displayTransform: DisplayTransform?
+    /// What shows through a picture's transparent parts.
+    public var alphaBackground: AlphaBackground
 
     public init(timeout: Duration = .seconds(60), sequenceRate: FrameRate = .fps24,
-                sequence: SequenceOptions = SequenceOptions()) {
+                sequence: SequenceOptions = SequenceOptions(), displayTransform: DisplayTransform? = nil,
+                alphaBackground: AlphaBackground = .grey) {
         self.timeout = timeout
         self.sequenceRate = sequenceRate
         self.sequence = sequence
+        self.displayTransform = displayTransform
+        self.alphaBackground = alphaBackground
     }
 }
 
@@ -64,7 +72,7 @@ public enum MediaProbe {
         if let timecodeWarning { warnings.append(timecodeWarning) }
         let frameMap = scan.frameMap(startTimecode: timecode, firstFrameNumber: firstFrameNumber, missing: missing)
 
-        let video = videoInfo(input, scan: scan, frameMap: frameMap)
+        let video = videoInfo(input, scan: scan, frameMap: frameMap, options: options)
         let audio = input.format.streams
             .filter { $0.pointee.codecpar.pointee.codec_type == AVMEDIA_TYPE_AUDIO }
             .map(audioInfo)
@@ -95,7 +103,9 @@ public enum MediaProbe {
             fileSize: fileSize, bitRate: context.bit_rate > 0 ? context.bit_rate : nil)
     }
 
-    private static func videoInfo(_ input: MediaInput, scan: FrameScan, frameMap: FrameMap) -> VideoStreamInfo {
+    private static func videoInfo(_ input: MediaInput, scan: FrameScan, frameMap: FrameMap, options: ProbeOptions)
+        -> VideoStreamInfo
+    {
         let stream = input.videoStream
         let parameters = stream.pointee.codecpar.pointee
         let width = Int(parameters.width)
@@ -110,6 +120,9 @@ public enum MediaProbe {
 
         let pixelFormat = AVPixelFormat(rawValue: parameters.format)
         let descriptor = av_pix_fmt_desc_get(pixelFormat)
+        let transform = options.displayTransform ?? DisplayTransform.detect(
+            pixelFormat: pixelFormat, transfer: parameters.color_trc,
+            dpxTransfer: parameters.codec_id == AV_CODEC_ID_DPX ? input.source.firstFile.flatMap(DisplayTransform.dpxTransferByte) : nil)
         return VideoStreamInfo(
             streamIndex: Int(stream.pointee.index),
             codec: Libav.string(avcodec_get_name(parameters.codec_id)) ?? "unknown",
@@ -129,7 +142,8 @@ public enum MediaProbe {
             colorRange: parameters.color_range == AVCOL_RANGE_UNSPECIFIED
                 ? nil : Libav.string(av_color_range_name(parameters.color_range)),
             frameRate: frameMap.rate, isVariableFrameRate: !frameMap.isConstantRate, frameCount: frameMap.frameCount,
-            frameCountMethod: scan.method, timeBase: input.timeBase)
+            frameCountMethod: scan.method, timeBase: input.timeBase, displayTransform: transform,
+            alphaBackground: pixelFormat.hasAlpha ? options.alphaBackground : nil)
     }
 
     private static func audioInfo(_ stream: UnsafeMutablePointer<AVStream>) -> AudioStreamInfo {
@@ -201,6 +215,14 @@ public enum MediaProbe {
 }
 
 extension MediaSource {
+    /// The file whose header speaks for the media: the movie or still, or a sequence's first file.
+    var firstFile: String? {
+        switch self {
+        case .movie(let path), .still(let path): path
+        case .imageSequence(let sequence): sequence.fileNumber(atOrAfter: sequence.firstNumber).map(sequence.path(number:))
+        }
+    }
+
     var isImages: Bool {
         if case .movie = self { return false }
         return true

@@ -73,11 +73,18 @@ public struct TranscodeManifest: Sendable, Hashable, Codable {
     public let missing: [ClosedRange<Int>]?
     /// What the ``missing`` frames show; `nil` when nothing is missing.
     public let gapFill: GapFill?
+    /// How every output's pictures were made display-referred.
+    public let displayTransform: DisplayTransform
+    /// What the source's alpha was composited over; `nil` when it has none.
+    public let alphaBackground: AlphaBackground?
+    /// ``Transcoder/pipelineVersion`` of the code that made the outputs.
+    public let pipelineVersion: Int
     public let warnings: [String]
 
     enum CodingKeys: String, CodingKey {
         case source, profile, kind, frameCount = "frame_count", rate, files, proxy, reviewImage = "review_image"
         case poster, filmstrip, corruptPackets = "corrupt_packets", repeatedFrames = "repeated_frames", missing
-        case gapFill = "gap_fill", warnings
+        case gapFill = "gap_fill", displayTransform = "display_transform", alphaBackground = "alpha_background"
+        case pipelineVersion = "pipeline_version", warnings
     }
 }

@@ -25,6 +25,13 @@ public struct TranscodeOptions: Sendable, Hashable {
 /// proxy frame k still shows source frame k everywhere else. A frame of an image sequence
 /// with no file is filled as the sequence's ``GapFill`` says, and the frame map marks it.
 public enum Transcoder {
+    /// The version of what the transcoder makes of the same source and settings. Raise it
+    /// whenever a change makes different pictures (a new transform, another encoder setting),
+    /// so a reprocess knows that outputs made before are out of date.
+    ///
+    /// 2: display transforms (linear, log and HDR sources) and alpha composited.
+    public static let pipelineVersion = 2
+
     /// Transcodes `source` into `outputDirectory`.
     ///
     /// - Parameters:
@@ -50,6 +57,9 @@ private final class TranscodeRun {
     let staging: OutputStaging
     let input: MediaInput
     let videoDecoder: StreamDecoder
+    /// Makes the decoded pictures display-referred before any output sees them; `nil` when
+    /// they are already.
+    let display: DisplayTransformer?
     let audioStream: UnsafeMutablePointer<AVStream>?
     let audioDecoder: StreamDecoder?
     let audioConverter: AudioConverter?
@@ -85,6 +95,10 @@ private final class TranscodeRun {
         input = try MediaInput(mediaSource, sequenceRate: options.probe.sequenceRate, timeout: options.probe.timeout)
         input.format.resetTimeout(nil)
         videoDecoder = try StreamDecoder(stream: input.videoStream, path: input.path)
+        let parameters = input.videoStream.pointee.codecpar.pointee
+        display = DisplayTransformer.make(
+            info.video.displayTransform ?? .none, pixelFormat: AVPixelFormat(rawValue: parameters.format),
+            alphaBackground: info.video.alphaBackground ?? .grey, stream: input.videoStream, path: input.path)
         staging = try OutputStaging(destination: outputDirectory)
 
         let geometry = DisplayGeometry(info.video)
@@ -121,17 +135,18 @@ private final class TranscodeRun {
         self.audioDecoder = audioDecoder
         audioStream = audioDecoder == nil ? nil : chosenAudio
 
-        let parameters = input.videoStream.pointee.codecpar.pointee
         let converter = FrameConverter(format: .yuv420p, size: proxySize, rotation: geometry.rotation, path: input.path)
         proxyConverter = converter
-        // Tag the proxy with the matrix the converter will use.
+        // Tag the proxy with the matrix the converter will use, and with what the transform makes.
         let space = FrameConverter.yuvMatrix(
-            tagged: parameters.color_space, sourceFormat: AVPixelFormat(rawValue: parameters.format),
+            tagged: parameters.color_space,
+            sourceFormat: display == nil ? AVPixelFormat(rawValue: parameters.format) : DisplayTransformer.workingFormat,
             sourceSize: PictureSize(width: Int(parameters.width), height: Int(parameters.height)), outputSize: proxySize)
+        let tags = display?.transform.outputTags ?? (parameters.color_primaries, parameters.color_trc)
         let proxy = try ProxyWriter(
             path: staging.path(TranscodeManifest.FileName.proxy),
             settings: .init(size: proxySize, rate: info.frameMap.rate, profile: profile,
-                            colorPrimaries: parameters.color_primaries, colorTransfer: parameters.color_trc,
+                            colorPrimaries: tags.primaries, colorTransfer: tags.transfer,
                             colorSpace: space, startTimecode: info.startTimecode, hasAudio: audioDecoder != nil))
         self.proxy = proxy
         if let frameSize = proxy.audioFrameSize, let chosenAudio {
@@ -255,7 +270,9 @@ private final class TranscodeRun {
     private func deliver(_ decoded: UnsafeMutablePointer<AVFrame>?, repeated: Bool) throws(MediaError) {
         let index = nextFrame
         if repeated { repeatedFrames.append(index) }
-        guard let source = decoded ?? proxyConverter?.lastOutput else {
+        guard let source = try decoded.map({ decoded throws(MediaError) in try display?.apply(decoded) ?? decoded })
+            ?? proxyConverter?.lastOutput
+        else {
             throw MediaError(.decodeFailed, path: input.path, reason: "frame \(index) could not be decoded")
         }
         let isUpright = decoded == nil
@@ -333,7 +350,9 @@ private final class TranscodeRun {
             proxy: proxySummary, reviewImage: reviewImage, poster: poster, filmstrip: filmstrip.index,
             corruptPackets: corruptPackets, repeatedFrames: repeatedFrames,
             missing: info.frameMap.missing.isEmpty ? nil : info.frameMap.missing,
-            gapFill: info.frameMap.missing.isEmpty ? nil : info.sequence?.gapFill, warnings: warnings)
+            gapFill: info.frameMap.missing.isEmpty ? nil : info.sequence?.gapFill,
+            displayTransform: info.video.displayTransform ?? .none, alphaBackground: info.video.alphaBackground,
+            pipelineVersion: Transcoder.pipelineVersion, warnings: warnings)
         try staging.store(try json(manifest), as: Name.manifest)
         names.append(Name.manifest)
         try checkCancelled()
