@@ -27,8 +27,8 @@ public enum Examples {
         id: UUID(uuidString: "7B8C9D0E-1F2A-4B3C-8D4E-5F6A7B8C9D0E")!, versionID: versionID, kind: .proxy,
         profile: "review-1080", path: "derived/6f0f3a5e/review-1080/proxy.mp4", fileName: "sh010_comp_v003.mp4",
         size: 48_213_004, sha256: String(repeating: "ab", count: 32),
-        mediaInfo: #"{"frame_count":240,"first_frame_number":1001,"has_audio":true,"height":1080,"pixel_aspect":"1/1","rate":"24000/1001","start_timecode":"01:00:00:00","variable_rate":false,"width":1920}"#,
-        sourceSHA256: String(repeating: "cd", count: 32), createdAt: when)
+        mediaInfo: #"{"frame_count":240,"first_frame_number":1001,"has_audio":true,"height":1080,"pixel_aspect":"1/1","rate":"24000/1001","start_timecode":"01:00:00:00","variable_rate":false,"width":1920,"display_transform":"none"}"#,
+        sourceSHA256: String(repeating: "cd", count: 32), processingKey: nil, createdAt: when)
     /// A ready version's review outputs: the proxy, its poster, filmstrip and frame map.
     public static let components: [Component] = [
         component,
@@ -41,7 +41,7 @@ public enum Examples {
         Component(id: UUID(uuidString: id)!, versionID: versionID, kind: kind, profile: "review-1080",
                   path: "derived/6f0f3a5e/review-1080/\(name)", fileName: name, size: 120_000,
                   sha256: String(repeating: "ef", count: 32), mediaInfo: info, sourceSHA256: String(repeating: "cd", count: 32),
-                  createdAt: when)
+                  processingKey: nil, createdAt: when)
     }
     public static let session = ReviewSession(
         id: sessionID, projectID: projectID, title: "Client review 23 Nov", description: "Comp finals",

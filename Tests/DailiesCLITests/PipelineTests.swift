@@ -373,6 +373,60 @@ struct PipelineTests {
         _ = server.stop()
     }
 
+    @Test("a version's display transform, set at ingest and through the API, reaches its outputs; a reprocess remakes what a changed setting touches, and only that")
+    func displayTransformAndReprocessKey() async throws {
+        let directory = try TemporaryDirectory()
+        let server = try ServeProcess(dataDirectory: directory.path("data"))
+        let api = server.api
+        let data = ["--data-dir", directory.path("data")]
+        // A movie (no gaps, no alpha) and a linear EXR sequence with gaps, ingested as "none".
+        let (project, movie) = try await api.makeVersion("movie")
+        _ = try await api.send("PUT", "/api/v1/versions/\(movie)/media?filename=clip.webm",
+                               file: URL(fileURLWithPath: Fixture.path("vp9-noaudio.webm")))
+        let ingested = try dailies(["ingest", "--project", project, "--name", "plate", "--display-transform", "none",
+                                    Fixture.path("exr-gaps/plate.%04d.exr")] + data)
+        #expect(ingested.status == 0, "\(ingested.standardErrorText)")
+        let versions = try await api.send("GET", "/api/v1/projects/\(project)/versions").json["data"] as? [[String: Any]] ?? []
+        let plate = try #require(versions.first { $0["name"] as? String == "plate" }?["id"] as? String)
+        #expect(versions.first { $0["name"] as? String == "plate" }?["display_transform"] as? String == "none")
+        #expect(versions.first { $0["name"] as? String == "movie" }?["display_transform"] == nil)
+        for version in [movie, plate] { _ = try await api.waitForMedia(version) }
+
+        /// What the proxy of `version` says of its pictures.
+        func proxyTransform(_ version: String) async throws -> String? {
+            let components = try await api.send("GET", "/api/v1/versions/\(version)/components").json["data"] as? [[String: Any]]
+            let proxy = components?.first { $0["kind"] as? String == "proxy" }
+            return (proxy?["media_info"] as? [String: Any])?["display_transform"] as? String
+        }
+        let (plateMade, movieMade) = (try await proxyTransform(plate), try await proxyTransform(movie))
+        #expect(plateMade == "none" && movieMade == "none")
+        func reprocess() throws -> String {
+            let run = try dailies(["reprocess", "--project", project] + data)
+            #expect(run.status == 0, "\(run.standardErrorText)")
+            return run.standardOutputText
+        }
+        #expect(try reprocess().contains("0 to process, 2 up to date"))
+
+        // The override cleared through the API: the EXR's own description (linear) decides at the reprocess.
+        let cleared = try await api.send("PATCH", "/api/v1/versions/\(plate)", json: ["display_transform": NSNull()])
+        #expect(cleared.status == 200 && cleared.json["display_transform"] == nil)
+        #expect(try reprocess().contains("1 to process, 1 up to date"))
+        #expect(try await proxyTransform(plate) == "srgb")
+        #expect(try reprocess().contains("0 to process, 2 up to date"))
+
+        // A project's gap fill touches the sequence with gaps, not the movie; its alpha background neither (no alpha).
+        let patched = try await api.send("PATCH", "/api/v1/projects/\(project)",
+                                         json: ["defaults": ["gap_fill": "slate", "alpha_background": "checkerboard"]])
+        #expect((patched.json["defaults"] as? [String: Any])?["alpha_background"] as? String == "checkerboard")
+        #expect(try reprocess().contains("1 to process, 1 up to date"))
+        let media = try await api.send("GET", "/api/v1/versions/\(plate)/components").json["data"] as? [[String: Any]]
+        let playback = media?.first { $0["kind"] as? String == "proxy" }?["media_info"] as? [String: Any]
+        #expect(playback?["gap_fill"] as? String == "slate" && playback?["alpha_background"] == nil)
+        let refused = try await api.send("PATCH", "/api/v1/versions/\(plate)", json: ["display_transform": "aces"])
+        #expect(refused.status == 400)
+        _ = server.stop()
+    }
+
     @Test("a receiver that accepts and never answers holds one delivery slot: a healthy receiver hears everything meanwhile")
     func deadReceiverDoesNotStarveOthers() async throws {
         let receivers = try WebhookReceivers([.neverAnswer, .answer(200)])

@@ -108,7 +108,7 @@ public enum ColourFixtures {
     private static func displayFrames(in directory: TemporaryDirectory) throws -> String {
         let pattern = directory.path("display.%04d.png")
         if FileManager.default.fileExists(atPath: String(format: pattern, 1001)) { return pattern }
-        try ffmpeg(["-f", "lavfi", "-i", "gradients=size=\(width)x\(height):rate=24:speed=0.05,trim=end_frame=\(frameCount)",
+        try ffmpeg(["-f", "lavfi", "-i", "gradients=size=\(width)x\(height):rate=24:speed=0.05:seed=20261201,trim=end_frame=\(frameCount)",
                     "-vf", "\(FrameBarcode.filter()),gblur=sigma=1,format=rgb24", "-start_number", "1001", pattern])
         return pattern
     }

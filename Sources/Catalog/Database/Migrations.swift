@@ -444,6 +444,16 @@ enum Migrations {
             "CREATE INDEX jobs_by_project ON jobs (project_id, created_at)",
             "CREATE INDEX jobs_by_version ON jobs (version_id, created_at)",
         ]),
+        Step(version: 17, name: "display transforms", statements: [
+            // A version's display transform when its media's own description is not to be
+            // trusted (NULL: the media decides), and what a project's transparent pictures
+            // are composited over.
+            "ALTER TABLE versions ADD COLUMN display_transform TEXT",
+            "ALTER TABLE projects ADD COLUMN alpha_background TEXT NOT NULL DEFAULT 'grey'",
+            // What made a derived file (see ProcessingKey); NULL for files made before this step,
+            // which a reprocess therefore remakes.
+            "ALTER TABLE components ADD COLUMN processing_key TEXT",
+        ]),
     ]
 
     /// Applies every step not applied yet (up to `last`: tests build old catalogs), each in

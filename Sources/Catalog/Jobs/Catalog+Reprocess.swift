@@ -5,7 +5,8 @@ import SQLKit
 extension Catalog {
     /// What a reprocess of a project would do with each version.
     public struct ReprocessPlan: Sendable {
-        /// Versions whose outputs for the profile are missing or made from another original.
+        /// Versions whose outputs for the profile are missing, or were made otherwise than the
+        /// version would be made now (see ``ProcessingKey``).
         public let toProcess: [UUID]
         /// Versions already up to date.
         public let upToDate: [UUID]
@@ -15,9 +16,15 @@ extension Catalog {
 
     /// Which of a project's versions a reprocess for `profile` must transcode; with
     /// `onlyFailed`, just the versions whose media failed.
-    public func reprocessPlan(projectID: UUID, profile: String, onlyFailed: Bool) async throws -> ReprocessPlan {
+    ///
+    /// A version is up to date when its outputs carry the ``ProcessingKey`` it would get now:
+    /// the same original, and the same display transform, gap fill, alpha background and
+    /// `pipelineVersion` (the transcoder's, `Transcoder.pipelineVersion`).
+    public func reprocessPlan(projectID: UUID, profile: String, onlyFailed: Bool, pipelineVersion: Int) async throws
+        -> ReprocessPlan
+    {
         try await database.read { db in
-            _ = try await self.project(id: projectID, db)
+            let project = try await self.project(id: projectID, db)
             let versions = try await self.versions(from: try await db.select(VersionRow.self)
                 .where("project_id", .equal, projectID.bind).where("removed_at", .is, SQLLiteral.null)
                 .orderBy("created_at").orderBy("id").all(VersionRow.self), db)
@@ -36,7 +43,9 @@ extension Catalog {
                     continue
                 }
                 let output = components.first { $0.profile == profile && ($0.kind == .proxy || $0.kind == .poster) }
-                if version.mediaState == .ready, output?.sourceSHA256 == original.sha256 {
+                let current = ProcessingKey.currentDigests(original: original, version: version, defaults: project.defaults,
+                                                           profile: profile, pipelineVersion: pipelineVersion)
+                if version.mediaState == .ready, let made = output?.processingKey, current.contains(made) {
                     upToDate.append(version.id)
                 } else {
                     toProcess.append(version.id)

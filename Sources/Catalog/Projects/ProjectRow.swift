@@ -7,7 +7,7 @@ import SQLKit
 struct ProjectRow: TableRow {
     static let table = "projects"
     var id: UUID, name: String, code: String?, shareDays: Int, emailThumbnails: Bool, gapFill: GapFill, createdAt: StoredTime
-    var createdBy: UUID?
+    var createdBy: UUID?, alphaBackground: AlphaBackground
 }
 
 extension ProjectRow {
@@ -15,7 +15,7 @@ extension ProjectRow {
         self.init(id: project.id, name: project.name, code: project.code, shareDays: project.defaults.shareDays,
                   emailThumbnails: project.defaults.emailThumbnails, gapFill: project.defaults.gapFill,
                   createdAt: StoredTime(project.createdAt),
-                  createdBy: project.createdBy)
+                  createdBy: project.createdBy, alphaBackground: project.defaults.alphaBackground)
     }
 }
 
@@ -24,7 +24,8 @@ extension Project {
     init(row: any SQLRow) throws {
         let stored = try row.decode(ProjectRow.self)
         let defaults = ProjectDefaults(settings: try row.settings(of: ProjectRow.self), shareDays: stored.shareDays,
-                                       emailThumbnails: stored.emailThumbnails, gapFill: stored.gapFill)
+                                       emailThumbnails: stored.emailThumbnails, gapFill: stored.gapFill,
+                                       alphaBackground: stored.alphaBackground)
         self.init(id: stored.id, name: stored.name, code: stored.code, defaults: defaults, createdAt: stored.createdAt.date,
                   createdBy: stored.createdBy)
     }

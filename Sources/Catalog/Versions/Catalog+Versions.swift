@@ -1,4 +1,5 @@
 import Foundation
+import FrameTime
 import SQLKit
 
 /// The fields of a new version, or changes to one (`nil` leaves a field alone;
@@ -19,10 +20,13 @@ public struct VersionFields: Sendable, Decodable {
     public var assigneeIDs: [UUID]?
     public var clientName: String??
     public var defaultReason: String??
+    /// The display transform its media is to get whatever it says of itself; `.some(nil)`
+    /// lets the media decide again. A reprocess applies it.
+    public var displayTransform: DisplayTransform??
 
     public init(name: String? = nil, versionNumber: Int?? = nil, shot: String?? = nil, asset: String?? = nil,
                 taskID: UUID?? = nil, task: String?? = nil, status: String? = nil, assigneeIDs: [UUID]? = nil,
-                clientName: String?? = nil, defaultReason: String?? = nil) {
+                clientName: String?? = nil, defaultReason: String?? = nil, displayTransform: DisplayTransform?? = nil) {
         self.name = name
         self.versionNumber = versionNumber
         self.shot = shot
@@ -33,11 +37,13 @@ public struct VersionFields: Sendable, Decodable {
         self.assigneeIDs = assigneeIDs
         self.clientName = clientName
         self.defaultReason = defaultReason
+        self.displayTransform = displayTransform
     }
 
     enum CodingKeys: String, CodingKey {
         case name, versionNumber = "version_number", shot, asset, taskID = "task_id", task, status
         case assigneeIDs = "assignee_ids", clientName = "client_name", defaultReason = "default_reason"
+        case displayTransform = "display_transform"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -52,6 +58,7 @@ public struct VersionFields: Sendable, Decodable {
         assigneeIDs = try container.decodeIfPresent([UUID].self, forKey: .assigneeIDs)
         clientName = try container.decodePatch(String.self, forKey: .clientName)
         defaultReason = try container.decodePatch(String.self, forKey: .defaultReason)
+        displayTransform = try container.decodePatch(DisplayTransform.self, forKey: .displayTransform)
     }
 
     /// The fields that need no catalog lookups, applied.
@@ -68,6 +75,7 @@ public struct VersionFields: Sendable, Decodable {
         if let asset { v.asset = try Validate.optionalName(asset, field: "asset") }
         if let clientName { v.clientName = try Validate.optionalName(clientName, field: "client_name") }
         if let defaultReason { v.defaultReason = try Validate.optionalText(defaultReason, FieldRules.reason, field: "default_reason") }
+        if let displayTransform { v.displayTransform = displayTransform }
         return v
     }
 }
@@ -274,13 +282,14 @@ extension Catalog {
     /// previous ones, completes the job and marks the version ready.
     ///
     /// - Parameters:
+    ///   - processingKey: the ``ProcessingKey`` digest of what made the outputs.
     ///   - jobID, owner: the transcode job, which completes in the same transaction.
     /// - Returns: ``LeaseStatus/held`` when registered; ``LeaseStatus/lost`` when `owner` no
     ///   longer holds the job's lease (another worker took it), and then nothing is
     ///   registered: the caller discards its outputs.
     @discardableResult
-    public func registerOutputs(versionID: UUID, profile: String, sourceSHA256: String, _ outputs: [Output],
-                                completingJob jobID: UUID, owner: String) async throws -> LeaseStatus
+    public func registerOutputs(versionID: UUID, profile: String, sourceSHA256: String, processingKey: String? = nil,
+                                _ outputs: [Output], completingJob jobID: UUID, owner: String) async throws -> LeaseStatus
     {
         try await database.write { db in
             _ = try await self.version(id: versionID, db)
@@ -290,7 +299,8 @@ extension Catalog {
             for output in outputs {
                 _ = try await self.replaceComponent(
                     versionID: versionID, kind: output.kind, profile: profile, path: output.path, fileName: output.fileName,
-                    size: output.size, sha256: output.sha256, mediaInfo: output.mediaInfo, sourceSHA256: sourceSHA256, db)
+                    size: output.size, sha256: output.sha256, mediaInfo: output.mediaInfo, sourceSHA256: sourceSHA256,
+                    processingKey: processingKey, db)
             }
             try await self.setMediaState(versionID: versionID, .ready, error: nil, db)
             return .held
@@ -305,10 +315,10 @@ extension Catalog {
 
     private func replaceComponent(versionID: UUID, kind: Component.Kind, profile: String?, path: String, fileName: String,
                                   size: Int64, sha256: String, mediaInfo: String?, sourceSHA256: String?,
-                                  _ db: any SQLDatabase) async throws -> Component {
+                                  processingKey: String? = nil, _ db: any SQLDatabase) async throws -> Component {
         let row = ComponentRow(id: UUID(), versionId: versionID, kind: kind, profile: profile ?? "", path: path,
                                fileName: fileName, size: size, sha256: sha256, mediaInfo: mediaInfo, createdAt: StoredTime(now),
-                               sourceSha256: sourceSHA256)
+                               sourceSha256: sourceSHA256, processingKey: processingKey)
         try await db.delete(from: "components").where("version_id", .equal, versionID.bind)
             .where("kind", .equal, SQLBind(kind.rawValue)).where("profile", .equal, SQLBind(row.profile)).run()
         try await db.insert(row)

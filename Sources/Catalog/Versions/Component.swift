@@ -23,10 +23,14 @@ public struct Component: Sendable, Hashable, Codable, Identifiable {
     /// For a derived file: the SHA-256 of the original it was made from, so a reprocess can
     /// tell whether it is up to date.
     public let sourceSHA256: String?
+    /// For a derived file: the ``ProcessingKey`` of everything that made it what it is, so a
+    /// reprocess can tell whether a setting changed since; `nil` for files made before keys.
+    public let processingKey: String?
     public let createdAt: Timestamp
 
     enum CodingKeys: String, CodingKey {
         case id, versionID = "version_id", kind, profile, path, fileName = "file_name", size, sha256
-        case mediaInfo = "media_info", sourceSHA256 = "source_sha256", createdAt = "created_at"
+        case mediaInfo = "media_info", sourceSHA256 = "source_sha256", processingKey = "processing_key"
+        case createdAt = "created_at"
     }
 }

@@ -10,6 +10,9 @@ import FrameTime
 /// sequence with missing files adds `missing`, the frames filled in for them as sorted
 /// `[first, last]` ranges of indices (as its frame map has them), and `gap_fill`, what
 /// those frames show (`hold`, `slate` or `black`); both are absent when nothing is missing.
+/// `display_transform` says how the pictures were made display-referred (`none`, `srgb`,
+/// `cineon`, `pq`, `hlg`), and `alpha_background` what transparency was composited over
+/// (absent without alpha); proxies made before transforms have neither.
 public struct PlaybackInfo: Sendable, Hashable, Codable {
     /// Frames in the proxy: always the source's count.
     public var frameCount: Int
@@ -31,10 +34,14 @@ public struct PlaybackInfo: Sendable, Hashable, Codable {
     public var missing: [ClosedRange<Int>]?
     /// What the ``missing`` frames show; `nil` when none are missing.
     public var gapFill: GapFill?
+    /// How the pictures were made display-referred.
+    public var displayTransform: DisplayTransform?
+    /// What transparency was composited over; `nil` when the source has none.
+    public var alphaBackground: AlphaBackground?
 
     public init(frameCount: Int, rate: FrameRate, firstFrameNumber: Int, startTimecode: String?, width: Int, height: Int,
                 pixelAspect: Rational = .one, hasAudio: Bool, variableRate: Bool, missing: [ClosedRange<Int>]? = nil,
-                gapFill: GapFill? = nil) {
+                gapFill: GapFill? = nil, displayTransform: DisplayTransform? = nil, alphaBackground: AlphaBackground? = nil) {
         self.frameCount = frameCount
         self.rate = rate
         self.firstFrameNumber = firstFrameNumber
@@ -46,6 +53,8 @@ public struct PlaybackInfo: Sendable, Hashable, Codable {
         self.variableRate = variableRate
         self.missing = missing
         self.gapFill = gapFill
+        self.displayTransform = displayTransform
+        self.alphaBackground = alphaBackground
     }
 
     /// How long the proxy plays, in seconds: frames ÷ rate, exactly.
@@ -54,7 +63,7 @@ public struct PlaybackInfo: Sendable, Hashable, Codable {
     enum CodingKeys: String, CodingKey {
         case frameCount = "frame_count", rate, firstFrameNumber = "first_frame_number", startTimecode = "start_timecode"
         case width, height, pixelAspect = "pixel_aspect", hasAudio = "has_audio", variableRate = "variable_rate"
-        case missing, gapFill = "gap_fill"
+        case missing, gapFill = "gap_fill", displayTransform = "display_transform", alphaBackground = "alpha_background"
     }
 
     /// Reads what was stored, including proxies registered before these fields existed
@@ -72,6 +81,8 @@ public struct PlaybackInfo: Sendable, Hashable, Codable {
         variableRate = try container.decodeIfPresent(Bool.self, forKey: .variableRate) ?? false
         missing = try container.decodeIfPresent([ClosedRange<Int>].self, forKey: .missing)
         gapFill = try container.decodeIfPresent(GapFill.self, forKey: .gapFill)
+        displayTransform = try container.decodeIfPresent(DisplayTransform.self, forKey: .displayTransform)
+        alphaBackground = try container.decodeIfPresent(AlphaBackground.self, forKey: .alphaBackground)
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import FrameTime
 
 /// One reviewable piece of media, such as `sh010_comp_v003`.
 public struct Version: Sendable, Hashable, Codable, Identifiable {
@@ -37,6 +38,9 @@ public struct Version: Sendable, Hashable, Codable, Identifiable {
     public var mediaState: MediaState
     /// Why making review outputs failed, in words.
     public var mediaError: String?
+    /// How its pictures are made display-referred, whatever its media says of itself; `nil`
+    /// lets the media decide (a linear EXR gets `srgb`, a log DPX `cineon`, PQ and HLG theirs).
+    public var displayTransform: DisplayTransform?
     public let createdAt: Timestamp
     public let createdBy: UUID?
     public var updatedAt: Timestamp
@@ -50,6 +54,7 @@ public struct Version: Sendable, Hashable, Codable, Identifiable {
         case id, projectID = "project_id", name, versionNumber = "version_number", shot, assetID = "asset_id", asset, taskID = "task_id", status
         case assigneeIDs = "assignee_ids"
         case clientName = "client_name", defaultReason = "default_reason", mediaState = "media_state"
-        case mediaError = "media_error", createdAt = "created_at", createdBy = "created_by", updatedAt = "updated_at"
+        case mediaError = "media_error", displayTransform = "display_transform", createdAt = "created_at"
+        case createdBy = "created_by", updatedAt = "updated_at"
     }
 }

@@ -59,15 +59,17 @@ public struct Ingest: Sendable {
     /// a pattern) at `path`, and ingests it. The version is named `name`, or after the file,
     /// and made for the project's task named `task` (made when there is none). A sequence is
     /// read as `sequence` says, and refused (``MediaError/Code/mostlyMissing``) before
-    /// anything is stored when it is mostly gaps and gaps are not allowed.
+    /// anything is stored when it is mostly gaps and gaps are not allowed. `displayTransform`
+    /// becomes the version's own, overriding what its media says of itself.
     public func ingest(path: String, projectID: UUID, name: String? = nil, task: String? = nil, createdBy: UUID? = nil,
-                       sequence choices: SequenceChoices = SequenceChoices()) async throws -> Result
+                       sequence choices: SequenceChoices = SequenceChoices(), displayTransform: DisplayTransform? = nil)
+        async throws -> Result
     {
         let stored = try store(path, sequence: choices)
         let version = try await catalog.createVersion(
             projectID: projectID,
             VersionFields(name: name ?? (stored.defaultName.isEmpty ? stored.fileName : stored.defaultName),
-                          task: task.map { .some($0) }),
+                          task: task.map { .some($0) }, displayTransform: displayTransform.map { .some($0) }),
             createdBy: createdBy)
         let (original, job) = try await register(versionID: version.id, stored)
         return Result(version: try await catalog.version(id: version.id), original: original, job: job)

@@ -75,10 +75,14 @@ struct TranscodeRunner {
             abort()
         }
 
-        var probe = ProbeOptions()
+        let version = try await catalog.version(id: payload.versionID)
+        let project = try await catalog.project(id: version.projectID)
+        // The version's display transform, if it overrides what the media says; transparency
+        // over what the project says.
+        var probe = ProbeOptions(displayTransform: version.displayTransform,
+                                 alphaBackground: project.defaults.alphaBackground)
         if let sequence = OriginalSequence(mediaInfo: original.mediaInfo) {
             // Read as it was ingested; its gaps filled the ingest's way, or as the project says now.
-            let project = try await catalog.project(id: try await catalog.version(id: payload.versionID).projectID)
             probe.sequence = sequence.options(projectDefault: project.defaults.gapFill)
         }
         let options = TranscodeOptions(profile: profile, probe: probe)
@@ -132,9 +136,15 @@ struct TranscodeRunner {
         switch result {
         case .success(let manifest):
             let outputs = try Self.outputs(of: manifest, in: folder, store: store)
+            // What made these outputs, so a reprocess can tell when a setting has changed since.
+            let key = ProcessingKey(
+                sourceSHA256: original.sha256, profile: profile.name, displayTransform: version.displayTransform,
+                gapFill: ProcessingKey.sequenceGapFill(originalMediaInfo: original.mediaInfo,
+                                                       projectDefault: project.defaults.gapFill),
+                alphaBackground: manifest.alphaBackground, pipelineVersion: manifest.pipelineVersion)
             let registration = try await catalog.registerOutputs(
-                versionID: payload.versionID, profile: profile.name, sourceSHA256: original.sha256, outputs,
-                completingJob: job.id, owner: owner)
+                versionID: payload.versionID, profile: profile.name, sourceSHA256: original.sha256,
+                processingKey: key.digest, outputs, completingJob: job.id, owner: owner)
             guard registration == .held else {
                 // Another worker took the job over while this one was stalled: its run counts, not this one.
                 store.removeDerived(folder)
@@ -223,12 +233,14 @@ struct TranscodeRunner {
             let playback = PlaybackInfo(
                 frameCount: proxy.frameCount, rate: proxy.rate, firstFrameNumber: frameMap?.firstFrameNumber ?? 0,
                 startTimecode: proxy.startTimecode, width: proxy.width, height: proxy.height, hasAudio: proxy.hasAudio,
-                variableRate: variableRate, missing: manifest.missing, gapFill: manifest.gapFill)
+                variableRate: variableRate, missing: manifest.missing, gapFill: manifest.gapFill,
+                displayTransform: manifest.displayTransform, alphaBackground: manifest.alphaBackground)
             outputs.append(try output(.proxy, proxy.name, info: json(playback)))
         } else if let review = manifest.reviewImage {
             let playback = PlaybackInfo(
                 frameCount: 1, rate: manifest.rate, firstFrameNumber: frameMap?.firstFrameNumber ?? 0, startTimecode: nil,
-                width: review.width, height: review.height, hasAudio: false, variableRate: false)
+                width: review.width, height: review.height, hasAudio: false, variableRate: false,
+                displayTransform: manifest.displayTransform, alphaBackground: manifest.alphaBackground)
             outputs.append(try output(.proxy, review.name, info: json(playback)))
         }
         outputs.append(try output(.poster, manifest.poster.name, info: json(manifest.poster)))

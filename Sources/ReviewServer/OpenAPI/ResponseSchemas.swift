@@ -1,5 +1,6 @@
 import Catalog
 import Foundation
+import FrameTime
 
 /// The schemas of what the API answers, by the names the document gives them under
 /// `components/schemas`. A field that may be missing is optional (the API leaves out a
@@ -67,6 +68,8 @@ enum ResponseSchemas {
                 Schema.array(.uuid).described("Staff assigned to the version itself").required("assignee_ids"),
                 Schema.string.optional("client_name"), Schema.string.optional("default_reason"),
                 Schema.oneOf(Version.MediaState.self).required("media_state"), Schema.string.optional("media_error"),
+                displayTransform.described("The version's own display transform; absent when its media decides")
+                    .optional("display_transform"),
                 time("created_at"), Schema.uuid.optional("created_by"), time("updated_at"),
             ]),
             "Component": Schema.object([
@@ -389,7 +392,16 @@ enum ResponseSchemas {
     private static let projectDefaults = Schema.object(
         SessionSetting.allCases.map { Schema.boolean.required($0.rawValue) }
             + [Schema.integer(FieldRules.shareDays).required("share_days"), Schema.boolean.required("email_thumbnails"),
-               gapFill.required("gap_fill")])
+               gapFill.required("gap_fill"), alphaBackground.required("alpha_background")])
+
+    /// How pictures are made display-referred.
+    static let displayTransform = Schema.oneOf(DisplayTransform.allCases.map(\.rawValue))
+        .described("How pictures are made display-referred: none, srgb (linear light), cineon (log DPX), pq or hlg "
+                   + "(HDR, tone-mapped to Rec. 709)")
+
+    /// What shows through transparent parts of pictures.
+    static let alphaBackground = Schema.oneOf(ProjectDefaults.alphaBackgroundNames)
+        .described("What transparent parts of pictures are composited over: grey or checkerboard")
 
     /// What frames of files missing from an image sequence show.
     static let gapFill = Schema.oneOf(ProjectDefaults.gapFillNames)
@@ -414,5 +426,8 @@ enum ResponseSchemas {
         Schema(.string(.init(format: .rational))).described("The pixel aspect ratio: 1/1, 4/3").required("pixel_aspect"),
         Schema.boolean.required("has_audio"), Schema.boolean.required("variable_rate"),
         missingFrames.optional("missing"), gapFill.optional("gap_fill"),
+        displayTransform.optional("display_transform"),
+        alphaBackground.described("What transparency was composited over; absent when the media has none")
+            .optional("alpha_background"),
     ])
 }

@@ -75,7 +75,8 @@ func addJobRoutes(_ api: APIRoutes) {
             throw CatalogError(.invalidField, "profile: no profile named \(profile)", field: "profile")
         }
         let projectID = try input.id("project_id")
-        let plan = try await input.catalog.reprocessPlan(projectID: projectID, profile: profile, onlyFailed: body.onlyFailed ?? false)
+        let plan = try await input.catalog.reprocessPlan(projectID: projectID, profile: profile, onlyFailed: body.onlyFailed ?? false,
+                                                          pipelineVersion: Transcoder.pipelineVersion)
         var batchID: UUID?
         var jobs: [Job] = []
         if !plan.toProcess.isEmpty {

@@ -216,6 +216,9 @@ struct PlayerMedia: Encodable, Sendable {
     /// and what they show; both absent when nothing is missing.
     let missing: [ClosedRange<Int>]?
     let gapFill: String?
+    /// How the pictures were made display-referred, and what transparency was composited over.
+    let displayTransform: String?
+    let alphaBackground: String?
 
     /// The media of `components` (a version's), served under `base`; `nil` until the proxy exists.
     init?(_ components: [Component], profile: String, base: String) {
@@ -243,6 +246,8 @@ struct PlayerMedia: Encodable, Sendable {
         variableRate = playback.variableRate
         missing = playback.missing
         gapFill = playback.gapFill?.rawValue
+        displayTransform = playback.displayTransform?.rawValue
+        alphaBackground = playback.alphaBackground?.rawValue
     }
 
     enum CodingKeys: String, CodingKey {
@@ -250,7 +255,7 @@ struct PlayerMedia: Encodable, Sendable {
         case frameMapURL = "frame_map_url", frameURL = "frame_url", frameCount = "frame_count", rate
         case firstFrameNumber = "first_frame_number", startTimecode = "start_timecode", duration, width, height
         case pixelAspect = "pixel_aspect", hasAudio = "has_audio", variableRate = "variable_rate", missing
-        case gapFill = "gap_fill"
+        case gapFill = "gap_fill", displayTransform = "display_transform", alphaBackground = "alpha_background"
     }
 }
 

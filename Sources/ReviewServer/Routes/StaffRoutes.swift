@@ -232,11 +232,11 @@ func addVersionRoutes(_ api: APIRoutes) {
 }
 
 /// A change to a project's defaults: each session setting, the share days, the thumbnail
-/// switch, what fills a sequence's gaps.
+/// switch, what fills a sequence's gaps, what shows through transparency.
 private let projectDefaultsChange = Schema.object(
     SessionSetting.allCases.map { Schema.boolean.optional($0.rawValue) }
         + [Schema.integer(FieldRules.shareDays).optional("share_days"), Schema.boolean.optional("email_thumbnails"),
-           ResponseSchemas.gapFill.optional("gap_fill")])
+           ResponseSchemas.gapFill.optional("gap_fill"), ResponseSchemas.alphaBackground.optional("alpha_background")])
 
 /// A version's fields, as created (`name` required) or changed (`null` clears an optional field).
 private func versionFields(creating: Bool) -> Schema {
@@ -257,6 +257,10 @@ private func versionFields(creating: Bool) -> Schema {
         Schema.array(.uuid, count: FieldRules.assignees).described("Staff user ids; replaces the list").optional("assignee_ids"),
         label("client_name"),
         Schema.string(FieldRules.reason).orNull("none").optional("default_reason"),
+        ResponseSchemas.displayTransform.orNull("the media decides")
+            .described("How its pictures are made display-referred, whatever its media says of itself; null lets the "
+                       + "media decide. Takes effect at the next transcode: reprocess the project to apply it")
+            .optional("display_transform"),
     ])
 }
 

@@ -173,11 +173,13 @@ struct ProjectCommand: AsyncParsableCommand {
         @Option(help: "A short code, such as FT.") var code: String?
         @Option(help: "What frames of files missing from an image sequence show: hold (default), slate or black.")
         var gapFill: GapFill?
+        @Option(help: "What transparent parts of its versions' pictures show: grey (default) or checkerboard.")
+        var alphaBackground: AlphaBackground?
 
         func run() async throws {
             try await withCatalog(data) { catalog in
-                let project = try await catalog.createProject(name: name, code: code,
-                                                              defaults: ProjectDefaultsUpdate(gapFill: gapFill))
+                let project = try await catalog.createProject(
+                    name: name, code: code, defaults: ProjectDefaultsUpdate(gapFill: gapFill, alphaBackground: alphaBackground))
                 print("Created project \(project.name), id \(project.id).")
             }
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Catalog
 import Foundation
+import FrameTime
 import Logging
 import Media
 import Pipeline
@@ -106,7 +107,9 @@ struct IngestCommand: AsyncParsableCommand {
             shot.####.exr, shot.1001-1100#.exr). It runs from its first file number to its last \
             (or --range): a missing number keeps its frame, filled as --gap-fill or the project's \
             default says. A sequence whose gaps outnumber its files is refused unless \
-            --allow-gaps. Originals are copied into the data directory byte for byte.
+            --allow-gaps. Originals are copied into the data directory byte for byte. \
+            --display-transform gives the versions a display transform of their own, whatever \
+            their media says of itself (a log plate that says it is linear).
             """)
 
     @OptionGroup var data: DataDirectoryOptions
@@ -125,6 +128,11 @@ struct IngestCommand: AsyncParsableCommand {
 
     @OptionGroup var sequence: SequenceFlags
 
+    @Option(help: ArgumentHelp(
+        "The versions' display transform, whatever their media says: none, srgb, cineon, pq or hlg. Default: what the media says.",
+        valueName: "transform"))
+    var displayTransform: DisplayTransform?
+
     func validate() throws {
         guard !paths.isEmpty else { throw ValidationError("give at least one path") }
         guard name == nil || paths.count == 1 else { throw ValidationError("--name goes with a single path") }
@@ -141,7 +149,7 @@ struct IngestCommand: AsyncParsableCommand {
                     let choices = Ingest.SequenceChoices(range: sequence.options().range, gapFill: sequence.gapFill,
                                                          allowGaps: sequence.allowGaps)
                     let result = try await ingest.ingest(path: path, projectID: project.id, name: name, task: task,
-                                                         sequence: choices)
+                                                         sequence: choices, displayTransform: displayTransform)
                     print("\(path): version \(result.version.name) (\(result.version.id)), job \(result.job.id) queued")
                 } catch let error as MediaError {
                     printError("dailies: \(error.code): \(error.description)")
@@ -187,7 +195,8 @@ struct ReprocessCommand: AsyncParsableCommand {
     func run() async throws {
         try await withCatalog(data) { catalog in
             let project = try await resolveProject(project, catalog)
-            let plan = try await catalog.reprocessPlan(projectID: project.id, profile: profile, onlyFailed: onlyFailed)
+            let plan = try await catalog.reprocessPlan(projectID: project.id, profile: profile, onlyFailed: onlyFailed,
+                                                    pipelineVersion: Transcoder.pipelineVersion)
             print("\(project.name): \(plan.toProcess.count) to process, \(plan.upToDate.count) up to date, "
                   + "\(plan.withoutMedia.count) without media")
             guard !plan.toProcess.isEmpty else { return }

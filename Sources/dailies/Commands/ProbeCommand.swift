@@ -30,6 +30,8 @@ struct ProbeCommand: ParsableCommand {
 
     @OptionGroup var sequence: SequenceFlags
 
+    @OptionGroup var picture: PictureFlags
+
     @Option(help: "Give up after this many seconds.")
     var timeout: Int = 60
 
@@ -45,8 +47,8 @@ struct ProbeCommand: ParsableCommand {
 
     func run() throws {
         Libav.setLogLevel(verbose ? .warning : .quiet)
-        let options = ProbeOptions(timeout: .seconds(timeout), sequenceRate: FrameRate(sequenceRate)!,
-                                   sequence: sequence.options())
+        let options = picture.applied(to: ProbeOptions(timeout: .seconds(timeout), sequenceRate: FrameRate(sequenceRate)!,
+                                                       sequence: sequence.options()))
         let info: MediaInfo
         do {
             info = try MediaProbe.probe(file, options: options)
@@ -94,6 +96,15 @@ extension MediaInfo {
         lines.append(("pixels", "\(v.pixelFormat), \(v.bitDepth)-bit\(chroma)"))
         let colour = [v.colorPrimaries, v.colorTransfer, v.colorSpace].map { $0 ?? "unspecified" }.joined(separator: " / ")
         lines.append(("colour", "\(colour), range \(v.colorRange ?? "unspecified")"))
+        let shownThrough: String = switch v.displayTransform ?? .none {
+        case .none: "as stored (display-referred)"
+        case .srgb: "srgb: scene-linear light through the sRGB curve"
+        case .cineon: "cineon: log density (black 95, white 685) to linear, then the sRGB curve"
+        case .pq: "pq: HDR tone-mapped (Hable) to Rec. 709"
+        case .hlg: "hlg: HDR tone-mapped (Hable) to Rec. 709"
+        }
+        lines.append(("display", shownThrough))
+        if let background = v.alphaBackground { lines.append(("alpha", "composited over \(background)")) }
         let counted: String = switch v.frameCountMethod {
         case .containerIndex: "counted in the container's index"
         case .packets: "counted packet by packet"

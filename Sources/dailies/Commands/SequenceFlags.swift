@@ -32,3 +32,28 @@ struct SequenceFlags: ParsableArguments {
 }
 
 extension GapFill: ExpressibleByArgument {}
+
+/// How pictures are made display-referred, the same for every command that makes pictures:
+/// probe (which reports it), transcode and thumbnail.
+struct PictureFlags: ParsableArguments {
+    @Option(help: ArgumentHelp(
+        "How the pictures are made display-referred, whatever the media says of itself: none, srgb (scene-linear "
+            + "light, as EXR), cineon (log DPX), pq or hlg (HDR, tone-mapped to Rec. 709). Default: what the media says.",
+        valueName: "transform"))
+    var displayTransform: DisplayTransform?
+
+    @Option(help: ArgumentHelp("What transparent parts of pictures show: grey (default) or checkerboard.",
+                               valueName: "background"))
+    var alphaBackground: AlphaBackground = .grey
+
+    /// `options` with these flags' choices.
+    func applied(to options: ProbeOptions) -> ProbeOptions {
+        var options = options
+        options.displayTransform = displayTransform
+        options.alphaBackground = alphaBackground
+        return options
+    }
+}
+
+extension DisplayTransform: ExpressibleByArgument {}
+extension AlphaBackground: ExpressibleByArgument {}

@@ -39,6 +39,8 @@ struct ThumbnailCommand: ParsableCommand {
 
     @OptionGroup var sequence: SequenceFlags
 
+    @OptionGroup var picture: PictureFlags
+
     func validate() throws {
         guard [frame != nil, frameNumber != nil, timecode != nil].filter({ $0 }).count == 1 else {
             throw ValidationError("give exactly one of --frame, --frame-number and --timecode")
@@ -52,8 +54,8 @@ struct ThumbnailCommand: ParsableCommand {
     func run() throws {
         Libav.setLogLevel(.quiet)
         do {
-            let grabber = try FrameGrabber(file, options: ProbeOptions(sequenceRate: FrameRate(sequenceRate)!,
-                                                                       sequence: sequence.options()))
+            let options = ProbeOptions(sequenceRate: FrameRate(sequenceRate)!, sequence: sequence.options())
+            let grabber = try FrameGrabber(file, options: picture.applied(to: options))
             let index = try resolveFrame(grabber.info)
             let bytes: [UInt8]
             switch (output as NSString).pathExtension.lowercased() {

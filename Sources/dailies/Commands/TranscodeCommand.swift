@@ -35,6 +35,8 @@ struct TranscodeCommand: ParsableCommand {
 
     @OptionGroup var sequence: SequenceFlags
 
+    @OptionGroup var picture: PictureFlags
+
     @Flag(help: "Let FFmpeg's libraries log their warnings.")
     var verbose = false
 
@@ -50,7 +52,8 @@ struct TranscodeCommand: ParsableCommand {
     func run() throws {
         Libav.setLogLevel(verbose ? .warning : .quiet)
         let options = TranscodeOptions(profile: ProxyProfile.named(profile)!,
-                                       probe: ProbeOptions(sequenceRate: FrameRate(sequenceRate)!, sequence: sequence.options()))
+                                       probe: picture.applied(to: ProbeOptions(sequenceRate: FrameRate(sequenceRate)!,
+                                                                               sequence: sequence.options())))
         let bar = ProgressBar(label: (file as NSString).lastPathComponent)
         let cancellation = CancellationFlag()
         let interrupts = InterruptHandler { cancellation.cancel() }
