@@ -215,6 +215,13 @@ def test_project_status_list_and_tasks(browser, studio: Studio) -> None:
     with studio.api() as api:
         tasks = made(api.get(f"/api/v1/projects/{project['id']}/tasks"))["data"]
     assert [(task["name"], task["assignee_ids"]) for task in tasks] == [("comp", [me["id"]])]
+
+    # What transparent pictures show, among the session defaults.
+    Select(browser.find_element(By.ID, "default-alpha-background")).select_by_value("checkerboard")
+    browser.find_element(By.ID, "save-defaults").click()
+    toast_saying(browser, "Session defaults saved")
+    with studio.api() as api:
+        assert made(api.get(f"/api/v1/projects/{project['id']}"))["defaults"]["alpha_background"] == "checkerboard"
     shoot(browser, "admin-project-settings")
 
 

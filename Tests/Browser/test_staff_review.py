@@ -226,6 +226,17 @@ def test_the_whole_review_continued(review: Review, staff) -> None:
     assert f"/api/v1/notes/{glint['id']}/receipt" in still.get_attribute("src")
     screenshot(driver, "staff-version")
 
+    # How its pictures are made: the proxy says what made it, and the version's own choice is saved at once.
+    assert driver.find_element(By.ID, "display-transform-made").text == "Proxy made with: None (display-referred)"
+    transform = Select(driver.find_element(By.ID, "display-transform"))
+    assert transform.first_selected_option.get_attribute("value") == ""
+    transform.select_by_value("cineon")
+    toast_saying(driver, "Reprocess the project")
+    with review.api() as api:
+        wait(driver, lambda d: made(api.get(f"/api/v1/versions/{review.version_id}")).get("display_transform") == "cineon")
+        transform.select_by_value("")
+        wait(driver, lambda d: "display_transform" not in made(api.get(f"/api/v1/versions/{review.version_id}")))
+
     # The report: made by the worker, its progress followed, then downloaded.
     driver.get(feedback_url)
     click(driver, wait(driver, seen.element_to_be_clickable((By.ID, "make-report"))))

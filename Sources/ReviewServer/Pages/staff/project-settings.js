@@ -99,6 +99,8 @@ function defaultsCard(api, project) {
   const gapFill = el("select", { id: "default-gap-fill" },
     el("option", { value: "hold" }, "Hold the frame before"), el("option", { value: "slate" }, "A slate saying it is missing"),
     el("option", { value: "black" }, "Black"));
+  const alphaBackground = el("select", { id: "default-alpha-background" },
+    el("option", { value: "grey" }, "Neutral grey"), el("option", { value: "checkerboard" }, "A checkerboard"));
   const save = el("button", { type: "submit", id: "save-defaults" }, "Save defaults");
   const state = el("span", { class: "muted save-state", role: "status" });
   const problem = problemLine();
@@ -107,12 +109,14 @@ function defaultsCard(api, project) {
     for (const { key, box } of boxes) box.checked = Boolean(current()[key]);
     days.value = String(current().share_days ?? 7);
     gapFill.value = current().gap_fill || "hold";
+    alphaBackground.value = current().alpha_background || "grey";
   };
   const changes = () => {
     const body = {};
     for (const { key, box } of boxes) if (box.checked !== Boolean(current()[key])) body[key] = box.checked;
     if (Number(days.value) !== current().share_days) body.share_days = Number(days.value);
     if (gapFill.value !== current().gap_fill) body.gap_fill = gapFill.value;
+    if (alphaBackground.value !== current().alpha_background) body.alpha_background = alphaBackground.value;
     return body;
   };
   const form = el("form", { class: "card", id: "defaults-form", "aria-labelledby": "defaults-heading" },
@@ -122,7 +126,8 @@ function defaultsCard(api, project) {
     el("div", { class: "field-pair" },
       el("div", { class: "field" }, el("label", { for: days.id }, "Sessions run for"),
         el("span", { class: "with-unit" }, days, el("span", { class: "muted" }, "days"))),
-      field("Missing frames of a sequence show", gapFill)),
+      field("Missing frames of a sequence show", gapFill),
+      field("Transparent parts of pictures show", alphaBackground)),
     problem, el("div", { class: "actions" }, state, save));
   form.addEventListener("change", () => { state.textContent = Object.keys(changes()).length ? "Not saved yet" : ""; });
   form.addEventListener("submit", async (event) => {

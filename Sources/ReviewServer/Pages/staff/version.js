@@ -1,4 +1,5 @@
-// A version's page: its fields, its task and the task's status, and its notes (those written
+// A version's page: its fields, its task and the task's status, how its pictures are made
+// display-referred (its own display transform, chosen here), and its notes (those written
 // here and those transferred from review sessions) with their frames, drawings and frame
 // receipts; a note made a to-do is ticked off here.
 
@@ -10,6 +11,15 @@ import { drawnStill } from "/staff/feedback-parts.js";
 import { versionLabel } from "/staff/versions.js";
 
 const MEDIA_WORDS = { none: "No media yet", processing: "Being processed", ready: "Ready", failed: "Failed" };
+// The display transforms, as people know them; "" lets the media decide.
+const TRANSFORMS = [
+  ["", "As its media says"],
+  ["none", "None (display-referred)"],
+  ["srgb", "sRGB curve (scene-linear, as EXR)"],
+  ["cineon", "Cineon log (DPX)"],
+  ["pq", "PQ HDR, tone-mapped"],
+  ["hlg", "HLG HDR, tone-mapped"],
+];
 
 export default async function render(page) {
   const versionID = page.params.version;
@@ -23,12 +33,13 @@ export default async function render(page) {
   }
   const version = answer.data;
   const pid = encodeURIComponent(version.project_id);
-  const [project, lists, notes, users, task] = await Promise.all([
+  const [project, lists, notes, users, task, components] = await Promise.all([
     request("GET", `/api/v1/projects/${pid}`),
     request("GET", `/api/v1/projects/${pid}/statuses`),
     all(`/api/v1/versions/${vid}/notes`),
     all("/api/v1/users"),
     version.task_id ? request("GET", `/api/v1/tasks/${encodeURIComponent(version.task_id)}`) : Promise.resolve(null),
+    request("GET", `/api/v1/versions/${vid}/components`),
   ]);
   const projectName = project.ok ? project.data.name : "Project";
   const projectPath = `/staff/projects/${pid}`;
@@ -67,7 +78,34 @@ export default async function render(page) {
       fact("Client name", version.client_name),
       fact("Reason for review", version.default_reason),
       fact("Media", version.media_state === "failed" && version.media_error ? `Failed: ${humane(version.media_error)}` : MEDIA_WORDS[version.media_state]),
+      fact("Picture", transformPart()),
       fact("Created", when(version.created_at))));
+
+  // How its pictures are made display-referred: its own transform, saved at once, and what
+  // the proxy was made with. A change takes effect when the project is reprocessed.
+  function transformPart() {
+    const proxy = components.ok ? (components.data.data || []).find((c) => c.kind === "proxy") : null;
+    const made = proxy && proxy.media_info ? proxy.media_info.display_transform : null;
+    const select = el("select", { id: "display-transform", "aria-label": "Display transform" },
+      ...TRANSFORMS.map(([value, text]) => el("option", { value }, text)));
+    select.value = version.display_transform || "";
+    const madeWith = el("span", { class: "muted", id: "display-transform-made" },
+      made ? `Proxy made with: ${(TRANSFORMS.find(([value]) => value === made) || [made, made])[1]}` : "");
+    let saved = select.value;
+    select.addEventListener("change", async () => {
+      select.disabled = true;
+      const answer = await request("PATCH", `/api/v1/versions/${vid}`, { display_transform: select.value || null });
+      select.disabled = false;
+      if (answer.ok) {
+        saved = select.value;
+        toast("Saved. Reprocess the project to remake this version's media with it.");
+      } else {
+        select.value = saved;
+        toast(humane(answer.error.message), "bad");
+      }
+    });
+    return el("span", { class: "transform-line" }, select, madeWith);
+  }
 
   // ---- Its notes ------------------------------------------------------------------------------
 
