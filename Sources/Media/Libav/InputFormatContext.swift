@@ -114,21 +114,21 @@ final class Frame {
     }
 
     /// Makes the frame a writable `format` picture of `width`×`height`, reusing its memory
-    /// when nothing else holds it.
+    /// when nothing else holds it. What it held is not kept: when another reference still
+    /// holds the buffer (an encoder, the next stage of a transcode), the frame gets a fresh
+    /// one instead of a copy.
     func prepare(_ format: AVPixelFormat, width: Int, height: Int, path: String) throws(MediaError) {
         let f = pointer
-        if f.pointee.width != Int32(width) || f.pointee.height != Int32(height) || f.pointee.format != format.rawValue
-            || f.pointee.buf.0 == nil
+        if f.pointee.width == Int32(width) && f.pointee.height == Int32(height) && f.pointee.format == format.rawValue
+            && f.pointee.buf.0 != nil && av_frame_is_writable(f) != 0
         {
-            av_frame_unref(f)
-            f.pointee.width = Int32(width)
-            f.pointee.height = Int32(height)
-            f.pointee.format = format.rawValue
-            let allocated = av_frame_get_buffer(f, 0)
-            guard allocated >= 0 else { throw MediaError.libav(allocated, path: path, "allocating a picture") }
-        } else {
-            let writable = av_frame_make_writable(f)
-            guard writable >= 0 else { throw MediaError.libav(writable, path: path, "making a picture writable") }
+            return
         }
+        av_frame_unref(f)
+        f.pointee.width = Int32(width)
+        f.pointee.height = Int32(height)
+        f.pointee.format = format.rawValue
+        let allocated = av_frame_get_buffer(f, 0)
+        guard allocated >= 0 else { throw MediaError.libav(allocated, path: path, "allocating a picture") }
     }
 }

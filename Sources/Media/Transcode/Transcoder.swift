@@ -158,7 +158,62 @@ private final class TranscodeRun {
         }
     }
 
+    /// Frames waiting between the stages: enough to keep both busy through a slow frame,
+    /// few enough to cost little memory (a 1080p proxy picture is 3 MB).
+    static let handOffCapacity = 3
+
+    /// Runs the two stages: decoding, on a thread of its own, and the outputs, on the
+    /// calling thread, joined by a bounded ``FrameHandOff``.
+    ///
+    /// The decoding stage demuxes, decodes, places each frame on the frame map and makes
+    /// the proxy's picture (display transform, scale, colour conversion, turn), and the
+    /// poster and the filmstrip's tiles from the same display-referred frame. The output
+    /// stage encodes and muxes the proxy's pictures (x264 on its own threads) and the
+    /// audio. So decoding and scaling the next frames overlap the encoding of this one, and
+    /// both cores stay busy.
     func run() throws(MediaError) -> TranscodeManifest {
+        let handOff = FrameHandOff(capacity: Self.handOffCapacity)
+        let decoding = UncheckedTransfer(value: self)
+        let decoder = StageThread(name: "dailies-transcode-decode") {
+            Result { () throws(MediaError) -> Int in
+                defer { handOff.finish() }
+                return try decoding.value.decode(into: handOff)
+            }
+        }
+        let written = Result { () throws(MediaError) in try writeOutputs(from: handOff) }
+        if case .failure = written { handOff.close() }
+        // The decoding stage is joined before anything else it uses is touched.
+        let decoded = decoder.join()
+        do {
+            try written.get()
+            let unreadable = try decoded.get()
+            if proxy == nil {
+                // A still's one frame went nowhere near the output stage.
+                progress?(TranscodeProgress(framesDone: nextFrame, totalFrames: info.video.frameCount, elapsed: clock.now - started))
+            }
+            if audioDecoder != nil {
+                try audioConverter?.finish()
+                try encodeAudio(final: true)
+            }
+            try checkCancelled()
+            return try finish(corruptPackets: videoDecoder.corruptPackets + (audioDecoder?.corruptPackets ?? 0) + unreadable)
+        } catch {
+            if error.code == .cancelled { staging.discard() }
+            throw error
+        }
+    }
+
+    private func checkCancelled() throws(MediaError) {
+        if cancellation?.isCancelled == true || Task.isCancelled {
+            throw MediaError(.cancelled, path: input.path, reason: "the transcode was cancelled; nothing was kept")
+        }
+    }
+
+    // MARK: The decoding stage
+
+    /// Demuxes and decodes everything, handing each proxy picture and each piece of sound on;
+    /// returns how many packets or files could not be read.
+    private func decode(into handOff: FrameHandOff) throws(MediaError) -> Int {
         let packet = Packet()
         let decoded = Frame()
         let videoIndex = input.videoStream.pointee.index
@@ -178,55 +233,43 @@ private final class TranscodeRun {
             defer { av_packet_unref(packet.pointer) }
             if packet.pointer.pointee.stream_index == videoIndex {
                 try videoDecoder.send(packet)
-                try receiveVideo(decoded)
+                try receiveVideo(decoded, into: handOff)
             } else if packet.pointer.pointee.stream_index == audioIndex, let audioDecoder {
                 try audioDecoder.send(packet)
-                try receiveAudio(decoded)
+                try receiveAudio(decoded, into: handOff)
             }
         }
         try videoDecoder.send(nil)
-        try receiveVideo(decoded)
+        try receiveVideo(decoded, into: handOff)
         if let audioDecoder {
             try audioDecoder.send(nil)
-            try receiveAudio(decoded)
-            try audioConverter?.finish()
-            try encodeAudio(final: true)
+            try receiveAudio(decoded, into: handOff)
         }
         guard nextFrame > 0 else {
             throw MediaError(.decodeFailed, path: input.path, reason: "not one video frame could be decoded")
         }
         // Frames missing at the end repeat the last one (or fill a gap), so the proxy has every frame.
         while nextFrame < info.video.frameCount {
-            try deliverMissing(before: nil)
+            try deliverMissing(before: nil, into: handOff)
         }
-        try checkCancelled()
         // A sequence's file that exists but cannot be read is damage, not a gap: the frame before stands in.
         if let files = input.sequencePackets?.unreadable, !files.isEmpty {
             unreadable += files.count
             warnings.append("\(files.count) file\(files.count == 1 ? "" : "s") of the sequence could not be read "
                 + "(\(files.prefix(6).map(String.init).joined(separator: ", "))\(files.count > 6 ? " …" : "")): the frame before stands in")
         }
-        return try finish(corruptPackets: videoDecoder.corruptPackets + (audioDecoder?.corruptPackets ?? 0) + unreadable)
+        return unreadable
     }
 
-    private func checkCancelled() throws(MediaError) {
-        if cancellation?.isCancelled == true || Task.isCancelled {
-            staging.discard()
-            throw MediaError(.cancelled, path: input.path, reason: "the transcode was cancelled; nothing was kept")
-        }
-    }
-
-    // MARK: Video
-
-    private func receiveVideo(_ frame: Frame) throws(MediaError) {
+    private func receiveVideo(_ frame: Frame, into handOff: FrameHandOff) throws(MediaError) {
         while try videoDecoder.receive(frame) == .frame {
-            try place(frame.pointer)
+            try place(frame.pointer, into: handOff)
         }
     }
 
     /// Finds which source frame a decoded frame is, by its timestamp on the frame map, and
     /// delivers it, repeating the frame before for any that never arrived.
-    private func place(_ frame: UnsafeMutablePointer<AVFrame>) throws(MediaError) {
+    private func place(_ frame: UnsafeMutablePointer<AVFrame>, into handOff: FrameHandOff) throws(MediaError) {
         let timestamp = frame.pointee.best_effort_timestamp
         var index = nextFrame
         if timestamp != cffmpeg_AV_NOPTS_VALUE(), let mapped = info.frameMap.frame(atTimestamp: timestamp, timeBase: input.timeBase) {
@@ -237,17 +280,19 @@ private final class TranscodeRun {
             return
         }
         while nextFrame < index {
-            try deliverMissing(before: frame)
+            try deliverMissing(before: frame, into: handOff)
         }
-        try deliver(frame, repeated: false)
+        try deliver(frame, repeated: false, into: handOff)
     }
 
     /// Delivers frame `nextFrame`, which never came: a sequence's gap is filled as the
     /// sequence says; any other frame (one that could not be decoded) repeats the frame
     /// before, or at the very start `upcoming`, the first that came.
-    private func deliverMissing(before upcoming: UnsafeMutablePointer<AVFrame>?) throws(MediaError) {
+    private func deliverMissing(before upcoming: UnsafeMutablePointer<AVFrame>?, into handOff: FrameHandOff)
+        throws(MediaError)
+    {
         guard info.frameMap.isMissing(nextFrame), let sequence = info.sequence, let proxyConverter else {
-            try deliver(nextFrame == 0 ? upcoming : nil, repeated: true)
+            try deliver(nextFrame == 0 ? upcoming : nil, repeated: true, into: handOff)
             return
         }
         // Holding needs a picture before; a gap at the start of a range has none, and is black.
@@ -258,16 +303,18 @@ private final class TranscodeRun {
             // The proxy's converter keeps it as its last output, which deliver(nil) hands on.
             _ = try proxyConverter.convert(picture, isUpright: true)
         }
-        try deliver(nil, repeated: false)
+        try deliver(nil, repeated: false, into: handOff)
     }
 
-    /// Hands source frame `nextFrame` to every output; `nil` repeats the proxy's last picture.
-    /// `repeated` marks a frame that stands in for one that could not be decoded.
+    /// Makes source frame `nextFrame`'s picture and hands it on; `nil` repeats the proxy's
+    /// last picture. `repeated` marks a frame that stands in for one that could not be decoded.
     ///
     /// The frame before is taken from the proxy's last picture rather than kept as decoded:
     /// holding a decoded frame would pin a decoder buffer (8 MB at 1080p 4:2:2 10-bit) for
     /// the sake of a damaged frame that almost never comes.
-    private func deliver(_ decoded: UnsafeMutablePointer<AVFrame>?, repeated: Bool) throws(MediaError) {
+    private func deliver(_ decoded: UnsafeMutablePointer<AVFrame>?, repeated: Bool, into handOff: FrameHandOff)
+        throws(MediaError)
+    {
         let index = nextFrame
         if repeated { repeatedFrames.append(index) }
         guard let source = try decoded.map({ decoded throws(MediaError) in try display?.apply(decoded) ?? decoded })
@@ -276,9 +323,13 @@ private final class TranscodeRun {
             throw MediaError(.decodeFailed, path: input.path, reason: "frame \(index) could not be decoded")
         }
         let isUpright = decoded == nil
-        if let proxy, let proxyConverter {
-            try proxy.writeVideo(isUpright ? source : try proxyConverter.convert(source), index: index)
+        if let proxyConverter {
+            let picture = isUpright ? source : try proxyConverter.convert(source)
+            try hand(HandedFrame(.video(index: index), referencing: picture, path: input.path), to: handOff)
         }
+        // The poster and the filmstrip are made here from the display-referred frame, each at
+        // its size and range (JPEG's full range; libswscale's same-size YUV copy would not
+        // stretch the proxy's limited range).
         if index == posterIndex {
             let converted = try posterConverter.convert(source, isUpright: isUpright)
             posterBytes = try ImageEncoder.encode(converted, as: .jpeg(quality: profile.jpegQuality), path: input.path)
@@ -289,17 +340,38 @@ private final class TranscodeRun {
             try filmstrip.add(source, isUpright: isUpright)
         }
         nextFrame += 1
-        progress?(TranscodeProgress(framesDone: nextFrame, totalFrames: info.video.frameCount, elapsed: clock.now - started))
-        try checkCancelled()
     }
 
-    // MARK: Audio
-
-    private func receiveAudio(_ frame: Frame) throws(MediaError) {
-        guard let audioDecoder, let audioConverter else { return }
+    private func receiveAudio(_ frame: Frame, into handOff: FrameHandOff) throws(MediaError) {
+        guard let audioDecoder, audioConverter != nil else { return }
         while try audioDecoder.receive(frame) == .frame {
-            try audioConverter.push(frame.pointer)
-            try encodeAudio(final: false)
+            try hand(HandedFrame(.audio, referencing: frame.pointer, path: input.path), to: handOff)
+        }
+    }
+
+    /// Hands `frame` to the output stage; when that stage has given up, stops this one.
+    private func hand(_ frame: HandedFrame, to handOff: FrameHandOff) throws(MediaError) {
+        guard handOff.put(frame) else {
+            throw MediaError(.cancelled, path: input.path, reason: "the outputs stopped, so decoding stopped")
+        }
+    }
+
+    // MARK: The output stage
+
+    /// Encodes and writes the proxy's pictures and sound the decoding stage hands on, in
+    /// order, until it has finished.
+    private func writeOutputs(from handOff: FrameHandOff) throws(MediaError) {
+        while let handed = handOff.take() {
+            try checkCancelled()
+            switch handed.kind {
+            case .video(let index):
+                try proxy?.writeVideo(handed.frame.pointer, index: index)
+                progress?(TranscodeProgress(framesDone: index + 1, totalFrames: info.video.frameCount,
+                                            elapsed: clock.now - started))
+            case .audio:
+                try audioConverter?.push(handed.frame.pointer)
+                try encodeAudio(final: false)
+            }
         }
     }
 
