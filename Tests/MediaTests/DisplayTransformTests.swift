@@ -79,6 +79,21 @@ struct DisplayTransformTests {
         #expect(try MediaProbe.probe(Fixture.named(name).path).video.displayTransform == DisplayTransform.none)
     }
 
+    @Test("a linear EXR's alpha (premultiplied, float) is composited too: opaque stays as it is, transparent shows grey")
+    func floatAlpha() throws {
+        let folder = try TemporaryDirectory()
+        let path = folder.path("alpha.exr")
+        try Subprocess.run("ffmpeg", ["-v", "error", "-f", "lavfi", "-i", "color=c=black:s=128x64,format=gbrapf32le",
+                                      "-vf", "geq=r='lt(X,64)':g=0:b=0:a='lt(X,64)'", "-frames:v", "1",
+                                      "-c:v", "exr", "-compression", "0", path])
+        let grabber = try FrameGrabber(path)
+        #expect(grabber.info.video.displayTransform == .srgb && grabber.info.video.alphaBackground == .grey)
+        let picture = try grabber.picture(frame: 0)
+        func pixel(_ x: Int, _ y: Int) -> [Int] { picture.pixels[(y * picture.bytesPerRow + 3 * x)...].prefix(3).map(Int.init) }
+        #expect(pixel(10, 10).enumerated().allSatisfy { abs($1 - [255, 0, 0][$0]) <= 1 }, "\(pixel(10, 10))")
+        #expect(pixel(100, 10).allSatisfy { (127...129).contains($0) }, "\(pixel(100, 10))")
+    }
+
     @Test("alpha is composited over grey, or over a checkerboard, not dropped", arguments: AlphaBackground.allCases)
     func alpha(background: AlphaBackground) throws {
         // Left half opaque red, right half fully transparent (its colour, blue, must not show).

@@ -90,6 +90,8 @@ final class DisplayTransformer {
     private var bufferSource: UnsafeMutablePointer<AVFilterContext>?
     private var bufferSink: UnsafeMutablePointer<AVFilterContext>?
     private var configuredFor: (width: Int32, height: Int32, format: Int32)?
+    /// The alpha of an opaque pixel in the graph's 16-bit output (see ``opaqueAlpha(for:)``).
+    private var opaque: UInt32 = 65535
     private let filtered = Frame()
     private let composited = Frame()
 
@@ -181,13 +183,14 @@ final class DisplayTransformer {
         bufferSource = source
         bufferSink = sink
         configuredFor = (f.width, f.height, f.format)
+        opaque = Self.opaqueAlpha(for: AVPixelFormat(rawValue: f.format))
     }
 
     /// The filter chain from the buffer source to the sink, for pictures like `frame`.
     func filters(for frame: UnsafeMutablePointer<AVFrame>) -> String {
         let format = AVPixelFormat(rawValue: frame.pointee.format)
         let alpha = format.hasAlpha
-        // With alpha, planar to be composited into the working format; without, the working format.
+        // With alpha, planar 16-bit to be composited into the working format; without, the working format.
         let working = alpha ? "gbrap16le" : "rgb48le"
         switch transform {
         case .none:
@@ -195,8 +198,11 @@ final class DisplayTransformer {
         case .srgb:
             let isFloat = av_pix_fmt_desc_get(format).map { $0.pointee.flags & UInt64(AV_PIX_FMT_FLAG_FLOAT) != 0 } ?? false
             let unpremultiply = alpha && isFloat ? "unpremultiply=inplace=1," : ""
+            // zscale (5.1) gives integer alpha a limited range (1.0 becomes 235 << 8): with
+            // alpha it makes float, and libswscale makes the 16 bits.
+            let output = alpha ? "format=gbrapf32le,scale,format=\(working)" : "format=\(working)"
             return "\(unpremultiply)zscale=transferin=linear:primariesin=709:rangein=full:"
-                + "transfer=iec61966-2-1:primaries=709:range=full,format=\(working)"
+                + "transfer=iec61966-2-1:primaries=709:range=full,\(output)"
         case .cineon:
             // v: the value as a 10-bit code; then Cineon to linear, clipped, then the sRGB curve.
             let code = "(val*1023/maxval)"
@@ -244,6 +250,19 @@ final class DisplayTransformer {
 
     // MARK: Alpha
 
+    /// The alpha of an opaque pixel once a `format` picture is 16-bit: libswscale widens
+    /// integer alpha by shifting, so an 8-bit 255 becomes 65280 and a 10-bit 1023 65472;
+    /// float alpha (through zscale's float output) becomes 65535.
+    static func opaqueAlpha(for format: AVPixelFormat) -> UInt32 {
+        guard let descriptor = av_pix_fmt_desc_get(format), descriptor.pointee.flags & UInt64(AV_PIX_FMT_FLAG_FLOAT) == 0
+        else { return 65535 }
+        // Alpha is the last component: the second of gray with alpha, the fourth of colour.
+        let d = descriptor.pointee
+        let depth = Int(d.nb_components == 2 ? d.comp.1.depth : d.comp.3.depth)
+        guard depth > 0, depth < 16 else { return 65535 }
+        return UInt32((1 << depth) - 1) << UInt32(16 - depth)
+    }
+
     /// Composites a `gbrap16le` frame's colour over the background by its (straight) alpha,
     /// into `composited`, in the working format.
     private func composite(_ frame: UnsafeMutablePointer<AVFrame>) throws(MediaError) {
@@ -256,6 +275,7 @@ final class DisplayTransformer {
         // A square of the checkerboard: about 1/32 of the long edge, so it looks alike at any size.
         let square = max(8, (max(width, height) + 31) / 32)
         let (light, dark): (UInt32, UInt32) = alphaBackground == .grey ? (32768, 32768) : (39321, 26214)
+        let opaque = self.opaque
         let alphaPlane = f.data.3!
         let alphaStride = Int(f.linesize.3)
         let sources = [f.data.0!, f.data.1!, f.data.2!]
@@ -271,9 +291,11 @@ final class DisplayTransformer {
                 let row = UnsafeMutableRawPointer(target + y * targetStride).assumingMemoryBound(to: UInt16.self)
                 let rowIsOdd = (y / square) & 1
                 for x in 0..<width {
-                    let a = UInt32(alpha[x])
+                    let a = min(UInt32(alpha[x]), opaque)
                     let background = ((x / square) & 1) ^ rowIsOdd == 0 ? light : dark
-                    row[3 * x + channel] = UInt16((UInt32(source[x]) * a + background * (65535 - a) + 32767) / 65535)
+                    let mixed = (UInt64(source[x]) * UInt64(a) + UInt64(background) * UInt64(opaque - a) + UInt64(opaque / 2))
+                        / UInt64(opaque)
+                    row[3 * x + channel] = UInt16(min(mixed, 65535))
                 }
             }
         }
