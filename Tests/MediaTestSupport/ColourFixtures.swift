@@ -1,7 +1,6 @@
 import Foundation
 import FrameTime
 import Media
-import Synchronization
 
 /// Sources that are not display-referred (linear EXR, log DPX, PQ and HLG), authored by the
 /// ffmpeg command-line tool from one display-referred picture, each with the picture its
@@ -33,17 +32,34 @@ public enum ColourFixtures {
         public var description: String { transform.rawValue }
     }
 
-    /// The folder they live in, for the test process's life.
-    private static let folder = Mutex<TemporaryDirectory?>(nil)
-    private static let made = Mutex<[DisplayTransform: Source]>([:])
-
     /// The source whose own description calls for `transform`, made the first time it is asked for.
     public static func source(_ transform: DisplayTransform) async throws -> Source {
-        if let source = made.withLock({ $0[transform] }) { return source }
-        let directory = try folder.withLock { folder in
+        // The venv's python first: after it, a source is made without suspending, in one
+        // actor, so tests running at once never write and read the same files together.
+        let python = transform == .cineon ? try await PythonVenv.python() : nil
+        return try await maker.source(transform, python: python)
+    }
+
+    private static let maker = Maker()
+
+    /// Makes each source once, one at a time, in one folder kept for the test process's life.
+    private actor Maker {
+        private var folder: TemporaryDirectory?
+        private var made: [DisplayTransform: Source] = [:]
+
+        func source(_ transform: DisplayTransform, python: String?) throws -> Source {
+            if let source = made[transform] { return source }
             if folder == nil { folder = try TemporaryDirectory() }
-            return folder!
+            let source = try ColourFixtures.make(transform, in: folder!, python: python)
+            made[transform] = source
+            return source
         }
+    }
+
+    /// Authors the source for `transform` in `directory`, with its oracles.
+    private static func make(_ transform: DisplayTransform, in directory: TemporaryDirectory, python: String?) throws
+        -> Source
+    {
         let display = try displayFrames(in: directory)
         let source: Source
         switch transform {
@@ -61,7 +77,7 @@ public enum ColourFixtures {
             for number in 1001..<(1001 + frameCount) {
                 try patchTransferByte(String(format: pattern, number), to: 3)
             }
-            let python = try await PythonVenv.python()
+            guard let python else { throw FFprobe.Failure(description: "the Cineon oracle needs the venv's python") }
             let script = PythonVenv.root.appendingPathComponent("Tests/Peers/cineon_oracle.py").path
             var pictures: [Picture] = []
             for number in 1001..<(1001 + frameCount) {
@@ -97,7 +113,6 @@ public enum ColourFixtures {
                 picture(rgb.subdata(in: ($0 * frameBytes)..<(($0 + 1) * frameBytes)))
             })
         }
-        made.withLock { $0[transform] = source }
         return source
     }
 
