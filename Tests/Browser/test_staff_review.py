@@ -122,16 +122,18 @@ def test_the_whole_review_continued(review: Review, staff) -> None:
                             json={"status": "requires_changes"}))
 
     # The page shows both live, without a reload: the comment, its frame, the status and its history, the verdict.
-    node = wait(driver, lambda d: comment_node(d, comment["id"]))
-    assert "The glint on the visor pops here." in node.text
-    assert node.find_element(By.CSS_SELECTOR, ".anchor").get_attribute("data-frame") == str(frame)
-    status = wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, f"#item-{review.item_id} .fb-status[data-status='requires_changes']"))
-    assert "Dana Client" in status.text and "Approver" in status.text
-    assert status.find_element(By.CSS_SELECTOR, "summary").text == "History (1)"
+    # Each live event redraws the item, so every look finds its elements afresh (wait looks again at a stale one).
+    wait(driver, lambda d: "The glint on the visor pops here." in comment_node(d, comment["id"]).text
+         and comment_node(d, comment["id"]).find_element(By.CSS_SELECTOR, ".anchor").get_attribute("data-frame") == str(frame))
+    status = f"#item-{review.item_id} .fb-status[data-status='requires_changes']"
+    wait(driver, lambda d: "Dana Client" in d.find_element(By.CSS_SELECTOR, status).text
+         and "Approver" in d.find_element(By.CSS_SELECTOR, status).text
+         and d.find_element(By.CSS_SELECTOR, f"{status} summary").text == "History (1)")
     wait(driver, lambda d: d.find_element(By.CSS_SELECTOR, f"#item-{review.item_id} [data-verdict='requires_changes']"))
     # Its frame receipt comes when the worker has made it, with the drawing over it.
-    receipt = wait(driver, lambda d: comment_node(d, comment["id"]).find_element(By.CSS_SELECTOR, ".fb-receipt img"), timeout=60)
-    wait(driver, lambda d: d.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0", receipt))
+    wait(driver, lambda d: d.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0",
+                                            comment_node(d, comment["id"]).find_element(By.CSS_SELECTOR, ".fb-receipt img")),
+         timeout=60)
     assert driver.execute_script("return window.stillTheSamePage") is True
 
     # Clicking the comment opens the player on its frame, exactly.
