@@ -17,10 +17,7 @@ extension DisplayTransform {
         if transfer == AVCOL_TRC_SMPTE2084 { return .pq }
         if transfer == AVCOL_TRC_ARIB_STD_B67 { return .hlg }
         if dpxTransfer == 3 { return .cineon }
-        if let descriptor = av_pix_fmt_desc_get(pixelFormat), descriptor.pointee.flags & UInt64(AV_PIX_FMT_FLAG_FLOAT) != 0 {
-            return .srgb
-        }
-        return .none
+        return pixelFormat.isFloat ? .srgb : .none
     }
 
     /// The transfer byte of a DPX file's first image element (offset 801), or `nil` when the
@@ -47,8 +44,13 @@ extension DisplayTransform {
 
 extension AVPixelFormat {
     /// Whether the format carries an alpha plane.
-    var hasAlpha: Bool {
-        av_pix_fmt_desc_get(self).map { $0.pointee.flags & UInt64(AV_PIX_FMT_FLAG_ALPHA) != 0 } ?? false
+    var hasAlpha: Bool { hasFlag(AV_PIX_FMT_FLAG_ALPHA) }
+
+    /// Whether its samples are floating point (EXR's, and what zscale works in).
+    var isFloat: Bool { hasFlag(AV_PIX_FMT_FLAG_FLOAT) }
+
+    private func hasFlag(_ flag: Int32) -> Bool {
+        av_pix_fmt_desc_get(self).map { $0.pointee.flags & UInt64(flag) != 0 } ?? false
     }
 }
 
@@ -196,8 +198,7 @@ final class DisplayTransformer {
         case .none:
             return "format=\(working)"
         case .srgb:
-            let isFloat = av_pix_fmt_desc_get(format).map { $0.pointee.flags & UInt64(AV_PIX_FMT_FLAG_FLOAT) != 0 } ?? false
-            let unpremultiply = alpha && isFloat ? "unpremultiply=inplace=1," : ""
+            let unpremultiply = alpha && format.isFloat ? "unpremultiply=inplace=1," : ""
             // zscale (5.1) gives integer alpha a limited range (1.0 becomes 235 << 8): with
             // alpha it makes float, and libswscale makes the 16 bits.
             let output = alpha ? "format=gbrapf32le,scale,format=\(working)" : "format=\(working)"
@@ -254,8 +255,7 @@ final class DisplayTransformer {
     /// integer alpha by shifting, so an 8-bit 255 becomes 65280 and a 10-bit 1023 65472;
     /// float alpha (through zscale's float output) becomes 65535.
     static func opaqueAlpha(for format: AVPixelFormat) -> UInt32 {
-        guard let descriptor = av_pix_fmt_desc_get(format), descriptor.pointee.flags & UInt64(AV_PIX_FMT_FLAG_FLOAT) == 0
-        else { return 65535 }
+        guard !format.isFloat, let descriptor = av_pix_fmt_desc_get(format) else { return 65535 }
         // Alpha is the last component: the second of gray with alpha, the fourth of colour.
         let d = descriptor.pointee
         let depth = Int(d.nb_components == 2 ? d.comp.1.depth : d.comp.3.depth)
