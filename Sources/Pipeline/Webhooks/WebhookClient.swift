@@ -118,15 +118,23 @@ final class WebhookClient: Sendable {
         head.headers.add(name: "Connection", value: "close")
         do {
             return try await channel.executeThenClose { inbound, outbound in
-                try await outbound.write(.head(head))
-                try await outbound.write(.body(.byteBuffer(ByteBuffer(string: request.body))))
-                try await outbound.write(.end(nil))
+                // One write: a receiver may answer and close as soon as the body is in, and a
+                // separate write of the (empty) end would then fail on the closed channel.
+                // Should the write fail anyway, an answer that did arrive still counts.
+                var writeFailure: (any Error)?
+                do {
+                    try await outbound.write(contentsOf: [.head(head), .body(.byteBuffer(ByteBuffer(string: request.body))),
+                                                          .end(nil)])
+                } catch {
+                    writeFailure = error
+                }
                 for try await part in inbound {
                     // 1xx answers are interim; the final one follows.
                     if case .head(let answer) = part, answer.status.code >= 200 {
                         return Int(answer.status.code)
                     }
                 }
+                if let writeFailure { throw writeFailure }
                 throw WebhookDeliveryError(.protocolError, "\(target.host) (\(address)) closed the connection without answering")
             }
         } catch {
