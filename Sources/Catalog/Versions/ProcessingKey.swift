@@ -63,19 +63,9 @@ extension ProcessingKey {
 
     /// What fills a stored sequence's gaps: its ingest's choice, or else the project's
     /// default; `nil` when the original is not a sequence or has no gaps, so the setting
-    /// changes nothing. Read from the original's `media_info` (see `OriginalSequence`).
+    /// changes nothing. Read from the original's `media_info` (see ``OriginalSequence``).
     public static func sequenceGapFill(originalMediaInfo: String?, projectDefault: GapFill) -> GapFill? {
-        struct Stored: Decodable {
-            struct Sequence: Decodable {
-                let gaps: [[Int]]
-                let gapFill: GapFill?
-                enum CodingKeys: String, CodingKey { case gaps, gapFill = "gap_fill" }
-            }
-            let sequence: Sequence?
-        }
-        guard let data = originalMediaInfo?.data(using: .utf8),
-            let sequence = (try? JSONDecoder().decode(Stored.self, from: data))?.sequence, !sequence.gaps.isEmpty
-        else { return nil }
+        guard let sequence = OriginalSequence(mediaInfo: originalMediaInfo), !sequence.gaps.isEmpty else { return nil }
         return sequence.gapFill ?? projectDefault
     }
 }

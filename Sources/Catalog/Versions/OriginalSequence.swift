@@ -1,9 +1,9 @@
 import Foundation
 import FrameTime
-import Media
 
 /// How an image sequence was taken in, kept as its original's `media_info`, so that every
-/// transcode of it (a reprocess too) reads the same frames:
+/// transcode of it (a reprocess too) reads the same frames, and the reprocess key knows
+/// whether the sequence has gaps to fill:
 ///
 /// ```json
 /// {"sequence": {"first_number": 1001, "last_number": 1012, "gaps": [[1005, 1005]],
@@ -20,10 +20,10 @@ public struct OriginalSequence: Sendable, Hashable, Codable {
     public var gapFill: GapFill?
     public var allowGaps: Bool
 
-    public init(_ sequence: ImageSequence, gapFill: GapFill?, allowGaps: Bool) {
-        firstNumber = sequence.firstNumber
-        lastNumber = sequence.lastNumber
-        gaps = sequence.gaps
+    public init(firstNumber: Int, lastNumber: Int, gaps: [ClosedRange<Int>], gapFill: GapFill?, allowGaps: Bool) {
+        self.firstNumber = firstNumber
+        self.lastNumber = lastNumber
+        self.gaps = gaps
         self.gapFill = gapFill
         self.allowGaps = allowGaps
     }
@@ -32,17 +32,12 @@ public struct OriginalSequence: Sendable, Hashable, Codable {
         case firstNumber = "first_number", lastNumber = "last_number", gaps, gapFill = "gap_fill", allowGaps = "allow_gaps"
     }
 
-    /// How a transcode reads the stored sequence, filling gaps the ingest's way or else `projectDefault`'s.
-    public func options(projectDefault: GapFill) -> SequenceOptions {
-        SequenceOptions(range: firstNumber...lastNumber, gapFill: gapFill ?? projectDefault, allowGaps: allowGaps)
-    }
-
     private struct Stored: Codable {
         let sequence: OriginalSequence
     }
 
     /// The original's `media_info`.
-    var mediaInfo: String {
+    public var mediaInfo: String {
         String(decoding: try! JSONEncoder().encode(Stored(sequence: self)), as: UTF8.self)
     }
 
