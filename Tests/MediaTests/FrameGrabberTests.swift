@@ -135,6 +135,13 @@ struct FrameGrabberExactnessTests {
             let grabbed = try grabber.picture(frame: frame, layout: .gray8)
             #expect(grabbed == expected[frame], "\(name) frame \(frame) differs from a full decode")
         }
+        // Steps forward read on from what the decoder holds, through B-frames and across keyframes.
+        for start in (0..<expected.count).shuffled(using: &random).prefix(4) {
+            for frame in start..<min(start + 12, expected.count) {
+                let grabbed = try grabber.picture(frame: frame, layout: .gray8)
+                #expect(grabbed == expected[frame], "\(name) frame \(frame), a step from \(start), differs from a full decode")
+            }
+        }
     }
 
     @Test("x264's settings tell whether P-frames may refer to B-frames")
