@@ -8,7 +8,7 @@ import Media
 struct BenchGrabCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench-grab",
-        abstract: "Time random frame-exact JPEG grabs from one open file and report latency and memory.",
+        abstract: "Time random frame-exact JPEG grabs, and steps forward from them, from one open file; report latency and memory.",
         shouldDisplay: false)
 
     @Argument(help: "The movie to grab from.")
@@ -23,6 +23,9 @@ struct BenchGrabCommand: ParsableCommand {
     @Option(help: "Width of each JPEG.")
     var width = 480
 
+    @Option(help: "After each random grab, grab this many frames after it one by one, timed as steps.")
+    var steps = 0
+
     func run() throws {
         Libav.setLogLevel(.quiet)
         let report: Report
@@ -34,21 +37,28 @@ struct BenchGrabCommand: ParsableCommand {
             }
             let residentAfterWarmup = residentKilobytes()
             let clock = ContinuousClock()
-            var frames: [Int] = []
-            var latencies: [Double] = []
-            for _ in 0..<count {
-                let frame = Int.random(in: 0..<frameCount)
+            func timed(_ frame: Int) throws(MediaError) -> Double {
                 let started = clock.now
                 _ = try grabber.image(frame: frame, width: width, format: .jpeg(quality: 3))
                 let elapsed = (clock.now - started).components
-                frames.append(frame)
-                latencies.append(Double(elapsed.seconds) * 1000 + Double(elapsed.attoseconds) / 1e15)
+                return Double(elapsed.seconds) * 1000 + Double(elapsed.attoseconds) / 1e15
             }
-            let sorted = latencies.sorted()
+            var frames: [Int] = []
+            var latencies: [Double] = []
+            var stepLatencies: [Double] = []
+            for _ in 0..<count {
+                let frame = Int.random(in: 0..<frameCount)
+                frames.append(frame)
+                latencies.append(try timed(frame))
+                for step in (frame + 1)..<min(frame + 1 + steps, frameCount) {
+                    stepLatencies.append(try timed(step))
+                }
+            }
             report = Report(
                 file: file, width: width, rate: grabber.info.frameMap.rate, frames: frames, latenciesMilliseconds: latencies,
-                p50Milliseconds: sorted[sorted.count / 2],
-                p99Milliseconds: sorted[max(0, Int((Double(sorted.count) * 0.99).rounded(.up)) - 1)],
+                p50Milliseconds: Self.percentile(50, of: latencies), p99Milliseconds: Self.percentile(99, of: latencies),
+                steps: stepLatencies.count, stepP50Milliseconds: stepLatencies.isEmpty ? nil : Self.percentile(50, of: stepLatencies),
+                stepP99Milliseconds: stepLatencies.isEmpty ? nil : Self.percentile(99, of: stepLatencies),
                 residentKilobytesAfterWarmup: residentAfterWarmup, residentKilobytesAtEnd: residentKilobytes())
         } catch {
             throw error.report()
@@ -66,14 +76,25 @@ struct BenchGrabCommand: ParsableCommand {
         let latenciesMilliseconds: [Double]
         let p50Milliseconds: Double
         let p99Milliseconds: Double
+        /// Steps timed, and their percentiles (none without `--steps`).
+        let steps: Int
+        let stepP50Milliseconds: Double?
+        let stepP99Milliseconds: Double?
         let residentKilobytesAfterWarmup: Int
         let residentKilobytesAtEnd: Int
 
         enum CodingKeys: String, CodingKey {
             case file, width, rate, frames, latenciesMilliseconds = "latencies_ms", p50Milliseconds = "p50_ms"
-            case p99Milliseconds = "p99_ms", residentKilobytesAfterWarmup = "rss_kb_after_warmup"
+            case p99Milliseconds = "p99_ms", steps, stepP50Milliseconds = "step_p50_ms", stepP99Milliseconds = "step_p99_ms"
+            case residentKilobytesAfterWarmup = "rss_kb_after_warmup"
             case residentKilobytesAtEnd = "rss_kb_end"
         }
+    }
+
+    /// The `percent`th percentile of `values` (nearest rank).
+    private static func percentile(_ percent: Int, of values: [Double]) -> Double {
+        let sorted = values.sorted()
+        return sorted[max(0, Int((Double(sorted.count) * Double(percent) / 100).rounded(.up)) - 1)]
     }
 
     /// This process's resident set size, from /proc (0 where there is none).
