@@ -32,8 +32,9 @@ let package = Package(
         // FFmpeg's libraries through pkg-config, plus a shim for the macros Swift can't import.
         .systemLibrary(
             name: "CFFmpeg",
-            // libavformat.pc carries the include path; the module map links all six libraries
-            // (libavfilter for the display transforms: zscale, tonemap, lutrgb).
+            // libavformat.pc carries the include path; the module map links five libraries.
+            // libavfilter (the display transforms: zscale, tonemap, lutrgb) is opened by name
+            // when first needed (see shim.h), but its headers are needed to build.
             pkgConfig: "libavformat",
             providers: [
                 .apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev", "libswresample-dev",

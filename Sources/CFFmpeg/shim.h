@@ -4,6 +4,7 @@
 #ifndef DAILIES_CFFMPEG_SHIM_H
 #define DAILIES_CFFMPEG_SHIM_H
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <stdio.h>
 #include <libavcodec/avcodec.h>
@@ -17,6 +18,7 @@
 #include <libavutil/display.h>
 #include <libavutil/error.h>
 #include <libavutil/imgutils.h>
+#include <libavutil/macros.h>
 #include <libavutil/mastering_display_metadata.h>
 #include <libavutil/opt.h>
 #include <libavutil/pixdesc.h>
@@ -76,6 +78,57 @@ static inline void cffmpeg_av_strerror(int errnum, char *buffer, size_t size) {
     if (av_strerror(errnum, buffer, size) < 0) {
         snprintf(buffer, size, "libav error %d", errnum);
     }
+}
+
+// MARK: libavfilter, opened when first needed
+
+// libavfilter is not linked: it brings some thirty libraries of its own (speech synthesis
+// voices, SVG, Vulkan) that would take 12 MiB of every process, and only a display transform
+// needs it. Its functions are looked up by name, typed from its headers.
+
+/// The libavfilter functions Dailies calls.
+typedef struct cffmpeg_avfilter {
+    __typeof__(&avfilter_version) version;
+    __typeof__(&avfilter_graph_alloc) graph_alloc;
+    __typeof__(&avfilter_graph_free) graph_free;
+    __typeof__(&avfilter_get_by_name) get_by_name;
+    __typeof__(&avfilter_graph_create_filter) graph_create_filter;
+    __typeof__(&avfilter_inout_alloc) inout_alloc;
+    __typeof__(&avfilter_inout_free) inout_free;
+    __typeof__(&avfilter_graph_parse_ptr) graph_parse_ptr;
+    __typeof__(&avfilter_graph_config) graph_config;
+    __typeof__(&av_buffersrc_add_frame_flags) buffersrc_add_frame_flags;
+    __typeof__(&av_buffersink_get_frame) buffersink_get_frame;
+} cffmpeg_avfilter;
+
+/// The file name of the libavfilter these headers describe, such as `libavfilter.so.8`.
+#ifdef __APPLE__
+#define CFFMPEG_AVFILTER_LIBRARY "libavfilter." AV_STRINGIFY(LIBAVFILTER_VERSION_MAJOR) ".dylib"
+#else
+#define CFFMPEG_AVFILTER_LIBRARY "libavfilter.so." AV_STRINGIFY(LIBAVFILTER_VERSION_MAJOR)
+#endif
+static inline const char *cffmpeg_avfilter_library_name(void) { return CFFMPEG_AVFILTER_LIBRARY; }
+
+/// Opens libavfilter and fills every field of `functions`: NULL when it did, else the
+/// loader's reason. The library stays open for the process's life.
+static inline const char *cffmpeg_avfilter_open(cffmpeg_avfilter *functions) {
+    void *library = dlopen(CFFMPEG_AVFILTER_LIBRARY, RTLD_NOW | RTLD_LOCAL);
+    if (!library) return dlerror();
+#define CFFMPEG_FIND(field, symbol) \
+    if (!(functions->field = (__typeof__(functions->field))dlsym(library, #symbol))) return dlerror();
+    CFFMPEG_FIND(version, avfilter_version)
+    CFFMPEG_FIND(graph_alloc, avfilter_graph_alloc)
+    CFFMPEG_FIND(graph_free, avfilter_graph_free)
+    CFFMPEG_FIND(get_by_name, avfilter_get_by_name)
+    CFFMPEG_FIND(graph_create_filter, avfilter_graph_create_filter)
+    CFFMPEG_FIND(inout_alloc, avfilter_inout_alloc)
+    CFFMPEG_FIND(inout_free, avfilter_inout_free)
+    CFFMPEG_FIND(graph_parse_ptr, avfilter_graph_parse_ptr)
+    CFFMPEG_FIND(graph_config, avfilter_graph_config)
+    CFFMPEG_FIND(buffersrc_add_frame_flags, av_buffersrc_add_frame_flags)
+    CFFMPEG_FIND(buffersink_get_frame, av_buffersink_get_frame)
+#undef CFFMPEG_FIND
+    return NULL;
 }
 
 #endif

@@ -32,7 +32,8 @@ public enum Libav {
         return [
             text("libavformat", avformat_version()), text("libavcodec", avcodec_version()),
             text("libavutil", avutil_version()), text("libswscale", swscale_version()),
-            text("libswresample", swresample_version()), text("libavfilter", avfilter_version()),
+            text("libswresample", swresample_version()),
+            FilterLibrary.version.map { text("libavfilter", $0) } ?? "libavfilter (cannot be opened)",
         ]
     }
 

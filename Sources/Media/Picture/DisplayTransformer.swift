@@ -88,6 +88,8 @@ final class DisplayTransformer {
     /// The stream's mastering peak in nits, when the container carries one.
     private let streamPeakNits: Double?
 
+    /// libavfilter's functions, had when the first graph is built.
+    private var filterLibrary: cffmpeg_avfilter?
     private var graph: UnsafeMutablePointer<AVFilterGraph>?
     private var bufferSource: UnsafeMutablePointer<AVFilterContext>?
     private var bufferSink: UnsafeMutablePointer<AVFilterContext>?
@@ -115,7 +117,8 @@ final class DisplayTransformer {
     }
 
     deinit {
-        avfilter_graph_free(&graph)
+        // A graph exists only once the library's functions were had.
+        if graph != nil { filterLibrary?.graph_free!(&graph) }
     }
 
     /// `frame` shown as the transform says, composited over the background; owned by the
@@ -125,10 +128,10 @@ final class DisplayTransformer {
         if configuredFor == nil || configuredFor! != (f.width, f.height, f.format) {
             try configure(for: frame)
         }
-        let added = av_buffersrc_add_frame_flags(bufferSource, frame, cffmpeg_AV_BUFFERSRC_FLAG_KEEP_REF())
+        let added = filterLibrary!.buffersrc_add_frame_flags!(bufferSource, frame, cffmpeg_AV_BUFFERSRC_FLAG_KEEP_REF())
         guard added >= 0 else { throw MediaError.libav(added, path: path, "handing a frame to the \(transform) transform") }
         av_frame_unref(filtered.pointer)
-        let got = av_buffersink_get_frame(bufferSink, filtered.pointer)
+        let got = filterLibrary!.buffersink_get_frame!(bufferSink, filtered.pointer)
         guard got >= 0 else { throw MediaError.libav(got, path: path, "taking a frame from the \(transform) transform") }
         let output = AVPixelFormat(rawValue: filtered.pointer.pointee.format)
         guard output.hasAlpha else { return filtered.pointer }
@@ -139,11 +142,13 @@ final class DisplayTransformer {
     // MARK: The graph
 
     private func configure(for frame: UnsafeMutablePointer<AVFrame>) throws(MediaError) {
-        avfilter_graph_free(&graph)
+        if filterLibrary == nil { filterLibrary = try FilterLibrary.functions(path: path) }
+        let library = filterLibrary!
+        library.graph_free!(&graph)
         bufferSource = nil
         bufferSink = nil
         configuredFor = nil
-        guard let graph = avfilter_graph_alloc() else {
+        guard let graph = library.graph_alloc!() else {
             throw MediaError(.libavFailure, path: path, reason: "cannot allocate a filter graph")
         }
         self.graph = graph
@@ -153,20 +158,20 @@ final class DisplayTransformer {
         let f = frame.pointee
         let arguments = "video_size=\(f.width)x\(f.height):pix_fmt=\(f.format):time_base=1/1:pixel_aspect=1/1"
         var source: UnsafeMutablePointer<AVFilterContext>?
-        var created = avfilter_graph_create_filter(&source, avfilter_get_by_name("buffer"), "in", arguments, nil, graph)
+        var created = library.graph_create_filter!(&source, library.get_by_name!("buffer"), "in", arguments, nil, graph)
         guard created >= 0, let source else { throw MediaError.libav(created, path: path, "creating the filter graph's input") }
         var sink: UnsafeMutablePointer<AVFilterContext>?
-        created = avfilter_graph_create_filter(&sink, avfilter_get_by_name("buffersink"), "out", nil, nil, graph)
+        created = library.graph_create_filter!(&sink, library.get_by_name!("buffersink"), "out", nil, nil, graph)
         guard created >= 0, let sink else { throw MediaError.libav(created, path: path, "creating the filter graph's output") }
 
         let description = filters(for: frame)
         // As in FFmpeg's doc/examples/filtering_video.c: the graph's open ends are named, the
         // parser links them and leaves in these variables whatever it did not use.
-        var outputs = avfilter_inout_alloc()
-        var inputs = avfilter_inout_alloc()
+        var outputs = library.inout_alloc!()
+        var inputs = library.inout_alloc!()
         defer {
-            avfilter_inout_free(&outputs)
-            avfilter_inout_free(&inputs)
+            library.inout_free!(&outputs)
+            library.inout_free!(&inputs)
         }
         guard let openOutput = outputs, let openInput = inputs else {
             throw MediaError(.libavFailure, path: path, reason: "out of memory")
@@ -175,9 +180,9 @@ final class DisplayTransformer {
         openOutput.pointee.filter_ctx = source
         openInput.pointee.name = av_strdup("out")
         openInput.pointee.filter_ctx = sink
-        let parsed = avfilter_graph_parse_ptr(graph, description, &inputs, &outputs, nil)
+        let parsed = library.graph_parse_ptr!(graph, description, &inputs, &outputs, nil)
         guard parsed >= 0 else { throw MediaError.libav(parsed, path: path, "building the \(transform) transform (\(description))") }
-        let configured = avfilter_graph_config(graph, nil)
+        let configured = library.graph_config!(graph, nil)
         guard configured >= 0 else {
             throw MediaError.libav(configured, path: path, "configuring the \(transform) transform for "
                 + "\(Libav.string(av_get_pix_fmt_name(AVPixelFormat(rawValue: f.format))) ?? "?") pictures")
