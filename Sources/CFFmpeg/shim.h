@@ -88,7 +88,6 @@ static inline void cffmpeg_av_strerror(int errnum, char *buffer, size_t size) {
 
 /// The libavfilter functions Dailies calls.
 typedef struct cffmpeg_avfilter {
-    __typeof__(&avfilter_version) version;
     __typeof__(&avfilter_graph_alloc) graph_alloc;
     __typeof__(&avfilter_graph_free) graph_free;
     __typeof__(&avfilter_get_by_name) get_by_name;
@@ -116,7 +115,6 @@ static inline const char *cffmpeg_avfilter_open(cffmpeg_avfilter *functions) {
     if (!library) return dlerror();
 #define CFFMPEG_FIND(field, symbol) \
     if (!(functions->field = (__typeof__(functions->field))dlsym(library, #symbol))) return dlerror();
-    CFFMPEG_FIND(version, avfilter_version)
     CFFMPEG_FIND(graph_alloc, avfilter_graph_alloc)
     CFFMPEG_FIND(graph_free, avfilter_graph_free)
     CFFMPEG_FIND(get_by_name, avfilter_get_by_name)

@@ -32,9 +32,4 @@ struct FilterLibrary: @unchecked Sendable {
                              reason: "display transforms need \(name) (Debian's libavfilter8), which cannot be opened: \(failure.reason)")
         }
     }
-
-    /// The library's version, such as `8.44.100`, or `nil` when it cannot be opened.
-    static var version: UInt32? {
-        try? opened.get().c.version!()
-    }
 }

@@ -24,19 +24,6 @@ public enum Libav {
         av_log_set_level(level.rawValue)
     }
 
-    /// The versions of the linked libraries, such as `libavformat 59.27.100`.
-    public static var versions: [String] {
-        func text(_ name: String, _ version: UInt32) -> String {
-            "\(name) \(version >> 16).\((version >> 8) & 0xff).\(version & 0xff)"
-        }
-        return [
-            text("libavformat", avformat_version()), text("libavcodec", avcodec_version()),
-            text("libavutil", avutil_version()), text("libswscale", swscale_version()),
-            text("libswresample", swresample_version()),
-            FilterLibrary.version.map { text("libavfilter", $0) } ?? "libavfilter (cannot be opened)",
-        ]
-    }
-
     /// libav's own sentence for an error code.
     static func describe(_ code: Int32) -> String {
         withUnsafeTemporaryAllocation(of: CChar.self, capacity: 256) { buffer in
