@@ -91,6 +91,14 @@ struct FrameGrabberTests {
             try Data(jpeg).write(to: URL(fileURLWithPath: file))
             #expect(FrameBarcode.read(try #require(try VideoFrameReader(file).next(.gray8)).picture)?.index == frame)
         }
+        // A client stepping through: each grab gives its grabber back, which reads the next
+        // frame ahead while it waits for the next step.
+        for frame in 10..<22 {
+            let file = directory.path("step-\(frame)-grab.jpg")  // no number last: it would read as a sequence
+            try Data(try pool.jpeg(path: path, frame: frame, width: 320)).write(to: URL(fileURLWithPath: file))
+            let read = FrameBarcode.read(try #require(try VideoFrameReader(file).next(.gray8)).picture)?.index
+            #expect(read == frame, "a step to frame \(frame) showed \(read.map(String.init) ?? "no barcode")")
+        }
         #expect(throws: MediaError.self) { _ = try pool.jpeg(path: path, frame: 48, width: nil) }
         #expect(throws: MediaError.self) { _ = try pool.jpeg(path: directory.path("missing.mp4"), frame: 0, width: nil) }
         // The grabber that refused frame 48 is still good.
@@ -121,13 +129,18 @@ struct FrameGrabberExactnessTests {
         return pictures
     }
 
+    /// A fixture's path, or with `proxy:` before its name, the path of its transcoded proxy.
+    private func path(_ name: String) throws -> String {
+        name.hasPrefix("proxy:")
+            ? try TranscodedFixtures.output(Fixture.named(String(name.dropFirst(6)))).path(TranscodeManifest.FileName.proxy)
+            : Fixture.path(name)
+    }
+
     @Test("grabbed pixels equal the pixels of a decode from the start",
           arguments: ["h264-bframes-23976-editlist.mp4", "h264-vfr.mp4", "proxy:prores422-1080p24-pcm-tc01.mov",
                       "proxy:h264-2997df-tc005959.mov"])
     func bitExact(name: String) throws {
-        let path = name.hasPrefix("proxy:")
-            ? try TranscodedFixtures.output(Fixture.named(String(name.dropFirst(6)))).path(TranscodeManifest.FileName.proxy)
-            : Fixture.path(name)
+        let path = try path(name)
         let expected = try sequential(path)
         let grabber = try FrameGrabber(path)
         var random = SeededRandom(seed: 7)
@@ -142,6 +155,41 @@ struct FrameGrabberExactnessTests {
                 #expect(grabbed == expected[frame], "\(name) frame \(frame), a step from \(start), differs from a full decode")
             }
         }
+    }
+
+    @Test("reading ahead while a client steps gives the same pixels, and a step that waited decodes nothing more",
+          arguments: ["h264-bframes-23976-editlist.mp4", "proxy:prores422-1080p24-pcm-tc01.mov"])
+    func readAhead(name: String) throws {
+        let path = try path(name)
+        let expected = try sequential(path)
+        let grabber = try FrameGrabber(path)
+        var random = SeededRandom(seed: 11)
+        var packetsAfterWaiting = 0
+        var stepsAfterWaiting = 0
+        for start in (0..<expected.count - 1).shuffled(using: &random).prefix(6) {
+            let end = min(start + 10, expected.count)
+            for frame in start..<end {
+                // From the second step on, the grab before was a step, so the grabber read ahead;
+                // a client slower than a decode finds the frame decoded.
+                let waited = frame >= start + 2
+                if waited { grabber.waitForReadAhead() }
+                let packets = grabber.packetsDecoded
+                let grabbed = try grabber.picture(frame: frame, layout: .gray8)
+                if waited {
+                    packetsAfterWaiting += grabber.packetsDecoded - packets
+                    stepsAfterWaiting += 1
+                }
+                #expect(grabbed == expected[frame], "\(name) frame \(frame), a step from \(start), differs from a full decode")
+                grabber.readAhead()
+            }
+            // Asked again at once, the last frame stops the read-ahead of the frame after it,
+            // wherever that stopped, and is still the right picture.
+            #expect(try grabber.picture(frame: end - 1, layout: .gray8) == expected[end - 1],
+                    "\(name) frame \(end - 1) again, after reading ahead was stopped")
+            grabber.readAhead()
+        }
+        #expect(stepsAfterWaiting > 20)
+        #expect(packetsAfterWaiting == 0, "\(name): steps that waited for the read-ahead still decoded")
     }
 
     @Test("x264's settings tell whether P-frames may refer to B-frames")

@@ -1,4 +1,5 @@
 import CFFmpeg
+import Dispatch
 import FrameTime
 
 /// Gives frame k of a movie, sequence or still, exactly, as an image or a picture, shown
@@ -12,6 +13,10 @@ import FrameTime
 /// would hold it back for. Reading on from the last grab is cheaper than seeking, so a
 /// step forward (the frame after the one asked for last) reads on from what the decoder
 /// holds. The demuxer and decoder stay open for the grabber's life, on one thread.
+///
+/// A client stepping forward frame by frame is the one whose next wish is known: after a
+/// step, ``readAhead()`` decodes the frame after it while the grabber waits for its next
+/// grab, so the next step finds its frame decoded.
 ///
 /// A frame of an image sequence with no file shows what the transcoder's proxy shows: the
 /// last picture before it held, a slate, or black, as the sequence's ``GapFill`` says.
@@ -37,6 +42,15 @@ public final class FrameGrabber {
     private var sentTarget = false
     /// The frame asked for last, so that a grab of the next one is known for a step.
     private var lastAsked: Int?
+    /// Whether the last grab was a step forward, so the next is likely one too.
+    private var lastWasStep = false
+    /// The decode of the next frame while the grabber is idle (see ``readAhead()``): the
+    /// frame it decodes, the flag that stops it between packets, and its end.
+    private var ahead: (frame: Int, stop: CancellationFlag, done: DispatchSemaphore)?
+    /// The running read-ahead's stop flag, which decoding checks between packets.
+    private var stopReading: CancellationFlag?
+    /// Video packets given to the decoder so far, so tests can see which grabs decoded.
+    private(set) var packetsDecoded = 0
     /// The timestamp of the frame being sought; packets shown before it may be skipped.
     private var targetTimestamp: Int64 = .min
     /// x264's settings, when the stream has them: they tell which B-frames may be skipped.
@@ -111,19 +125,68 @@ public final class FrameGrabber {
         // frames that follow; any other grab is better served by popping its frame out at once.
         let isStep = lastAsked == frame - 1
         lastAsked = frame
-        if info.frameMap.isMissing(frame), let sequence = info.sequence {
+        lastWasStep = isStep
+        let source = decodedFrame(showing: frame)
+        finishReadingAhead(wanting: source)
+        guard let source else {
+            let sequence = info.sequence!
             let number = info.frameMap.frameNumber(ofFrame: frame)
-            if sequence.gapFill == .hold, let held = sequence.fileNumber(atOrBefore: number) {
-                try seek(to: held - sequence.firstNumber, isStep: isStep)
-            } else {
-                let picture = try gapPicture.frame(size: size, slateNumber: sequence.gapFill == .slate ? number : nil,
-                                                   path: input.path)
-                return try converter!.convert(picture, isUpright: true)
-            }
-        } else {
-            try seek(to: frame, isStep: isStep)
+            let picture = try gapPicture.frame(size: size, slateNumber: sequence.gapFill == .slate ? number : nil,
+                                               path: input.path)
+            return try converter!.convert(picture, isUpright: true)
         }
+        try seek(to: source, isStep: isStep)
         return try converter!.convert(try display?.apply(decoded.pointer) ?? decoded.pointer)
+    }
+
+    /// The decoded frame that shows frame `frame`: itself, or for a missing frame of a
+    /// sequence that holds, the last frame before it with a file. `nil` when a slate or black
+    /// frame shows it.
+    private func decodedFrame(showing frame: Int) -> Int? {
+        guard info.frameMap.isMissing(frame), let sequence = info.sequence else { return frame }
+        guard sequence.gapFill == .hold,
+            let held = sequence.fileNumber(atOrBefore: info.frameMap.frameNumber(ofFrame: frame))
+        else { return nil }
+        return held - sequence.firstNumber
+    }
+
+    // MARK: Reading ahead
+
+    /// Starts decoding the frame after the one grabbed last, on another thread, when that
+    /// grab was a step forward: the next step then only converts and encodes. Returns at
+    /// once. The next grab waits for the decode when it wants that frame, and otherwise stops
+    /// it at the next packet, so a client that jumps away waits at most for one packet's
+    /// decode. ``FrameGrabberPool`` calls it as it takes a grabber back.
+    public func readAhead() {
+        guard ahead == nil, lastWasStep, let last = lastAsked, info.frameMap.indices.contains(last + 1),
+            let next = decodedFrame(showing: last + 1), next != current
+        else { return }
+        let stop = CancellationFlag()
+        let done = DispatchSemaphore(value: 0)
+        ahead = (next, stop, done)
+        stopReading = stop
+        let grabber = UncheckedTransfer(value: self)
+        DispatchQueue.global(qos: .utility).async {
+            // A read-ahead that stops or fails leaves the decoder where it was; the next grab
+            // reads on or seeks from there as usual, and meets any real error itself.
+            try? grabber.value.seek(to: next, isStep: true)
+            done.signal()
+        }
+    }
+
+    /// Waits for a running read-ahead to finish its frame, as a client slower than a decode would.
+    func waitForReadAhead() {
+        finishReadingAhead(wanting: ahead?.frame)
+    }
+
+    /// Waits for a running read-ahead to end, first asking it to stop unless it is decoding
+    /// `frame`. The grabber is the caller's alone again after.
+    private func finishReadingAhead(wanting frame: Int?) {
+        guard let running = ahead else { return }
+        if running.frame != frame { running.stop.cancel() }
+        running.done.wait()
+        ahead = nil
+        stopReading = nil
     }
 
     // MARK: Finding the frame
@@ -191,7 +254,16 @@ public final class FrameGrabber {
                 if index == frame { return true }
                 if index > frame { return false }
             case .needsPacket:
-                try feed()
+                do throws(MediaError) {
+                    if stopReading?.isCancelled == true {
+                        throw MediaError(.cancelled, path: input.path, reason: "reading ahead stopped for another grab")
+                    }
+                    try feed()
+                } catch {
+                    // Asking for a frame emptied `decoded`: stopping here, it holds none.
+                    current = nil
+                    throw error
+                }
             case .endOfStream:
                 current = nil
                 return false
@@ -227,6 +299,7 @@ public final class FrameGrabber {
             decoder.context.pointee.skip_frame = skipping(packet.pointer.pointee.pts)
 
             try decoder.send(packet)
+            packetsDecoded += 1
             if packet.pointer.pointee.pts == targetTimestamp {
                 sentTarget = true
                 if endStreamAfterTarget {

@@ -7,7 +7,9 @@ import Synchronization
 /// A grab decodes, which blocks: callers run ``withGrabber(for:_:)`` on a bounded pool of
 /// their own. A grabber is not thread-safe, so each grab takes one out of the pool for
 /// itself (opening another when all of a file's are busy) and puts it back after; at most
-/// `capacity` idle grabbers stay open, the least recently used closed first.
+/// `capacity` idle grabbers stay open, the least recently used closed first. A grabber
+/// given back after a step forward reads the next frame ahead while it is idle (see
+/// ``FrameGrabber/readAhead()``).
 public final class FrameGrabberPool: Sendable {
     /// A grabber lent to one grab at a time.
     private final class Entry: @unchecked Sendable {
@@ -71,6 +73,9 @@ public final class FrameGrabberPool: Sendable {
     }
 
     private func giveBack(_ entry: Entry) {
+        // Before another grab can take it: a grabber being stepped through decodes the next
+        // frame while it waits.
+        entry.grabber.readAhead()
         let evicted = idle.withLock { idle -> [Entry] in
             idle.append(entry)
             let excess = idle.count - capacity

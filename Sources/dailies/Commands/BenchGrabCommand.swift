@@ -26,6 +26,10 @@ struct BenchGrabCommand: ParsableCommand {
     @Option(help: "After each random grab, grab this many frames after it one by one, timed as steps.")
     var steps = 0
 
+    @Option(name: .customLong("pace-ms"),
+            help: "Wait this long between grabs, as a viewer stepping with a key held does (0: back to back).")
+    var paceMilliseconds = 0
+
     func run() throws {
         Libav.setLogLevel(.quiet)
         let report: Report
@@ -41,6 +45,9 @@ struct BenchGrabCommand: ParsableCommand {
                 let started = clock.now
                 _ = try grabber.image(frame: frame, width: width, format: .jpeg(quality: 3))
                 let elapsed = (clock.now - started).components
+                // As the pool does when a grab gives its grabber back.
+                grabber.readAhead()
+                if paceMilliseconds > 0 { Thread.sleep(forTimeInterval: Double(paceMilliseconds) / 1000) }
                 return Double(elapsed.seconds) * 1000 + Double(elapsed.attoseconds) / 1e15
             }
             var frames: [Int] = []
@@ -55,7 +62,7 @@ struct BenchGrabCommand: ParsableCommand {
                 }
             }
             report = Report(
-                file: file, width: width, rate: grabber.info.frameMap.rate, frames: frames, latenciesMilliseconds: latencies,
+                file: file, width: width, paceMilliseconds: paceMilliseconds, rate: grabber.info.frameMap.rate, frames: frames, latenciesMilliseconds: latencies,
                 p50Milliseconds: Self.percentile(50, of: latencies), p99Milliseconds: Self.percentile(99, of: latencies),
                 steps: stepLatencies.count, stepP50Milliseconds: stepLatencies.isEmpty ? nil : Self.percentile(50, of: stepLatencies),
                 stepP99Milliseconds: stepLatencies.isEmpty ? nil : Self.percentile(99, of: stepLatencies),
@@ -71,6 +78,8 @@ struct BenchGrabCommand: ParsableCommand {
     struct Report: Codable {
         let file: String
         let width: Int
+        /// The wait between grabs (0 when back to back).
+        let paceMilliseconds: Int
         let rate: FrameRate
         let frames: [Int]
         let latenciesMilliseconds: [Double]
@@ -84,7 +93,7 @@ struct BenchGrabCommand: ParsableCommand {
         let residentKilobytesAtEnd: Int
 
         enum CodingKeys: String, CodingKey {
-            case file, width, rate, frames, latenciesMilliseconds = "latencies_ms", p50Milliseconds = "p50_ms"
+            case file, width, paceMilliseconds = "pace_ms", rate, frames, latenciesMilliseconds = "latencies_ms", p50Milliseconds = "p50_ms"
             case p99Milliseconds = "p99_ms", steps, stepP50Milliseconds = "step_p50_ms", stepP99Milliseconds = "step_p99_ms"
             case residentKilobytesAfterWarmup = "rss_kb_after_warmup"
             case residentKilobytesAtEnd = "rss_kb_end"
