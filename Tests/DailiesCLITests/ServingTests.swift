@@ -23,7 +23,7 @@ struct ServingTests {
         return 2 * cores + (4 + 1) + min(8, max(2, cores)) + 16
     }
 
-    @Test("100 frame grabs at once: the thread count stays bounded, and each grab gets its JPEG or a 503 with Retry-After")
+    @Test("100 frame grabs at once, then 10 viewers stepping: the thread count stays bounded, and each grab gets its JPEG or a 503 with Retry-After")
     func boundedGrabs() async throws {
         let directory = try TemporaryDirectory()
         let server = try ServeProcess(dataDirectory: directory.path("data"), arguments: ["--frame-grab-limit", "8"])
@@ -62,6 +62,21 @@ struct ServingTests {
             }
             return try await group.reduce(into: []) { $0.append($1) }
         }
+        // Then 10 viewers at once, each stepping through 8 frames one after another: a grabber
+        // given back after a step reads the next frame ahead, on Dispatch's threads.
+        let steps = try await withThrowingTaskGroup(of: [(Int, ReviewClient.Answer)].self) { group in
+            for viewer in 0..<10 {
+                group.addTask {
+                    var answers: [(Int, ReviewClient.Answer)] = []
+                    for frame in (viewer * 7)..<(viewer * 7 + 8) {
+                        answers.append((frame, try await reviewer.send(
+                            "GET", "/api/v1/review/sessions/\(session)/items/\(item)/frames/\(frame)?width=320")))
+                    }
+                    return answers
+                }
+            }
+            return try await group.reduce(into: []) { $0 += $1 }
+        }
         sampling.cancel()
         let peak = max(await sampling.value, try Self.threads(of: server))
 
@@ -82,7 +97,20 @@ struct ServingTests {
                         "a grab is a JPEG or a 503 with Retry-After, not \(answer.status) \(answer.text)")
             }
         }
-        print("grabs: \(grabbed) JPEGs, \(answers.count - grabbed) refused; threads \(before) idle, \(peak) peak, bound \(Self.threadBound)")
+        var stepped = 0
+        for (frame, answer) in steps {
+            if answer.status == 200 {
+                let path = directory.path("step-\(frame)-grab.jpg")
+                try answer.body.write(to: URL(fileURLWithPath: path))
+                let picture = try #require(try VideoFrameReader(path).next(.gray8)).picture
+                #expect(FrameBarcode.read(picture)?.index == frame, "a step to frame \(frame)")
+                stepped += 1
+            } else {
+                #expect(answer.status == 503, "a step is a JPEG or a 503, not \(answer.status) \(answer.text)")
+            }
+        }
+        #expect(stepped >= 40, "\(stepped) of 80 steps answered")
+        print("grabs: \(grabbed) JPEGs, \(answers.count - grabbed) refused; steps: \(stepped) of 80; threads \(before) idle, \(peak) peak, bound \(Self.threadBound)")
         #expect(grabbed >= 8, "the grabs the lane admits all succeed")
         #expect(peak <= Self.threadBound, "\(before) threads idle, \(peak) at the peak; the bound is \(Self.threadBound)")
         #expect(server.stop() == 0)
