@@ -105,6 +105,31 @@ struct FrameGrabberTests {
         #expect(try pool.withGrabber(for: path) { grabber throws(MediaError) in grabber.info.video.frameCount } == 48)
     }
 
+    @Test("viewers stepping through one movie at once each keep the grabber reading ahead for them")
+    func poolKeepsSteppers() throws {
+        let pool = FrameGrabberPool(capacity: 2)
+        let path = Fixture.path("h264-bframes-23976-editlist.mp4")
+        // Two grabbers open and idle.
+        try pool.withGrabber(for: path) { _ throws(MediaError) in try pool.withGrabber(for: path) { _ throws(MediaError) in } }
+        var grabbers: [Int: Set<ObjectIdentifier>] = [:]
+        var next = [0: 5, 1: 40]
+        // Unevenly, so that neither the grabber given back last nor the one given back first is
+        // always the right one: viewer 0 steps twice for each step of viewer 1.
+        for _ in 0..<6 {
+            for viewer in [0, 0, 1] {
+                let frame = next[viewer]!
+                next[viewer] = frame + 1
+                let (grabber, picture) = try pool.withGrabber(for: path, frame: frame) { grabber throws(MediaError) in
+                    (ObjectIdentifier(grabber), try grabber.picture(frame: frame, width: 160, layout: .gray8))
+                }
+                #expect(FrameBarcode.read(picture)?.index == frame, "viewer \(viewer), frame \(frame)")
+                grabbers[viewer, default: []].insert(grabber)
+            }
+        }
+        #expect(grabbers[0]?.count == 1 && grabbers[1]?.count == 1 && grabbers[0] != grabbers[1],
+                "each viewer's steps went to one grabber of its own: \(grabbers)")
+    }
+
     @Test("broken input fails with its error", arguments: Fixture.broken.map(\.name))
     func broken(name: String) {
         do {
