@@ -45,10 +45,9 @@ public final class FrameGrabber {
     /// Whether the last grab was a step forward, so the next is likely one too.
     private var lastWasStep = false
     /// The decode of the next frame while the grabber is idle (see ``readAhead()``): the
-    /// frame it decodes, the flag that stops it between packets, and its end.
+    /// frame it decodes, the flag that stops it between packets, and its end. Set before the
+    /// decode starts and cleared after it ends, so the decoding thread may read it.
     private var ahead: (frame: Int, stop: CancellationFlag, done: DispatchSemaphore)?
-    /// The running read-ahead's stop flag, which decoding checks between packets.
-    private var stopReading: CancellationFlag?
     /// Video packets given to the decoder so far, so tests can see which grabs decoded.
     private(set) var packetsDecoded = 0
     /// The timestamp of the frame being sought; packets shown before it may be skipped.
@@ -164,7 +163,6 @@ public final class FrameGrabber {
         let stop = CancellationFlag()
         let done = DispatchSemaphore(value: 0)
         ahead = (next, stop, done)
-        stopReading = stop
         let grabber = UncheckedTransfer(value: self)
         DispatchQueue.global(qos: .utility).async {
             // A read-ahead that stops or fails leaves the decoder where it was; the next grab
@@ -186,7 +184,6 @@ public final class FrameGrabber {
         if running.frame != frame { running.stop.cancel() }
         running.done.wait()
         ahead = nil
-        stopReading = nil
     }
 
     // MARK: Finding the frame
@@ -255,7 +252,7 @@ public final class FrameGrabber {
                 if index > frame { return false }
             case .needsPacket:
                 do throws(MediaError) {
-                    if stopReading?.isCancelled == true {
+                    if ahead?.stop.isCancelled == true {
                         throw MediaError(.cancelled, path: input.path, reason: "reading ahead stopped for another grab")
                     }
                     try feed()
