@@ -33,8 +33,9 @@ final class HandedFrame: @unchecked Sendable {
 /// by ``close()`` when it gives up, after which ``put(_:)`` refuses.
 final class FrameHandOff: @unchecked Sendable {
     private let condition = NSCondition()
+    /// At most `capacity` frames. A frame taken leaves at once: the queue must not keep a
+    /// reference to a picture the encoder is done with, or its buffer is not reused.
     private var waiting: [HandedFrame] = []
-    private var first = 0
     private var isFinished = false
     private var isClosed = false
     let capacity: Int
@@ -48,7 +49,7 @@ final class FrameHandOff: @unchecked Sendable {
     func put(_ frame: HandedFrame) -> Bool {
         condition.lock()
         defer { condition.unlock() }
-        while waiting.count - first >= capacity && !isClosed { condition.wait() }
+        while waiting.count >= capacity && !isClosed { condition.wait() }
         guard !isClosed else { return false }
         waiting.append(frame)
         condition.broadcast()
@@ -60,14 +61,9 @@ final class FrameHandOff: @unchecked Sendable {
     func take() -> HandedFrame? {
         condition.lock()
         defer { condition.unlock() }
-        while first == waiting.count && !isFinished { condition.wait() }
-        guard first < waiting.count else { return nil }
-        let frame = waiting[first]
-        first += 1
-        if first == waiting.count {
-            waiting.removeAll(keepingCapacity: true)
-            first = 0
-        }
+        while waiting.isEmpty && !isFinished { condition.wait() }
+        guard !waiting.isEmpty else { return nil }
+        let frame = waiting.removeFirst()
         condition.broadcast()
         return frame
     }
@@ -86,7 +82,6 @@ final class FrameHandOff: @unchecked Sendable {
         condition.lock()
         isClosed = true
         waiting.removeAll()
-        first = 0
         condition.broadcast()
         condition.unlock()
     }
