@@ -98,37 +98,3 @@ final class Packet {
         av_packet_free(&freeing)
     }
 }
-
-/// An `AVFrame`, freed on deinit.
-final class Frame {
-    let pointer: UnsafeMutablePointer<AVFrame>
-
-    init() {
-        guard let frame = av_frame_alloc() else { fatalError("av_frame_alloc: out of memory") }
-        pointer = frame
-    }
-
-    deinit {
-        var freeing: UnsafeMutablePointer<AVFrame>? = pointer
-        av_frame_free(&freeing)
-    }
-
-    /// Makes the frame a writable `format` picture of `width`×`height`, reusing its memory
-    /// when nothing else holds it. What it held is not kept: when another reference still
-    /// holds the buffer (an encoder, the next stage of a transcode), the frame gets a fresh
-    /// one instead of a copy.
-    func prepare(_ format: AVPixelFormat, width: Int, height: Int, path: String) throws(MediaError) {
-        let f = pointer
-        if f.pointee.width == Int32(width) && f.pointee.height == Int32(height) && f.pointee.format == format.rawValue
-            && f.pointee.buf.0 != nil && av_frame_is_writable(f) != 0
-        {
-            return
-        }
-        av_frame_unref(f)
-        f.pointee.width = Int32(width)
-        f.pointee.height = Int32(height)
-        f.pointee.format = format.rawValue
-        let allocated = av_frame_get_buffer(f, 0)
-        guard allocated >= 0 else { throw MediaError.libav(allocated, path: path, "allocating a picture") }
-    }
-}
