@@ -63,7 +63,8 @@ private final class TranscodeRun {
     let audioStream: UnsafeMutablePointer<AVStream>?
     let audioDecoder: StreamDecoder?
     let audioConverter: AudioConverter?
-    let proxy: ProxyWriter?
+    /// Released once finished, so x264's pictures are gone before the JPEGs are made.
+    var proxy: ProxyWriter?
     let proxyConverter: FrameConverter?
     let proxySize: PictureSize
     let posterIndex: Int
@@ -76,8 +77,9 @@ private final class TranscodeRun {
 
     /// Slates and black frames for a sequence's gaps, made when first needed.
     lazy var gapPicture = GapPicture()
+    /// The poster's frame and size once it has passed; its picture is the poster
+    /// converter's last output, encoded at the end (see ``finish(corruptPackets:)``).
     var poster: TranscodeManifest.Image?
-    var posterBytes: [UInt8]?
     var nextFrame = 0
     var repeatedFrames: [Int] = []
     var warnings: [String] = []
@@ -334,7 +336,6 @@ private final class TranscodeRun {
         // stretch the proxy's limited range).
         if index == posterIndex {
             let converted = try posterConverter.convert(source, isUpright: isUpright)
-            posterBytes = try ImageEncoder.encode(converted, as: .jpeg(quality: profile.jpegQuality), path: input.path)
             poster = .init(name: TranscodeManifest.FileName.poster, frame: index, width: Int(converted.pointee.width),
                            height: Int(converted.pointee.height))
         }
@@ -393,15 +394,20 @@ private final class TranscodeRun {
         var reviewImage: TranscodeManifest.Image?
         if let proxy {
             try proxy.finish()
+            // x264's buffers go now. The JPEG encoder keeps a whole picture's Huffman codes
+            // to choose its tables (13 MB at 1080p): made beside x264's, the poster was the
+            // transcode's peak of memory.
+            self.proxy = nil
             try staging.sync(Name.proxy)
             names.append(Name.proxy)
             proxySummary = .init(name: Name.proxy, width: proxySize.width, height: proxySize.height,
                                  rate: info.frameMap.rate, frameCount: nextFrame, hasAudio: audioConverter != nil,
                                  startTimecode: info.startTimecode?.description)
         }
-        guard let poster, let posterBytes else {
+        guard let poster, let posterPicture = posterConverter.lastOutput else {
             throw MediaError(.encodeFailed, path: input.path, reason: "the poster frame \(posterIndex) was never reached")
         }
+        let posterBytes = try ImageEncoder.encode(posterPicture, as: .jpeg(quality: profile.jpegQuality), path: input.path)
         try staging.store(posterBytes, as: Name.poster)
         names.append(Name.poster)
         if info.kind == .still {
