@@ -163,7 +163,8 @@ private final class TranscodeRun {
     /// Frames waiting between the stages: enough to keep both busy through a slow frame,
     /// few enough to cost little memory (a 1080p proxy picture is 3 MB, and each one
     /// waiting is a buffer the converter cannot reuse). Measured on the bench's 1080p ProRes
-    /// (release, 2 cores): 1, 2 and 3 gave 11.85, 11.57 and 11.48 s at 302, 308 and 317 MiB.
+    /// (release, 2 cores, medians of 5): 1, 2 and 3 gave 11.35, 11.13 and 11.44 s, all at
+    /// 285 MiB; the same, within the machine's noise.
     static let handOffCapacity = 2
 
     /// Runs the two stages: decoding, on a thread of its own, and the outputs, on the
