@@ -37,12 +37,22 @@ struct SharedCatalogTests {
     func announcements() async throws {
         try await withTwoCatalogs { a, b in
             #expect(a.hearsOtherProcesses && b.hearsOtherProcesses)
-            async let woke = b.jobBell.wait(upTo: .seconds(60))
-            // Give the waiter a moment to start waiting (a ring before it would be missed, and
-            // the wait would time out, failing the test rather than passing it wrongly).
-            try await Task.sleep(for: .milliseconds(200))
-            _ = try await a.enqueue(.report, payload: ["n": 1])
-            #expect(await woke, "the other catalog's job bell rang")
+            // `b` connects and LISTENs in the background once open, and a NOTIFY sent before
+            // that is not heard (its workers find such jobs at their wait's timeout). So jobs
+            // are queued through `a` until `b` hears one, for up to a minute; only a's
+            // NOTIFY can ring b's bell, as nothing is queued through b.
+            var woke = false
+            let hearingDeadline = ContinuousClock.now + .seconds(60)
+            var queued = 0
+            while !woke, ContinuousClock.now < hearingDeadline {
+                async let rang = b.jobBell.wait(upTo: .seconds(2))
+                // Give the waiter a moment to start waiting (a ring before it would be missed).
+                try await Task.sleep(for: .milliseconds(200))
+                queued += 1
+                _ = try await a.enqueue(.report, payload: ["n": queued])
+                woke = await rang
+            }
+            #expect(woke, "the other catalog's job bell rang")
 
             let (_, _, session) = try await makeSession(a, versions: 1)
             let rung = Tally<[UUID]>([])
